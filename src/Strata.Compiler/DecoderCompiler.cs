@@ -1,0 +1,87 @@
+// The compiler's entry point: spec → graph → passes → memory plan → executable with a content hash.
+using System.Security.Cryptography;
+using System.Text;
+using Strata.Compiler.Builders;
+using Strata.Compiler.Ir;
+using Strata.Compiler.Lowering;
+using Strata.Compiler.Passes;
+
+namespace Strata.Compiler;
+
+/// <summary>Compiles a decoder spec into an <see cref="Executable"/>.</summary>
+public static class DecoderCompiler
+{
+    /// <summary>Builds, verifies, prunes, plans and lowers the decoder.</summary>
+    /// <exception cref="CompileException">the spec does not describe a decoder Strata can run</exception>
+    public static Executable Compile(DecoderSpec spec, CompileOptions options)
+    {
+        if (options.MaxBatchTokens <= 0 || options.MaxOutputRows <= 0 || options.MaxOutputRows > options.MaxBatchTokens)
+        {
+            throw new CompileException(
+                $"batch capacity is {options.MaxBatchTokens} tokens / {options.MaxOutputRows} outputs; expected 1 ≤ outputs ≤ tokens");
+        }
+
+        var log = new CompileLog();
+        var graph = LlamaGraphBuilder.Build(spec);
+        log.Write("build", $"{spec.Architecture} decoder '{spec.Name}': {spec.Layers} layers, dim {spec.EmbeddingDim}, "
+            + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {graph.Nodes.Count} nodes");
+        ShapeVerification.Run(graph, log);
+        graph = DeadCodeElimination.Run(graph, log);
+        var plan = MemoryPlanner.Run(graph, options.MaxBatchTokens, options.MaxOutputRows, log);
+        return Lower(graph, plan, options, log);
+    }
+
+    private static Executable Lower(Graph graph, MemoryPlan plan, CompileOptions options, CompileLog log)
+    {
+        var weights = new List<WeightRef>();
+        var weightIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var steps = new ExecutableStep[graph.Nodes.Count];
+        var kernels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < steps.Length; i++)
+        {
+            var node = graph.Nodes[i];
+            int w = -1;
+            if (node.Weight is not null && !weightIndex.TryGetValue(node.Weight.Name, out w))
+            {
+                w = weights.Count;
+                weightIndex[node.Weight.Name] = w;
+                weights.Add(node.Weight);
+            }
+
+            steps[i] = new ExecutableStep(
+                node.Op,
+                node.Inputs.Count > 0 ? plan.OffsetByValue[node.Inputs[0].Id] : -1,
+                node.Inputs.Count > 1 ? plan.OffsetByValue[node.Inputs[1].Id] : -1,
+                plan.OffsetByValue[node.Output.Id],
+                node.Inputs.Count > 0 ? node.Inputs[0].Width : 0,
+                node.Output.Width,
+                w,
+                node.Attributes);
+            string key = node.Weight is null ? node.Op.ToString() : $"{node.Op}.{node.Weight.Type}";
+            kernels[key] = KernelName(node, options.KernelIsa);
+        }
+
+        string hash = Hash(graph, options);
+        log.Write("lower", $"{steps.Length} kernel calls, {weights.Count} weights, hash {hash[..16]}");
+        return new Executable(graph, steps, [.. weights], plan.ArenaFloats, options.MaxBatchTokens, options.MaxOutputRows,
+            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, hash, log);
+    }
+
+    private static string KernelName(Node node, string isa) => node.Op switch
+    {
+        OpKind.MatMul => $"{isa} matmul {node.Weight!.Type}: weights dequantized in registers, f32 activations, f32 accumulate",
+        OpKind.Embed => $"dequantize-row {node.Weight!.Type} → f32",
+        OpKind.Attention => $"{isa} attention f32 over paged f32 KV cache, GQA",
+        OpKind.RmsNorm => $"{isa} rmsnorm f32",
+        _ => $"{isa} {node.Op.ToString().ToLowerInvariant()} f32",
+    };
+
+    private static string Hash(Graph graph, CompileOptions options)
+    {
+        var text = new StringBuilder(graph.ToText())
+            .Append("weights ").AppendLine(options.WeightsIdentity)
+            .Append("isa ").AppendLine(options.KernelIsa)
+            .Append("capacity ").Append(options.MaxBatchTokens).Append(' ').Append(options.MaxOutputRows).AppendLine();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

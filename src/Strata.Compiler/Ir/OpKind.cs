@@ -1,0 +1,27 @@
+// The operations the decoder IR needs today; append-only, explicit values (they enter the executable hash).
+namespace Strata.Compiler.Ir;
+
+/// <summary>IR operation kinds. Every activation is f32 with shape [rows, width].</summary>
+public enum OpKind
+{
+    /// <summary>out[r] = dequantize(weight row tokens[r]) — token embedding lookup.</summary>
+    Embed = 1,
+    /// <summary>out = rmsnorm(in0) · weight.</summary>
+    RmsNorm = 2,
+    /// <summary>out = in0 · weightᵀ.</summary>
+    MatMul = 3,
+    /// <summary>out = in0 + bias (broadcast over rows).</summary>
+    AddBias = 4,
+    /// <summary>out = rope(in0) at each row's position.</summary>
+    Rope = 5,
+    /// <summary>Writes in0 (keys) and in1 (values) into the KV cache at each row's sequence and position.</summary>
+    KvStore = 6,
+    /// <summary>out[r] = attention(in0[r]) over the row's sequence, positions 0..pos(r).</summary>
+    Attention = 7,
+    /// <summary>out = in0 + in1.</summary>
+    Add = 8,
+    /// <summary>out = silu(in0) · in1.</summary>
+    SwiGlu = 9,
+    /// <summary>out = the rows of in0 selected for output (one per sequence that wants logits).</summary>
+    GatherOutputRows = 10,
+}
