@@ -18,7 +18,8 @@ namespace Strata.Substrate;
 /// <param name="L3Bytes">Level-3 cache size of cpu0 in bytes, or null when unknown.</param>
 /// <param name="IsaFlags">
 /// Instruction sets usable from .NET in this process (hardware intrinsics whose IsSupported is true, so they honour
-/// DOTNET_EnableAVX512F=0 and similar switches), plus "vector256"/"vector512" when those widths are hardware accelerated.
+/// runtime switches such as DOTNET_EnableAVX512=0 or DOTNET_EnableAVX2=0; .NET 10 ignores the older per-ISA
+/// DOTNET_EnableAVX512F), plus "vector256"/"vector512" when those widths are hardware accelerated.
 /// </param>
 /// <param name="CpuidFlags">
 /// Features the CPU reports through CPUID that .NET has no intrinsics class for (f16c, avx512_bf16, avx512_vnni);

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Strata.Substrate;
 
@@ -28,6 +30,14 @@ public sealed record ProbeReport(
 {
     private const string FallbackVersion = "0.1.0";
     private const int LabelWidth = 10;
+
+    // The generated context's options, but without escaping '+' and other non-HTML-safe characters: reports are
+    // files and console output, never embedded in HTML.
+    private static readonly JsonTypeInfo<ProbeReport> JsonInfo = (JsonTypeInfo<ProbeReport>)new JsonSerializerOptions(
+        ProbeReportJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }.GetTypeInfo(typeof(ProbeReport));
 
     /// <summary>
     /// Collects a report about this machine.
@@ -57,7 +67,7 @@ public sealed record ProbeReport(
     /// Writes the report as indented JSON with snake_case property names.
     /// </summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, ProbeReportJsonContext.Default.ProbeReport);
+    public string ToJson() => JsonSerializer.Serialize(this, JsonInfo);
 
     /// <summary>
     /// Writes the report as aligned, human-readable lines.

@@ -33,6 +33,7 @@ public sealed class ProbeReportTests
 
         JsonElement memory = root.GetProperty("memory");
         Assert.Equal(report.Memory.TotalBytes, memory.GetProperty("total_bytes").GetInt64());
+        Assert.Equal(report.StrataVersion, root.GetProperty("strata_version").GetString());
         Assert.True(memory.TryGetProperty("available_bytes", out _));
         Assert.True(memory.TryGetProperty("working_set_bytes", out _));
 
