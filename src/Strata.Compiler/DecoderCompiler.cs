@@ -56,7 +56,8 @@ public static class DecoderCompiler
                 node.Inputs.Count > 0 ? node.Inputs[0].Width : 0,
                 node.Output.Width,
                 w,
-                node.Attributes);
+                node.Attributes,
+                node.Output.Rows == RowSpace.None ? node.Inputs[0].Rows : node.Output.Rows);
             string key = node.Weight is null ? node.Op.ToString() : $"{node.Op}.{node.Weight.Type}";
             kernels[key] = KernelName(node, options.KernelIsa);
         }

@@ -12,6 +12,7 @@ namespace Strata.Compiler.Lowering;
 /// <param name="OutputWidth">floats per row of Output</param>
 /// <param name="WeightIndex">index into <see cref="Executable.Weights"/>, or -1</param>
 /// <param name="Attributes">op parameters</param>
+/// <param name="Rows">row space the op iterates over (tokens or output rows)</param>
 public readonly record struct ExecutableStep(
     OpKind Op,
     long Input0,
@@ -20,4 +21,5 @@ public readonly record struct ExecutableStep(
     int InputWidth,
     int OutputWidth,
     int WeightIndex,
-    NodeAttributes Attributes);
+    NodeAttributes Attributes,
+    RowSpace Rows);

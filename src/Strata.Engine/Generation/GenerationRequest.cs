@@ -1,0 +1,19 @@
+// What to generate: prompt, limits, sampling and stop strings.
+using Strata.Engine.Sampling;
+
+namespace Strata.Engine.Generation;
+
+/// <summary>One generation request.</summary>
+/// <param name="Prompt">prompt text</param>
+/// <param name="MaxTokens">most tokens to generate (≥ 0)</param>
+/// <param name="Sampling">sampler chain options</param>
+/// <param name="StopStrings">generation ends before the first occurrence of any of these</param>
+/// <param name="AddSpecial">add BOS/EOS as the model's tokenizer does (llama_tokenize add_special)</param>
+/// <param name="CaptureFirstLogits">keep a copy of the logits after the prompt (tests, evidence)</param>
+public sealed record GenerationRequest(
+    string Prompt,
+    int MaxTokens,
+    SamplerOptions Sampling,
+    IReadOnlyList<string>? StopStrings = null,
+    bool AddSpecial = true,
+    bool CaptureFirstLogits = false);

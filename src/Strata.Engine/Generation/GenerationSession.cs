@@ -1,0 +1,284 @@
+// One sequence's generation: tokenize, prefill in chunks, then sample/decode step by step, streaming text as it completes.
+using System.Diagnostics;
+using System.Text;
+using Strata.Engine.KvCache;
+using Strata.Engine.Runtime;
+using Strata.Engine.Sampling;
+
+namespace Strata.Engine.Generation;
+
+/// <summary>
+/// Drives one generation over a <see cref="ModelRuntime"/>. <see cref="Prefill"/> evaluates the prompt; each
+/// <see cref="Step"/> samples one token, streams the text it completes and runs the next forward pass. After the first
+/// steps a step allocates nothing (buffers are sized at construction).
+/// </summary>
+public sealed class GenerationSession : IDisposable
+{
+    private readonly ModelRuntime _runtime;
+    private readonly GenerationRequest _request;
+    private readonly SamplerChain _sampler;
+    private readonly SequenceKv _sequence;
+    private readonly ForwardBatch _batch;
+    private readonly int[] _history;         // (context) prompt then generated ids
+    private readonly Decoder _utf8 = new UTF8Encoding(false, false).GetDecoder();
+    private readonly string[] _stops;
+    private readonly int _longestStop;
+    private char[] _text = new char[1024];   // generated text so far
+    private int _textLength;
+    private int _emitted;                    // chars of _text already streamed
+    private int _historyLength;
+    private int _generated;
+    private long _startTicks;
+    private long _firstTokenTicks;
+    private long _decodeTicks;
+    private int _decodeSteps;
+    private double _promptMs;
+
+    /// <summary>Tokenizes the prompt and checks it fits; throws <see cref="PromptTooLongException"/> otherwise.</summary>
+    public GenerationSession(ModelRuntime runtime, GenerationRequest request)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(request.MaxTokens, nameof(request.MaxTokens));
+        request.Sampling.Validate();
+        _startTicks = Stopwatch.GetTimestamp();
+        _runtime = runtime;
+        _request = request;
+        PromptTokens = runtime.Model.Tokenizer.Encode(request.Prompt, request.AddSpecial);
+        if (PromptTokens.Length == 0)
+        {
+            throw new ArgumentException("prompt is empty and the tokenizer adds no BOS token; give a non-empty prompt", nameof(request));
+        }
+
+        if (PromptTokens.Length >= runtime.ContextTokens)
+        {
+            throw new PromptTooLongException(PromptTokens.Length, runtime.ContextTokens);
+        }
+
+        _stops = [.. request.StopStrings ?? []];
+        foreach (var s in _stops)
+        {
+            if (s.Length == 0)
+            {
+                throw new ArgumentException("a stop string is empty", nameof(request));
+            }
+
+            _longestStop = Math.Max(_longestStop, s.Length);
+        }
+
+        _sampler = new SamplerChain(request.Sampling, runtime.Model.Spec.VocabSize);
+        _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
+        _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
+        _history = new int[runtime.ContextTokens];
+        PromptTokens.CopyTo(_history, 0);
+        _historyLength = PromptTokens.Length;
+    }
+
+    /// <summary>Prompt ids (BOS included when added).</summary>
+    public int[] PromptTokens { get; }
+
+    /// <summary>Set once generation has ended.</summary>
+    public StopReason? StopReason { get; private set; }
+
+    /// <summary>Copy of the logits after the prompt, when requested.</summary>
+    public float[]? FirstStepLogits { get; private set; }
+
+    /// <summary>Generated ids so far.</summary>
+    public ReadOnlySpan<int> Tokens => _history.AsSpan(PromptTokens.Length, _generated);
+
+    /// <summary>Evaluates the prompt in chunks of the executable's batch capacity.</summary>
+    public void Prefill()
+    {
+        long start = Stopwatch.GetTimestamp();
+        int capacity = _batch.Capacity;
+        for (int begin = 0; begin < PromptTokens.Length; begin += capacity)
+        {
+            int end = Math.Min(begin + capacity, PromptTokens.Length);
+            Reserve(end);
+            _batch.Clear();
+            for (int p = begin; p < end; p++)
+            {
+                _batch.Add(PromptTokens[p], p, _sequence, wantsLogits: p == PromptTokens.Length - 1);
+            }
+
+            _runtime.Runner.Run(_batch);
+            _sequence.Advance(end);
+        }
+
+        _promptMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (_request.CaptureFirstLogits)
+        {
+            FirstStepLogits = _runtime.Runner.Logits(0).ToArray();
+        }
+
+        if (_request.MaxTokens == 0)
+        {
+            StopReason = Generation.StopReason.MaxTokens;
+        }
+    }
+
+    /// <summary>
+    /// Samples the next token from the last logits, streams the text it completes through <paramref name="newText"/>,
+    /// and runs the forward pass that makes the following logits. Returns false once generation has ended.
+    /// </summary>
+    public bool Step(out int token, out ReadOnlySpan<char> newText, CancellationToken cancellation = default)
+    {
+        token = -1;
+        newText = default;
+        if (StopReason is not null)
+        {
+            return false;
+        }
+
+        if (cancellation.IsCancellationRequested)
+        {
+            return End(Generation.StopReason.Cancelled, out newText);
+        }
+
+        token = _sampler.Sample(_runtime.Runner.Logits(0), _history.AsSpan(0, _historyLength));
+        if (_generated == 0)
+        {
+            _firstTokenTicks = Stopwatch.GetTimestamp();
+        }
+
+        if (_runtime.Model.Tokenizer.IsEndOfGeneration(token))
+        {
+            return End(Generation.StopReason.EndOfSequence, out newText);
+        }
+
+        _history[_historyLength++] = token;
+        _generated++;
+        AppendText(token);
+        if (TryFindStop(out int stopAt))
+        {
+            _textLength = stopAt;
+            return End(Generation.StopReason.StopString, out newText);
+        }
+
+        if (_generated >= _request.MaxTokens)
+        {
+            return End(Generation.StopReason.MaxTokens, out newText);
+        }
+
+        if (_sequence.Length + 1 > _runtime.ContextTokens)
+        {
+            return End(Generation.StopReason.ContextFull, out newText);
+        }
+
+        newText = TakeSafeText();
+        Decode(token);
+        return true;
+    }
+
+    /// <summary>Runs the session to the end, calling <paramref name="onText"/> with each piece of new text.</summary>
+    public GenerationResult Run(Action<string>? onText = null, CancellationToken cancellation = default)
+    {
+        Prefill();
+        while (true)
+        {
+            bool more = Step(out _, out var piece, cancellation);
+            if (!piece.IsEmpty)
+            {
+                onText?.Invoke(piece.ToString());
+            }
+
+            if (!more)
+            {
+                return ToResult();
+            }
+        }
+    }
+
+    /// <summary>The result so far (complete once <see cref="StopReason"/> is set).</summary>
+    public GenerationResult ToResult()
+    {
+        double ttft = _firstTokenTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_startTicks, _firstTokenTicks).TotalMilliseconds;
+        var metrics = new TokenMetrics(PromptTokens.Length, _generated, _promptMs,
+            Stopwatch.GetElapsedTime(0, _decodeTicks).TotalMilliseconds, _decodeSteps, ttft);
+        return new GenerationResult(PromptTokens, Tokens.ToArray(), new string(_text, 0, _textLength),
+            StopReason ?? Generation.StopReason.Cancelled, metrics, FirstStepLogits);
+    }
+
+    private void Decode(int token)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int position = _sequence.Length;
+        Reserve(position + 1);
+        _batch.Clear();
+        _batch.Add(token, position, _sequence, wantsLogits: true);
+        _runtime.Runner.Run(_batch);
+        _sequence.Advance(position + 1);
+        _decodeTicks += Stopwatch.GetTimestamp() - start;
+        _decodeSteps++;
+    }
+
+    private void Reserve(int tokens)
+    {
+        if (!_sequence.TryReserve(tokens))
+        {
+            throw new InvalidOperationException(
+                $"KV cache has no free block for position {tokens - 1} ({_runtime.KvPool.FreeBlocks} of {_runtime.KvPool.BlockCount} free)");
+        }
+    }
+
+    private bool End(StopReason reason, out ReadOnlySpan<char> newText)
+    {
+        StopReason = reason;
+        newText = _text.AsSpan(_emitted, Math.Max(0, _textLength - _emitted));
+        _emitted = _textLength;
+        return false;
+    }
+
+    private void AppendText(int token)
+    {
+        var bytes = _runtime.Model.Tokenizer.TokenBytes(token);
+        int needed = _textLength + _utf8.GetCharCount(bytes, flush: false);
+        if (needed > _text.Length)
+        {
+            Array.Resize(ref _text, Math.Max(needed, _text.Length * 2));
+        }
+
+        _textLength += _utf8.GetChars(bytes, _text.AsSpan(_textLength), flush: false);
+    }
+
+    private bool TryFindStop(out int index)
+    {
+        index = -1;
+        var text = _text.AsSpan(0, _textLength);
+        int from = Math.Max(0, _emitted - _longestStop);
+        foreach (var stop in _stops)
+        {
+            int at = text[from..].IndexOf(stop.AsSpan(), StringComparison.Ordinal);
+            if (at >= 0 && (index < 0 || from + at < index))
+            {
+                index = from + at;
+            }
+        }
+
+        return index >= 0;
+    }
+
+    // Holds back a tail that could still become a stop string.
+    private ReadOnlySpan<char> TakeSafeText()
+    {
+        int safe = _textLength;
+        var text = _text.AsSpan(0, _textLength);
+        foreach (var stop in _stops)
+        {
+            for (int keep = Math.Min(stop.Length - 1, _textLength); keep > 0; keep--)
+            {
+                if (text[^keep..].SequenceEqual(stop.AsSpan(0, keep)))
+                {
+                    safe = Math.Min(safe, _textLength - keep);
+                    break;
+                }
+            }
+        }
+
+        safe = Math.Max(safe, _emitted);
+        var piece = _text.AsSpan(_emitted, safe - _emitted);
+        _emitted = safe;
+        return piece;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _sequence.Release();
+}

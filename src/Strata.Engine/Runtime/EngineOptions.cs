@@ -1,0 +1,32 @@
+// How a model is loaded for inference: threads, context and batch capacity, KV block size.
+namespace Strata.Engine.Runtime;
+
+/// <summary>Load-time options, validated once.</summary>
+/// <param name="Threads">worker threads for kernels (≥ 1)</param>
+/// <param name="ContextTokens">positions per sequence; 0 = the model's trained context, capped at <see cref="DefaultContextCap"/></param>
+/// <param name="BatchTokens">most prompt tokens one forward pass takes (prefill chunk)</param>
+/// <param name="BlockTokens">positions per KV block</param>
+/// <param name="Sequences">sequences the KV pool holds at once</param>
+public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1)
+{
+    /// <summary>Default cap on the context when the model trained on a longer one.</summary>
+    public const int DefaultContextCap = 4096;
+
+    /// <summary>Throws ArgumentException naming the field when an option is out of range.</summary>
+    public void Validate()
+    {
+        Check(Threads is >= 1 and <= 1024, "threads", "1 to 1024", Threads);
+        Check(ContextTokens >= 0, "context", "0 (model default) or more", ContextTokens);
+        Check(BatchTokens is >= 1 and <= 8192, "batch", "1 to 8192", BatchTokens);
+        Check(BlockTokens is >= 1 and <= 1024, "block tokens", "1 to 1024", BlockTokens);
+        Check(Sequences is >= 1 and <= 4096, "sequences", "1 to 4096", Sequences);
+    }
+
+    private static void Check(bool ok, string field, string expected, int found)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"option '{field}' is {found}, expected {expected}", field);
+        }
+    }
+}

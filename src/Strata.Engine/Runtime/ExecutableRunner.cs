@@ -1,0 +1,187 @@
+// Runs an Executable's flat kernel calls over its arena for one batch; binds weights once and allocates nothing per run.
+using Strata.Compiler.Ir;
+using Strata.Compiler.Lowering;
+using Strata.Engine.Artifacts;
+using Strata.Kernels;
+
+namespace Strata.Engine.Runtime;
+
+/// <summary>
+/// The interpreter of a compiled decoder: one switch per step, spans into one pinned arena, weights bound to their
+/// mapped addresses at construction. Not thread-safe: one batch at a time.
+/// </summary>
+public sealed class ExecutableRunner
+{
+    private readonly Executable _exe;
+    private readonly WorkerPool _pool;
+    private readonly WeightMatrix[] _matrices; // by weight index (matrices; vectors have Rows == 1)
+    private readonly float[][] _vectors;       // by weight index: f32 copy of norm/bias vectors, else empty
+    private readonly float[] _arena;           // (ArenaFloats) planned activations
+    private readonly float[] _scores;          // (heads, maxContext) attention scratch
+    private readonly nint[] _keyBlocks;        // (maxBlocks) block addresses of one sequence and layer
+    private readonly nint[] _valueBlocks;      // (maxBlocks)
+
+    /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
+    public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens)
+    {
+        _exe = executable;
+        _pool = pool;
+        _matrices = new WeightMatrix[executable.Weights.Length];
+        _vectors = new float[executable.Weights.Length][];
+        for (int i = 0; i < executable.Weights.Length; i++)
+        {
+            var w = executable.Weights[i];
+            _matrices[i] = new WeightMatrix(w.Type, model.WeightAddress(w.Name), w.Rows, w.Cols);
+            _vectors[i] = w.Rows == 1 ? ToFloats(_matrices[i]) : [];
+        }
+
+        _arena = GC.AllocateArray<float>(checked((int)executable.ArenaFloats), pinned: true);
+        _scores = new float[model.Spec.Heads * maxContext];
+        int maxBlocks = (maxContext + blockTokens - 1) / blockTokens;
+        _keyBlocks = new nint[maxBlocks];
+        _valueBlocks = new nint[maxBlocks];
+    }
+
+    /// <summary>The executable being run.</summary>
+    public Executable Executable => _exe;
+
+    /// <summary>Logits of output row <paramref name="output"/> of the last run.</summary>
+    public ReadOnlySpan<float> Logits(int output) => _arena.AsSpan((int)(_exe.LogitsOffset + (long)output * _exe.VocabSize), _exe.VocabSize);
+
+    /// <summary>Runs every step for <paramref name="batch"/>. Sequences must already hold blocks for every row's position.</summary>
+    public void Run(ForwardBatch batch)
+    {
+        if (batch.TokenCount == 0 || batch.TokenCount > _exe.MaxBatchTokens || batch.OutputCount > _exe.MaxOutputRows)
+        {
+            throw new ArgumentException(
+                $"batch has {batch.TokenCount} rows and {batch.OutputCount} outputs; executable takes 1–{_exe.MaxBatchTokens} rows and ≤ {_exe.MaxOutputRows} outputs",
+                nameof(batch));
+        }
+
+        var steps = _exe.Steps;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            ref readonly var step = ref steps[i];
+            int rows = step.Rows == RowSpace.Outputs ? batch.OutputCount : batch.TokenCount;
+            if (rows > 0)
+            {
+                RunStep(in step, rows, batch);
+            }
+        }
+    }
+
+    private void RunStep(in ExecutableStep step, int rows, ForwardBatch batch)
+    {
+        var a = step.Attributes;
+        switch (step.Op)
+        {
+            case OpKind.Embed:
+                Embed(in step, batch);
+                break;
+            case OpKind.RmsNorm:
+                for (int r = 0; r < rows; r++)
+                {
+                    VectorOps.RmsNorm(Row(step.Input0, step.InputWidth, r), _vectors[step.WeightIndex], a.Epsilon, Row(step.Output, step.OutputWidth, r));
+                }
+
+                break;
+            case OpKind.MatMul:
+                MatMul.Run(_pool, in _matrices[step.WeightIndex], Rows(step.Input0, step.InputWidth, rows), rows, Rows(step.Output, step.OutputWidth, rows));
+                break;
+            case OpKind.AddBias:
+                CopyIfMoved(in step, rows);
+                for (int r = 0; r < rows; r++)
+                {
+                    VectorOps.Add(Row(step.Output, step.OutputWidth, r), _vectors[step.WeightIndex]);
+                }
+
+                break;
+            case OpKind.Rope:
+                CopyIfMoved(in step, rows);
+                for (int r = 0; r < rows; r++)
+                {
+                    Rope.Apply(Row(step.Output, step.OutputWidth, r), a.Heads, a.HeadDim, a.RopeDims, batch.Positions[r], a.RopeBase, a.RopeMode);
+                }
+
+                break;
+            case OpKind.KvStore:
+                for (int r = 0; r < rows; r++)
+                {
+                    var sequence = batch.Sequence(r);
+                    NativeRows.Store(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]));
+                    NativeRows.Store(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]));
+                }
+
+                break;
+            case OpKind.Attention:
+                Attend(in step, rows, batch);
+                break;
+            case OpKind.Add:
+                CopyIfMoved(in step, rows);
+                VectorOps.Add(Rows(step.Output, step.OutputWidth, rows), Rows(step.Input1, step.InputWidth, rows));
+                break;
+            case OpKind.SwiGlu:
+                VectorOps.SwiGlu(Rows(step.Input0, step.InputWidth, rows), Rows(step.Input1, step.InputWidth, rows), Rows(step.Output, step.OutputWidth, rows));
+                break;
+            case OpKind.GatherOutputRows:
+                for (int o = 0; o < rows; o++)
+                {
+                    Row(step.Input0, step.InputWidth, batch.OutputRows[o]).CopyTo(Row(step.Output, step.OutputWidth, o));
+                }
+
+                break;
+            default:
+                throw new InvalidOperationException($"executable step {step.Op} has no kernel");
+        }
+    }
+
+    private void Embed(in ExecutableStep step, ForwardBatch batch)
+    {
+        ref readonly var table = ref _matrices[step.WeightIndex];
+        var tokens = batch.Tokens;
+        for (int r = 0; r < tokens.Length; r++)
+        {
+            if ((uint)tokens[r] >= (uint)table.Rows)
+            {
+                throw new ArgumentException($"row {r} has token id {tokens[r]}, expected 0 to {table.Rows - 1}", nameof(batch));
+            }
+
+            NativeRows.DequantizeRow(in table, tokens[r], Row(step.Output, step.OutputWidth, r));
+        }
+    }
+
+    private void Attend(in ExecutableStep step, int rows, ForwardBatch batch)
+    {
+        var a = step.Attributes;
+        var shape = new AttentionShape(a.Heads, a.KvHeads, a.HeadDim, BlockTokensOf(batch), 1f / MathF.Sqrt(a.HeadDim));
+        for (int r = 0; r < rows; r++)
+        {
+            var sequence = batch.Sequence(r);
+            int blocks = sequence.FillBlockAddresses(a.Layer, _keyBlocks, _valueBlocks);
+            int visible = batch.Positions[r] + 1;
+            Attention.Run(_pool, in shape, Row(step.Input0, step.InputWidth, r), _keyBlocks.AsSpan(0, blocks), _valueBlocks.AsSpan(0, blocks),
+                visible, _scores.AsSpan(0, a.Heads * visible), Row(step.Output, step.OutputWidth, r));
+        }
+    }
+
+    private static int BlockTokensOf(ForwardBatch batch) => batch.Sequence(0).BlockTokens;
+
+    private void CopyIfMoved(in ExecutableStep step, int rows)
+    {
+        if (step.Input0 != step.Output)
+        {
+            Rows(step.Input0, step.InputWidth, rows).CopyTo(Rows(step.Output, step.OutputWidth, rows));
+        }
+    }
+
+    private Span<float> Row(long offset, int width, int row) => _arena.AsSpan((int)(offset + (long)row * width), width);
+
+    private Span<float> Rows(long offset, int width, int rows) => _arena.AsSpan((int)offset, width * rows);
+
+    private static float[] ToFloats(in WeightMatrix vector)
+    {
+        var values = new float[vector.Cols];
+        NativeRows.DequantizeRow(in vector, 0, values);
+        return values;
+    }
+}
