@@ -1,0 +1,10 @@
+// Shape parameters of one attention call over a paged KV cache.
+namespace Strata.Kernels;
+
+/// <summary>Shape of one attention call over a paged KV cache.</summary>
+/// <param name="Heads">query heads</param>
+/// <param name="KvHeads">key/value heads (GQA: Heads is a multiple of KvHeads)</param>
+/// <param name="HeadDim">elements per head</param>
+/// <param name="BlockTokens">token rows per KV block</param>
+/// <param name="Scale">score scale, usually 1/sqrt(HeadDim)</param>
+public readonly record struct AttentionShape(int Heads, int KvHeads, int HeadDim, int BlockTokens, float Scale);

@@ -1,0 +1,121 @@
+// Parallel job of MatMul: one chunk of weight rows against all activation rows.
+using System.Runtime.CompilerServices;
+
+namespace Strata.Kernels;
+
+/// <summary>
+/// Part <c>index</c> covers weight rows [index·ChunkRows, …). For N = 1 each row is dotted in registers; for N &gt; 1 a tile
+/// of four rows is dequantized once into a per-thread f32 scratch and dotted with every activation row.
+/// </summary>
+internal unsafe struct MatMulJob : IParallelJob
+{
+    public const int Tile = 4;
+
+    public byte* W;
+    public nint RowBytes;
+    public GgmlType Type;
+    public int Rows;
+    public int Cols;
+    public int N;
+    public int ChunkRows;
+    public float* X;
+    public float* Y;
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    public readonly void Execute(int index, int count)
+    {
+        int r0 = index * ChunkRows;
+        int r1 = Math.Min(Rows, r0 + ChunkRows);
+        if (N == 1)
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                Y[r] = QuantKernels.Dot(Type, W + (r * RowBytes), X, Cols);
+            }
+
+            return;
+        }
+
+        float* res = stackalloc float[Tile];
+        if (Type == GgmlType.F32)
+        {
+            // Rows are already f32: no scratch needed.
+            int r = r0;
+            for (; r + Tile <= r1; r += Tile)
+            {
+                float* w = (float*)(W + (r * RowBytes));
+                for (int j = 0; j < N; j++)
+                {
+                    FloatKernels.Dot4(w, Cols, X + ((nint)j * Cols), Cols, res);
+                    Store(j, r, res, Tile);
+                }
+            }
+
+            for (; r < r1; r++)
+            {
+                for (int j = 0; j < N; j++)
+                {
+                    Y[((nint)j * Rows) + r] = FloatKernels.Dot((float*)(W + (r * RowBytes)), X + ((nint)j * Cols), Cols);
+                }
+            }
+
+            return;
+        }
+
+        float[] scratch = Scratch(Tile * Cols);
+        fixed (float* s = scratch)
+        {
+            for (int r = r0; r < r1; r += Tile)
+            {
+                int rows = Math.Min(Tile, r1 - r);
+                for (int t = 0; t < rows; t++)
+                {
+                    QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
+                }
+
+                for (int j = 0; j < N; j++)
+                {
+                    float* x = X + ((nint)j * Cols);
+                    if (rows == Tile)
+                    {
+                        FloatKernels.Dot4(s, Cols, x, Cols, res);
+                    }
+                    else
+                    {
+                        for (int t = 0; t < rows; t++)
+                        {
+                            res[t] = FloatKernels.Dot(s + ((nint)t * Cols), x, Cols);
+                        }
+                    }
+
+                    Store(j, r, res, rows);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Store(int j, int r, float* res, int rows)
+    {
+        float* y = Y + ((nint)j * Rows) + r;
+        for (int t = 0; t < rows; t++)
+        {
+            y[t] = res[t];
+        }
+    }
+
+    private static float[] Scratch(int length)
+    {
+        float[]? s = t_scratch;
+        if (s is null || s.Length < length)
+        {
+            // Grows once per thread to the widest row seen; pinned so it can be used through a pointer.
+            s = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
+            t_scratch = s;
+        }
+
+        return s;
+    }
+}
