@@ -64,7 +64,7 @@ public sealed class GenerationSession : IDisposable
             _longestStop = Math.Max(_longestStop, s.Length);
         }
 
-        _sampler = new SamplerChain(request.Sampling, runtime.Model.Spec.VocabSize);
+        _sampler = SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize);
         _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
         _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
         _history = new int[runtime.ContextTokens];
@@ -80,6 +80,9 @@ public sealed class GenerationSession : IDisposable
 
     /// <summary>Copy of the logits after the prompt, when requested.</summary>
     public float[]? FirstStepLogits { get; private set; }
+
+    /// <summary>The sampler chain's stages and seed, for evidence.</summary>
+    public SamplerDescription Sampler => new(_sampler.Describe(), _sampler.Seed);
 
     /// <summary>Generated ids so far.</summary>
     public ReadOnlySpan<int> Tokens => _history.AsSpan(PromptTokens.Length, _generated);

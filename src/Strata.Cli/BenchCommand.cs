@@ -1,0 +1,103 @@
+// `strata bench`: prefill and decode tokens/s (median of runs) and decode as a fraction of the measured bandwidth roofline.
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Strata.Engine.Runtime;
+using Strata.Kernels;
+using Strata.Substrate;
+
+namespace Strata.Cli;
+
+/// <summary>Builds the bench command.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var tokenizer = CommonOptions.Tokenizer();
+        var threads = CommonOptions.Threads();
+        var promptTokens = new Option<int>("--prompt-tokens") { Description = "prefill test length (pp)", DefaultValueFactory = _ => 128 };
+        var genTokens = new Option<int>("--gen-tokens") { Description = "decode test length (tg)", DefaultValueFactory = _ => 64 };
+        var repetitions = new Option<int>("--repetitions", "-r") { Description = "runs per test (median reported)", DefaultValueFactory = _ => 5 };
+        var format = CommonOptions.Format();
+        var command = new Command("bench", "measure prefill/decode tokens/s and decode against the memory-bandwidth roofline")
+        {
+            model, tokenizer, threads, promptTokens, genTokens, repetitions, format,
+        };
+        command.SetAction(parse =>
+        {
+            var bench = new BenchOptions(parse.GetValue(promptTokens), parse.GetValue(genTokens), parse.GetValue(repetitions));
+            var engine = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: bench.PromptTokens + bench.GenerateTokens,
+                BatchTokens: Math.Max(1, bench.PromptTokens));
+            return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), engine, bench, parse.GetValue(format) == "json");
+        });
+        return command;
+    }
+
+    private static int Run(string modelPath, string? tokenizerPath, EngineOptions engine, BenchOptions bench, bool json)
+    {
+        if (bench.PromptTokens < 1 || bench.GenerateTokens < 1 || bench.Repetitions < 1)
+        {
+            throw new ArgumentException(
+                $"--prompt-tokens {bench.PromptTokens}, --gen-tokens {bench.GenerateTokens}, --repetitions {bench.Repetitions}: each must be at least 1");
+        }
+
+        using var runtime = ModelRuntime.Load(modelPath, tokenizerPath, engine);
+        var result = ThroughputBenchmark.Run(runtime, bench);
+        var bandwidth = BandwidthProbe.Measure(engine.Threads);
+        double bandwidthBytes = engine.Threads == 1 ? bandwidth.SingleThreadGBps * 1e9 : bandwidth.MultiThreadGBps * 1e9;
+        double roofline = bandwidthBytes / result.WeightBytesPerToken;
+        double fraction = result.DecodeTokensPerSecond / roofline;
+        var file = new FileInfo(modelPath);
+        if (json)
+        {
+            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction));
+            return 0;
+        }
+
+        Console.Out.WriteLine($"model      {file.Name} ({file.Length / 1048576.0:F1} MiB, {runtime.Model.Spec.Architecture}, {string.Join(" ", runtime.Model.TypeHistogram)})");
+        Console.Out.WriteLine($"threads    {engine.Threads} ({KernelIsa.Active})");
+        Console.Out.WriteLine($"pp{bench.PromptTokens,-7} {result.PromptTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.PromptRuns)})");
+        Console.Out.WriteLine($"tg{bench.GenerateTokens,-7} {result.DecodeTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.DecodeRuns)})");
+        Console.Out.WriteLine($"weights    {result.WeightBytesPerToken / 1048576.0:F2} MiB read per decoded token");
+        Console.Out.WriteLine($"bandwidth  {bandwidthBytes / 1e9:F1} GB/s measured read → roofline {roofline:F1} tok/s; decode at {fraction:P1} of it");
+        return 0;
+    }
+
+    private static string Runs(double[] runs)
+    {
+        var text = new StringBuilder();
+        foreach (double r in runs)
+        {
+            text.Append(text.Length == 0 ? string.Empty : " ").Append(r.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Json(ModelRuntime runtime, EngineOptions engine, BenchOptions bench, BenchResult result, double gbps, double roofline, double fraction)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", runtime.Model.Path);
+            w.WriteNumber("model_bytes", runtime.Model.FileBytes);
+            w.WriteNumber("threads", engine.Threads);
+            w.WriteString("isa", KernelIsa.Active);
+            w.WriteNumber("prompt_tokens", bench.PromptTokens);
+            w.WriteNumber("gen_tokens", bench.GenerateTokens);
+            w.WriteNumber("repetitions", bench.Repetitions);
+            w.WriteNumber("prompt_tokens_per_s", result.PromptTokensPerSecond);
+            w.WriteNumber("decode_tokens_per_s", result.DecodeTokensPerSecond);
+            w.WriteNumber("weight_bytes_per_token", result.WeightBytesPerToken);
+            w.WriteNumber("bandwidth_gbps", gbps);
+            w.WriteNumber("decode_roofline_tokens_per_s", roofline);
+            w.WriteNumber("decode_roofline_fraction", fraction);
+            w.WriteString("executable_hash", runtime.Executable.ContentHash);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

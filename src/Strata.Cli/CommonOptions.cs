@@ -1,0 +1,37 @@
+// Options shared by several commands.
+using System.CommandLine;
+
+namespace Strata.Cli;
+
+/// <summary>Factory for options used by more than one command.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "model file: GGUF, or a llama2.c checkpoint (*.bin) with --tokenizer",
+        Required = true,
+    };
+
+    public static Option<string?> Tokenizer() => new("--tokenizer")
+    {
+        Description = "llama2.c tokenizer file (tok*.bin) for a llama2.c checkpoint",
+    };
+
+    public static Option<int> Threads() => new("--threads", "-t")
+    {
+        Description = "kernel worker threads (default: all cores)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<int> Context() => new("--ctx")
+    {
+        Description = "context size in tokens (default: the model's, at most 4096)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<string> Format() => new Option<string>("--format")
+    {
+        Description = "output format",
+        DefaultValueFactory = _ => "text",
+    }.AcceptOnlyFromAmong("text", "json");
+}

@@ -1,0 +1,89 @@
+// Fills an EvidenceRecord with what the substrate, kernels, compiler and engine layers did for one generation.
+using Strata.Engine.Runtime;
+using Strata.Evidence;
+using Strata.Kernels;
+
+namespace Strata.Engine.Generation;
+
+/// <summary>Writes each layer's section of the evidence for a finished generation.</summary>
+public static class EngineEvidence
+{
+    /// <summary>Numerical mode of every kernel today: weights dequantized in registers, f32 activations and accumulation.</summary>
+    public const string ExactMode = "exact-f32";
+
+    /// <summary>Sets the substrate, kernels, compiler and engine sections of <paramref name="record"/>.</summary>
+    public static void Fill(EvidenceRecord record, ModelRuntime runtime, GenerationResult result, SamplerDescription sampler)
+    {
+        record.Substrate = new SubstrateSection
+        {
+            Isa = KernelIsa.Active,
+            Threads = runtime.Pool.ThreadCount,
+            CpuModel = Substrate.CpuInfo.Detect().ModelName,
+        };
+        var choices = new List<KernelChoice>();
+        foreach (var (op, kernel) in runtime.Executable.KernelChoices)
+        {
+            choices.Add(new KernelChoice(op, kernel, ExactMode));
+        }
+
+        record.Kernels = new KernelsSection { Choices = choices };
+        var passes = new List<CompilerPass>();
+        foreach (string pass in runtime.Executable.Log.Passes)
+        {
+            var lines = new List<string>();
+            foreach (var entry in runtime.Executable.Log.Entries)
+            {
+                if (entry.Pass == pass)
+                {
+                    lines.Add(entry.Message);
+                }
+            }
+
+            passes.Add(new CompilerPass(pass, lines));
+        }
+
+        record.Compiler = new CompilerSection
+        {
+            ExecutableHash = runtime.Executable.ContentHash,
+            Passes = passes,
+            BufferArenaBytes = runtime.Executable.ArenaFloats * sizeof(float),
+        };
+        var m = result.Metrics;
+        record.Engine = new EngineSection
+        {
+            ModelPath = runtime.Model.Path,
+            ModelSha256 = runtime.Model.FileSha256,
+            Architecture = runtime.Model.Spec.Architecture,
+            QuantTypes = runtime.Model.TypeHistogram,
+            PromptTokenCount = m.PromptTokens,
+            GeneratedTokenCount = m.GeneratedTokens,
+            StopReason = StopReasonText(result.StopReason),
+            SamplerStages = sampler.Stages,
+            SamplerSeed = sampler.Seed,
+            Timings = new EngineTimings
+            {
+                LoadMs = runtime.LoadMilliseconds,
+                PromptMs = m.PromptMilliseconds,
+                DecodeMs = m.DecodeMilliseconds,
+                TtftMs = m.TimeToFirstTokenMilliseconds,
+                PromptTokensPerS = m.PromptTokensPerSecond,
+                DecodeTokensPerS = m.DecodeTokensPerSecond,
+            },
+        };
+    }
+
+    /// <summary>snake_case name of a stop reason, as APIs and evidence print it.</summary>
+    public static string StopReasonText(StopReason reason) => reason switch
+    {
+        StopReason.EndOfSequence => "end_of_sequence",
+        StopReason.StopString => "stop_string",
+        StopReason.MaxTokens => "max_tokens",
+        StopReason.ContextFull => "context_full",
+        _ => "cancelled",
+    };
+}
+
+/// <summary>The sampler chain as evidence sees it.</summary>
+/// <param name="Stages">stage descriptions in order</param>
+/// <param name="Seed">seed used, if any</param>
+public sealed record SamplerDescription(IReadOnlyList<string> Stages, ulong? Seed);

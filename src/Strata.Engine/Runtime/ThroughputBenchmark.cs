@@ -1,0 +1,146 @@
+// Measures prefill and decode throughput of a loaded model the way llama-bench does (pp N, tg N, median of runs).
+using System.Diagnostics;
+using Strata.Engine.KvCache;
+
+namespace Strata.Engine.Runtime;
+
+/// <summary>Bench settings.</summary>
+/// <param name="PromptTokens">tokens in the prefill test (pp)</param>
+/// <param name="GenerateTokens">single-token decode steps in the generation test (tg)</param>
+/// <param name="Repetitions">runs of each test; the median is reported</param>
+/// <param name="Seed">seed of the random prompt ids</param>
+public sealed record BenchOptions(int PromptTokens = 128, int GenerateTokens = 64, int Repetitions = 5, int Seed = 1234);
+
+/// <summary>Bench figures (tokens per second are medians over the repetitions).</summary>
+/// <param name="PromptTokensPerSecond">prefill throughput</param>
+/// <param name="DecodeTokensPerSecond">decode throughput</param>
+/// <param name="PromptRuns">each prefill run's tokens/s</param>
+/// <param name="DecodeRuns">each decode run's tokens/s</param>
+/// <param name="WeightBytesPerToken">weight bytes one decode step reads</param>
+public sealed record BenchResult(
+    double PromptTokensPerSecond,
+    double DecodeTokensPerSecond,
+    double[] PromptRuns,
+    double[] DecodeRuns,
+    long WeightBytesPerToken);
+
+/// <summary>Runs pp/tg tests on random token ids, like llama-bench (no sampling, no tokenizer).</summary>
+public static class ThroughputBenchmark
+{
+    /// <summary>Runs the benchmark on <paramref name="runtime"/>.</summary>
+    public static BenchResult Run(ModelRuntime runtime, BenchOptions options)
+    {
+        if (options.PromptTokens < 1 || options.GenerateTokens < 1 || options.Repetitions < 1
+            || options.PromptTokens + options.GenerateTokens > runtime.ContextTokens)
+        {
+            throw new ArgumentException(
+                $"bench wants {options.PromptTokens} prompt + {options.GenerateTokens} generated tokens × {options.Repetitions} runs; "
+                + $"each must be ≥ 1 and the sum ≤ the context {runtime.ContextTokens}", nameof(options));
+        }
+
+        var random = new Random(options.Seed);
+        var prompt = new int[options.PromptTokens];
+        for (int i = 0; i < prompt.Length; i++)
+        {
+            prompt[i] = random.Next(runtime.Model.Spec.VocabSize);
+        }
+
+        var batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
+        var sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
+        Prefill(runtime, batch, sequence, prompt[..Math.Min(prompt.Length, 8)]); // warm-up
+        Decode(runtime, batch, sequence, 4, prompt[0]);
+        sequence.Release();
+
+        var pp = new double[options.Repetitions];
+        var tg = new double[options.Repetitions];
+        for (int r = 0; r < options.Repetitions; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Prefill(runtime, batch, sequence, prompt);
+            pp[r] = prompt.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            sequence.Release();
+
+            // tg: like llama-bench, decode from an empty context, one token per step.
+            start = Stopwatch.GetTimestamp();
+            Decode(runtime, batch, sequence, options.GenerateTokens, prompt[0]);
+            tg[r] = options.GenerateTokens / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            sequence.Release();
+        }
+
+        return new BenchResult(Median(pp), Median(tg), pp, tg, WeightBytesPerToken(runtime));
+    }
+
+    /// <summary>Bytes of weights one decode step reads: every matrix once, plus one embedding row.</summary>
+    public static long WeightBytesPerToken(ModelRuntime runtime)
+    {
+        long bytes = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in runtime.Executable.Steps)
+        {
+            if (step.WeightIndex < 0)
+            {
+                continue;
+            }
+
+            var w = runtime.Executable.Weights[step.WeightIndex];
+            long rowBytes = Kernels.GgmlTypeInfo.RowBytes(w.Type, w.Cols);
+            if (step.Op == Compiler.Ir.OpKind.Embed)
+            {
+                bytes += rowBytes;
+            }
+            else if (seen.Add(w.Name))
+            {
+                bytes += rowBytes * w.Rows;
+            }
+        }
+
+        return bytes;
+    }
+
+    private static void Prefill(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, ReadOnlySpan<int> prompt)
+    {
+        for (int begin = 0; begin < prompt.Length; begin += batch.Capacity)
+        {
+            int end = Math.Min(begin + batch.Capacity, prompt.Length);
+            Reserve(sequence, end);
+            batch.Clear();
+            for (int p = begin; p < end; p++)
+            {
+                batch.Add(prompt[p], p, sequence, wantsLogits: p == prompt.Length - 1);
+            }
+
+            runtime.Runner.Run(batch);
+            sequence.Advance(end);
+        }
+    }
+
+    private static void Decode(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, int steps, int token)
+    {
+        for (int i = 0; i < steps; i++)
+        {
+            int position = sequence.Length;
+            Reserve(sequence, position + 1);
+            batch.Clear();
+            batch.Add(token, position, sequence, wantsLogits: true);
+            runtime.Runner.Run(batch);
+            sequence.Advance(position + 1);
+            token = Kernels.VectorOps.ArgMax(runtime.Runner.Logits(0));
+        }
+    }
+
+    private static void Reserve(SequenceKv sequence, int tokens)
+    {
+        if (!sequence.TryReserve(tokens))
+        {
+            throw new InvalidOperationException($"KV cache cannot hold {tokens} positions");
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
