@@ -1,0 +1,36 @@
+// Evidence from the engine layer: model identity, token counts, stop reason, sampler and timings.
+namespace Strata.Evidence;
+
+/// <summary>What the engine loaded and did for this call.</summary>
+public sealed record EngineSection
+{
+    /// <summary>Path of the model file as given.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>SHA-256 of the model file, lowercase hex (see <see cref="EvidenceHash.Sha256HexOfFile"/>).</summary>
+    public string? ModelSha256 { get; init; }
+
+    /// <summary>Architecture from the model metadata, e.g. "llama".</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>Tensor count per element type, e.g. {"q4_0": 28, "f32": 9}; keys kept verbatim.</summary>
+    public IReadOnlyDictionary<string, int>? QuantTypes { get; init; }
+
+    /// <summary>Tokens in the prompt.</summary>
+    public int PromptTokenCount { get; init; }
+
+    /// <summary>Tokens generated.</summary>
+    public int GeneratedTokenCount { get; init; }
+
+    /// <summary>Why generation stopped, e.g. "eos", "max_tokens", "stop_sequence", "cancelled".</summary>
+    public string? StopReason { get; init; }
+
+    /// <summary>Sampler stages in order with their parameters, e.g. ["top_k(40)", "dist(seed=7)"].</summary>
+    public IReadOnlyList<string>? SamplerStages { get; init; }
+
+    /// <summary>Seed of the sampler's PRNG (reproduces the generation); absent when greedy.</summary>
+    public ulong? SamplerSeed { get; init; }
+
+    /// <summary>Timings and throughputs.</summary>
+    public EngineTimings? Timings { get; init; }
+}

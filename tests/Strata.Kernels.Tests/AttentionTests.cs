@@ -1,0 +1,101 @@
+// Tests of paged attention with grouped-query heads against a naive double-precision reference.
+using System.Runtime.InteropServices;
+using Strata.Kernels;
+using Xunit;
+
+namespace Strata.Kernels.Tests;
+
+public class AttentionTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Run_Gqa8x2Over3BlocksOf16_MatchesNaiveReferenceWithin1e5(int threads)
+    {
+        const int heads = 8, kvHeads = 2, headDim = 64, blockTokens = 16, blocks = 3;
+        var rng = new Random(7);
+        var shape = new AttentionShape(heads, kvHeads, headDim, blockTokens, 1f / MathF.Sqrt(headDim));
+        var kArrays = new float[blocks][];
+        var vArrays = new float[blocks][];
+        var keys = new nint[blocks];
+        var values = new nint[blocks];
+        var handles = new List<GCHandle>();
+        try
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                kArrays[b] = TestData.Floats(rng, blockTokens * kvHeads * headDim, 2f);
+                vArrays[b] = TestData.Floats(rng, blockTokens * kvHeads * headDim);
+                GCHandle hk = GCHandle.Alloc(kArrays[b], GCHandleType.Pinned);
+                GCHandle hv = GCHandle.Alloc(vArrays[b], GCHandleType.Pinned);
+                handles.Add(hk);
+                handles.Add(hv);
+                keys[b] = hk.AddrOfPinnedObject();
+                values[b] = hv.AddrOfPinnedObject();
+            }
+
+            float[] q = TestData.Floats(rng, heads * headDim, 2f);
+            using var pool = new WorkerPool(threads);
+            for (int tokens = 0; tokens <= blocks * blockTokens; tokens++)
+            {
+                var scores = new float[heads * tokens];
+                var output = new float[heads * headDim];
+                Attention.Run(pool, shape, q, keys, values, tokens, scores, output);
+                for (int h = 0; h < heads; h++)
+                {
+                    double[] expected = Reference(shape, q, kArrays, vArrays, tokens, h);
+                    for (int i = 0; i < headDim; i++)
+                    {
+                        Assert.True(Math.Abs(expected[i] - output[(h * headDim) + i]) <= 1e-5,
+                            $"tokens={tokens} h={h} i={i}: expected {expected[i]:R}, got {output[(h * headDim) + i]:R}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (GCHandle h in handles)
+            {
+                h.Free();
+            }
+        }
+    }
+
+    private static double[] Reference(AttentionShape s, float[] q, float[][] k, float[][] v, int tokens, int h)
+    {
+        int kvh = h / (s.Heads / s.KvHeads);
+        var p = new double[tokens];
+        double max = double.NegativeInfinity;
+        for (int t = 0; t < tokens; t++)
+        {
+            int o = ((t % s.BlockTokens * s.KvHeads) + kvh) * s.HeadDim;
+            double dot = 0;
+            for (int i = 0; i < s.HeadDim; i++)
+            {
+                dot += (double)q[(h * s.HeadDim) + i] * k[t / s.BlockTokens][o + i];
+            }
+
+            p[t] = dot * s.Scale;
+            max = Math.Max(max, p[t]);
+        }
+
+        double sum = 0;
+        for (int t = 0; t < tokens; t++)
+        {
+            p[t] = Math.Exp(p[t] - max);
+            sum += p[t];
+        }
+
+        var r = new double[s.HeadDim];
+        for (int t = 0; t < tokens; t++)
+        {
+            int o = ((t % s.BlockTokens * s.KvHeads) + kvh) * s.HeadDim;
+            for (int i = 0; i < s.HeadDim; i++)
+            {
+                r[i] += p[t] / sum * v[t / s.BlockTokens][o + i];
+            }
+        }
+
+        return r;
+    }
+}

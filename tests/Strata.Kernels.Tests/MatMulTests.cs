@@ -1,0 +1,74 @@
+// Tests of MatMul.Run for several weight types, activation counts and thread counts against the reference dot.
+using Strata.Kernels;
+using Xunit;
+
+namespace Strata.Kernels.Tests;
+
+public class MatMulTests
+{
+    public static TheoryData<GgmlType, int, int> Cases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        GgmlType[] types = [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K,
+            GgmlType.Q6_K, GgmlType.Q5_K, GgmlType.Q3_K];
+        foreach (GgmlType t in types)
+        {
+            foreach (int n in new[] { 1, 5 })
+            {
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    d.Add(t, n, threads);
+                }
+            }
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public unsafe void Run_RandomWeights_MatchesReferenceWithin2e5(GgmlType type, int n, int threads)
+    {
+        const int rows = 37, cols = 512;
+        var rng = new Random(11 + (int)type + (100 * n));
+        byte[] w = TestData.Row(type, rows * cols, rng);
+        long rowBytes = GgmlTypeInfo.RowBytes(type, cols);
+        float[] x = TestData.Floats(rng, n * cols);
+        var y = new float[n * rows];
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            var m = new WeightMatrix(type, (nint)pw, rows, cols);
+            MatMul.Run(pool, m, x, n, y);
+        }
+
+        var deq = new float[cols];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<byte> row = w.AsSpan((int)(r * rowBytes), (int)rowBytes);
+            QuantReference.DequantizeRow(type, row, deq);
+            for (int j = 0; j < n; j++)
+            {
+                ReadOnlySpan<float> xj = x.AsSpan(j * cols, cols);
+                double abs = 0;
+                for (int i = 0; i < cols; i++)
+                {
+                    abs += Math.Abs((double)deq[i] * xj[i]);
+                }
+
+                double expected = QuantReference.DotDouble(type, row, xj);
+                float actual = y[(j * rows) + r];
+                Assert.True(Math.Abs(actual - expected) <= 2e-5 * abs,
+                    $"{type} r={r} j={j}: expected {expected:R}, got {actual:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_ShortOutput_ThrowsArgumentException()
+    {
+        using var pool = new WorkerPool(1);
+        var m = new WeightMatrix(GgmlType.F32, 1, 4, 8);
+        Assert.Throws<ArgumentException>(() => MatMul.Run(pool, m, new float[16], 2, new float[7]));
+    }
+}

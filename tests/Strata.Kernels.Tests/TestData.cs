@@ -1,0 +1,81 @@
+// Seeded generators of valid quantized rows and f32 vectors for the kernel tests.
+using System.Buffers.Binary;
+using Strata.Kernels;
+
+namespace Strata.Kernels.Tests;
+
+internal static class TestData
+{
+    public static readonly GgmlType[] Computable =
+    [
+        GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
+        GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
+    ];
+
+    public static float[] Floats(Random rng, int n, float scale = 1f)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = (float)((rng.NextDouble() * 2) - 1) * scale;
+        }
+
+        return a;
+    }
+
+    /// <summary>A row of <paramref name="elements"/> of <paramref name="type"/>: random payload, sane finite scales.</summary>
+    public static byte[] Row(GgmlType type, int elements, Random rng)
+    {
+        int be = GgmlTypeInfo.BlockElements(type);
+        int bb = GgmlTypeInfo.BlockBytes(type);
+        var row = new byte[elements / be * bb];
+        rng.NextBytes(row);
+        for (int off = 0; off < row.Length; off += bb)
+        {
+            Span<byte> b = row.AsSpan(off, bb);
+            switch (type)
+            {
+                case GgmlType.F32:
+                    BinaryPrimitives.WriteSingleLittleEndian(b, Sane(rng, 4f));
+                    break;
+                case GgmlType.F16:
+                    SetHalf(b, 0, Sane(rng, 4f));
+                    break;
+                case GgmlType.BF16:
+                    BinaryPrimitives.WriteUInt16LittleEndian(b, HalfConvert.SingleToBFloat16(Sane(rng, 4f)));
+                    break;
+                case GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q8_0:
+                    SetHalf(b, 0, Sane(rng, 0.1f));
+                    break;
+                case GgmlType.Q4_1 or GgmlType.Q5_1:
+                    SetHalf(b, 0, Sane(rng, 0.1f));
+                    SetHalf(b, 2, Sane(rng, 1f));
+                    break;
+                case GgmlType.Q2_K:
+                    SetHalf(b, 80, Sane(rng, 0.1f));
+                    SetHalf(b, 82, MathF.Abs(Sane(rng, 0.1f)));
+                    break;
+                case GgmlType.Q3_K:
+                    SetHalf(b, 108, Sane(rng, 0.01f));
+                    break;
+                case GgmlType.Q4_K or GgmlType.Q5_K:
+                    SetHalf(b, 0, MathF.Abs(Sane(rng, 0.01f)));
+                    SetHalf(b, 2, MathF.Abs(Sane(rng, 0.01f)));
+                    break;
+                case GgmlType.Q6_K:
+                    SetHalf(b, 208, Sane(rng, 0.001f));
+                    break;
+                case GgmlType.Q8_K:
+                    BinaryPrimitives.WriteSingleLittleEndian(b, Sane(rng, 0.01f));
+                    break;
+            }
+        }
+
+        return row;
+    }
+
+    public static void SetHalf(Span<byte> b, int offset, float v) =>
+        BinaryPrimitives.WriteUInt16LittleEndian(b[offset..], HalfConvert.SingleToHalf(v));
+
+    private static float Sane(Random rng, float scale) => (float)((rng.NextDouble() * 2) - 1) * scale;
+}

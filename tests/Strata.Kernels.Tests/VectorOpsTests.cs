@@ -1,0 +1,167 @@
+// Tests of VectorOps and Rope against scalar double-precision references for every length 0–256.
+using Strata.Kernels;
+using Xunit;
+
+namespace Strata.Kernels.Tests;
+
+public class VectorOpsTests
+{
+    private static void Close(double expected, float actual, double rel, double abs, string what) =>
+        Assert.True(Math.Abs(actual - expected) <= (rel * Math.Abs(expected)) + abs,
+            $"{what}: expected {expected:R}, got {actual:R}");
+
+    [Fact]
+    public void RmsNorm_EveryLength_MatchesDoubleReferenceWithin1e6()
+    {
+        var rng = new Random(1);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] x = TestData.Floats(rng, n, 3f);
+            float[] w = TestData.Floats(rng, n, 2f);
+            var y = new float[n];
+            VectorOps.RmsNorm(x, w, 1e-6f, y);
+            double ss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                ss += (double)x[i] * x[i];
+            }
+
+            double scale = 1.0 / Math.Sqrt((ss / Math.Max(n, 1)) + 1e-6);
+            for (int i = 0; i < n; i++)
+            {
+                Close(x[i] * scale * w[i], y[i], 1e-6, 1e-12, $"n={n} i={i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Softmax_EveryLength_MatchesDoubleReferenceWithin4e6()
+    {
+        var rng = new Random(2);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] x = TestData.Floats(rng, n, 8f);
+            float[] y = (float[])x.Clone();
+            VectorOps.Softmax(y);
+            double max = double.NegativeInfinity;
+            foreach (float v in x)
+            {
+                max = Math.Max(max, v);
+            }
+
+            double sum = 0;
+            foreach (float v in x)
+            {
+                sum += Math.Exp(v - max);
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                Close(Math.Exp(x[i] - max) / sum, y[i], 4e-6, 1e-12, $"n={n} i={i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void SwiGlu_EveryLength_MatchesDoubleReferenceWithin1e6()
+    {
+        var rng = new Random(3);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] g = TestData.Floats(rng, n, 12f);
+            float[] u = TestData.Floats(rng, n, 2f);
+            var y = new float[n];
+            VectorOps.SwiGlu(g, u, y);
+            for (int i = 0; i < n; i++)
+            {
+                double e = g[i] / (1 + Math.Exp(-(double)g[i])) * u[i];
+                Close(e, y[i], 1e-6, 1e-12, $"n={n} i={i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Add_EveryLength_EqualsScalarSum()
+    {
+        var rng = new Random(4);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] y = TestData.Floats(rng, n);
+            float[] x = TestData.Floats(rng, n);
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                expected[i] = y[i] + x[i];
+            }
+
+            VectorOps.Add(y, x);
+            Assert.Equal(expected, y);
+        }
+    }
+
+    [Fact]
+    public void ArgMax_EveryLengthWithTies_ReturnsFirstLargest()
+    {
+        var rng = new Random(5);
+        Assert.Equal(-1, VectorOps.ArgMax(ReadOnlySpan<float>.Empty));
+        for (int n = 1; n <= 256; n++)
+        {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                x[i] = rng.Next(-20, 20);
+            }
+
+            int expected = 0;
+            for (int i = 1; i < n; i++)
+            {
+                if (x[i] > x[expected])
+                {
+                    expected = i;
+                }
+            }
+
+            Assert.Equal(expected, VectorOps.ArgMax(x));
+        }
+    }
+
+    [Fact]
+    public void RmsNorm_LengthMismatch_ThrowsArgumentException() =>
+        Assert.Throws<ArgumentException>(() => VectorOps.RmsNorm(new float[4], new float[3], 1e-5f, new float[4]));
+
+    [Theory]
+    [InlineData(RopeMode.Normal)]
+    [InlineData(RopeMode.NeoX)]
+    public void RopeApply_EveryEvenHeadDim_MatchesDoubleReferenceWithin1e5(RopeMode mode)
+    {
+        var rng = new Random(6 + (int)mode);
+        for (int headDim = 0; headDim <= 256; headDim += 2)
+        {
+            const int heads = 3;
+            int rotary = headDim >= 8 && headDim % 4 == 0 ? headDim / 2 : headDim;
+            int position = rng.Next(0, 5000);
+            float[] x = TestData.Floats(rng, heads * headDim, 2f);
+            float[] y = (float[])x.Clone();
+            Rope.Apply(y, heads, headDim, rotary, position, 10000f, mode);
+            for (int h = 0; h < heads; h++)
+            {
+                int o = h * headDim;
+                for (int i = 0; i < rotary / 2; i++)
+                {
+                    double theta = position * Math.Pow(10000.0, -2.0 * i / rotary);
+                    int a = mode == RopeMode.Normal ? 2 * i : i;
+                    int b = mode == RopeMode.Normal ? (2 * i) + 1 : i + (rotary / 2);
+                    double e0 = (x[o + a] * Math.Cos(theta)) - (x[o + b] * Math.Sin(theta));
+                    double e1 = (x[o + a] * Math.Sin(theta)) + (x[o + b] * Math.Cos(theta));
+                    Close(e0, y[o + a], 0, 1e-5, $"d={headDim} h={h} i={i}");
+                    Close(e1, y[o + b], 0, 1e-5, $"d={headDim} h={h} i={i}");
+                }
+
+                for (int i = rotary; i < headDim; i++)
+                {
+                    Assert.Equal(x[o + i], y[o + i]);
+                }
+            }
+        }
+    }
+}
