@@ -15,6 +15,7 @@ public sealed class ModelArtifact : IDisposable
 {
     private readonly IDisposable _owner;
     private readonly Func<string, nint> _address;
+    private readonly Lazy<string> _sha256;
 
     private ModelArtifact(string path, string format, DecoderSpec spec, ITokenizer tokenizer, IDisposable owner,
         Func<string, nint> address, long fileBytes)
@@ -26,7 +27,7 @@ public sealed class ModelArtifact : IDisposable
         _owner = owner;
         _address = address;
         FileBytes = fileBytes;
-        FileSha256 = EvidenceHash.Sha256HexOfFile(path);
+        _sha256 = new Lazy<string>(() => EvidenceHash.Sha256HexOfFile(path));
     }
 
     /// <summary>Full path of the model file.</summary>
@@ -44,8 +45,8 @@ public sealed class ModelArtifact : IDisposable
     /// <summary>Size of the model file.</summary>
     public long FileBytes { get; }
 
-    /// <summary>sha256 of the model file, hex.</summary>
-    public string FileSha256 { get; }
+    /// <summary>sha256 of the model file, hex (computed on first use: a read of the whole file).</summary>
+    public string FileSha256 => _sha256.Value;
 
     /// <summary>Number of tensors of each type, e.g. {"Q4_0": 28, "F32": 9}.</summary>
     public IReadOnlyDictionary<string, int> TypeHistogram
