@@ -46,8 +46,13 @@ public sealed class Llama2cCheckpoint
             throw new ModelFormatException($"{name}: llama2.c header needs {HeaderBytes} bytes, file has {file.LengthBytes}");
         }
 
-        var header = file.Span(0, HeaderBytes);
-        int Field(int i) => BinaryPrimitives.ReadInt32LittleEndian(header[(i * 4)..]);
+        var header = new int[7];
+        for (int i = 0; i < header.Length; i++)
+        {
+            header[i] = BinaryPrimitives.ReadInt32LittleEndian(file.Span(i * 4, 4));
+        }
+
+        int Field(int i) => header[i];
         int dim = Positive(name, "dim", Field(0));
         int hidden = Positive(name, "hidden_dim", Field(1));
         int layers = Positive(name, "n_layers", Field(2));

@@ -12,6 +12,7 @@ internal readonly record struct Llama2cLayout(int Dim, int Hidden, int Layers, i
         var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
         var tensors = new Dictionary<string, TensorDescriptor>(StringComparer.Ordinal);
         long at = start;
+        int layers = Layers;
         void Global(string name, long cols, long rows)
         {
             offsets[name] = at;
@@ -21,7 +22,7 @@ internal readonly record struct Llama2cLayout(int Dim, int Hidden, int Layers, i
 
         void PerLayer(string suffix, long cols, long rows)
         {
-            for (int l = 0; l < Layers; l++)
+            for (int l = 0; l < layers; l++)
             {
                 Global($"blk.{l}.{suffix}", cols, rows);
             }
