@@ -81,13 +81,9 @@ public sealed class TokenCandidates
             throw new ArgumentException($"Expected {VocabSize} logits (the vocabulary size); found {logits.Length}.", nameof(logits));
         }
 
-        for (int i = 0; i < logits.Length; i++)
+        if (!AllBelowPositiveInfinity(logits))
         {
-            float value = logits[i];
-            if (float.IsNaN(value) || float.IsPositiveInfinity(value))
-            {
-                throw new ArgumentException($"Expected finite or -infinity logits; found {value} at token {i}.", nameof(logits));
-            }
+            ThrowBadLogit(logits);
         }
 
         logits.CopyTo(_logits);
@@ -128,6 +124,30 @@ public sealed class TokenCandidates
         }
     }
 
+    /// <summary>
+    /// Keeps only the <paramref name="count"/> highest-logit candidates, in descending order (partial
+    /// selection: the dropped ones are never sorted or written back).
+    /// </summary>
+    public void KeepTop(int count)
+    {
+        int top = Math.Clamp(count, 1, Math.Max(Count, 1));
+        if (_sortedPrefix >= top || top >= Count)
+        {
+            SortTop(top);
+            Truncate(top);
+            return;
+        }
+
+        var keys = PackKeys();
+        SelectSmallest(keys, top);
+        keys = keys[..top];
+        keys.Sort();
+        UnpackKeys(keys);
+        IsVocabularyOrder = false;
+        Count = top;
+        _sortedPrefix = top;
+    }
+
     /// <summary>Sorts all live candidates by descending logit (ties: lower id first).</summary>
     public void SortDescending() => SortTop(Count);
 
@@ -144,13 +164,7 @@ public sealed class TokenCandidates
             return;
         }
 
-        var keys = _sortKeys.AsSpan(0, Count);
-        var ids = Ids;
-        var logits = Logits;
-        for (int i = 0; i < keys.Length; i++)
-        {
-            keys[i] = Pack(logits[i], ids[i]);
-        }
+        var keys = PackKeys();
 
         if (top < keys.Length)
         {
@@ -162,13 +176,7 @@ public sealed class TokenCandidates
             keys.Sort();
         }
 
-        for (int i = 0; i < keys.Length; i++)
-        {
-            ulong key = keys[i];
-            ids[i] = (int)(uint)key;
-            logits[i] = UnpackLogit(key);
-        }
-
+        UnpackKeys(keys);
         IsVocabularyOrder = false;
         _sortedPrefix = top;
     }
@@ -231,6 +239,66 @@ public sealed class TokenCandidates
         }
 
         SelectedIndex = index;
+    }
+
+    private static bool AllBelowPositiveInfinity(ReadOnlySpan<float> values)
+    {
+        // NaN and +infinity both fail "< +infinity"; checked a vector at a time.
+        var limit = new Vector<float>(float.PositiveInfinity);
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            if (!Vector.LessThanAll(new Vector<float>(values[i..]), limit))
+            {
+                return false;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!(values[i] < float.PositiveInfinity))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void ThrowBadLogit(ReadOnlySpan<float> logits)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (!(logits[i] < float.PositiveInfinity))
+            {
+                throw new ArgumentException($"Expected finite or -infinity logits; found {logits[i]} at token {i}.", nameof(logits));
+            }
+        }
+    }
+
+    private Span<ulong> PackKeys()
+    {
+        var keys = _sortKeys.AsSpan(0, Count);
+        var ids = Ids;
+        var logits = Logits;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Pack(logits[i], ids[i]);
+        }
+
+        return keys;
+    }
+
+    private void UnpackKeys(ReadOnlySpan<ulong> keys)
+    {
+        var ids = _ids.AsSpan(0, keys.Length);
+        var logits = _logits.AsSpan(0, keys.Length);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            ulong key = keys[i];
+            ids[i] = (int)(uint)key;
+            logits[i] = UnpackLogit(key);
+        }
     }
 
     // Sort key: high 32 bits order logits descending, low 32 bits the id, so ascending keys = our order.

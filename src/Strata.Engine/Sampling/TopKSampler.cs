@@ -26,7 +26,6 @@ public sealed class TopKSampler : ISampler
             return;
         }
 
-        candidates.SortTop(_k);
-        candidates.Truncate(_k);
+        candidates.KeepTop(_k);
     }
 }

@@ -209,6 +209,22 @@ public sealed class SamplerChainTests
         Assert.Throws<ArgumentException>(() => chain.Sample([0f, float.NaN, 1f, 2f], ReadOnlySpan<int>.Empty));
     }
 
+    [Theory]
+    [InlineData(50, float.PositiveInfinity)]
+    [InlineData(99, float.NaN)]
+    [InlineData(0, float.NaN)]
+    public void Sample_BadLogitAnywhere_NamesTokenAndValue(int token, float value)
+    {
+        var chain = SamplerChain.FromOptions(new SamplerOptions { Seed = 1 }, 100);
+        var logits = new float[100];
+        logits[token] = value;
+        var error = Assert.Throws<ArgumentException>(() => chain.Sample(logits, ReadOnlySpan<int>.Empty));
+        Assert.Contains($"found {value} at token {token}", error.Message);
+
+        logits[token] = float.NegativeInfinity; // -inf masks a token and is allowed
+        Assert.NotEqual(token, chain.Sample(logits, ReadOnlySpan<int>.Empty));
+    }
+
     [Fact]
     public void Sample_HistoryTokenOutsideVocabulary_Throws()
     {
