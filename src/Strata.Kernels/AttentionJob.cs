@@ -1,4 +1,6 @@
 // Parallel job of Attention: scores, softmax and weighted value sum for one query head.
+using System.Runtime.CompilerServices;
+
 namespace Strata.Kernels;
 
 /// <summary>Part h handles query head h over KV head h / (Heads / KvHeads).</summary>
@@ -12,6 +14,7 @@ internal unsafe struct AttentionJob : IParallelJob
     public float* Scores;
     public float* Output;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
     {
         int d = Shape.HeadDim;

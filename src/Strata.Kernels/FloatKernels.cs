@@ -8,6 +8,7 @@ namespace Strata.Kernels;
 internal static unsafe class FloatKernels
 {
     /// <summary>Σ a[i]·b[i] in f32 with FMA lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(float* a, float* b, int n)
     {
         int i = 0;
@@ -54,6 +55,7 @@ internal static unsafe class FloatKernels
     }
 
     /// <summary>Four dots of rows w, w+stride, w+2·stride, w+3·stride with the same x; results to r[0..4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4(float* w, nint stride, float* x, int n, float* r)
     {
         float* w0 = w, w1 = w + stride, w2 = w + (2 * stride), w3 = w + (3 * stride);
@@ -110,6 +112,7 @@ internal static unsafe class FloatKernels
     }
 
     /// <summary>y[i] += a·x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy(float a, float* x, float* y, int n)
     {
         int i = 0;
@@ -164,6 +167,7 @@ internal static unsafe class FloatKernels
     }
 
     /// <summary>Widens n f16 (bf16 when <paramref name="brain"/>) values to f32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen16(ushort* src, float* dst, int n, bool brain)
     {
         int i = 0;
@@ -193,6 +197,7 @@ internal static unsafe class FloatKernels
     }
 
     /// <summary>Σ widen(src[i])·x[i] for f16 (bf16 when <paramref name="brain"/>) src.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot16(ushort* src, float* x, int n, bool brain)
     {
         int i = 0;

@@ -42,8 +42,10 @@ internal static unsafe class KQuantDecoders
         }
     }
 
-    public static void Q2K<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q2K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
+        TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         float d = LegacyQuantDecoders.Half(b + 80);
         float min = LegacyQuantDecoders.Half(b + 82);
         Vector256<byte> three = Vector256.Create((byte)3);
@@ -59,10 +61,14 @@ internal static unsafe class KQuantDecoders
                     min * (sb >> 4));
             }
         }
+
+        sink = s;
     }
 
-    public static void Q3K<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q3K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
+        TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         Span<sbyte> scales = stackalloc sbyte[16];
         QuantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), scales);
         float dAll = LegacyQuantDecoders.Half(b + 108);
@@ -91,10 +97,14 @@ internal static unsafe class KQuantDecoders
                 s.Put(at + 24, db * (f3 - fourF));
             }
         }
+
+        sink = s;
     }
 
-    public static void Q4K<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q4K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
+        TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         float d = LegacyQuantDecoders.Half(b);
         float min = LegacyQuantDecoders.Half(b + 2);
         byte* scales = b + 4;
@@ -111,10 +121,14 @@ internal static unsafe class KQuantDecoders
             Put4(ref s, o + (64 * j), v & mask, d1, mm1, d1, mm1);
             Put4(ref s, o + (64 * j) + 32, Vector256.ShiftRightLogical(v, 4), d2, mm2, d2, mm2);
         }
+
+        sink = s;
     }
 
-    public static void Q5K<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q5K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
+        TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         float d = LegacyQuantDecoders.Half(b);
         float min = LegacyQuantDecoders.Half(b + 2);
         byte* scales = b + 4;
@@ -137,10 +151,14 @@ internal static unsafe class KQuantDecoders
             Put4(ref s, o + (64 * j), (v & mask) | h1, d1, mm1, d1, mm1);
             Put4(ref s, o + (64 * j) + 32, Vector256.ShiftRightLogical(v, 4) | h2, d2, mm2, d2, mm2);
         }
+
+        sink = s;
     }
 
-    public static void Q6K<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q6K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
+        TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         float d = LegacyQuantDecoders.Half(b + 208);
         sbyte* sc = (sbyte*)(b + 192);
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
@@ -172,10 +190,14 @@ internal static unsafe class KQuantDecoders
                 s.Put(at + 24, db * (f3 - off));
             }
         }
+
+        sink = s;
     }
 
-    public static void Q8K<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Q8K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
+        TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         Vector256<float> d = Vector256.Create(Unsafe.ReadUnaligned<float>(b));
         for (int k = 0; k < 8; k++)
         {
@@ -186,5 +208,7 @@ internal static unsafe class KQuantDecoders
             s.Put(o + (32 * k) + 16, d * f2);
             s.Put(o + (32 * k) + 24, d * f3);
         }
+
+        sink = s;
     }
 }

@@ -24,6 +24,7 @@ internal unsafe struct MatMulJob : IParallelJob
     [ThreadStatic]
     private static float[]? t_scratch;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
     {
         int r0 = index * ChunkRows;

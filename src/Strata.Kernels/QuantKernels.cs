@@ -11,6 +11,7 @@ internal static unsafe class QuantKernels
     public static bool SimdEnabled => Vector256.IsHardwareAccelerated;
 
     /// <summary>Dequantizes n elements (a block multiple) of a row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dequantize(GgmlType type, byte* src, float* dst, int n)
     {
         switch (type)
@@ -34,10 +35,11 @@ internal static unsafe class QuantKernels
         }
 
         StoreSink sink = new() { Dst = dst };
-        Decode(type, src, n, ref sink);
+        QuantRows.Decode(type, src, n, ref sink);
     }
 
     /// <summary>Dot of n elements (a block multiple) of a quantized row with x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(GgmlType type, byte* row, float* x, int n)
     {
         switch (type)
@@ -58,94 +60,7 @@ internal static unsafe class QuantKernels
         }
 
         DotSink sink = new() { X = x };
-        Decode(type, row, n, ref sink);
+        QuantRows.Decode(type, row, n, ref sink);
         return sink.Sum();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Decode<TSink>(GgmlType type, byte* p, int n, ref TSink s) where TSink : struct, IVecSink
-    {
-        switch (type)
-        {
-            case GgmlType.Q4_0:
-                for (int o = 0; o < n; o += 32, p += 18)
-                {
-                    LegacyQuantDecoders.Q4_0(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q4_1:
-                for (int o = 0; o < n; o += 32, p += 20)
-                {
-                    LegacyQuantDecoders.Q4_1(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q5_0:
-                for (int o = 0; o < n; o += 32, p += 22)
-                {
-                    LegacyQuantDecoders.Q5_0(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q5_1:
-                for (int o = 0; o < n; o += 32, p += 24)
-                {
-                    LegacyQuantDecoders.Q5_1(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q8_0:
-                for (int o = 0; o < n; o += 32, p += 34)
-                {
-                    LegacyQuantDecoders.Q8_0(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q2_K:
-                for (int o = 0; o < n; o += 256, p += 84)
-                {
-                    KQuantDecoders.Q2K(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q3_K:
-                for (int o = 0; o < n; o += 256, p += 110)
-                {
-                    KQuantDecoders.Q3K(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q4_K:
-                for (int o = 0; o < n; o += 256, p += 144)
-                {
-                    KQuantDecoders.Q4K(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q5_K:
-                for (int o = 0; o < n; o += 256, p += 176)
-                {
-                    KQuantDecoders.Q5K(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q6_K:
-                for (int o = 0; o < n; o += 256, p += 210)
-                {
-                    KQuantDecoders.Q6K(p, o, ref s);
-                }
-
-                break;
-            case GgmlType.Q8_K:
-                for (int o = 0; o < n; o += 256, p += 292)
-                {
-                    KQuantDecoders.Q8K(p, o, ref s);
-                }
-
-                break;
-            default:
-                throw new ArgumentException($"Type {type} is not computable.", nameof(type));
-        }
     }
 }

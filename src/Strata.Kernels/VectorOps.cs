@@ -1,4 +1,5 @@
 // Element-wise and reduction ops on f32 vectors (RMSNorm, softmax, SwiGLU, add, argmax), SIMD with scalar fallback.
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Strata.Kernels;
@@ -9,6 +10,7 @@ public static unsafe class VectorOps
     /// <summary>y = x · weight / sqrt(mean(x²) + eps).</summary>
     /// <remarks>As ggml: squares in f32 summed in double, scale = 1/sqrtf(mean + eps) in f32, y = (x·scale)·weight.</remarks>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, Span<float> y)
     {
         int n = x.Length;
@@ -82,6 +84,7 @@ public static unsafe class VectorOps
 
     /// <summary>y = silu(gate) · up, silu(g) = g / (1 + exp(−g)).</summary>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwiGlu(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
     {
         if (up.Length != gate.Length || y.Length != gate.Length)
@@ -99,6 +102,7 @@ public static unsafe class VectorOps
 
     /// <summary>y += x.</summary>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(Span<float> y, ReadOnlySpan<float> x)
     {
         int n = y.Length;
@@ -135,6 +139,7 @@ public static unsafe class VectorOps
 
     /// <summary>Index of the largest element (first on ties).</summary>
     /// <remarks>NaN elements are never chosen; returns −1 for an empty span or one that is all NaN.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax(ReadOnlySpan<float> x)
     {
         int best = -1;
@@ -153,6 +158,7 @@ public static unsafe class VectorOps
     }
 
     /// <summary>Softmax of n floats at p, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SoftmaxCore(float* p, int n)
     {
         float max = float.NegativeInfinity;
