@@ -56,6 +56,34 @@ public class Llama2cTokenizerTests
     }
 
     [Fact]
+    public void Encode_TenThousandChars_IsFastRoundTripsAndDecodesWithoutAllocating()
+    {
+        Llama2cTokenizer tokenizer = TokenizerFactory.FromLlama2c(Tok512Path, Tok512VocabSize);
+        var sb = new System.Text.StringBuilder();
+        while (sb.Length < 10_000)
+        {
+            sb.Append("Once upon a time, Lily saw a big red ball. naïve 🦙\n");
+        }
+
+        string text = sb.ToString();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int[] ids = tokenizer.Encode(text, addSpecial: true);
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"{text.Length} chars took {watch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(text, tokenizer.Decode(ids));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long total = 0;
+        foreach (int id in ids)
+        {
+            total += tokenizer.TokenBytes(id).Length;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(total > 0);
+    }
+
+    [Fact]
     public void Load_TruncatedAtEveryLength_ThrowsModelFormatException()
     {
         byte[] good = File.ReadAllBytes(Tok512Path);
