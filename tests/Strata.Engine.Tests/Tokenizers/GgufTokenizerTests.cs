@@ -145,16 +145,29 @@ public class GgufTokenizerTests
     public void TokenBytes_EveryToken_AllocatesNothing()
     {
         GgufTokenizer tokenizer = Open("gpt-2");
-        long total = tokenizer.TokenBytes(0).Length;
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        long total = SumPieceLengths(tokenizer);
+        long allocated = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+        {
+            // Repeat so that JIT tiering (which can allocate on this thread) settles before the measured pass.
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            total += SumPieceLengths(tokenizer);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.True(total > 0);
+        Assert.Equal(0, allocated);
+    }
+
+    private static long SumPieceLengths(GgufTokenizer tokenizer)
+    {
+        long total = 0;
         for (int id = 0; id < tokenizer.VocabSize; id++)
         {
             total += tokenizer.TokenBytes(id).Length;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(total > 0);
-        Assert.Equal(0, allocated);
+        return total;
     }
 
     [Fact]

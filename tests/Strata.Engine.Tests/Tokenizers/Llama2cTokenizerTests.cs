@@ -72,14 +72,21 @@ public class Llama2cTokenizerTests
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"{text.Length} chars took {watch.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(text, tokenizer.Decode(ids));
-        long before = GC.GetAllocatedBytesForCurrentThread();
         long total = 0;
-        foreach (int id in ids)
+        long allocated = long.MaxValue;
+        for (int attempt = 0; attempt < 4 && allocated != 0; attempt++)
         {
-            total += tokenizer.TokenBytes(id).Length;
+            // The first passes may include JIT tiering allocations on this thread; a settled pass must allocate nothing.
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (int id in ids)
+            {
+                total += tokenizer.TokenBytes(id).Length;
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
         Assert.True(total > 0);
     }
 
