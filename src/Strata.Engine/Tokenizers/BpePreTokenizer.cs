@@ -6,6 +6,7 @@ namespace Strata.Engine.Tokenizers;
 /// <summary>
 /// Splits text into words before BPE. Each llama.cpp regex list is reproduced by <see cref="SplitRule"/> passes with the
 /// same semantics (std::regex leftmost matching over code points, \p{..} classes per Unicode category, \s = White_Space).
+/// The llama3 and qwen2 families are ported from llama.cpp but have no test vectors here.
 /// </summary>
 internal sealed class BpePreTokenizer
 {
@@ -13,10 +14,12 @@ internal sealed class BpePreTokenizer
 
     private readonly SplitRule[] _rules;
 
-    private BpePreTokenizer(string name, SplitRule[] rules)
+    private BpePreTokenizer(string name, SplitRule[] rules, bool llamaThreeFamily)
     {
         Name = name;
         _rules = rules;
+        IgnoresMerges = llamaThreeFamily;
+        AddsBos = llamaThreeFamily;
     }
 
     /// <summary>Every accepted tokenizer.ggml.pre value.</summary>
@@ -24,8 +27,15 @@ internal sealed class BpePreTokenizer
     [
         "default", "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code",
         "roberta-bpe", "mpt", "olmo", "jais", "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b",
-        "falcon", "deepseek-llm", "deepseek-coder",
+        "falcon", "deepseek-llm", "deepseek-coder", "llama3", "llama-v3", "llama-bpe", "falcon3", "dbrx", "smaug-bpe", "qwen2",
+        "deepseek-r1-qwen", "megrez", "stablelm2",
     ];
+
+    /// <summary>Whether a word that is itself a token skips merging (llama.cpp's ignore_merges, Llama 3).</summary>
+    public bool IgnoresMerges { get; }
+
+    /// <summary>Whether llama.cpp defaults add_bos to true for this pre-tokenizer (Llama 3).</summary>
+    public bool AddsBos { get; }
 
     /// <summary>The tokenizer.ggml.pre value.</summary>
     public string Name { get; }
@@ -58,6 +68,8 @@ internal sealed class BpePreTokenizer
                     Run(IsCjk),
                     Run(UnicodeClass.IsNumber, exactCount: 1),
                 ],
+            "llama3" or "llama-v3" or "llama-bpe" or "falcon3" or "dbrx" or "smaug-bpe" => [new LlamaThreeSplitRule(3)],
+            "qwen2" or "deepseek-r1-qwen" or "megrez" or "stablelm2" => [new LlamaThreeSplitRule(1)],
             "default" =>
                 [
                     Run(IsDefaultPunctuation),
@@ -68,7 +80,8 @@ internal sealed class BpePreTokenizer
             _ => null,
         };
 
-        preTokenizer = rules is null ? null : new BpePreTokenizer(name, rules);
+        bool llamaThree = name is "llama3" or "llama-v3" or "llama-bpe" or "falcon3";
+        preTokenizer = rules is null ? null : new BpePreTokenizer(name, rules, llamaThree);
         return preTokenizer is not null;
     }
 

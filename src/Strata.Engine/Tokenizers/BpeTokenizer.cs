@@ -153,12 +153,26 @@ public sealed class BpeTokenizer : GgufTokenizer
                 _word = new char[Math.Max(n, _word.Length * 2)];
             }
 
+            for (int i = 0; i < n; i++)
+            {
+                _word[i] = ByteLevelAlphabet.ToChar(_utf8[i]);
+            }
+
+            if (owner._preTokenizer.IgnoresMerges)
+            {
+                int whole = owner.Vocabulary.Find(_word.AsSpan(0, n));
+                if (whole >= 0)
+                {
+                    output.Add(whole);
+                    return;
+                }
+            }
+
             _symbols.Clear();
             _queue.Clear();
             for (int i = 0; i < n; i++)
             {
                 byte b = _utf8[i];
-                _word[i] = ByteLevelAlphabet.ToChar(b);
                 _symbols.Add(new Symbol(i, 1, owner._symbolByByte[b], i - 1, i + 1 == n ? -1 : i + 1));
             }
 

@@ -32,7 +32,8 @@ public static class TokenizerFactory
                             $"{name}: tokenizer.ggml.pre '{pre}' is not supported; expected one of {string.Join(", ", BpePreTokenizer.SupportedNames)}");
                     }
 
-                    GgufVocabulary vocabulary = GgufVocabulary.Load(file, VocabularyDefaults.Bpe);
+                    GgufVocabulary vocabulary = GgufVocabulary.Load(
+                        file, VocabularyDefaults.Bpe with { AddBos = preTokenizer.AddsBos });
                     return new BpeTokenizer(vocabulary, ReadMerges(file, name), preTokenizer);
                 }
 
