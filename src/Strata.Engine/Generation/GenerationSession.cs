@@ -1,6 +1,5 @@
 // One sequence's generation: tokenize, prefill in chunks, then sample/decode step by step, streaming text as it completes.
 using System.Diagnostics;
-using System.Text;
 using Strata.Engine.KvCache;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
@@ -20,10 +19,10 @@ public sealed class GenerationSession : IDisposable
     private readonly SequenceKv _sequence;
     private readonly ForwardBatch _batch;
     private readonly int[] _history;         // (context) prompt then generated ids
-    private readonly Decoder _utf8 = new UTF8Encoding(false, false).GetDecoder();
+    private Utf8StreamDecoder _utf8;
     private readonly string[] _stops;
     private readonly int _longestStop;
-    private char[] _text = new char[1024];   // generated text so far
+    private char[] _text;                    // generated text so far (sized for ~8 chars a token; grows amortized past that)
     private int _textLength;
     private int _emitted;                    // chars of _text already streamed
     private int _historyLength;
@@ -68,6 +67,7 @@ public sealed class GenerationSession : IDisposable
         _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
         _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
         _history = new int[runtime.ContextTokens];
+        _text = new char[(Math.Min(request.MaxTokens, runtime.ContextTokens) * 8) + 64];
         PromptTokens.CopyTo(_history, 0);
         _historyLength = PromptTokens.Length;
     }
@@ -225,6 +225,16 @@ public sealed class GenerationSession : IDisposable
     private bool End(StopReason reason, out ReadOnlySpan<char> newText)
     {
         StopReason = reason;
+        if (reason != Generation.StopReason.StopString)
+        {
+            if (_textLength + 1 > _text.Length)
+            {
+                Array.Resize(ref _text, _text.Length * 2);
+            }
+
+            _textLength += _utf8.Flush(_text.AsSpan(_textLength));
+        }
+
         newText = _text.AsSpan(_emitted, Math.Max(0, _textLength - _emitted));
         _emitted = _textLength;
         return false;
@@ -233,13 +243,13 @@ public sealed class GenerationSession : IDisposable
     private void AppendText(int token)
     {
         var bytes = _runtime.Model.Tokenizer.TokenBytes(token);
-        int needed = _textLength + _utf8.GetCharCount(bytes, flush: false);
+        int needed = _textLength + Utf8StreamDecoder.MaxChars(bytes.Length) + 1;
         if (needed > _text.Length)
         {
             Array.Resize(ref _text, Math.Max(needed, _text.Length * 2));
         }
 
-        _textLength += _utf8.GetChars(bytes, _text.AsSpan(_textLength), flush: false);
+        _textLength += _utf8.Decode(bytes, _text.AsSpan(_textLength));
     }
 
     private bool TryFindStop(out int index)
