@@ -8,4 +8,19 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     GenerateCommand.Create(),
     BenchCommand.Create(),
 };
-return CliErrors.Run(() => root.Parse(args).Invoke());
+return CliErrors.Run(() =>
+{
+    var parse = root.Parse(args);
+    if (parse.Errors.Count > 0)
+    {
+        foreach (var error in parse.Errors)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+        }
+
+        Console.Error.WriteLine($"see '{parse.CommandResult.Command.Name} --help'");
+        return CliErrors.BadInput;
+    }
+
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+});

@@ -1,0 +1,157 @@
+// The CLI as a user runs it: a real process on real model files, checked against the golden files.
+using System.Text.Json;
+
+namespace Strata.Cli.Tests;
+
+public sealed class CliTests
+{
+    private static readonly string Stories = StrataProcess.Shared("stories260K.bin");
+    private static readonly string Tok512 = StrataProcess.Shared("tok512.bin");
+
+    [Fact]
+    public void Generate_Llama2cJson_MatchesRunCGoldenAndCarriesEvidence()
+    {
+        var golden = Golden("stories260K.bin.runc.json");
+        var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Once upon a time",
+            "--temperature", "0", "--max-tokens", "64", "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var root = doc.RootElement;
+        Assert.Equal(Ints(golden, "prompt_token_ids"), Ints(root, "prompt_tokens"));
+        Assert.Equal(Ints(golden, "generated_token_ids"), Ints(root, "tokens"));
+        Assert.Equal(golden.GetProperty("generated_text").GetString(), root.GetProperty("text").GetString());
+        Assert.Equal("max_tokens", root.GetProperty("stop_reason").GetString());
+        Assert.True(root.GetProperty("metrics").GetProperty("decode_tokens_per_s").GetDouble() > 0);
+        var evidence = root.GetProperty("evidence");
+        Assert.Matches("^[0-9a-f]{64}$", evidence.GetProperty("compiler").GetProperty("executable_hash").GetString()!);
+        Assert.Equal("b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696",
+            evidence.GetProperty("engine").GetProperty("model_sha256").GetString());
+        Assert.Equal(64, evidence.GetProperty("engine").GetProperty("generated_token_count").GetInt32());
+        Assert.NotEmpty(evidence.GetProperty("kernels").GetProperty("choices").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(evidence.GetProperty("substrate").GetProperty("isa").GetString()));
+    }
+
+    [Fact]
+    public void Generate_GgufText_StreamsGoldenTextToStdoutAndStatsToStderr()
+    {
+        var golden = Golden("stories260K.gguf.llamacpp.json");
+        var r = StrataProcess.Run("generate", "--model", StrataProcess.Shared("stories260K.gguf"), "--prompt", "Once upon a time",
+            "--temperature", "0", "--max-tokens", "64", "--evidence");
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal(golden.GetProperty("generated_text").GetString() + "\n", r.StdOut);
+        Assert.Contains("[max_tokens]", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("\"executable_hash\"", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_StopString_EndsBeforeIt()
+    {
+        var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Once upon a time",
+            "--temperature", "0", "--max-tokens", "64", "--stop", "Lily", "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        Assert.Equal(", there was a little girl named ", doc.RootElement.GetProperty("text").GetString());
+        Assert.Equal("stop_string", doc.RootElement.GetProperty("stop_reason").GetString());
+    }
+
+    [Fact]
+    public void Generate_SameSeed_SameSample()
+    {
+        string[] args = ["generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Once", "--temperature", "1", "--seed", "7",
+            "--max-tokens", "24", "--format", "json"];
+        var a = StrataProcess.Run(args);
+        var b = StrataProcess.Run(args);
+        Assert.True(a.ExitCode == 0, a.StdErr);
+        using var da = JsonDocument.Parse(a.StdOut);
+        using var db = JsonDocument.Parse(b.StdOut);
+        Assert.Equal(Ints(da.RootElement, "tokens"), Ints(db.RootElement, "tokens"));
+    }
+
+    [Fact]
+    public void Generate_TruncatedModel_ClearErrorExit2()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"strata-trunc-{Environment.ProcessId}.gguf");
+        File.WriteAllBytes(path, File.ReadAllBytes(StrataProcess.Shared("stories260K.gguf"))[..600_000]);
+        try
+        {
+            var r = StrataProcess.Run("generate", "--model", path, "--prompt", "Hi");
+            Assert.Equal(2, r.ExitCode);
+            Assert.StartsWith("error: ", r.StdErr, StringComparison.Ordinal);
+            Assert.Contains("truncated", r.StdErr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Generate_PromptOverContext_ClearErrorExit2()
+    {
+        string prompt = string.Concat(Enumerable.Repeat("Once upon a time there was a dog. ", 20));
+        var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", prompt, "--ctx", "32");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("context holds 32", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--temperature", "-1", "Temperature")]
+    [InlineData("--top-p", "1.5", "TopP")]
+    [InlineData("--max-tokens", "-3", "max-tokens")]
+    [InlineData("--threads", "0", "threads")]
+    public void Generate_BadOption_NamesItExit2(string option, string value, string named)
+    {
+        var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Hi", option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(named, r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_MissingFile_ClearError()
+    {
+        var r = StrataProcess.Run("generate", "--model", "/nonexistent/model.gguf", "--prompt", "Hi");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("not found", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Probe_Json_HasMachineRecord()
+    {
+        var r = StrataProcess.Run("probe", "--format", "json", "--no-bandwidth");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var root = doc.RootElement;
+        foreach (string key in new[] { "utc_time", "strata_version", "os", "dotnet_version", "cpu", "memory" })
+        {
+            Assert.True(root.TryGetProperty(key, out _), $"probe json lacks '{key}'");
+        }
+
+        Assert.True(root.GetProperty("cpu").GetProperty("logical_cores").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public void Bench_Json_ReportsThroughputAndRoofline()
+    {
+        var r = StrataProcess.Run("bench", "--model", StrataProcess.Shared("stories260K.gguf"), "--prompt-tokens", "16", "--gen-tokens", "8",
+            "--repetitions", "2", "--threads", "2", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("prompt_tokens_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("decode_tokens_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("decode_roofline_fraction").GetDouble() > 0);
+        Assert.True(root.GetProperty("weight_bytes_per_token").GetInt64() > 0);
+    }
+
+    private static JsonElement Golden(string name)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(StrataProcess.Shared(Path.Combine("golden", name))));
+        return doc.RootElement.GetProperty("cases")[0].Clone();
+    }
+
+    private static int[] Ints(JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
+}
