@@ -68,4 +68,28 @@ public sealed class GoldenGenerationTests
 
         Assert.True(worst <= LogitTolerance, $"case '{c}': first-step logits differ by {worst:E3} (> {LogitTolerance})");
     }
+
+    public static TheoryData<string, string> LlamaCppTokenization => new()
+    {
+        { "stories260K.gguf", "stories260K.gguf.llamacpp.json" },
+        { "llama-2-tiny-random.gguf", "llama-2-tiny-random.llamacpp.json" },
+        { "synth/ci-d256-l4-q8_0.gguf", "synth-ci-d256-l4-q8_0.llamacpp.json" },
+        { "synth/ci-d256-l4-q4_k_m.gguf", "synth-ci-d256-l4-q4_k_m.llamacpp.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LlamaCppTokenization))]
+    public void Tokenize_ModelsOwnVocabulary_MatchesLlamaCppExactly(string model, string golden)
+    {
+        using var artifact = Artifacts.ModelArtifact.Open(SharedModels.File(model));
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(SharedModels.File(Path.Combine("golden", golden))));
+        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            string prompt = c.GetProperty("prompt").GetString()!;
+            int[] withBos = c.GetProperty("prompt_token_ids").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+            int[] withoutBos = c.GetProperty("prompt_token_ids_no_bos").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+            Assert.Equal(withBos, artifact.Tokenizer.Encode(prompt, addSpecial: true));
+            Assert.Equal(withoutBos, artifact.Tokenizer.Encode(prompt, addSpecial: false));
+        }
+    }
 }
