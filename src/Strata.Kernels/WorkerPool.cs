@@ -44,6 +44,10 @@ public sealed unsafe class WorkerPool : IDisposable
             };
             _threads[i].Start(i);
         }
+
+        // ManualResetEventSlim creates its lock object the first time a Wait has to block, which would be an
+        // allocation inside some later token step; block once now (1 ms) so Run never allocates.
+        _done.Wait(1);
     }
 
     /// <summary>Total threads including the caller.</summary>

@@ -17,6 +17,7 @@ public sealed class TokenCandidates
     private readonly float[] _logits;
     private readonly float[] _probs;
     private readonly ulong[] _sortKeys;
+    private readonly ulong[] _sortScratch; // (vocab) radix-sort buffer
     private int _sortedPrefix;
 
     /// <summary>Allocates buffers for <paramref name="vocabSize"/> tokens.</summary>
@@ -33,6 +34,7 @@ public sealed class TokenCandidates
         _logits = new float[vocabSize];
         _probs = new float[vocabSize];
         _sortKeys = new ulong[vocabSize];
+        _sortScratch = new ulong[vocabSize];
         for (int i = 0; i < vocabSize; i++)
         {
             _ids[i] = i;
@@ -139,9 +141,9 @@ public sealed class TokenCandidates
         }
 
         var keys = PackKeys();
-        SelectSmallest(keys, top);
+        SelectSmallest(keys, top, _sortScratch);
         keys = keys[..top];
-        keys.Sort();
+        KeySort.Sort(keys, _sortScratch);
         UnpackKeys(keys);
         IsVocabularyOrder = false;
         Count = top;
@@ -168,12 +170,12 @@ public sealed class TokenCandidates
 
         if (top < keys.Length)
         {
-            SelectSmallest(keys, top);
-            keys[..top].Sort();
+            SelectSmallest(keys, top, _sortScratch);
+            KeySort.Sort(keys[..top], _sortScratch);
         }
         else
         {
-            keys.Sort();
+            KeySort.Sort(keys, _sortScratch);
         }
 
         UnpackKeys(keys);
@@ -318,7 +320,7 @@ public sealed class TokenCandidates
 
     // Quickselect (Hoare partition, median-of-three): afterwards keys[..count] are the count smallest keys.
     // Falls back to a full sort of the remaining range if partitioning degenerates.
-    private static void SelectSmallest(Span<ulong> keys, int count)
+    private static void SelectSmallest(Span<ulong> keys, int count, Span<ulong> scratch)
     {
         int target = count - 1;
         int lo = 0;
@@ -328,7 +330,7 @@ public sealed class TokenCandidates
         {
             if (--budget < 0)
             {
-                keys[lo..(hi + 1)].Sort();
+                KeySort.Sort(keys[lo..(hi + 1)], scratch);
                 return;
             }
 
