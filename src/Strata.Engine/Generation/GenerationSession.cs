@@ -20,7 +20,7 @@ public sealed class GenerationSession : IDisposable
     private readonly SamplerChain _sampler;
     private readonly SequenceKv _sequence;
     private readonly ForwardBatch _batch;
-    private readonly int[] _history;         // (context) prompt then generated ids
+    private readonly int[] _history;         // (context + 1) prompt then generated ids; the last token is sampled after the context is full
     private readonly Decoder _utf8 = new UTF8Encoding(false, false).GetDecoder();
     private readonly string[] _stops;
     private readonly int _longestStop;
@@ -68,7 +68,7 @@ public sealed class GenerationSession : IDisposable
         _sampler = SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize);
         _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
         _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
-        _history = new int[runtime.ContextTokens];
+        _history = new int[runtime.ContextTokens + 1];
         PromptTokens.CopyTo(_history, 0);
         _historyLength = PromptTokens.Length;
     }
