@@ -76,12 +76,15 @@ public sealed class Llama2cCheckpoint
         int headDim = dim / heads;
         int kvDim = kvHeads * headDim;
         var layout = new Llama2cLayout(dim, hidden, layers, kvDim, vocab, seqLen, headDim);
-        var (offsets, tensors, end) = layout.Place(HeaderBytes, shared);
-        if (end > file.LengthBytes)
+        Int128 needed = layout.End(HeaderBytes, shared);
+        if (needed > file.LengthBytes)
         {
             throw new ModelFormatException(
-                $"{name}: header (dim {dim}, layers {layers}, vocab {vocab}, seq_len {seqLen}) needs {end} bytes, file has {file.LengthBytes} (truncated, or not a llama2.c checkpoint)");
+                $"{name}: header (dim {dim}, layers {layers}, vocab {vocab}, seq_len {seqLen}) needs {needed} bytes, file has {file.LengthBytes} (truncated, or not a llama2.c checkpoint)");
         }
+
+        var (offsets, tensors, end) = layout.Place(HeaderBytes, shared);
+        System.Diagnostics.Debug.Assert(end == needed, "Llama2cLayout.End and Place disagree");
 
         var spec = new DecoderSpec("llama", Path.GetFileNameWithoutExtension(file.Path), dim, layers, heads, kvHeads, headDim, hidden, vocab,
             seqLen, 1e-5f, new RopeSpec(headDim, 10000f, RopeMode.Normal), tensors);

@@ -7,6 +7,19 @@ namespace Strata.Engine.Artifacts;
 /// <summary>Computes each tensor's offset in a llama2.c checkpoint (run.c memory_map_weights).</summary>
 internal readonly record struct Llama2cLayout(int Dim, int Hidden, int Layers, int KvDim, int Vocab, int SeqLen, int HeadDim)
 {
+    /// <summary>
+    /// Where the weights end, computed without placing them: Int128 cannot overflow for header values up to 2^20 (a long
+    /// can), and a header claiming 2^20 layers must be rejected before 9 × 2^20 tensors are catalogued.
+    /// </summary>
+    public Int128 End(long start, bool shared)
+    {
+        Int128 perLayer = 2 * (Int128)Dim                  // attn_norm, ffn_norm
+            + (Int128)Dim * Dim * 2 + (Int128)Dim * KvDim * 2 // q, o, k, v
+            + (Int128)Dim * Hidden * 3;                        // gate, down, up
+        Int128 floats = (Int128)Dim * Vocab * (shared ? 1 : 2) + perLayer * Layers + Dim + 2 * (Int128)SeqLen * (HeadDim / 2);
+        return start + floats * sizeof(float);
+    }
+
     public (Dictionary<string, long> Offsets, Dictionary<string, TensorDescriptor> Tensors, long End) Place(long start, bool shared)
     {
         var offsets = new Dictionary<string, long>(StringComparer.Ordinal);

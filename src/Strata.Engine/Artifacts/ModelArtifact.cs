@@ -83,6 +83,13 @@ public sealed class ModelArtifact : IDisposable
         {
             var spec = GgufDecoderSpec.Read(gguf);
             var tokenizer = TokenizerFactory.FromGguf(gguf);
+            if (tokenizer.VocabSize != spec.VocabSize)
+            {
+                // llama.cpp requires the same: a row per token id, and no logits for ids the tokenizer cannot decode.
+                throw new ModelFormatException(
+                    $"{System.IO.Path.GetFileName(path)}: tensor 'token_embd.weight' has {spec.VocabSize} rows, expected one per token of tokenizer.ggml.tokens ({tokenizer.VocabSize})");
+            }
+
             nint Address(string name) => gguf.TryGetTensor(name, out var t)
                 ? gguf.TensorAddress(t)
                 : throw new ModelFormatException($"{System.IO.Path.GetFileName(path)}: tensor '{name}' is missing");

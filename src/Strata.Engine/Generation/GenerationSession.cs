@@ -1,5 +1,6 @@
 // One sequence's generation: tokenize, prefill in chunks, then sample/decode step by step, streaming text as it completes.
 using System.Diagnostics;
+using Strata.Engine.Artifacts;
 using Strata.Engine.KvCache;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
@@ -18,7 +19,7 @@ public sealed class GenerationSession : IDisposable
     private readonly SamplerChain _sampler;
     private readonly SequenceKv _sequence;
     private readonly ForwardBatch _batch;
-    private readonly int[] _history;         // (context) prompt then generated ids
+    private readonly int[] _history;         // (context + 1) prompt then generated ids; the last token is sampled after the context is full
     private Utf8StreamDecoder _utf8;
     private readonly string[] _stops;
     private readonly int _longestStop;
@@ -66,7 +67,7 @@ public sealed class GenerationSession : IDisposable
         _sampler = SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize);
         _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
         _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
-        _history = new int[runtime.ContextTokens];
+        _history = new int[runtime.ContextTokens + 1];
         _text = new char[(Math.Min(request.MaxTokens, runtime.ContextTokens) * 8) + 64];
         PromptTokens.CopyTo(_history, 0);
         _historyLength = PromptTokens.Length;
@@ -122,6 +123,7 @@ public sealed class GenerationSession : IDisposable
     /// Samples the next token from the last logits, streams the text it completes through <paramref name="newText"/>,
     /// and runs the forward pass that makes the following logits. Returns false once generation has ended.
     /// </summary>
+    /// <exception cref="ModelFormatException">the logits hold NaN or +infinity: the model's weights are corrupt</exception>
     public bool Step(out int token, out ReadOnlySpan<char> newText, CancellationToken cancellation = default)
     {
         token = -1;
@@ -136,7 +138,9 @@ public sealed class GenerationSession : IDisposable
             return End(Generation.StopReason.Cancelled, out newText);
         }
 
-        token = _sampler.Sample(_runtime.Runner.Logits(0), _history.AsSpan(0, _historyLength));
+        var logits = _runtime.Runner.Logits(0);
+        ThrowIfNotFinite(logits);
+        token = _sampler.Sample(logits, _history.AsSpan(0, _historyLength));
         if (_generated == 0)
         {
             _firstTokenTicks = Stopwatch.GetTimestamp();
@@ -172,6 +176,7 @@ public sealed class GenerationSession : IDisposable
     }
 
     /// <summary>Runs the session to the end, calling <paramref name="onText"/> with each piece of new text.</summary>
+    /// <exception cref="ModelFormatException">the logits hold NaN or +infinity: the model's weights are corrupt</exception>
     public GenerationResult Run(Action<string>? onText = null, CancellationToken cancellation = default)
     {
         Prefill();
@@ -211,6 +216,21 @@ public sealed class GenerationSession : IDisposable
         _sequence.Advance(position + 1);
         _decodeTicks += Stopwatch.GetTimestamp() - start;
         _decodeSteps++;
+    }
+
+    // Corrupt weights (NaN, infinities, or values so large the matmuls overflow) give NaN/+inf logits, which no sampler
+    // can rank: report the model file, not a sampler argument error.
+    private void ThrowIfNotFinite(ReadOnlySpan<float> logits)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (!(logits[i] < float.PositiveInfinity))
+            {
+                throw new ModelFormatException(
+                    $"{System.IO.Path.GetFileName(_runtime.Model.Path)}: logit of token {i} is {logits[i]} after position {_sequence.Length - 1}; "
+                    + "the model's weights produce non-finite values (corrupt file?)");
+            }
+        }
     }
 
     private void Reserve(int tokens)

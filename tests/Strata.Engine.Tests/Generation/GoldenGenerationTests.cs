@@ -81,7 +81,7 @@ public sealed class GoldenGenerationTests
     [MemberData(nameof(LlamaCppTokenization))]
     public void Tokenize_ModelsOwnVocabulary_MatchesLlamaCppExactly(string model, string golden)
     {
-        using var artifact = Artifacts.ModelArtifact.Open(SharedModels.File(model));
+        using var artifact = Strata.Engine.Artifacts.ModelArtifact.Open(SharedModels.File(model));
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(SharedModels.File(Path.Combine("golden", golden))));
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {
