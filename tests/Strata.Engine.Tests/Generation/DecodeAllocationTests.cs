@@ -5,6 +5,7 @@ using Strata.Engine.Sampling;
 
 namespace Strata.Engine.Tests.Generation;
 
+[Collection(nameof(AllocationCollection))]
 public sealed class DecodeAllocationTests
 {
     public static TheoryData<string, float> Cases => new()
@@ -28,13 +29,13 @@ public sealed class DecodeAllocationTests
             Assert.True(session.Step(out _, out _));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int steps = 0;
-        for (; steps < 32 && session.Step(out _, out _); steps++)
+        long allocated = AllocationMeter.Measure(() =>
         {
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (steps = 0; steps < 32 && session.Step(out _, out _); steps++)
+            {
+            }
+        });
         Assert.Equal(32, steps);
         Assert.Equal(0, allocated);
     }
