@@ -92,21 +92,7 @@ public sealed class GenerationSession : IDisposable
     public void Prefill()
     {
         long start = Stopwatch.GetTimestamp();
-        int capacity = _batch.Capacity;
-        for (int begin = 0; begin < PromptTokens.Length; begin += capacity)
-        {
-            int end = Math.Min(begin + capacity, PromptTokens.Length);
-            Reserve(end);
-            _batch.Clear();
-            for (int p = begin; p < end; p++)
-            {
-                _batch.Add(PromptTokens[p], p, _sequence, wantsLogits: p == PromptTokens.Length - 1);
-            }
-
-            _runtime.Runner.Run(_batch);
-            _sequence.Advance(end);
-        }
-
+        SequenceForward.Prefill(_runtime, _batch, _sequence, PromptTokens);
         _promptMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         if (_request.CaptureFirstLogits)
         {
@@ -208,12 +194,7 @@ public sealed class GenerationSession : IDisposable
     private void Decode(int token)
     {
         long start = Stopwatch.GetTimestamp();
-        int position = _sequence.Length;
-        Reserve(position + 1);
-        _batch.Clear();
-        _batch.Add(token, position, _sequence, wantsLogits: true);
-        _runtime.Runner.Run(_batch);
-        _sequence.Advance(position + 1);
+        SequenceForward.Decode(_runtime, _batch, _sequence, token);
         _decodeTicks += Stopwatch.GetTimestamp() - start;
         _decodeSteps++;
     }
@@ -230,15 +211,6 @@ public sealed class GenerationSession : IDisposable
                     $"{System.IO.Path.GetFileName(_runtime.Model.Path)}: logit of token {i} is {logits[i]} after position {_sequence.Length - 1}; "
                     + "the model's weights produce non-finite values (corrupt file?)");
             }
-        }
-    }
-
-    private void Reserve(int tokens)
-    {
-        if (!_sequence.TryReserve(tokens))
-        {
-            throw new InvalidOperationException(
-                $"KV cache has no free block for position {tokens - 1} ({_runtime.KvPool.FreeBlocks} of {_runtime.KvPool.BlockCount} free)");
         }
     }
 

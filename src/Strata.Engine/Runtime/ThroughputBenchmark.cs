@@ -97,42 +97,15 @@ public static class ThroughputBenchmark
         return bytes;
     }
 
-    private static void Prefill(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, ReadOnlySpan<int> prompt)
-    {
-        for (int begin = 0; begin < prompt.Length; begin += batch.Capacity)
-        {
-            int end = Math.Min(begin + batch.Capacity, prompt.Length);
-            Reserve(sequence, end);
-            batch.Clear();
-            for (int p = begin; p < end; p++)
-            {
-                batch.Add(prompt[p], p, sequence, wantsLogits: p == prompt.Length - 1);
-            }
-
-            runtime.Runner.Run(batch);
-            sequence.Advance(end);
-        }
-    }
+    private static void Prefill(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, ReadOnlySpan<int> prompt) =>
+        SequenceForward.Prefill(runtime, batch, sequence, prompt);
 
     private static void Decode(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, int steps, int token)
     {
         for (int i = 0; i < steps; i++)
         {
-            int position = sequence.Length;
-            Reserve(sequence, position + 1);
-            batch.Clear();
-            batch.Add(token, position, sequence, wantsLogits: true);
-            runtime.Runner.Run(batch);
-            sequence.Advance(position + 1);
+            SequenceForward.Decode(runtime, batch, sequence, token);
             token = Kernels.VectorOps.ArgMax(runtime.Runner.Logits(0));
-        }
-    }
-
-    private static void Reserve(SequenceKv sequence, int tokens)
-    {
-        if (!sequence.TryReserve(tokens))
-        {
-            throw new InvalidOperationException($"KV cache cannot hold {tokens} positions");
         }
     }
 
