@@ -7,6 +7,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     ProbeCommand.Create(),
     GenerateCommand.Create(),
     BenchCommand.Create(),
+    SynthCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

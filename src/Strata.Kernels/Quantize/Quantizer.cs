@@ -4,14 +4,15 @@ using System.Buffers.Binary;
 namespace Strata.Kernels;
 
 /// <summary>
-/// Quantizes rows the way llama-quantize does without an importance matrix: Q8_0, Q4_0, Q4_K and Q6_K follow
+/// Quantizes rows the way llama-quantize does without an importance matrix: Q8_0, Q4_0, Q5_0, Q4_K and Q6_K follow
 /// ggml-quants.c's reference functions operation by operation (same float order, same rounding), so the bytes match.
 /// </summary>
 public static class Quantizer
 {
     /// <summary>Types <see cref="QuantizeRow"/> can produce.</summary>
     public static bool CanQuantize(GgmlType type) =>
-        type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q6_K;
+        type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 or GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q4_K
+            or GgmlType.Q6_K;
 
     /// <summary>Quantizes <paramref name="source"/> (a block multiple) into <paramref name="destination"/> (RowBytes bytes).</summary>
     public static void QuantizeRow(GgmlType type, ReadOnlySpan<float> source, Span<byte> destination)
@@ -45,6 +46,9 @@ public static class Quantizer
                     break;
                 case GgmlType.Q4_0:
                     Q4_0(x, y);
+                    break;
+                case GgmlType.Q5_0:
+                    Q5_0(x, y);
                     break;
                 case GgmlType.Q4_K:
                     KQuantizer.Q4_K(x, y);
@@ -103,5 +107,38 @@ public static class Quantizer
             int q1 = Math.Min(15, (int)(sbyte)(int)(x1 + 8.5f));
             y[2 + j] = (byte)(q0 | (q1 << 4));
         }
+    }
+
+    // quantize_row_q5_0_ref: d = max/−16; q = min(31, trunc(x/d + 16.5)); bit 4 of each value goes to qh.
+    private static void Q5_0(ReadOnlySpan<float> x, Span<byte> y)
+    {
+        float amax = 0.0f;
+        float max = 0.0f;
+        for (int j = 0; j < 32; j++)
+        {
+            float v = x[j];
+            if (amax < MathF.Abs(v))
+            {
+                amax = MathF.Abs(v);
+                max = v;
+            }
+        }
+
+        float d = max / -16;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        BinaryPrimitives.WriteUInt16LittleEndian(y, QuantizeMath.ToHalf(d));
+        uint qh = 0;
+        for (int j = 0; j < 16; ++j)
+        {
+            float x0 = x[j] * id;
+            float x1 = x[16 + j] * id;
+            int q0 = Math.Min(31, (int)(sbyte)(int)(x0 + 16.5f));
+            int q1 = Math.Min(31, (int)(sbyte)(int)(x1 + 16.5f));
+            y[6 + j] = (byte)((q0 & 0x0F) | ((q1 & 0x0F) << 4));
+            qh |= (uint)((q0 & 0x10) >> 4) << j;
+            qh |= (uint)((q1 & 0x10) >> 4) << (j + 16);
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(y[2..], qh);
     }
 }

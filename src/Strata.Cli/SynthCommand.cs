@@ -1,0 +1,40 @@
+// `strata synth`: write a random-weight Llama GGUF of a realistic shape, quantized by Strata's own quantizers.
+using System.CommandLine;
+using System.Diagnostics;
+using Strata.Engine.Synthesis;
+
+namespace Strata.Cli;
+
+/// <summary>Builds the synth command.</summary>
+internal static class SynthCommand
+{
+    public static Command Create()
+    {
+        var shape = new Option<string>("--shape")
+        {
+            Description = "smollm-135m | tinyllama-1.1b | ci-d256 | d=..,layers=..,heads=..,kv-heads=..,ffn=..,vocab=..[,ctx=..]",
+            Required = true,
+        };
+        var quant = new Option<string>("--quant") { Description = $"one of {string.Join(", ", QuantRecipe.Names)}", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "weights seed", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out", "-o") { Description = "output GGUF path", Required = true };
+        var vocabFrom = new Option<string?>("--vocab-from") { Description = "borrow the tokenizer (and vocabulary size) of this GGUF" };
+        var command = new Command("synth", "write a random-weight Llama model as GGUF (for benchmarks and tests)")
+        {
+            shape, quant, seed, output, vocabFrom,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new SynthOptions(ModelShape.Parse(parse.GetValue(shape)!), QuantRecipe.Parse(parse.GetValue(quant)!),
+                parse.GetValue(seed), parse.GetValue(vocabFrom));
+            string path = parse.GetValue(output)!;
+            long start = Stopwatch.GetTimestamp();
+            var histogram = SyntheticModel.Write(options, path);
+            Console.Error.WriteLine(
+                $"wrote {path}: {new FileInfo(path).Length / 1048576.0:F1} MiB, tensors {string.Join(" ", histogram)}, "
+                + $"{Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,106 @@
+// `strata synth` output: llama-quantize's per-tensor type choices, deterministic bytes, and a model that runs.
+using System.Security.Cryptography;
+using Strata.Engine.Artifacts;
+using Strata.Engine.Generation;
+using Strata.Engine.Runtime;
+using Strata.Engine.Sampling;
+using Strata.Engine.Synthesis;
+
+namespace Strata.Engine.Tests.Synthesis;
+
+public sealed class SyntheticModelTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("strata-synth-").FullName;
+
+    [Theory]
+    [InlineData("q8_0", "synth/ci-d256-l4-q8_0.gguf")]
+    [InlineData("q4_0", "synth/ci-d256-l4-q4_0.gguf")]
+    [InlineData("q4_0-pure", "synth/ci-d256-l4-q4_0-pure.gguf")]
+    [InlineData("q4_k_m", "synth/ci-d256-l4-q4_k_m.gguf")]
+    public void Write_CiShape_ChoosesLlamaQuantizeTypesTensorByTensor(string quant, string llamaCppFile)
+    {
+        string path = Path.Combine(_directory, quant + ".gguf");
+        SyntheticModel.Write(new SynthOptions(ModelShape.CiD256, QuantRecipe.Parse(quant), 5), path);
+
+        using var ours = GgufFile.Open(path);
+        using var theirs = GgufFile.Open(SharedModels.File(llamaCppFile));
+        Assert.Equal(theirs.Tensors.Count, ours.Tensors.Count);
+        foreach (var expected in theirs.Tensors)
+        {
+            Assert.True(ours.TryGetTensor(expected.Name, out var actual), $"missing {expected.Name}");
+            Assert.Equal(expected.Type, actual.Type);
+            Assert.Equal(expected.Dimensions, actual.Dimensions);
+            Assert.Equal(expected.SizeBytes, actual.SizeBytes);
+        }
+    }
+
+    [Fact]
+    public void Write_SameSeed_SameBytes_OtherSeed_OtherBytes()
+    {
+        var shape = ModelShape.Parse("d=64,layers=2,heads=4,kv-heads=2,ffn=128,vocab=300,ctx=64");
+        string a = Path.Combine(_directory, "a.gguf");
+        string b = Path.Combine(_directory, "b.gguf");
+        string c = Path.Combine(_directory, "c.gguf");
+        SyntheticModel.Write(new SynthOptions(shape, QuantRecipe.Parse("q4_0"), 9), a);
+        SyntheticModel.Write(new SynthOptions(shape, QuantRecipe.Parse("q4_0"), 9), b);
+        SyntheticModel.Write(new SynthOptions(shape, QuantRecipe.Parse("q4_0"), 10), c);
+        Assert.Equal(Hash(a), Hash(b));
+        Assert.NotEqual(Hash(a), Hash(c));
+    }
+
+    [Theory]
+    [InlineData("f16")]
+    [InlineData("q8_0")]
+    [InlineData("q4_k_m")]
+    public void Write_TiedSmallModel_LoadsAndGeneratesDeterministically(string quant)
+    {
+        var shape = ModelShape.Parse("d=256,layers=2,heads=4,kv-heads=2,ffn=512,vocab=1000,ctx=128,tied=1");
+        string path = Path.Combine(_directory, $"tied-{quant}.gguf");
+        SyntheticModel.Write(new SynthOptions(shape, QuantRecipe.Parse(quant), 3), path);
+
+        using var runtime = ModelRuntime.Load(path, null, new EngineOptions(Threads: 2, ContextTokens: 64));
+        Assert.False(runtime.Model.Spec.Tensors.ContainsKey("output.weight"));
+        var request = new GenerationRequest("hello world", 6, new SamplerOptions { Temperature = 0 });
+        using var first = new GenerationSession(runtime, request);
+        var a = first.Run();
+        using var second = new GenerationSession(runtime, request);
+        Assert.Equal(a.Tokens, second.Run().Tokens);
+        Assert.Equal(6, a.Tokens.Length);
+    }
+
+    [Fact]
+    public void Write_VocabularyFrom_CopiesTokenizerAndItsSize()
+    {
+        string path = Path.Combine(_directory, "borrowed.gguf");
+        var shape = ModelShape.Parse("d=64,layers=1,heads=2,ffn=64,vocab=300");
+        SyntheticModel.Write(new SynthOptions(shape, QuantRecipe.Parse("f32"), 1, SharedModels.File("llama-2-tiny-random.gguf")), path);
+        using var artifact = ModelArtifact.Open(path);
+        Assert.Equal(32000, artifact.Spec.VocabSize);
+        Assert.Equal([1, 9038, 2501, 263, 931], artifact.Tokenizer.Encode("Once upon a time", addSpecial: true));
+    }
+
+    [Theory]
+    [InlineData("smollm-135m", 576, 30, 49152, true)]
+    [InlineData("tinyllama-1.1b", 2048, 22, 32000, false)]
+    [InlineData("d=128, layers=3, heads=4, ffn=256, vocab=512", 128, 3, 512, false)]
+    public void Parse_PresetsAndKeys(string text, int dim, int layers, int vocab, bool tied)
+    {
+        var shape = ModelShape.Parse(text);
+        Assert.Equal((dim, layers, vocab, tied), (shape.Dim, shape.Layers, shape.Vocab, shape.TiedOutput));
+    }
+
+    [Theory]
+    [InlineData("gpt-5", "gpt-5")]
+    [InlineData("d=64,layers=2,heads=3,ffn=64,vocab=300", "heads=3")]
+    [InlineData("d=64,layers=2,heads=4,ffn=64", "vocab")]
+    [InlineData("d=64,layers=x,heads=4,ffn=64,vocab=300", "layers=x")]
+    public void Parse_Bad_NamesTheProblem(string text, string named)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelShape.Parse(text));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
