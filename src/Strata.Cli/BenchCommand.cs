@@ -20,21 +20,22 @@ internal static class BenchCommand
         var genTokens = new Option<int>("--gen-tokens") { Description = "decode test length (tg)", DefaultValueFactory = _ => 64 };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "runs per test (median reported)", DefaultValueFactory = _ => 5 };
         var format = CommonOptions.Format();
+        var peer = new Option<string?>("--peer") { Description = "llama-bench binary to run on the same model in the same run, for a side-by-side ratio" };
         var command = new Command("bench", "measure prefill/decode tokens/s and decode against the memory-bandwidth roofline")
         {
-            model, tokenizer, threads, promptTokens, genTokens, repetitions, format,
+            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer,
         };
         command.SetAction(parse =>
         {
             var bench = new BenchOptions(parse.GetValue(promptTokens), parse.GetValue(genTokens), parse.GetValue(repetitions));
             var engine = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: bench.PromptTokens + bench.GenerateTokens,
                 BatchTokens: Math.Max(1, bench.PromptTokens));
-            return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), engine, bench, parse.GetValue(format) == "json");
+            return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), engine, bench, parse.GetValue(format) == "json", parse.GetValue(peer));
         });
         return command;
     }
 
-    private static int Run(string modelPath, string? tokenizerPath, EngineOptions engine, BenchOptions bench, bool json)
+    private static int Run(string modelPath, string? tokenizerPath, EngineOptions engine, BenchOptions bench, bool json, string? peerPath)
     {
         if (bench.PromptTokens < 1 || bench.GenerateTokens < 1 || bench.Repetitions < 1)
         {
@@ -44,6 +45,9 @@ internal static class BenchCommand
 
         using var runtime = ModelRuntime.Load(modelPath, tokenizerPath, engine);
         var result = ThroughputBenchmark.Run(runtime, bench);
+        var peerResult = peerPath is null
+            ? null
+            : LlamaBenchPeer.Run(peerPath, modelPath, engine.Threads, bench.PromptTokens, bench.GenerateTokens, bench.Repetitions);
         var bandwidth = BandwidthProbe.Measure(engine.Threads);
         double bandwidthBytes = engine.Threads == 1 ? bandwidth.SingleThreadGBps * 1e9 : bandwidth.MultiThreadGBps * 1e9;
         double roofline = bandwidthBytes / result.WeightBytesPerToken;
@@ -51,7 +55,7 @@ internal static class BenchCommand
         var file = new FileInfo(modelPath);
         if (json)
         {
-            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction));
+            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, peerResult));
             return 0;
         }
 
@@ -61,6 +65,13 @@ internal static class BenchCommand
         Console.Out.WriteLine($"tg{bench.GenerateTokens,-7} {result.DecodeTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.DecodeRuns)})");
         Console.Out.WriteLine($"weights    {result.WeightBytesPerToken / 1048576.0:F2} MiB read per decoded token");
         Console.Out.WriteLine($"bandwidth  {bandwidthBytes / 1e9:F1} GB/s measured read → roofline {roofline:F1} tok/s; decode at {fraction:P1} of it");
+        if (peerResult is not null)
+        {
+            Console.Out.WriteLine($"peer       llama-bench ({peerResult.BuildCommit}), same model, threads and sizes, medians:");
+            Console.Out.WriteLine($"  pp{bench.PromptTokens}: strata {result.PromptTokensPerSecond:F1} vs llama.cpp {peerResult.PromptTokensPerSecond:F1} tok/s = {result.PromptTokensPerSecond / peerResult.PromptTokensPerSecond:F2}x");
+            Console.Out.WriteLine($"  tg{bench.GenerateTokens}: strata {result.DecodeTokensPerSecond:F1} vs llama.cpp {peerResult.DecodeTokensPerSecond:F1} tok/s = {result.DecodeTokensPerSecond / peerResult.DecodeTokensPerSecond:F2}x");
+        }
+
         return 0;
     }
 
@@ -75,7 +86,8 @@ internal static class BenchCommand
         return text.ToString();
     }
 
-    private static string Json(ModelRuntime runtime, EngineOptions engine, BenchOptions bench, BenchResult result, double gbps, double roofline, double fraction)
+    private static string Json(ModelRuntime runtime, EngineOptions engine, BenchOptions bench, BenchResult result, double gbps, double roofline,
+        double fraction, PeerResult? peer)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -95,6 +107,18 @@ internal static class BenchCommand
             w.WriteNumber("decode_roofline_tokens_per_s", roofline);
             w.WriteNumber("decode_roofline_fraction", fraction);
             w.WriteString("executable_hash", runtime.Executable.ContentHash);
+            if (peer is not null)
+            {
+                w.WriteStartObject("peer");
+                w.WriteString("name", "llama-bench");
+                w.WriteString("build_commit", peer.BuildCommit);
+                w.WriteNumber("prompt_tokens_per_s", peer.PromptTokensPerSecond);
+                w.WriteNumber("decode_tokens_per_s", peer.DecodeTokensPerSecond);
+                w.WriteNumber("prompt_ratio", result.PromptTokensPerSecond / peer.PromptTokensPerSecond);
+                w.WriteNumber("decode_ratio", result.DecodeTokensPerSecond / peer.DecodeTokensPerSecond);
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 

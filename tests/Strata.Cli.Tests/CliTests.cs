@@ -147,6 +147,40 @@ public sealed class CliTests
         Assert.True(root.GetProperty("weight_bytes_per_token").GetInt64() > 0);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Bench_Peer_RunsItWithSameSettingsAndReportsRatios()
+    {
+        // A stand-in for llama-bench at the process edge: records its arguments and prints llama-bench's JSON shape.
+        string dir = Directory.CreateTempSubdirectory("strata-peer-").FullName;
+        string script = Path.Combine(dir, "llama-bench");
+        File.WriteAllText(script, $$"""
+            #!/bin/sh
+            echo "$@" > '{{dir}}/args'
+            echo '[{"build_commit":"c392e509","n_prompt":16,"n_gen":0,"samples_ts":[100,300,200]},'
+            echo ' {"build_commit":"c392e509","n_prompt":0,"n_gen":8,"samples_ts":[30,10,20]}]'
+            """);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            string model = StrataProcess.Shared("stories260K.gguf");
+            var r = StrataProcess.Run("bench", "--model", model, "--prompt-tokens", "16", "--gen-tokens", "8", "--repetitions", "2",
+                "--threads", "2", "--format", "json", "--peer", script);
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.Equal($"-m {model} -t 2 -p 16 -n 8 -r 2 -o json", File.ReadAllText(Path.Combine(dir, "args")).Trim());
+            using var doc = JsonDocument.Parse(r.StdOut);
+            var peer = doc.RootElement.GetProperty("peer");
+            Assert.Equal(200, peer.GetProperty("prompt_tokens_per_s").GetDouble());
+            Assert.Equal(20, peer.GetProperty("decode_tokens_per_s").GetDouble());
+            double ours = doc.RootElement.GetProperty("decode_tokens_per_s").GetDouble();
+            Assert.Equal(ours / 20, peer.GetProperty("decode_ratio").GetDouble(), 6);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static JsonElement Golden(string name)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(StrataProcess.Shared(Path.Combine("golden", name))));
