@@ -20,16 +20,17 @@ internal static class BenchCommand
         var genTokens = new Option<int>("--gen-tokens") { Description = "decode test length (tg)", DefaultValueFactory = _ => 64 };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "runs per test (median reported)", DefaultValueFactory = _ => 5 };
         var format = CommonOptions.Format();
+        var numerics = CommonOptions.Numerics();
         var peer = new Option<string?>("--peer") { Description = "llama-bench binary to run on the same model in the same run, for a side-by-side ratio" };
         var command = new Command("bench", "measure prefill/decode tokens/s and decode against the memory-bandwidth roofline")
         {
-            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer,
+            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer, numerics,
         };
         command.SetAction(parse =>
         {
             var bench = new BenchOptions(parse.GetValue(promptTokens), parse.GetValue(genTokens), parse.GetValue(repetitions));
             var engine = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: bench.PromptTokens + bench.GenerateTokens,
-                BatchTokens: Math.Max(1, bench.PromptTokens));
+                BatchTokens: Math.Max(1, bench.PromptTokens), Mode: CommonOptions.ToMode(parse.GetValue(numerics)!));
             return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), engine, bench, parse.GetValue(format) == "json", parse.GetValue(peer));
         });
         return command;
@@ -60,7 +61,7 @@ internal static class BenchCommand
         }
 
         Console.Out.WriteLine($"model      {file.Name} ({file.Length / 1048576.0:F1} MiB, {runtime.Model.Spec.Architecture}, {string.Join(" ", runtime.Model.TypeHistogram)})");
-        Console.Out.WriteLine($"threads    {engine.Threads} ({KernelIsa.Active})");
+        Console.Out.WriteLine($"threads    {engine.Threads} ({KernelIsa.Active}, numerics {engine.Mode})");
         Console.Out.WriteLine($"pp{bench.PromptTokens,-7} {result.PromptTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.PromptRuns)})");
         Console.Out.WriteLine($"tg{bench.GenerateTokens,-7} {result.DecodeTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.DecodeRuns)})");
         Console.Out.WriteLine($"weights    {result.WeightBytesPerToken / 1048576.0:F2} MiB read per decoded token");
@@ -97,6 +98,7 @@ internal static class BenchCommand
             w.WriteNumber("model_bytes", runtime.Model.FileBytes);
             w.WriteNumber("threads", engine.Threads);
             w.WriteString("isa", KernelIsa.Active);
+            w.WriteString("numerics", engine.Mode == NumericMode.Exact ? "exact" : "fast");
             w.WriteNumber("prompt_tokens", bench.PromptTokens);
             w.WriteNumber("gen_tokens", bench.GenerateTokens);
             w.WriteNumber("repetitions", bench.Repetitions);

@@ -34,4 +34,13 @@ internal static class CommonOptions
         Description = "output format",
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong("text", "json");
+
+    public static Option<string> Numerics() => new Option<string>("--numerics")
+    {
+        Description = "exact: f32 activations (matches exact-math references); fast: 8-bit activations and integer dots, like llama.cpp",
+        DefaultValueFactory = _ => "exact",
+    }.AcceptOnlyFromAmong("exact", "fast");
+
+    public static Strata.Kernels.NumericMode ToMode(string value) =>
+        value == "fast" ? Strata.Kernels.NumericMode.QuantizedActivations : Strata.Kernels.NumericMode.Exact;
 }

@@ -28,11 +28,12 @@ internal static class GenerateCommand
         var threads = CommonOptions.Threads();
         var context = CommonOptions.Context();
         var format = CommonOptions.Format();
+        var numerics = CommonOptions.Numerics();
         var evidence = new Option<bool>("--evidence") { Description = "print the evidence record (stderr in text mode; always included in json)" };
         var command = new Command("generate", "generate a continuation of a prompt")
         {
             model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repeat, frequency, presence, seed, stop, threads, context,
-            format, evidence,
+            format, evidence, numerics,
         };
         command.SetAction(parse =>
         {
@@ -48,7 +49,8 @@ internal static class GenerateCommand
                 Seed = parse.GetValue(seed),
             };
             var request = new GenerationRequest(parse.GetValue(prompt)!, parse.GetValue(maxTokens), sampling, parse.GetValue(stop));
-            var options = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: parse.GetValue(context));
+            var options = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: parse.GetValue(context),
+                Mode: CommonOptions.ToMode(parse.GetValue(numerics)!));
             bool json = parse.GetValue(format) == "json";
             return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), options, request, json, parse.GetValue(evidence));
         });

@@ -27,6 +27,10 @@ public static class DecoderCompiler
             + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {graph.Nodes.Count} nodes");
         ShapeVerification.Run(graph, log);
         graph = DeadCodeElimination.Run(graph, log);
+        if (options.Mode == Kernels.NumericMode.QuantizedActivations)
+        {
+            graph = ActivationQuantization.Run(graph, log);
+        }
         var plan = MemoryPlanner.Run(graph, options.MaxBatchTokens, options.MaxOutputRows, log);
         return Lower(graph, plan, options, log);
     }
@@ -71,6 +75,8 @@ public static class DecoderCompiler
     private static string KernelName(Node node, string isa) => node.Op switch
     {
         OpKind.MatMul => $"{isa} matmul {node.Weight!.Type}: weights dequantized in registers, f32 activations, f32 accumulate",
+        OpKind.MatMulQuantized => $"{isa} matmul {node.Weight!.Type} x {Kernels.ActivationQuant.FormatFor(node.Weight.Type)}: integer block dots, f32 scale accumulate",
+        OpKind.QuantizeActivations => $"quantize activations f32 → {Kernels.ActivationQuant.FormatFor(node.Weight!.Type)}",
         OpKind.Embed => $"dequantize-row {node.Weight!.Type} → f32",
         OpKind.Attention => $"{isa} attention f32 over paged f32 KV cache, GQA",
         OpKind.RmsNorm => $"{isa} rmsnorm f32",
@@ -82,6 +88,7 @@ public static class DecoderCompiler
         var text = new StringBuilder(graph.ToText())
             .Append("weights ").AppendLine(options.WeightsIdentity)
             .Append("isa ").AppendLine(options.KernelIsa)
+            .Append("mode ").AppendLine(options.Mode.ToString())
             .Append("capacity ").Append(options.MaxBatchTokens).Append(' ').Append(options.MaxOutputRows).AppendLine();
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }

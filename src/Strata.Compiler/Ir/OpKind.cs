@@ -24,4 +24,8 @@ public enum OpKind
     SwiGlu = 9,
     /// <summary>out = the rows of in0 selected for output (one per sequence that wants logits).</summary>
     GatherOutputRows = 10,
+    /// <summary>out = in0's rows quantized to 8-bit blocks (bytes stored in an f32-sized slot) for the weight type's integer kernel.</summary>
+    QuantizeActivations = 11,
+    /// <summary>out = in0 (quantized activations) · weightᵀ with integer block dots.</summary>
+    MatMulQuantized = 12,
 }

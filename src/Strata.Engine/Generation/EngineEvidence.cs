@@ -8,8 +8,11 @@ namespace Strata.Engine.Generation;
 /// <summary>Writes each layer's section of the evidence for a finished generation.</summary>
 public static class EngineEvidence
 {
-    /// <summary>Numerical mode of every kernel today: weights dequantized in registers, f32 activations and accumulation.</summary>
+    /// <summary>Numerical mode of f32 kernels: weights dequantized in registers, f32 activations and accumulation.</summary>
     public const string ExactMode = "exact-f32";
+
+    /// <summary>Numerical mode of integer matmuls: activations quantized to 8-bit blocks per row (llama.cpp's CPU scheme).</summary>
+    public const string QuantizedMode = "q8-activations";
 
     /// <summary>Sets the substrate, kernels, compiler and engine sections of <paramref name="record"/>.</summary>
     public static void Fill(EvidenceRecord record, ModelRuntime runtime, GenerationResult result, SamplerDescription sampler)
@@ -23,7 +26,9 @@ public static class EngineEvidence
         var choices = new List<KernelChoice>();
         foreach (var (op, kernel) in runtime.Executable.KernelChoices)
         {
-            choices.Add(new KernelChoice(op, kernel, ExactMode));
+            bool quantized = op.StartsWith(nameof(Compiler.Ir.OpKind.MatMulQuantized), StringComparison.Ordinal)
+                || op.StartsWith(nameof(Compiler.Ir.OpKind.QuantizeActivations), StringComparison.Ordinal);
+            choices.Add(new KernelChoice(op, kernel, quantized ? QuantizedMode : ExactMode));
         }
 
         record.Kernels = new KernelsSection { Choices = choices };

@@ -7,7 +7,9 @@ namespace Strata.Engine.Runtime;
 /// <param name="BatchTokens">most prompt tokens one forward pass takes (prefill chunk)</param>
 /// <param name="BlockTokens">positions per KV block</param>
 /// <param name="Sequences">sequences the KV pool holds at once</param>
-public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1)
+/// <param name="Mode">matmul numerics: exact f32 activations, or 8-bit quantized activations like llama.cpp</param>
+public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
+    Kernels.NumericMode Mode = Kernels.NumericMode.Exact)
 {
     /// <summary>Default cap on the context when the model trained on a longer one.</summary>
     public const int DefaultContextCap = 4096;

@@ -1,4 +1,5 @@
 // Runs an Executable's flat kernel calls over its arena for one batch; binds weights once and allocates nothing per run.
+using System.Runtime.InteropServices;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
 using Strata.Engine.Artifacts;
@@ -87,6 +88,14 @@ public sealed class ExecutableRunner
                 break;
             case OpKind.MatMul:
                 MatMul.Run(_pool, in _matrices[step.WeightIndex], Rows(step.Input0, step.InputWidth, rows), rows, Rows(step.Output, step.OutputWidth, rows));
+                break;
+            case OpKind.QuantizeActivations:
+                ActivationQuant.QuantizeRows(_matrices[step.WeightIndex].Type, Rows(step.Input0, step.InputWidth, rows), rows, step.InputWidth,
+                    MemoryMarshal.AsBytes(Rows(step.Output, step.OutputWidth, rows)));
+                break;
+            case OpKind.MatMulQuantized:
+                MatMulQ8.Run(_pool, in _matrices[step.WeightIndex], MemoryMarshal.AsBytes(Rows(step.Input0, step.InputWidth, rows)), rows,
+                    Rows(step.Output, step.OutputWidth, rows));
                 break;
             case OpKind.AddBias:
                 CopyIfMoved(in step, rows);

@@ -65,7 +65,7 @@ public sealed class ModelRuntime : IDisposable
                 : options.ContextTokens;
             int batch = Math.Min(options.BatchTokens, context);
             var executable = DecoderCompiler.Compile(model.Spec,
-                new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active));
+                new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode));
             pool = new WorkerPool(options.Threads);
             int blocksPerSequence = (context + options.BlockTokens - 1) / options.BlockTokens;
             kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens, blocksPerSequence * options.Sequences);
