@@ -1,5 +1,6 @@
 // Parallel job of MatMul: one chunk of weight rows against all activation rows.
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Strata.Kernels;
 
@@ -21,8 +22,17 @@ internal unsafe struct MatMulJob : IParallelJob
     public float* X;
     public float* Y;
 
+    /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
+    public float* Sums;
+
+    /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="QuantKernels.Dot"/>.</summary>
+    public delegate*<byte*, float*, float*, int, float> Dot512;
+
     [ThreadStatic]
     private static float[]? t_scratch;
+
+    [ThreadStatic]
+    private static float[]? t_sums;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
@@ -31,6 +41,17 @@ internal unsafe struct MatMulJob : IParallelJob
         int r1 = Math.Min(Rows, r0 + ChunkRows);
         if (N == 1)
         {
+            if (Dot512 != null)
+            {
+                byte* w = W + (r0 * RowBytes);
+                for (int r = r0; r < r1; r++, w += RowBytes)
+                {
+                    Y[r] = Dot512(w, X, Sums, Cols);
+                }
+
+                return;
+            }
+
             for (int r = r0; r < r1; r++)
             {
                 Y[r] = QuantKernels.Dot(Type, W + (r * RowBytes), X, Cols);
@@ -105,6 +126,19 @@ internal unsafe struct MatMulJob : IParallelJob
         {
             y[t] = res[t];
         }
+    }
+
+    /// <summary>The calling thread's Σx table of at least length floats; grows once, pinned, never freed.</summary>
+    public static float* SumsScratch(int length)
+    {
+        float[]? s = t_sums;
+        if (s is null || s.Length < length)
+        {
+            s = GC.AllocateUninitializedArray<float>(Math.Max(length, 1536), pinned: true);
+            t_sums = s;
+        }
+
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s));
     }
 
     private static float[] Scratch(int length)
