@@ -12,6 +12,9 @@ internal unsafe struct MatMulJob : IParallelJob
 {
     public const int Tile = 4;
 
+    /// <summary>Columns per cache block of the N &gt; 1 path: 4 rows × 512 floats = 8 KiB of L1.</summary>
+    private const int KChunk = 512;
+
     public byte* W;
     public nint RowBytes;
     public GgmlType Type;
@@ -67,12 +70,7 @@ internal unsafe struct MatMulJob : IParallelJob
             int r = r0;
             for (; r + Tile <= r1; r += Tile)
             {
-                float* w = (float*)(W + (r * RowBytes));
-                for (int j = 0; j < N; j++)
-                {
-                    FloatKernels.Dot4(w, Cols, X + ((nint)j * Cols), Cols, res);
-                    Store(j, r, res, Tile);
-                }
+                TileDots((float*)(W + (r * RowBytes)), r);
             }
 
             for (; r < r1; r++)
@@ -86,7 +84,7 @@ internal unsafe struct MatMulJob : IParallelJob
             return;
         }
 
-        float[] scratch = Scratch(Tile * Cols);
+        float[] scratch = Scratch((Tile * Cols) + (Tile * N));
         fixed (float* s = scratch)
         {
             for (int r = r0; r < r1; r += Tile)
@@ -97,24 +95,63 @@ internal unsafe struct MatMulJob : IParallelJob
                     QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
                 }
 
+                if (rows == Tile)
+                {
+                    TileDots(s, r, s + ((nint)Tile * Cols));
+                    continue;
+                }
+
                 for (int j = 0; j < N; j++)
                 {
                     float* x = X + ((nint)j * Cols);
-                    if (rows == Tile)
+                    for (int t = 0; t < rows; t++)
                     {
-                        FloatKernels.Dot4(s, Cols, x, Cols, res);
-                    }
-                    else
-                    {
-                        for (int t = 0; t < rows; t++)
-                        {
-                            res[t] = FloatKernels.Dot(s + ((nint)t * Cols), x, Cols);
-                        }
+                        res[t] = FloatKernels.Dot(s + ((nint)t * Cols), x, Cols);
                     }
 
                     Store(j, r, res, rows);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Y rows r..r+4 for every activation row from the four f32 weight rows at w (stride Cols). Columns go in chunks of
+    /// <see cref="KChunk"/> so the four weight chunks stay in L1 while every activation row streams past them; the
+    /// partial sums collect in acc (Tile·N floats; the per-thread scratch when null).
+    /// </summary>
+    private readonly void TileDots(float* w, int r, float* acc = null)
+    {
+        if (acc == null)
+        {
+            float[] scratch = Scratch(Tile * N);
+            fixed (float* a = scratch)
+            {
+                TileDots(w, r, a);
+            }
+
+            return;
+        }
+
+        float* res = stackalloc float[Tile];
+        new Span<float>(acc, Tile * N).Clear();
+        for (int k0 = 0; k0 < Cols; k0 += KChunk)
+        {
+            int len = Math.Min(KChunk, Cols - k0);
+            for (int j = 0; j < N; j++)
+            {
+                FloatKernels.Dot4(w + k0, Cols, X + ((nint)j * Cols) + k0, len, res);
+                float* a = acc + (Tile * j);
+                a[0] += res[0];
+                a[1] += res[1];
+                a[2] += res[2];
+                a[3] += res[3];
+            }
+        }
+
+        for (int j = 0; j < N; j++)
+        {
+            Store(j, r, acc + (Tile * j), Tile);
         }
     }
 

@@ -23,11 +23,32 @@ public unsafe class MatMulPathTests
         return d;
     }
 
+    public static TheoryData<GgmlType, int, int> WideCases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in new[] { GgmlType.F32, GgmlType.F16, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
+        {
+            d.Add(t, 3, 2);
+            d.Add(t, 32, 1);
+        }
+
+        return d;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Run_EveryQuantType_MatchesReferenceWithin2e5(GgmlType type, int n, int threads)
+    public void Run_EveryQuantType_MatchesReferenceWithin2e5(GgmlType type, int n, int threads) =>
+        Check(type, n, threads, 512);
+
+    /// <summary>1280 columns: several column chunks of the n &gt; 1 path plus a partial one.</summary>
+    [Theory]
+    [MemberData(nameof(WideCases))]
+    public void Run_ColumnsBeyondOneCacheChunk_MatchesReferenceWithin2e5(GgmlType type, int n, int threads) =>
+        Check(type, n, threads, 1280);
+
+    private static void Check(GgmlType type, int n, int threads, int cols)
     {
-        const int rows = 37, cols = 512;
+        const int rows = 37;
         var rng = new Random(31 + (int)type + (100 * n) + threads);
         byte[] w = TestData.Row(type, rows * cols, rng);
         long rowBytes = GgmlTypeInfo.RowBytes(type, cols);
