@@ -89,7 +89,7 @@ internal static unsafe class KQuantDots512
         float* s32 = xs + (n / 16);
         Vector512<float> acc = Vector512<float>.Zero;
         Vector256<float> mins = Vector256<float>.Zero;
-        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
         for (int o = 0; o < n; o += 256, p += 144, x += 256, s32 += 8)
         {
             ulong scs = Unpack(p + 4, out Vector256<float> m);
@@ -97,10 +97,12 @@ internal static unsafe class KQuantDots512
             Vector512<float> sa = Vector512<float>.Zero, sb = sa;
             for (int j = 0; j < 4; j++, scs >>= 16)
             {
-                Vector256<byte> v = Vector256.Load(p + 16 + (32 * j));
+                Vector128<byte> v0 = Vector128.Load(p + 16 + (32 * j));
+                Vector128<byte> v1 = Vector128.Load(p + 32 + (32 * j));
                 float* xj = x + (64 * j);
-                sa = SubBlock(v & mask, xj, (byte)scs, sa);
-                sb = SubBlock(Vector256.ShiftRightLogical(v, 4), xj + 32, (byte)(scs >> 8), sb);
+                sa = SubBlock(v0 & mask, v1 & mask, xj, (byte)scs, sa);
+                sb = SubBlock(Vector128.ShiftRightLogical(v0, 4), Vector128.ShiftRightLogical(v1, 4), xj + 32,
+                    (byte)(scs >> 8), sb);
             }
 
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p)), sa + sb, acc);
@@ -131,8 +133,10 @@ internal static unsafe class KQuantDots512
                 Vector256<byte> h2 = Vector256.AndNot(sixteen,
                     Vector256.Equals(qh & Vector256.Create((byte)(2 << (2 * j))), Vector256<byte>.Zero));
                 float* xj = x + (64 * j);
-                sa = SubBlock((v & mask) | h1, xj, (byte)scs, sa);
-                sb = SubBlock(Vector256.ShiftRightLogical(v, 4) | h2, xj + 32, (byte)(scs >> 8), sb);
+                Vector256<byte> q1 = (v & mask) | h1;
+                Vector256<byte> q2 = Vector256.ShiftRightLogical(v, 4) | h2;
+                sa = SubBlock(q1.GetLower(), q1.GetUpper(), xj, (byte)scs, sa);
+                sb = SubBlock(q2.GetLower(), q2.GetUpper(), xj + 32, (byte)(scs >> 8), sb);
             }
 
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p)), sa + sb, acc);
@@ -204,12 +208,13 @@ internal static unsafe class KQuantDots512
         return Vector512.Sum(acc);
     }
 
-    /// <summary>sAcc + scale·Σ q·x for 32 unsigned values q of one sub-block.</summary>
+    /// <summary>sAcc + scale·Σ q·x for the 32 unsigned values of one sub-block (lo: elements 0–15, hi: 16–31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> SubBlock(Vector256<byte> q, float* x, byte scale, Vector512<float> sAcc)
+    private static Vector512<float> SubBlock(Vector128<byte> lo, Vector128<byte> hi, float* x, byte scale,
+        Vector512<float> sAcc)
     {
-        Vector512<float> t = SimdWiden512.U8(q.GetLower()) * Vector512.Load(x);
-        t = Vector512.FusedMultiplyAdd(SimdWiden512.U8(q.GetUpper()), Vector512.Load(x + 16), t);
+        Vector512<float> t = SimdWiden512.U8(lo) * Vector512.Load(x);
+        t = Vector512.FusedMultiplyAdd(SimdWiden512.U8(hi), Vector512.Load(x + 16), t);
         return Vector512.FusedMultiplyAdd(Vector512.Create((float)scale), t, sAcc);
     }
 

@@ -116,37 +116,49 @@ internal static unsafe class LegacyQuantDots512
         return Vector512.Sum(acc0 + acc1);
     }
 
-    /// <summary>acc + d·Σ q·x for 32 signed values q (lanes 0–15 then 16–31).</summary>
+    /// <summary>acc + d·Σ q·x for 32 signed values q (lo: elements 0–15, hi: 16–31).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Signed(Vector256<sbyte> q, float* x, float d, Vector512<float> acc)
+    private static Vector512<float> Signed(Vector128<sbyte> lo, Vector128<sbyte> hi, float* x, float d, Vector512<float> acc)
     {
-        Vector512<float> t = SimdWiden512.I8(q.GetLower()) * Vector512.Load(x);
-        t = Vector512.FusedMultiplyAdd(SimdWiden512.I8(q.GetUpper()), Vector512.Load(x + 16), t);
+        Vector512<float> t = SimdWiden512.I8(lo) * Vector512.Load(x);
+        t = Vector512.FusedMultiplyAdd(SimdWiden512.I8(hi), Vector512.Load(x + 16), t);
         return Vector512.FusedMultiplyAdd(Vector512.Create(d), t, acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> BlockQ4_0(byte* b, float* x, Vector512<float> acc) =>
-        Signed((LegacyQuantDecoders.Nibbles(b + 2) - Vector256.Create((byte)8)).AsSByte(), x, FastHalf.Read(b), acc);
+    private static Vector512<float> BlockQ4_0(byte* b, float* x, Vector512<float> acc)
+    {
+        // Both halves stay 128-bit until the widening: no lane insert/extract on the shuffle port.
+        Vector128<byte> q = Vector128.Load(b + 2);
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        Vector128<byte> eight = Vector128.Create((byte)8);
+        Vector128<sbyte> lo = ((q & mask) - eight).AsSByte();
+        Vector128<sbyte> hi = ((Vector128.ShiftRightLogical(q, 4) & mask) - eight).AsSByte();
+        return Signed(lo, hi, x, FastHalf.Read(b), acc);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlockQ5_0(byte* b, float* x, Vector512<float> acc)
     {
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 6) | High(b + 2);
-        return Signed((q - Vector256.Create((byte)16)).AsSByte(), x, FastHalf.Read(b), acc);
+        Vector256<sbyte> w = (q - Vector256.Create((byte)16)).AsSByte();
+        return Signed(w.GetLower(), w.GetUpper(), x, FastHalf.Read(b), acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlockQ8_0(byte* b, float* x, Vector512<float> acc) =>
-        Signed(Vector256.Load((sbyte*)(b + 2)), x, FastHalf.Read(b), acc);
+        Signed(Vector128.Load((sbyte*)(b + 2)), Vector128.Load((sbyte*)(b + 18)), x, FastHalf.Read(b), acc);
 
     /// <summary>acc + d·Σ q·x for the 4-bit values at qs with the fifth bits <paramref name="high"/> (0x10 lanes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlockU(byte* qs, Vector256<byte> high, float* x, float d, Vector512<float> acc)
     {
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(qs) | high;
-        Vector512<float> t = SimdWiden512.U8(q.GetLower()) * Vector512.Load(x);
-        t = Vector512.FusedMultiplyAdd(SimdWiden512.U8(q.GetUpper()), Vector512.Load(x + 16), t);
+        Vector128<byte> q = Vector128.Load(qs);
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        Vector128<byte> lo = (q & mask) | high.GetLower();
+        Vector128<byte> hi = (Vector128.ShiftRightLogical(q, 4) & mask) | high.GetUpper();
+        Vector512<float> t = SimdWiden512.U8(lo) * Vector512.Load(x);
+        t = Vector512.FusedMultiplyAdd(SimdWiden512.U8(hi), Vector512.Load(x + 16), t);
         return Vector512.FusedMultiplyAdd(Vector512.Create(d), t, acc);
     }
 
