@@ -28,26 +28,11 @@ internal static unsafe class KQuantDecoders
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScaleMinK4(int j, byte* q, out byte d, out byte m)
-    {
-        if (j < 4)
-        {
-            d = (byte)(q[j] & 63);
-            m = (byte)(q[j + 4] & 63);
-        }
-        else
-        {
-            d = (byte)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
-            m = (byte)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q2K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = LegacyQuantDecoders.Half(b + 80);
-        float min = LegacyQuantDecoders.Half(b + 82);
+        float d = FastHalf.Read(b + 80);
+        float min = FastHalf.Read(b + 82);
         Vector256<byte> three = Vector256.Create((byte)3);
         for (int n = 0; n < 2; n++)
         {
@@ -71,7 +56,7 @@ internal static unsafe class KQuantDecoders
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         Span<sbyte> scales = stackalloc sbyte[16];
         QuantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), scales);
-        float dAll = LegacyQuantDecoders.Half(b + 108);
+        float dAll = FastHalf.Read(b + 108);
         Vector256<byte> hm = Vector256.Load(b);
         Vector256<byte> three = Vector256.Create((byte)3);
         Vector256<byte> four = Vector256.Create((byte)4);
@@ -105,14 +90,14 @@ internal static unsafe class KQuantDecoders
     public static void Q4K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = LegacyQuantDecoders.Half(b);
-        float min = LegacyQuantDecoders.Half(b + 2);
+        float d = FastHalf.Read(b);
+        float min = FastHalf.Read(b + 2);
         byte* scales = b + 4;
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         for (int j = 0; j < 4; j++)
         {
-            ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
-            ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
+            KScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
+            KScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
             Vector256<byte> v = Vector256.Load(b + 16 + (32 * j));
             float d1 = d * sc1;
             float mm1 = min * m1;
@@ -129,16 +114,16 @@ internal static unsafe class KQuantDecoders
     public static void Q5K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = LegacyQuantDecoders.Half(b);
-        float min = LegacyQuantDecoders.Half(b + 2);
+        float d = FastHalf.Read(b);
+        float min = FastHalf.Read(b + 2);
         byte* scales = b + 4;
         Vector256<byte> qh = Vector256.Load(b + 16);
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         Vector256<byte> sixteen = Vector256.Create((byte)16);
         for (int j = 0; j < 4; j++)
         {
-            ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
-            ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
+            KScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
+            KScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
             Vector256<byte> v = Vector256.Load(b + 48 + (32 * j));
             Vector256<byte> u1 = Vector256.Create((byte)(1 << (2 * j)));
             Vector256<byte> u2 = Vector256.Create((byte)(2 << (2 * j)));
@@ -159,7 +144,7 @@ internal static unsafe class KQuantDecoders
     public static void Q6K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = LegacyQuantDecoders.Half(b + 208);
+        float d = FastHalf.Read(b + 208);
         sbyte* sc = (sbyte*)(b + 192);
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         Vector256<byte> three = Vector256.Create((byte)3);

@@ -1,4 +1,4 @@
-// Reports which SIMD width the kernels dispatch to in this process.
+// Reports which SIMD width the kernels dispatch to in this process, and holds the flags the dispatchers test.
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -7,9 +7,12 @@ namespace Strata.Kernels;
 /// <summary>Which instruction set the kernels dispatch to on this process, for evidence.</summary>
 public static class KernelIsa
 {
-    /// <summary>"avx512", "avx2" or "scalar" — the widest path enabled (honours DOTNET_EnableAVX512F=0 etc.).</summary>
-    public static string Active =>
-        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512BW.IsSupported ? "avx512"
-        : Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported ? "avx2"
-        : "scalar";
+    /// <summary>"avx512", "avx2" or "scalar": the widest quant-kernel path enabled (honours DOTNET_EnableAVX512=0, DOTNET_EnableHWIntrinsic=0).</summary>
+    public static string Active => Use512 ? "avx512" : Use256 ? "avx2" : "scalar";
+
+    /// <summary>The Vector512 paths run: 512-bit vectors are accelerated and the AVX-512 F/BW classes they call exist.</summary>
+    internal static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512BW.IsSupported;
+
+    /// <summary>The Vector256 paths run (when <see cref="Use512"/> is false); otherwise the scalar reference does the work.</summary>
+    internal static bool Use256 => Vector256.IsHardwareAccelerated;
 }

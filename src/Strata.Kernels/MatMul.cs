@@ -53,9 +53,17 @@ public static unsafe class MatMul
         chunk = Math.Max(MatMulJob.Tile, (chunk + MatMulJob.Tile - 1) / MatMulJob.Tile * MatMulJob.Tile);
         int count = (w.Rows + chunk - 1) / chunk;
 
+        bool fast = n == 1 && KernelIsa.Use512 && w.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        float* sums = null;
         fixed (float* px = x)
         fixed (float* py = y)
         {
+            if (fast && QuantKernels.NeedsSums(w.Type))
+            {
+                sums = MatMulJob.SumsScratch(ActivationSums.Length(w.Cols));
+                ActivationSums.Compute(px, w.Cols, sums);
+            }
+
             MatMulJob job = new()
             {
                 W = (byte*)w.Data,
@@ -67,6 +75,8 @@ public static unsafe class MatMul
                 ChunkRows = chunk,
                 X = px,
                 Y = py,
+                Sums = sums,
+                Dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null,
             };
             pool.Run(in job, count);
         }

@@ -1,5 +1,6 @@
 // Parallel job of MatMul: one chunk of weight rows against all activation rows.
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Strata.Kernels;
 
@@ -11,6 +12,9 @@ internal unsafe struct MatMulJob : IParallelJob
 {
     public const int Tile = 4;
 
+    /// <summary>Columns per cache block of the N &gt; 1 path: 4 rows × 512 floats = 8 KiB of L1.</summary>
+    private const int KChunk = 512;
+
     public byte* W;
     public nint RowBytes;
     public GgmlType Type;
@@ -21,8 +25,17 @@ internal unsafe struct MatMulJob : IParallelJob
     public float* X;
     public float* Y;
 
+    /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
+    public float* Sums;
+
+    /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="QuantKernels.Dot"/>.</summary>
+    public delegate*<byte*, float*, float*, int, float> Dot512;
+
     [ThreadStatic]
     private static float[]? t_scratch;
+
+    [ThreadStatic]
+    private static float[]? t_sums;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
@@ -31,6 +44,17 @@ internal unsafe struct MatMulJob : IParallelJob
         int r1 = Math.Min(Rows, r0 + ChunkRows);
         if (N == 1)
         {
+            if (Dot512 != null)
+            {
+                byte* w = W + (r0 * RowBytes);
+                for (int r = r0; r < r1; r++, w += RowBytes)
+                {
+                    Y[r] = Dot512(w, X, Sums, Cols);
+                }
+
+                return;
+            }
+
             for (int r = r0; r < r1; r++)
             {
                 Y[r] = QuantKernels.Dot(Type, W + (r * RowBytes), X, Cols);
@@ -46,12 +70,7 @@ internal unsafe struct MatMulJob : IParallelJob
             int r = r0;
             for (; r + Tile <= r1; r += Tile)
             {
-                float* w = (float*)(W + (r * RowBytes));
-                for (int j = 0; j < N; j++)
-                {
-                    FloatKernels.Dot4(w, Cols, X + ((nint)j * Cols), Cols, res);
-                    Store(j, r, res, Tile);
-                }
+                TileDots((float*)(W + (r * RowBytes)), r);
             }
 
             for (; r < r1; r++)
@@ -65,7 +84,7 @@ internal unsafe struct MatMulJob : IParallelJob
             return;
         }
 
-        float[] scratch = Scratch(Tile * Cols);
+        float[] scratch = Scratch((Tile * Cols) + (Tile * N));
         fixed (float* s = scratch)
         {
             for (int r = r0; r < r1; r += Tile)
@@ -76,24 +95,63 @@ internal unsafe struct MatMulJob : IParallelJob
                     QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
                 }
 
+                if (rows == Tile)
+                {
+                    TileDots(s, r, s + ((nint)Tile * Cols));
+                    continue;
+                }
+
                 for (int j = 0; j < N; j++)
                 {
                     float* x = X + ((nint)j * Cols);
-                    if (rows == Tile)
+                    for (int t = 0; t < rows; t++)
                     {
-                        FloatKernels.Dot4(s, Cols, x, Cols, res);
-                    }
-                    else
-                    {
-                        for (int t = 0; t < rows; t++)
-                        {
-                            res[t] = FloatKernels.Dot(s + ((nint)t * Cols), x, Cols);
-                        }
+                        res[t] = FloatKernels.Dot(s + ((nint)t * Cols), x, Cols);
                     }
 
                     Store(j, r, res, rows);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Y rows r..r+4 for every activation row from the four f32 weight rows at w (stride Cols). Columns go in chunks of
+    /// <see cref="KChunk"/> so the four weight chunks stay in L1 while every activation row streams past them; the
+    /// partial sums collect in acc (Tile·N floats; the per-thread scratch when null).
+    /// </summary>
+    private readonly void TileDots(float* w, int r, float* acc = null)
+    {
+        if (acc == null)
+        {
+            float[] scratch = Scratch(Tile * N);
+            fixed (float* a = scratch)
+            {
+                TileDots(w, r, a);
+            }
+
+            return;
+        }
+
+        float* res = stackalloc float[Tile];
+        new Span<float>(acc, Tile * N).Clear();
+        for (int k0 = 0; k0 < Cols; k0 += KChunk)
+        {
+            int len = Math.Min(KChunk, Cols - k0);
+            for (int j = 0; j < N; j++)
+            {
+                FloatKernels.Dot4(w + k0, Cols, X + ((nint)j * Cols) + k0, len, res);
+                float* a = acc + (Tile * j);
+                a[0] += res[0];
+                a[1] += res[1];
+                a[2] += res[2];
+                a[3] += res[3];
+            }
+        }
+
+        for (int j = 0; j < N; j++)
+        {
+            Store(j, r, acc + (Tile * j), Tile);
         }
     }
 
@@ -105,6 +163,19 @@ internal unsafe struct MatMulJob : IParallelJob
         {
             y[t] = res[t];
         }
+    }
+
+    /// <summary>The calling thread's Σx table of at least length floats; grows once, pinned, never freed.</summary>
+    public static float* SumsScratch(int length)
+    {
+        float[]? s = t_sums;
+        if (s is null || s.Length < length)
+        {
+            s = GC.AllocateUninitializedArray<float>(Math.Max(length, 1536), pinned: true);
+            t_sums = s;
+        }
+
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s));
     }
 
     private static float[] Scratch(int length)

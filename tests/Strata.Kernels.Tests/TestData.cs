@@ -12,6 +12,12 @@ internal static class TestData
         GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
     ];
 
+    public static readonly GgmlType[] Quantized =
+    [
+        GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K,
+        GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
+    ];
+
     public static float[] Floats(Random rng, int n, float scale = 1f)
     {
         var a = new float[n];

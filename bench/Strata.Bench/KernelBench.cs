@@ -1,0 +1,82 @@
+// The kernels benchmark: matrix-vector (n = 1) and prefill (n = 32) MatMul per weight type against read bandwidth.
+using System.Diagnostics;
+using Strata.Kernels;
+using Strata.Substrate;
+
+namespace Strata.Bench;
+
+/// <summary>Times MatMul.Run over weight matrices larger than the last-level cache and prints one line per type.</summary>
+internal static unsafe class KernelBench
+{
+    private const long MinWeightBytes = 64L << 20;
+    private const int PrefillN = 32;
+
+    private static readonly GgmlType[] DefaultTypes =
+    [
+        GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
+        GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
+    ];
+
+    public static void Run(KernelBenchOptions o)
+    {
+        GgmlType[] types = o.Types is null ? DefaultTypes : ParseTypes(o.Types);
+        BandwidthResult bw = BandwidthProbe.Measure(o.Threads);
+        double readGBps = o.Threads > 1 ? bw.MultiThreadGBps : bw.SingleThreadGBps;
+        Console.WriteLine(
+            $"isa={KernelIsa.Active} threads={o.Threads} cols={o.Cols} read={readGBps:F1} GB/s (1T {bw.SingleThreadGBps:F1}) reps={o.Reps}");
+        Console.WriteLine($"{"type",-6} {"rows",7} {"MiB",7} {"matvec ms",10} {"GB/s",7} {"of bw",6} {"n=32 ms",9} {"GFLOP/s",8}");
+        using var pool = new WorkerPool(o.Threads);
+        var rng = new Random(42);
+        foreach (GgmlType type in types)
+        {
+            long rowBytes = GgmlTypeInfo.RowBytes(type, o.Cols);
+            long rows = Math.Max(o.Rows, (MinWeightBytes + rowBytes - 1) / rowBytes);
+            rows = (rows + 63) / 64 * 64;
+            long bytes = rows * rowBytes;
+            using var buffer = new NativeBuffer(bytes);
+            RandomWeights.Fill(type, (byte*)buffer.Address, bytes, rng);
+            var w = new WeightMatrix(type, buffer.Address, (int)rows, o.Cols);
+            float[] x = new float[PrefillN * o.Cols];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = (float)((rng.NextDouble() * 2) - 1);
+            }
+
+            float[] y = new float[PrefillN * rows];
+            double mv = MedianSeconds(pool, w, x, 1, y, o.Reps);
+            double pf = MedianSeconds(pool, w, x, PrefillN, y, Math.Max(3, o.Reps / 5));
+            double gbps = bytes / mv / 1e9;
+            double gflops = 2.0 * rows * o.Cols * PrefillN / pf / 1e9;
+            Console.WriteLine(
+                $"{type,-6} {rows,7} {bytes / 1048576.0,7:F1} {mv * 1e3,10:F3} {gbps,7:F1} {gbps / readGBps,6:P0} {pf * 1e3,9:F1} {gflops,8:F1}");
+        }
+    }
+
+    private static double MedianSeconds(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, int reps)
+    {
+        MatMul.Run(pool, w, x, n, y); // warm-up (JIT, page residency)
+        MatMul.Run(pool, w, x, n, y);
+        var times = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            MatMul.Run(pool, w, x, n, y);
+            times[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+
+        Array.Sort(times);
+        return times[reps / 2];
+    }
+
+    private static GgmlType[] ParseTypes(string list)
+    {
+        string[] names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var types = new GgmlType[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            types[i] = Enum.Parse<GgmlType>(names[i], ignoreCase: true);
+        }
+
+        return types;
+    }
+}

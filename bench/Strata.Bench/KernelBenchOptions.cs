@@ -1,0 +1,16 @@
+// Options of the kernels benchmark.
+namespace Strata.Bench;
+
+/// <summary>Settings of <see cref="KernelBench"/>.</summary>
+internal sealed class KernelBenchOptions
+{
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    public int Rows { get; set; } = 4096;
+
+    public int Cols { get; set; } = 4096;
+
+    public int Reps { get; set; } = 15;
+
+    public string? Types { get; set; }
+}

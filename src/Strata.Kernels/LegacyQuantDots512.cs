@@ -1,0 +1,167 @@
+// AVX-512 dot kernels of the 32-element quant types: Σ d·(q·x) per block, plus m·Σx from precomputed sums for Q4_1/Q5_1.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Strata.Kernels;
+
+/// <summary>
+/// Row · x for one quantized row of n elements (a multiple of 32). Integer offsets (−8, −16) are applied to the bytes,
+/// the block sum Σq·x is formed in f32 and scaled once per block; the result is f32 exact-ish, not bit-equal to a
+/// dequantize-then-dot. <c>xs</c> is the <see cref="ActivationSums"/> table of x (read by the types with a minimum).
+/// </summary>
+internal static unsafe class LegacyQuantDots512
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q4_0(byte* p, float* x, float* xs, int n)
+    {
+        Vector512<float> acc0 = Vector512<float>.Zero, acc1 = acc0;
+        int o = 0;
+        for (; o + 64 <= n; o += 64, p += 36)
+        {
+            acc0 = BlockQ4_0(p, x + o, acc0);
+            acc1 = BlockQ4_0(p + 18, x + o + 32, acc1);
+        }
+
+        if (o < n)
+        {
+            acc0 = BlockQ4_0(p, x + o, acc0);
+        }
+
+        return Vector512.Sum(acc0 + acc1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q4_1(byte* p, float* x, float* xs, int n)
+    {
+        float* s32 = xs + (n / 16);
+        Vector512<float> acc0 = Vector512<float>.Zero, acc1 = acc0;
+        float m0 = 0, m1 = 0;
+        int o = 0;
+        for (; o + 64 <= n; o += 64, p += 40, s32 += 2)
+        {
+            acc0 = BlockU(p + 4, default, x + o, FastHalf.Read(p), acc0);
+            m0 += FastHalf.Read(p + 2) * s32[0];
+            acc1 = BlockU(p + 24, default, x + o + 32, FastHalf.Read(p + 20), acc1);
+            m1 += FastHalf.Read(p + 22) * s32[1];
+        }
+
+        if (o < n)
+        {
+            acc0 = BlockU(p + 4, default, x + o, FastHalf.Read(p), acc0);
+            m0 += FastHalf.Read(p + 2) * s32[0];
+        }
+
+        return Vector512.Sum(acc0 + acc1) + (m0 + m1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q5_0(byte* p, float* x, float* xs, int n)
+    {
+        Vector512<float> acc0 = Vector512<float>.Zero, acc1 = acc0;
+        int o = 0;
+        for (; o + 64 <= n; o += 64, p += 44)
+        {
+            acc0 = BlockQ5_0(p, x + o, acc0);
+            acc1 = BlockQ5_0(p + 22, x + o + 32, acc1);
+        }
+
+        if (o < n)
+        {
+            acc0 = BlockQ5_0(p, x + o, acc0);
+        }
+
+        return Vector512.Sum(acc0 + acc1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q5_1(byte* p, float* x, float* xs, int n)
+    {
+        float* s32 = xs + (n / 16);
+        Vector512<float> acc0 = Vector512<float>.Zero, acc1 = acc0;
+        float m0 = 0, m1 = 0;
+        int o = 0;
+        for (; o + 64 <= n; o += 64, p += 48, s32 += 2)
+        {
+            acc0 = BlockU(p + 8, High(p + 4), x + o, FastHalf.Read(p), acc0);
+            m0 += FastHalf.Read(p + 2) * s32[0];
+            acc1 = BlockU(p + 32, High(p + 28), x + o + 32, FastHalf.Read(p + 24), acc1);
+            m1 += FastHalf.Read(p + 26) * s32[1];
+        }
+
+        if (o < n)
+        {
+            acc0 = BlockU(p + 8, High(p + 4), x + o, FastHalf.Read(p), acc0);
+            m0 += FastHalf.Read(p + 2) * s32[0];
+        }
+
+        return Vector512.Sum(acc0 + acc1) + (m0 + m1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q8_0(byte* p, float* x, float* xs, int n)
+    {
+        Vector512<float> acc0 = Vector512<float>.Zero, acc1 = acc0;
+        int o = 0;
+        for (; o + 64 <= n; o += 64, p += 68)
+        {
+            acc0 = BlockQ8_0(p, x + o, acc0);
+            acc1 = BlockQ8_0(p + 34, x + o + 32, acc1);
+        }
+
+        if (o < n)
+        {
+            acc0 = BlockQ8_0(p, x + o, acc0);
+        }
+
+        return Vector512.Sum(acc0 + acc1);
+    }
+
+    /// <summary>acc + d·Σ q·x for 32 signed values q (lo: elements 0–15, hi: 16–31).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Signed(Vector128<sbyte> lo, Vector128<sbyte> hi, float* x, float d, Vector512<float> acc)
+    {
+        Vector512<float> t = SimdWiden512.I8(lo) * Vector512.Load(x);
+        t = Vector512.FusedMultiplyAdd(SimdWiden512.I8(hi), Vector512.Load(x + 16), t);
+        return Vector512.FusedMultiplyAdd(Vector512.Create(d), t, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> BlockQ4_0(byte* b, float* x, Vector512<float> acc)
+    {
+        // Both halves stay 128-bit until the widening: no lane insert/extract on the shuffle port.
+        Vector128<byte> q = Vector128.Load(b + 2);
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        Vector128<byte> eight = Vector128.Create((byte)8);
+        Vector128<sbyte> lo = ((q & mask) - eight).AsSByte();
+        Vector128<sbyte> hi = ((Vector128.ShiftRightLogical(q, 4) & mask) - eight).AsSByte();
+        return Signed(lo, hi, x, FastHalf.Read(b), acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> BlockQ5_0(byte* b, float* x, Vector512<float> acc)
+    {
+        Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 6) | High(b + 2);
+        Vector256<sbyte> w = (q - Vector256.Create((byte)16)).AsSByte();
+        return Signed(w.GetLower(), w.GetUpper(), x, FastHalf.Read(b), acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> BlockQ8_0(byte* b, float* x, Vector512<float> acc) =>
+        Signed(Vector128.Load((sbyte*)(b + 2)), Vector128.Load((sbyte*)(b + 18)), x, FastHalf.Read(b), acc);
+
+    /// <summary>acc + d·Σ q·x for the 4-bit values at qs with the fifth bits <paramref name="high"/> (0x10 lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> BlockU(byte* qs, Vector256<byte> high, float* x, float d, Vector512<float> acc)
+    {
+        Vector128<byte> q = Vector128.Load(qs);
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        Vector128<byte> lo = (q & mask) | high.GetLower();
+        Vector128<byte> hi = (Vector128.ShiftRightLogical(q, 4) & mask) | high.GetUpper();
+        Vector512<float> t = SimdWiden512.U8(lo) * Vector512.Load(x);
+        t = Vector512.FusedMultiplyAdd(SimdWiden512.U8(hi), Vector512.Load(x + 16), t);
+        return Vector512.FusedMultiplyAdd(Vector512.Create(d), t, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> High(byte* qh) => SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(qh));
+}

@@ -1,0 +1,115 @@
+// MatMul.Run over every quant type for n = 1, 3, 32 and 1 or 2 threads against the reference, and its zero allocation.
+using Strata.Kernels;
+using Xunit;
+
+namespace Strata.Kernels.Tests;
+
+public unsafe class MatMulPathTests
+{
+    public static TheoryData<GgmlType, int, int> Cases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in TestData.Quantized)
+        {
+            foreach (int n in new[] { 1, 3, 32 })
+            {
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    d.Add(t, n, threads);
+                }
+            }
+        }
+
+        return d;
+    }
+
+    public static TheoryData<GgmlType, int, int> WideCases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in new[] { GgmlType.F32, GgmlType.F16, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
+        {
+            d.Add(t, 3, 2);
+            d.Add(t, 32, 1);
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Run_EveryQuantType_MatchesReferenceWithin2e5(GgmlType type, int n, int threads) =>
+        Check(type, n, threads, 512);
+
+    /// <summary>1280 columns: several column chunks of the n &gt; 1 path plus a partial one.</summary>
+    [Theory]
+    [MemberData(nameof(WideCases))]
+    public void Run_ColumnsBeyondOneCacheChunk_MatchesReferenceWithin2e5(GgmlType type, int n, int threads) =>
+        Check(type, n, threads, 1280);
+
+    private static void Check(GgmlType type, int n, int threads, int cols)
+    {
+        const int rows = 37;
+        var rng = new Random(31 + (int)type + (100 * n) + threads);
+        byte[] w = TestData.Row(type, rows * cols, rng);
+        long rowBytes = GgmlTypeInfo.RowBytes(type, cols);
+        float[] x = TestData.Floats(rng, n * cols);
+        var y = new float[n * rows];
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            MatMul.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), x, n, y);
+        }
+
+        var deq = new float[cols];
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<byte> row = w.AsSpan((int)(r * rowBytes), (int)rowBytes);
+            QuantReference.DequantizeRow(type, row, deq);
+            for (int j = 0; j < n; j++)
+            {
+                ReadOnlySpan<float> xj = x.AsSpan(j * cols, cols);
+                double abs = 0;
+                for (int i = 0; i < cols; i++)
+                {
+                    abs += Math.Abs((double)deq[i] * xj[i]);
+                }
+
+                double expected = QuantReference.DotDouble(type, row, xj);
+                float actual = y[(j * rows) + r];
+                Assert.True(Math.Abs(actual - expected) <= 2e-5 * abs,
+                    $"{type} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {actual:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q4_K, 1)]
+    [InlineData(GgmlType.Q4_K, 2)]
+    [InlineData(GgmlType.Q4_0, 2)]
+    [InlineData(GgmlType.Q6_K, 2)]
+    public void Run_MatVecAfterWarmUp_AllocatesNothing(GgmlType type, int threads)
+    {
+        const int rows = 64, cols = 1024;
+        var rng = new Random(5);
+        byte[] w = TestData.Row(type, rows * cols, rng);
+        float[] x = TestData.Floats(rng, cols);
+        var y = new float[rows];
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            var m = new WeightMatrix(type, (nint)pw, rows, cols);
+            for (int i = 0; i < 20; i++)
+            {
+                MatMul.Run(pool, m, x, 1, y);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++)
+            {
+                MatMul.Run(pool, m, x, 1, y);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+}
