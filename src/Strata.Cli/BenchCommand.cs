@@ -45,7 +45,10 @@ internal static class BenchCommand
         }
 
         using var runtime = ModelRuntime.Load(modelPath, tokenizerPath, engine);
+        long rssAfterLoad = ResidentBytes();
         var result = ThroughputBenchmark.Run(runtime, bench);
+        long rssAfterRun = ResidentBytes();
+        long rssBound = runtime.Model.FileBytes + runtime.KvPool.Bytes + (64L << 20);
         var peerResult = peerPath is null
             ? null
             : LlamaBenchPeer.Run(peerPath, modelPath, engine.Threads, bench.PromptTokens, bench.GenerateTokens, bench.Repetitions);
@@ -56,7 +59,8 @@ internal static class BenchCommand
         var file = new FileInfo(modelPath);
         if (json)
         {
-            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, peerResult));
+            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, peerResult,
+                (rssAfterLoad, rssAfterRun, rssBound)));
             return 0;
         }
 
@@ -66,6 +70,8 @@ internal static class BenchCommand
         Console.Out.WriteLine($"tg{bench.GenerateTokens,-7} {result.DecodeTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.DecodeRuns)})");
         Console.Out.WriteLine($"weights    {result.WeightBytesPerToken / 1048576.0:F2} MiB read per decoded token");
         Console.Out.WriteLine($"bandwidth  {bandwidthBytes / 1e9:F1} GB/s measured read → roofline {roofline:F1} tok/s; decode at {fraction:P1} of it");
+        Console.Out.WriteLine($"memory     resident {rssAfterLoad / 1048576.0:F1} MiB after load, {rssAfterRun / 1048576.0:F1} MiB after the runs; "
+            + $"bound file + KV + 64 MiB = {rssBound / 1048576.0:F1} MiB");
         if (peerResult is not null)
         {
             Console.Out.WriteLine($"peer       llama-bench ({peerResult.BuildCommit}), same model, threads and sizes, medians:");
@@ -74,6 +80,14 @@ internal static class BenchCommand
         }
 
         return 0;
+    }
+
+    // Resident set size (Linux VmRSS), read fresh rather than from a cached Process snapshot.
+    private static long ResidentBytes()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64;
     }
 
     private static string Runs(double[] runs)
@@ -88,7 +102,7 @@ internal static class BenchCommand
     }
 
     private static string Json(ModelRuntime runtime, EngineOptions engine, BenchOptions bench, BenchResult result, double gbps, double roofline,
-        double fraction, PeerResult? peer)
+        double fraction, PeerResult? peer, (long AfterLoad, long AfterRun, long Bound) rss)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -109,6 +123,10 @@ internal static class BenchCommand
             w.WriteNumber("decode_roofline_tokens_per_s", roofline);
             w.WriteNumber("decode_roofline_fraction", fraction);
             w.WriteString("executable_hash", runtime.Executable.ContentHash);
+            w.WriteNumber("kv_cache_bytes", runtime.KvPool.Bytes);
+            w.WriteNumber("rss_after_load_bytes", rss.AfterLoad);
+            w.WriteNumber("rss_after_run_bytes", rss.AfterRun);
+            w.WriteNumber("rss_bound_bytes", rss.Bound);
             if (peer is not null)
             {
                 w.WriteStartObject("peer");

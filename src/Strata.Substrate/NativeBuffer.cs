@@ -1,4 +1,4 @@
-// A zeroed, 64-byte-aligned block of native memory (KV cache, scratch) outside the GC heap.
+// A 64-byte-aligned block of native memory (KV cache, scratch) outside the GC heap.
 using System.Runtime.InteropServices;
 
 namespace Strata.Substrate;
@@ -8,13 +8,20 @@ public sealed unsafe class NativeBuffer : IDisposable
 {
     private void* _pointer;
 
-    /// <summary>Allocates <paramref name="bytes"/> zeroed bytes aligned to 64.</summary>
-    public NativeBuffer(long bytes)
+    /// <summary>Allocates <paramref name="bytes"/> bytes aligned to 64, zeroed unless <paramref name="zeroed"/> is false.</summary>
+    /// <remarks>
+    /// Without zeroing, a large buffer's pages stay uncommitted until first written, so memory that is reserved but not
+    /// yet used (a KV cache's later positions) costs no resident memory.
+    /// </remarks>
+    public NativeBuffer(long bytes, bool zeroed = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
         Bytes = bytes;
         _pointer = NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        NativeMemory.Clear(_pointer, (nuint)bytes);
+        if (zeroed)
+        {
+            NativeMemory.Clear(_pointer, (nuint)bytes);
+        }
     }
 
     /// <summary>Size in bytes.</summary>

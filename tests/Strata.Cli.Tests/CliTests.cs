@@ -148,6 +148,20 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Bench_ResidentMemory_WithinFilePlusKvPlus64MiB()
+    {
+        var r = StrataProcess.Run("bench", "--model", StrataProcess.Shared("synth/ci-d256-l4-q8_0.gguf"), "--prompt-tokens", "64",
+            "--gen-tokens", "32", "--repetitions", "1", "--threads", "2", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var root = doc.RootElement;
+        long rss = root.GetProperty("rss_after_run_bytes").GetInt64();
+        long bound = root.GetProperty("rss_bound_bytes").GetInt64();
+        Assert.Equal(root.GetProperty("model_bytes").GetInt64() + root.GetProperty("kv_cache_bytes").GetInt64() + (64L << 20), bound);
+        Assert.True(rss <= bound, $"resident {rss >> 20} MiB after the runs exceeds file + KV + 64 MiB = {bound >> 20} MiB");
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Bench_Peer_RunsItWithSameSettingsAndReportsRatios()
     {

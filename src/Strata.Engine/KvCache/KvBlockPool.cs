@@ -14,7 +14,7 @@ public sealed class KvBlockPool : IDisposable
     private readonly Stack<int> _free;
     private bool _disposed;
 
-    /// <summary>Allocates the pool (zeroed).</summary>
+    /// <summary>Allocates the pool (pages are committed as blocks are first written).</summary>
     public KvBlockPool(int layers, int kvDim, int blockTokens, int blockCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
@@ -31,8 +31,10 @@ public sealed class KvBlockPool : IDisposable
         long bytes = BlockFloats * blockCount * sizeof(float);
         for (int l = 0; l < layers; l++)
         {
-            _keys[l] = new NativeBuffer(bytes);
-            _values[l] = new NativeBuffer(bytes);
+            // Not zeroed: a position is always written (KvStore) before attention reads it, and untouched blocks then
+            // cost no resident memory.
+            _keys[l] = new NativeBuffer(bytes, zeroed: false);
+            _values[l] = new NativeBuffer(bytes, zeroed: false);
         }
 
         _free = new Stack<int>(blockCount);
