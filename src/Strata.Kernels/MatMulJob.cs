@@ -138,7 +138,14 @@ internal unsafe struct MatMulJob : IParallelJob
         for (int k0 = 0; k0 < Cols; k0 += KChunk)
         {
             int len = Math.Min(KChunk, Cols - k0);
-            for (int j = 0; j < N; j++)
+            int j = 0;
+            for (; j + 4 <= N; j += 4)
+            {
+                // 4 weight rows × 4 activation rows: acc holds Tile floats per activation row, so the 16 results land in place.
+                FloatTile.Dot4x4(w + k0, Cols, X + ((nint)j * Cols) + k0, Cols, len, acc + (Tile * j));
+            }
+
+            for (; j < N; j++)
             {
                 FloatKernels.Dot4(w + k0, Cols, X + ((nint)j * Cols) + k0, len, res);
                 float* a = acc + (Tile * j);
