@@ -11,6 +11,7 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class IntDots256
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q8_0(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;
@@ -22,6 +23,7 @@ internal static unsafe class IntDots256
         return Vector256.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q4_0(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;
@@ -33,6 +35,7 @@ internal static unsafe class IntDots256
         return Vector256.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q5_0(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;

@@ -12,6 +12,7 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class IntDots512
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q8_0(byte* w, byte* x, int cols)
     {
         int nb = cols / 32;
@@ -27,6 +28,7 @@ internal static unsafe class IntDots512
         return b < nb ? sum + Vector256.Sum(IntDots256.BlockQ8_0(w, x, Vector256<float>.Zero)) : sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q4_0(byte* w, byte* x, int cols)
     {
         int nb = cols / 32;
@@ -43,6 +45,7 @@ internal static unsafe class IntDots512
         return b < nb ? sum + Vector256.Sum(IntDots256.BlockQ4_0(w, x, Vector256<float>.Zero)) : sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q5_0(byte* w, byte* x, int cols)
     {
         int nb = cols / 32;

@@ -12,6 +12,7 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class IntKDots256
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q4K(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;
@@ -37,6 +38,7 @@ internal static unsafe class IntKDots256
         return Vector256.Sum(acc) - Vector256.Sum(accMin);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q5K(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;
@@ -67,6 +69,7 @@ internal static unsafe class IntKDots256
         return Vector256.Sum(acc) - Vector256.Sum(accMin);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q6K(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;

@@ -12,6 +12,7 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class IntKDots512
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q4K(byte* w, byte* x, int cols)
     {
         Vector512<float> acc = Vector512<float>.Zero;
@@ -33,6 +34,7 @@ internal static unsafe class IntKDots512
         return Vector512.Sum(acc) - Vector256.Sum(accMin);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q5K(byte* w, byte* x, int cols)
     {
         Vector512<float> acc = Vector512<float>.Zero;
@@ -59,6 +61,7 @@ internal static unsafe class IntKDots512
         return Vector512.Sum(acc) - Vector256.Sum(accMin);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q6K(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;

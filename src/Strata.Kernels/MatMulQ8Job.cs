@@ -1,4 +1,6 @@
 // Parallel part of MatMulQ8: one chunk of weight rows against every quantized activation row.
+using System.Runtime.CompilerServices;
+
 namespace Strata.Kernels;
 
 /// <summary>
@@ -23,6 +25,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
 
     public const int Tile = 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
     {
         int r0 = index * ChunkRows;
