@@ -1,4 +1,5 @@
 // The kernels benchmark: matrix-vector (n = 1) and prefill (n = 32) MatMul per weight type against read bandwidth.
+// With --numerics fast it also times MatMulQ8 (activation quantization included) on the same matrices.
 using System.Diagnostics;
 using Strata.Kernels;
 using Strata.Substrate;
@@ -24,7 +25,9 @@ internal static unsafe class KernelBench
         double readGBps = o.Threads > 1 ? bw.MultiThreadGBps : bw.SingleThreadGBps;
         Console.WriteLine(
             $"isa={KernelIsa.Active} threads={o.Threads} cols={o.Cols} read={readGBps:F1} GB/s (1T {bw.SingleThreadGBps:F1}) reps={o.Reps}");
-        Console.WriteLine($"{"type",-6} {"rows",7} {"MiB",7} {"matvec ms",10} {"GB/s",7} {"of bw",6} {"n=32 ms",9} {"GFLOP/s",8}");
+        bool fast = o.Numerics == "fast";
+        Console.WriteLine($"{"type",-6} {"rows",7} {"MiB",7} {"matvec ms",10} {"GB/s",7} {"of bw",6} {"n=32 ms",9} {"GFLOP/s",8}"
+            + (fast ? $" | {"q8 mv ms",9} {"GB/s",7} {"of bw",6} {"q8 n=32",8} {"GFLOP/s",8}" : string.Empty));
         using var pool = new WorkerPool(o.Threads);
         var rng = new Random(42);
         foreach (GgmlType type in types)
@@ -43,29 +46,52 @@ internal static unsafe class KernelBench
             }
 
             float[] y = new float[PrefillN * rows];
-            double mv = MedianSeconds(pool, w, x, 1, y, o.Reps);
-            double pf = MedianSeconds(pool, w, x, PrefillN, y, Math.Max(3, o.Reps / 5));
+            double mv = MedianSeconds(pool, w, x, 1, y, o.Reps, q8: null);
+            double pf = MedianSeconds(pool, w, x, PrefillN, y, Math.Max(3, o.Reps / 5), q8: null);
             double gbps = bytes / mv / 1e9;
             double gflops = 2.0 * rows * o.Cols * PrefillN / pf / 1e9;
-            Console.WriteLine(
-                $"{type,-6} {rows,7} {bytes / 1048576.0,7:F1} {mv * 1e3,10:F3} {gbps,7:F1} {gbps / readGBps,6:P0} {pf * 1e3,9:F1} {gflops,8:F1}");
+            string line =
+                $"{type,-6} {rows,7} {bytes / 1048576.0,7:F1} {mv * 1e3,10:F3} {gbps,7:F1} {gbps / readGBps,6:P0} {pf * 1e3,9:F1} {gflops,8:F1}";
+            if (fast && ActivationQuant.FormatFor(type) != GgmlType.F32)
+            {
+                byte[] xq = new byte[PrefillN * ActivationQuant.RowBytes(type, o.Cols)];
+                double qmv = MedianSeconds(pool, w, x, 1, y, o.Reps, xq);
+                double qpf = MedianSeconds(pool, w, x, PrefillN, y, Math.Max(3, o.Reps / 5), xq);
+                double qgbps = bytes / qmv / 1e9;
+                line += $" | {qmv * 1e3,9:F3} {qgbps,7:F1} {qgbps / readGBps,6:P0} {qpf * 1e3,8:F1} {2.0 * rows * o.Cols * PrefillN / qpf / 1e9,8:F1}";
+            }
+
+            Console.WriteLine(line);
         }
     }
 
-    private static double MedianSeconds(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, int reps)
+    /// <summary>Median time of MatMul.Run, or with <paramref name="q8"/> of QuantizeRows + MatMulQ8.Run (the fast path).</summary>
+    private static double MedianSeconds(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, int reps, byte[]? q8)
     {
-        MatMul.Run(pool, w, x, n, y); // warm-up (JIT, page residency)
-        MatMul.Run(pool, w, x, n, y);
+        Step(pool, w, x, n, y, q8); // warm-up (JIT, page residency)
+        Step(pool, w, x, n, y, q8);
         var times = new double[reps];
         for (int r = 0; r < reps; r++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            MatMul.Run(pool, w, x, n, y);
+            Step(pool, w, x, n, y, q8);
             times[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
 
         Array.Sort(times);
         return times[reps / 2];
+    }
+
+    private static void Step(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, byte[]? q8)
+    {
+        if (q8 is null)
+        {
+            MatMul.Run(pool, w, x, n, y);
+            return;
+        }
+
+        ActivationQuant.QuantizeRows(w.Type, x, n, w.Cols, q8);
+        MatMulQ8.Run(pool, w, q8, n, y);
     }
 
     private static GgmlType[] ParseTypes(string list)

@@ -13,4 +13,7 @@ internal sealed class KernelBenchOptions
     public int Reps { get; set; } = 15;
 
     public string? Types { get; set; }
+
+    /// <summary>"exact" (MatMul only) or "fast" (also MatMulQ8 with activation quantization).</summary>
+    public string Numerics { get; set; } = "exact";
 }

@@ -30,7 +30,11 @@ public static class ActivationQuant
     };
 
     /// <summary>Quantizes n rows of cols floats (x: [n, cols]) into xq ([n, RowBytes]).</summary>
-    public static void QuantizeRows(GgmlType weightType, ReadOnlySpan<float> x, int n, int cols, Span<byte> xq)
+    public static void QuantizeRows(GgmlType weightType, ReadOnlySpan<float> x, int n, int cols, Span<byte> xq) =>
+        QuantizeRows(weightType, x, n, cols, xq, KernelIsa.Use512 ? 512 : IntDotKernels.Use256 ? 256 : 0);
+
+    /// <summary>QuantizeRows on one path: width 512 (AVX-512), 256 (AVX2) or 0 (scalar); for the tests.</summary>
+    internal static unsafe void QuantizeRows(GgmlType weightType, ReadOnlySpan<float> x, int n, int cols, Span<byte> xq, int width)
     {
         int rowBytes = (int)RowBytes(weightType, cols);
         if (x.Length < (long)n * cols || xq.Length < (long)n * rowBytes)
@@ -39,6 +43,36 @@ public static class ActivationQuant
         }
 
         bool k = FormatFor(weightType) == GgmlType.Q8_K;
+        if (width != 0)
+        {
+            fixed (float* px = x)
+            fixed (byte* py = xq)
+            {
+                for (int r = 0; r < n; r++)
+                {
+                    float* row = px + ((nint)r * cols);
+                    byte* output = py + ((nint)r * rowBytes);
+                    switch (width, k)
+                    {
+                        case (512, true):
+                            ActivationQuantSimd.Q8K_512(row, output, cols);
+                            break;
+                        case (512, false):
+                            ActivationQuantSimd.Q80_512(row, output, cols);
+                            break;
+                        case (_, true):
+                            ActivationQuantSimd.Q8K_256(row, output, cols);
+                            break;
+                        default:
+                            ActivationQuantSimd.Q80_256(row, output, cols);
+                            break;
+                    }
+                }
+            }
+
+            return;
+        }
+
         for (int r = 0; r < n; r++)
         {
             var row = x.Slice(r * cols, cols);

@@ -20,7 +20,8 @@ public static unsafe class MatMulQ8
         }
 
         int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
-        int chunk = Math.Max(1, (w.Rows + parts - 1) / parts);
+        int chunk = (w.Rows + parts - 1) / parts;
+        chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
         fixed (byte* px = xq)
         fixed (float* py = y)
         {
@@ -36,6 +37,7 @@ public static unsafe class MatMulQ8
                 X = px,
                 XRowBytes = (nint)xRowBytes,
                 Y = py,
+                Dot = IntDotKernels.Kernel(w.Type),
             };
             pool.Run(in job, (w.Rows + chunk - 1) / chunk);
         }

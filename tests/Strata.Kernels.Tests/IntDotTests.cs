@@ -1,0 +1,260 @@
+// Integer dots (AVX-512, AVX2, scalar) of every fast-path weight type against QuantDotReference, and MatMulQ8.Run.
+using Strata.Kernels;
+using Xunit;
+
+namespace Strata.Kernels.Tests;
+
+/// <summary>
+/// Width-specific kernels are called directly so one process checks every path its CPU has; a path the CPU (or the
+/// DOTNET_EnableAVX512=0 / DOTNET_EnableHWIntrinsic=0 run) lacks is skipped inside the test.
+/// </summary>
+public unsafe class IntDotTests
+{
+    private const double RelTol = 1e-5;
+
+    public static readonly GgmlType[] Types =
+        [GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K];
+
+    public static TheoryData<GgmlType, int> Cases()
+    {
+        var d = new TheoryData<GgmlType, int>();
+        foreach (GgmlType t in Types)
+        {
+            d.Add(t, 512);
+            d.Add(t, 256);
+            d.Add(t, 0);
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Dot_EveryPathOneToEightBlocks_MatchesReference(GgmlType type, int width)
+    {
+        if (!Available(width))
+        {
+            return;
+        }
+
+        var rng = new Random(1100 + (int)type + width);
+        int be = GgmlTypeInfo.BlockElements(type);
+        for (int blocks = 1; blocks <= 8; blocks++)
+        {
+            int cols = blocks * be;
+            for (int trial = 0; trial < 4; trial++)
+            {
+                byte[] w = TestData.Row(type, cols, rng);
+                float[] x = trial == 3 ? new float[cols] : TestData.Floats(rng, cols, trial == 2 ? 100f : 1f);
+                if (trial == 1)
+                {
+                    // Offset activations and a zero block.
+                    for (int i = 0; i < cols; i++)
+                    {
+                        x[i] += 2f;
+                    }
+
+                    Array.Clear(x, 0, Math.Min(cols, 32));
+                }
+
+                byte[] xq = Quantize(type, x, 1, cols);
+                float expected = QuantDotReference.Dot(type, w, xq, cols);
+                float actual = Dot(type, width, w, xq, cols);
+                double tol = RelTol * AbsSum(type, w, xq, cols);
+                Assert.True(Math.Abs(actual - expected) <= tol,
+                    $"{type} v{width} cols={cols} trial={trial}: expected {expected:R}, got {actual:R}, tol {tol:R}");
+                if (trial == 3)
+                {
+                    Assert.Equal(0f, actual);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_K)]
+    public void QuantizeRows_SimdPaths_ByteIdenticalToScalar(GgmlType weightType)
+    {
+        bool k = ActivationQuant.FormatFor(weightType) == GgmlType.Q8_K;
+        const int cols = 1024, n = 6;
+        var rng = new Random(77);
+        float[] x = TestData.Floats(rng, n * cols, 3f);
+        Array.Clear(x, cols, cols); // row 1: all zero
+        for (int i = 0; i < cols; i++)
+        {
+            // Row 2: ties after scaling (|max| = 127 makes the scale ±1, so k + 0.5 is an exact tie); zero blocks.
+            x[(2 * cols) + i] = i % 32 == 0 ? (k ? -127f : 127f) : (rng.Next(-126, 126) + 0.5f);
+            x[(3 * cols) + i] = i < 300 ? 0f : x[(3 * cols) + i];
+
+            // Row 4: small values, integers.
+            x[(4 * cols) + i] = rng.Next(-3, 4);
+        }
+
+        // Row 5: equal magnitudes of both signs: the first wins the Q8_K max.
+        x[(5 * cols) + 7] = -5f;
+        x[(5 * cols) + 9] = 5f;
+        x[(5 * cols) + 256 + 3] = 5f;
+        x[(5 * cols) + 256 + 4] = -5f;
+
+        long bytes = n * ActivationQuant.RowBytes(weightType, cols);
+        var expected = new byte[bytes];
+        ActivationQuant.QuantizeRows(weightType, x, n, cols, expected, 0);
+        foreach (int width in new[] { 512, 256 })
+        {
+            if (!Available(width))
+            {
+                continue;
+            }
+
+            var actual = new byte[bytes];
+            ActivationQuant.QuantizeRows(weightType, x, n, cols, actual, width);
+            for (int i = 0; i < bytes; i++)
+            {
+                Assert.True(expected[i] == actual[i], $"{weightType} v{width} byte {i}: expected {expected[i]}, got {actual[i]}");
+            }
+        }
+
+        var dispatched = new byte[bytes];
+        ActivationQuant.QuantizeRows(weightType, x, n, cols, dispatched);
+        Assert.Equal(expected, dispatched);
+    }
+
+    public static TheoryData<GgmlType, int, int> MatMulCases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in Types)
+        {
+            foreach (int n in new[] { 1, 3, 32 })
+            {
+                d.Add(t, n, 1);
+                d.Add(t, n, 2);
+            }
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(MatMulCases))]
+    public void MatMulQ8_Run_MatchesReferencePerElement(GgmlType type, int n, int threads)
+    {
+        const int rows = 45;
+        int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 352;
+        var rng = new Random((int)type + (31 * n) + threads);
+        byte[] w = TestData.Row(type, rows * cols, rng);
+        float[] x = TestData.Floats(rng, n * cols);
+        byte[] xq = Quantize(type, x, n, cols);
+        long xRow = ActivationQuant.RowBytes(type, cols);
+        long wRow = GgmlTypeInfo.RowBytes(type, cols);
+        var y = new float[n * rows];
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            byte[] a = xq.AsSpan((int)(j * xRow), (int)xRow).ToArray();
+            for (int r = 0; r < rows; r++)
+            {
+                byte[] row = w.AsSpan((int)(r * wRow), (int)wRow).ToArray();
+                float expected = QuantDotReference.Dot(type, row, a, cols);
+                double tol = RelTol * AbsSum(type, row, a, cols);
+                float actual = y[(j * rows) + r];
+                Assert.True(Math.Abs(actual - expected) <= tol,
+                    $"{type} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {actual:R}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q4_0, 1, 1)]
+    [InlineData(GgmlType.Q4_0, 1, 2)]
+    [InlineData(GgmlType.Q4_K, 1, 2)]
+    [InlineData(GgmlType.Q6_K, 4, 2)]
+    [InlineData(GgmlType.Q8_0, 4, 2)]
+    public void MatMulQ8_RunAfterWarmUp_AllocatesNothing(GgmlType type, int n, int threads)
+    {
+        const int rows = 64, cols = 1024;
+        var rng = new Random(6);
+        byte[] w = TestData.Row(type, rows * cols, rng);
+        float[] x = TestData.Floats(rng, n * cols);
+        byte[] xq = new byte[n * ActivationQuant.RowBytes(type, cols)];
+        var y = new float[n * rows];
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            var m = new WeightMatrix(type, (nint)pw, rows, cols);
+            for (int i = 0; i < 20; i++)
+            {
+                ActivationQuant.QuantizeRows(type, x, n, cols, xq);
+                MatMulQ8.Run(pool, m, xq, n, y);
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++)
+            {
+                ActivationQuant.QuantizeRows(type, x, n, cols, xq);
+                MatMulQ8.Run(pool, m, xq, n, y);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    private static bool Available(int width) =>
+        width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotKernels.Use256 : true;
+
+    private static byte[] Quantize(GgmlType type, float[] x, int n, int cols)
+    {
+        var xq = new byte[n * ActivationQuant.RowBytes(type, cols)];
+        ActivationQuant.QuantizeRows(type, x, n, cols, xq, 0);
+        return xq;
+    }
+
+    private static float Dot(GgmlType type, int width, byte[] w, byte[] xq, int cols)
+    {
+        delegate*<byte*, byte*, int, float> kernel = width switch
+        {
+            512 => IntDotKernels.Kernel512(type),
+            256 => IntDotKernels.Kernel256(type),
+            _ => IntDotKernels.KernelScalar(type),
+        };
+        fixed (byte* pw = w)
+        fixed (byte* px = xq)
+        {
+            return kernel(pw, px, cols);
+        }
+    }
+
+    /// <summary>Σ |w_i·x_i| of the dequantized rows, plus the Q4_K/Q5_K minimum terms Σ |dmin·m·x_i|.</summary>
+    private static double AbsSum(GgmlType type, byte[] w, byte[] xq, int cols)
+    {
+        var wf = new float[cols];
+        var xf = new float[cols];
+        QuantReference.DequantizeRow(type, w, wf);
+        QuantReference.DequantizeRow(ActivationQuant.FormatFor(type), xq, xf);
+        double abs = 0;
+        for (int i = 0; i < cols; i++)
+        {
+            abs += Math.Abs((double)wf[i] * xf[i]);
+        }
+
+        if (type is GgmlType.Q4_K or GgmlType.Q5_K)
+        {
+            int bb = GgmlTypeInfo.BlockBytes(type);
+            for (int b = 0; b < cols / 256; b++)
+            {
+                float dmin = (float)BitConverter.UInt16BitsToHalf(BitConverter.ToUInt16(w, (b * bb) + 2));
+                for (int i = 0; i < 256; i++)
+                {
+                    abs += Math.Abs((double)dmin * 63 * xf[(b * 256) + i]);
+                }
+            }
+        }
+
+        return abs;
+    }
+}
