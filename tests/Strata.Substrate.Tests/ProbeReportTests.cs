@@ -13,7 +13,8 @@ public sealed class ProbeReportTests
     public void ToJson_WithBandwidth_HasSnakeCaseKeys()
     {
         ProbeReport report = ProbeReport.Collect(new FixedClock(FixedTime), measureBandwidth: false, threads: 1)
-            with { Bandwidth = new BandwidthResult(12.5, 20.25, 2, 1 << 20) };
+            with
+        { Bandwidth = new BandwidthResult(12.5, 20.25, 2, 1 << 20) };
 
         using JsonDocument doc = JsonDocument.Parse(report.ToJson());
         JsonElement root = doc.RootElement;
@@ -78,7 +79,8 @@ public sealed class ProbeReportTests
     public void ToText_WithBandwidth_AlignedLabelledLines()
     {
         ProbeReport report = ProbeReport.Collect(new FixedClock(FixedTime), measureBandwidth: false, threads: 1)
-            with { Bandwidth = new BandwidthResult(26.64, 54.61, 2, 256L << 20) };
+            with
+        { Bandwidth = new BandwidthResult(26.64, 54.61, 2, 256L << 20) };
         string[] lines = report.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Contains(lines, l => l.StartsWith("cpu       ", StringComparison.Ordinal)

@@ -68,7 +68,8 @@ internal sealed class GgufBuilder
         {
             w.Write((uint)value.Type);
             WritePayload(w, value.Type, value.Value, value.ElementType);
-        }));
+        }
+        ));
         return this;
     }
 
@@ -79,7 +80,8 @@ internal sealed class GgufBuilder
         {
             w.Write(typeTag);
             w.Write(payload);
-        }));
+        }
+        ));
         return this;
     }
 

@@ -37,7 +37,8 @@ internal sealed class TinyGgufWriter
             {
                 WriteString(w, v);
             }
-        }));
+        }
+        ));
         return this;
     }
 
@@ -52,7 +53,8 @@ internal sealed class TinyGgufWriter
             {
                 w.Write(v);
             }
-        }));
+        }
+        ));
         return this;
     }
 
@@ -67,7 +69,8 @@ internal sealed class TinyGgufWriter
             {
                 w.Write(v);
             }
-        }));
+        }
+        ));
         return this;
     }
 
