@@ -174,7 +174,7 @@ public unsafe class IntDotTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in Types)
         {
-            foreach (int n in new[] { 4, 5, 33 })
+            foreach (int n in new[] { 1, 4, 5, 33 })
             {
                 d.Add(t, n, 1);
                 d.Add(t, n, 2);
