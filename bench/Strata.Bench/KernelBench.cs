@@ -10,8 +10,6 @@ namespace Strata.Bench;
 internal static unsafe class KernelBench
 {
     private const long MinWeightBytes = 64L << 20;
-    private const int PrefillN = 32;
-
     private static readonly GgmlType[] DefaultTypes =
     [
         GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1,
@@ -20,14 +18,15 @@ internal static unsafe class KernelBench
 
     public static void Run(KernelBenchOptions o)
     {
+        int prefillN = o.PrefillN;
         GgmlType[] types = o.Types is null ? DefaultTypes : ParseTypes(o.Types);
         BandwidthResult bw = BandwidthProbe.Measure(o.Threads);
         double readGBps = o.Threads > 1 ? bw.MultiThreadGBps : bw.SingleThreadGBps;
         Console.WriteLine(
             $"isa={KernelIsa.Active} threads={o.Threads} cols={o.Cols} read={readGBps:F1} GB/s (1T {bw.SingleThreadGBps:F1}) reps={o.Reps}");
         bool fast = o.Numerics == "fast";
-        Console.WriteLine($"{"type",-6} {"rows",7} {"MiB",7} {"matvec ms",10} {"GB/s",7} {"of bw",6} {"n=32 ms",9} {"GFLOP/s",8}"
-            + (fast ? $" | {"q8 mv ms",9} {"GB/s",7} {"of bw",6} {"q8 n=32",8} {"GFLOP/s",8}" : string.Empty));
+        Console.WriteLine($"{"type",-6} {"rows",7} {"MiB",7} {"matvec ms",10} {"GB/s",7} {"of bw",6} {$"n={prefillN} ms",9} {"GFLOP/s",8}"
+            + (fast ? $" | {"q8 mv ms",9} {"GB/s",7} {"of bw",6} {$"q8 n={prefillN}",8} {"GFLOP/s",8}" : string.Empty));
         using var pool = new WorkerPool(o.Threads);
         var rng = new Random(42);
         foreach (GgmlType type in types)
@@ -39,26 +38,26 @@ internal static unsafe class KernelBench
             using var buffer = new NativeBuffer(bytes);
             RandomWeights.Fill(type, (byte*)buffer.Address, bytes, rng);
             var w = new WeightMatrix(type, buffer.Address, (int)rows, o.Cols);
-            float[] x = new float[PrefillN * o.Cols];
+            float[] x = new float[prefillN * o.Cols];
             for (int i = 0; i < x.Length; i++)
             {
                 x[i] = (float)((rng.NextDouble() * 2) - 1);
             }
 
-            float[] y = new float[PrefillN * rows];
+            float[] y = new float[prefillN * rows];
             double mv = MedianSeconds(pool, w, x, 1, y, o.Reps, q8: null);
-            double pf = MedianSeconds(pool, w, x, PrefillN, y, Math.Max(3, o.Reps / 5), q8: null);
+            double pf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), q8: null);
             double gbps = bytes / mv / 1e9;
-            double gflops = 2.0 * rows * o.Cols * PrefillN / pf / 1e9;
+            double gflops = 2.0 * rows * o.Cols * prefillN / pf / 1e9;
             string line =
                 $"{type,-6} {rows,7} {bytes / 1048576.0,7:F1} {mv * 1e3,10:F3} {gbps,7:F1} {gbps / readGBps,6:P0} {pf * 1e3,9:F1} {gflops,8:F1}";
             if (fast && ActivationQuant.FormatFor(type) != GgmlType.F32)
             {
-                byte[] xq = new byte[PrefillN * ActivationQuant.RowBytes(type, o.Cols)];
+                byte[] xq = new byte[prefillN * ActivationQuant.RowBytes(type, o.Cols)];
                 double qmv = MedianSeconds(pool, w, x, 1, y, o.Reps, xq);
-                double qpf = MedianSeconds(pool, w, x, PrefillN, y, Math.Max(3, o.Reps / 5), xq);
+                double qpf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), xq);
                 double qgbps = bytes / qmv / 1e9;
-                line += $" | {qmv * 1e3,9:F3} {qgbps,7:F1} {qgbps / readGBps,6:P0} {qpf * 1e3,8:F1} {2.0 * rows * o.Cols * PrefillN / qpf / 1e9,8:F1}";
+                line += $" | {qmv * 1e3,9:F3} {qgbps,7:F1} {qgbps / readGBps,6:P0} {qpf * 1e3,8:F1} {2.0 * rows * o.Cols * prefillN / qpf / 1e9,8:F1}";
             }
 
             Console.WriteLine(line);

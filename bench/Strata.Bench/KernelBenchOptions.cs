@@ -12,6 +12,9 @@ internal sealed class KernelBenchOptions
 
     public int Reps { get; set; } = 15;
 
+    /// <summary>Activation rows of the prefill timing (the n = 32 column).</summary>
+    public int PrefillN { get; set; } = 32;
+
     public string? Types { get; set; }
 
     /// <summary>"exact" (MatMul only) or "fast" (also MatMulQ8 with activation quantization).</summary>

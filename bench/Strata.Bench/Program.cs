@@ -1,14 +1,14 @@
 // Entry point of the kernel benchmarks: parses the command line and runs the chosen benchmark.
 namespace Strata.Bench;
 
-/// <summary>Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast]</c>.</summary>
+/// <summary>Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]</c>.</summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
         if (args.Length == 0 || args[0] != "kernels")
         {
-            Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast]");
+            Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]");
             return 2;
         }
 
@@ -36,6 +36,10 @@ internal static class Program
                     break;
                 case "--numerics" when value is "exact" or "fast":
                     options.Numerics = value;
+                    i++;
+                    break;
+                case "--prefill":
+                    options.PrefillN = int.Parse(value);
                     i++;
                     break;
                 case "--types":

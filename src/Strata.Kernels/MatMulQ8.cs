@@ -1,4 +1,6 @@
 // Integer-dot matmul over quantized activations: y[n, rows] = xq[n] · Wᵀ, parallel over weight rows.
+using System.Buffers;
+
 namespace Strata.Kernels;
 
 /// <summary>y[n, rows] = dequant(xq)[n, cols] · Wᵀ with integer block dots (the <see cref="NumericMode.QuantizedActivations"/> path).</summary>
@@ -22,9 +24,18 @@ public static unsafe class MatMulQ8
         int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
         int chunk = (w.Rows + parts - 1) / parts;
         chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
+        var gemm = GemmKernel(w.Type, w.Cols, n);
+        int nbPad = ((w.Cols / 32) + 1) & ~1;
+        float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
         fixed (float* py = y)
+        fixed (float* pd = scales)
         {
+            if (gemm != null)
+            {
+                ActivationScales(px, (nint)xRowBytes, n, w.Cols / 32, nbPad, pd);
+            }
+
             var job = new MatMulQ8Job
             {
                 W = (byte*)w.Data,
@@ -38,8 +49,50 @@ public static unsafe class MatMulQ8
                 XRowBytes = (nint)xRowBytes,
                 Y = py,
                 Dot = IntDotKernels.Kernel(w.Type),
+                Gemm = gemm,
+                Dx = pd,
+                NbPad = nbPad,
+                BlockBytes = w.Type == GgmlType.Q8_0 ? 34 : 18,
             };
             pool.Run(in job, (w.Rows + chunk - 1) / chunk);
+        }
+
+        if (scales != null)
+        {
+            ArrayPool<float>.Shared.Return(scales);
+        }
+    }
+
+    /// <summary>The 4 × 4 tile kernel for n &gt; 1 on AVX-512, or null where the row dots do the work.</summary>
+    private static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> GemmKernel(GgmlType type, int cols, int n)
+    {
+        if (!KernelIsa.Use512 || n < IntGemm512.Tile || cols / 32 > 8192)
+        {
+            return null;
+        }
+
+        return type switch
+        {
+            GgmlType.Q8_0 => &IntGemm512.Q8_0,
+            GgmlType.Q4_0 => &IntGemm512.Q4_0,
+            _ => null,
+        };
+    }
+
+    /// <summary>f32 scales of the n Q8_0 activation rows, row j at d + j·nbPad, padded with zeros.</summary>
+    private static void ActivationScales(byte* x, nint xRowBytes, int n, int nb, int nbPad, float* d)
+    {
+        for (int j = 0; j < n; j++, x += xRowBytes, d += nbPad)
+        {
+            for (int b = 0; b < nb; b++)
+            {
+                d[b] = FastHalf.Read(x + (b * 34));
+            }
+
+            for (int b = nb; b < nbPad; b++)
+            {
+                d[b] = 0;
+            }
         }
     }
 }

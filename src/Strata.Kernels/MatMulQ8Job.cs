@@ -23,6 +23,18 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     /// <summary>Row dot kernel from <see cref="IntDotKernels.Kernel"/>, hoisted out of the loops.</summary>
     public delegate*<byte*, byte*, int, float> Dot;
 
+    /// <summary>4 × 4 tile kernel of <see cref="IntGemm512"/> for N &gt; 1, or null (row dots only).</summary>
+    public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
+
+    /// <summary>Activation block scales as f32, row j at Dx + j·NbPad (set with <see cref="Gemm"/>).</summary>
+    public float* Dx;
+
+    /// <summary>Blocks per row rounded up to even.</summary>
+    public int NbPad;
+
+    /// <summary>Bytes of one weight block (its f16 scale first).</summary>
+    public int BlockBytes;
+
     public const int Tile = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -41,6 +53,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             return;
         }
 
+        if (Gemm != null)
+        {
+            Tiled(r0, r1);
+            return;
+        }
+
         for (int r = r0; r < r1; r += Tile)
         {
             int rows = Math.Min(Tile, r1 - r);
@@ -52,6 +70,55 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 {
                     y[t] = Dot(W + ((r + t) * RowBytes), x, Cols);
                 }
+            }
+        }
+    }
+
+    /// <summary>Rows [r0, r1) in 4 × 4 tiles; leftover rows and columns through the row dot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void Tiled(int r0, int r1)
+    {
+        int nb = Cols / 32;
+        float* dw = stackalloc float[IntGemm512.Tile * NbPad];
+        int r = r0;
+        for (; r + IntGemm512.Tile <= r1; r += IntGemm512.Tile)
+        {
+            byte* w = W + (r * RowBytes);
+            for (int t = 0; t < IntGemm512.Tile; t++)
+            {
+                byte* row = w + (t * RowBytes);
+                float* d = dw + (t * NbPad);
+                for (int b = 0; b < nb; b++)
+                {
+                    d[b] = FastHalf.Read(row + (b * BlockBytes));
+                }
+
+                for (int b = nb; b < NbPad; b++)
+                {
+                    d[b] = 0;
+                }
+            }
+
+            int j = 0;
+            for (; j + IntGemm512.Tile <= N; j += IntGemm512.Tile)
+            {
+                Gemm(w, RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * Rows) + r, Rows);
+            }
+
+            for (; j < N; j++)
+            {
+                for (int t = 0; t < IntGemm512.Tile; t++)
+                {
+                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                }
+            }
+        }
+
+        for (; r < r1; r++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
             }
         }
     }

@@ -125,7 +125,7 @@ public unsafe class IntDotTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in Types)
         {
-            foreach (int n in new[] { 1, 3, 32 })
+            foreach (int n in new[] { 1, 3, 4, 5, 32, 33 })
             {
                 d.Add(t, n, 1);
                 d.Add(t, n, 2);
@@ -165,6 +165,59 @@ public unsafe class IntDotTests
                 float actual = y[(j * rows) + r];
                 Assert.True(Math.Abs(actual - expected) <= tol,
                     $"{type} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {actual:R}");
+            }
+        }
+    }
+
+    public static TheoryData<GgmlType, int, int> TileCases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in Types)
+        {
+            foreach (int n in new[] { 1, 4, 5, 33 })
+            {
+                d.Add(t, n, 1);
+                d.Add(t, n, 2);
+            }
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(TileCases))]
+    public void MatMulQ8_RunOneToEightBlocks_MatchesReferencePerElement(GgmlType type, int n, int threads)
+    {
+        const int rows = 13;
+        int be = GgmlTypeInfo.BlockElements(type) == 256 ? 256 : 32;
+        using var pool = new WorkerPool(threads);
+        for (int blocks = 1; blocks <= 8; blocks++)
+        {
+            int cols = blocks * be;
+            var rng = new Random((int)type + (31 * n) + threads + (977 * blocks));
+            byte[] w = TestData.Row(type, rows * cols, rng);
+            float[] x = TestData.Floats(rng, n * cols);
+            byte[] xq = Quantize(type, x, n, cols);
+            long xRow = ActivationQuant.RowBytes(type, cols);
+            long wRow = GgmlTypeInfo.RowBytes(type, cols);
+            var y = new float[n * rows];
+            fixed (byte* pw = w)
+            {
+                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                byte[] a = xq.AsSpan((int)(j * xRow), (int)xRow).ToArray();
+                for (int r = 0; r < rows; r++)
+                {
+                    byte[] row = w.AsSpan((int)(r * wRow), (int)wRow).ToArray();
+                    float expected = QuantDotReference.Dot(type, row, a, cols);
+                    double tol = RelTol * AbsSum(type, row, a, cols);
+                    float actual = y[(j * rows) + r];
+                    Assert.True(Math.Abs(actual - expected) <= tol,
+                        $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {actual:R}");
+                }
             }
         }
     }
