@@ -1,6 +1,7 @@
 // AVX-512 dot kernels of the 32-element quant types: Σ d·(q·x) per block, plus m·Σx from precomputed sums for Q4_1/Q5_1.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
@@ -14,17 +15,25 @@ internal static unsafe class LegacyQuantDots512
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Q4_0(byte* p, float* x, float* xs, int n)
     {
+        // 16 blocks per step: their scales are converted in one vector and re-read as broadcasts; the nibbles index a
+        // 16-entry table of the levels −8…7 (vpermps reads the low 4 bits only, so no masking or offset step).
+        float* ds = stackalloc float[16];
+        Vector512<float> table = Vector512.Create(-8f, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
         Vector512<float> acc0 = Vector512<float>.Zero, acc1 = acc0;
-        int o = 0;
-        for (; o + 64 <= n; o += 64, p += 36)
+        int nb = n / 32, b = 0;
+        for (; b + 16 <= nb; b += 16, p += 288, x += 512)
         {
-            acc0 = BlockQ4_0(p, x + o, acc0);
-            acc1 = BlockQ4_0(p + 18, x + o + 32, acc1);
+            Vector512.Store(HalfVec512.Stride18(p), ds);
+            for (int k = 0; k < 16; k += 2)
+            {
+                acc0 = TableQ4_0(p + (18 * k) + 2, x + (32 * k), ds[k], table, acc0);
+                acc1 = TableQ4_0(p + (18 * k) + 20, x + (32 * k) + 32, ds[k + 1], table, acc1);
+            }
         }
 
-        if (o < n)
+        for (; b < nb; b++, p += 18, x += 32)
         {
-            acc0 = BlockQ4_0(p, x + o, acc0);
+            acc0 = BlockQ4_0(p, x, acc0);
         }
 
         return Vector512.Sum(acc0 + acc1);
@@ -135,6 +144,16 @@ internal static unsafe class LegacyQuantDots512
         Vector128<sbyte> lo = ((q & mask) - eight).AsSByte();
         Vector128<sbyte> hi = ((Vector128.ShiftRightLogical(q, 4) & mask) - eight).AsSByte();
         return Signed(lo, hi, x, FastHalf.Read(b), acc);
+    }
+
+    /// <summary>acc + d·Σ q·x for the 16 nibble bytes at qs, levels looked up in <paramref name="table"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TableQ4_0(byte* qs, float* x, float d, Vector512<float> table, Vector512<float> acc)
+    {
+        Vector512<int> q = Avx512F.ConvertToVector512Int32(Vector128.Load(qs));
+        Vector512<float> t = Avx512F.PermuteVar16x32(table, q) * Vector512.Load(x);
+        t = Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(table, Vector512.ShiftRightLogical(q, 4)), Vector512.Load(x + 16), t);
+        return Vector512.FusedMultiplyAdd(Vector512.Create(d), t, acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -39,7 +39,7 @@ public unsafe class IntDotTests
 
         var rng = new Random(1100 + (int)type + width);
         int be = GgmlTypeInfo.BlockElements(type);
-        for (int blocks = 1; blocks <= 8; blocks++)
+        foreach (int blocks in TestData.BlockCounts)
         {
             int cols = blocks * be;
             for (int trial = 0; trial < 4; trial++)
@@ -191,7 +191,7 @@ public unsafe class IntDotTests
         const int rows = 13;
         int be = GgmlTypeInfo.BlockElements(type) == 256 ? 256 : 32;
         using var pool = new WorkerPool(threads);
-        for (int blocks = 1; blocks <= 8; blocks++)
+        foreach (int blocks in TestData.BlockCounts)
         {
             int cols = blocks * be;
             var rng = new Random((int)type + (31 * n) + threads + (977 * blocks));

@@ -1,4 +1,5 @@
 // Every SIMD width of dequantize and dot (Vector512, Vector256) against the scalar reference, run side by side.
+using System.Runtime.Intrinsics;
 using Strata.Kernels;
 using Xunit;
 
@@ -35,7 +36,7 @@ public unsafe class QuantPathTests
 
         var rng = new Random(500 + (int)type + width);
         int be = GgmlTypeInfo.BlockElements(type);
-        for (int blocks = 1; blocks <= 8; blocks++)
+        foreach (int blocks in TestData.BlockCounts)
         {
             int n = blocks * be;
             byte[] row = TestData.Row(type, n, rng);
@@ -74,7 +75,7 @@ public unsafe class QuantPathTests
 
         var rng = new Random(700 + (int)type + width);
         int be = GgmlTypeInfo.BlockElements(type);
-        for (int blocks = 1; blocks <= 8; blocks++)
+        foreach (int blocks in TestData.BlockCounts)
         {
             int n = blocks * be;
             byte[] row = TestData.Row(type, n, rng);
@@ -124,6 +125,52 @@ public unsafe class QuantPathTests
 
         Assert.True(Math.Abs(actual - expected) <= DotRelTol * abs,
             $"{type} v{width}: expected {expected:R}, got {actual:R}, Σ|wx|={abs:R}");
+    }
+
+    [Fact]
+    public void HalfVec512_AllBitPatterns_EqualsHalfConvert()
+    {
+        if (!KernelIsa.Use512)
+        {
+            return;
+        }
+
+        byte* b18 = stackalloc byte[16 * 18];
+        byte* b34 = stackalloc byte[16 * 34];
+        float* got18 = stackalloc float[16];
+        float* got34 = stackalloc float[16];
+        for (int i = 0; i < 65536; i += 16)
+        {
+            for (int k = 0; k < 16; k++)
+            {
+                // Rotate which block carries which pattern so every pattern visits several lanes.
+                ushort h = (ushort)(i + ((k + (i >> 4)) & 15));
+                *(ushort*)(b18 + (18 * k)) = h;
+                *(ushort*)(b34 + (34 * k)) = h;
+                b18[(18 * k) + 2] = 0xA5;
+                b34[(34 * k) + 2] = 0x5A;
+            }
+
+            Vector512.Store(HalfVec512.Stride18(b18), got18);
+            Vector512.Store(HalfVec512.Stride34(b34), got34);
+            for (int k = 0; k < 16; k++)
+            {
+                ushort h = (ushort)(i + ((k + (i >> 4)) & 15));
+                float expected = HalfConvert.HalfToSingle(h);
+                foreach (float actual in new[] { got18[k], got34[k] })
+                {
+                    if (float.IsNaN(expected))
+                    {
+                        Assert.True(float.IsNaN(actual), $"bits {h:X4}");
+                    }
+                    else
+                    {
+                        Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual),
+                            $"bits {h:X4} block {k}: expected {expected:R}, got {actual:R}");
+                    }
+                }
+            }
+        }
     }
 
     [Fact]

@@ -12,6 +12,9 @@ internal static class TestData
         GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q8_K,
     ];
 
+    /// <summary>Row lengths in blocks for the path tests: every short tail plus the 16-block steps and their tails.</summary>
+    public static readonly int[] BlockCounts = [1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 31, 32, 33, 47];
+
     public static readonly GgmlType[] Quantized =
     [
         GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K,
