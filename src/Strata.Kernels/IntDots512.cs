@@ -35,6 +35,22 @@ internal static unsafe class IntDots512
         Vector512<float> acc = Vector512<float>.Zero;
         Vector512<byte> eight = Vector512.Create((byte)8);
         int b = 0;
+
+        // 16 blocks per step: the 16 weight and 16 activation scales are converted as vectors and multiplied once;
+        // each block pair then takes [d_k ×8, d_k+1 ×8] out of that vector with one permute.
+        Vector512<int> pairIdx = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+        for (; b + 16 <= nb; b += 16)
+        {
+            Vector512<float> d16 = HalfVec512.Stride18(w) * HalfVec512.Stride34(x);
+            Vector512<int> idx = pairIdx;
+            for (int k = 0; k < 8; k++, w += 36, x += 68, idx += Vector512.Create(2))
+            {
+                Vector512<sbyte> y = Load2(x + 2, x + 36);
+                Vector512<int> s = OffsetSum(Q4(w, 18), y, eight);
+                acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(s), Avx512F.PermuteVar16x32(d16, idx), acc);
+            }
+        }
+
         for (; b + 2 <= nb; b += 2, w += 36, x += 68)
         {
             Vector512<sbyte> y = Load2(x + 2, x + 36);
