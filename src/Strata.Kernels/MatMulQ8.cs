@@ -50,6 +50,7 @@ public static unsafe class MatMulQ8
                 Y = py,
                 Dot = IntDotKernels.Kernel(w.Type),
                 Gemm = gemm,
+                GemmK = GemmKKernel(w.Type, n),
                 Dx = pd,
                 NbPad = nbPad,
                 BlockBytes = w.Type == GgmlType.Q8_0 ? 34 : 18,
@@ -75,6 +76,21 @@ public static unsafe class MatMulQ8
         {
             GgmlType.Q8_0 => &IntGemm512.Q8_0,
             GgmlType.Q4_0 => &IntGemm512.Q4_0,
+            _ => null,
+        };
+    }
+
+    /// <summary>The 4 × 4 K-quant tile kernel for n &gt;= 4 on AVX-512, or null where the row dots do the work.</summary>
+    private static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmKKernel(GgmlType type, int n)
+    {
+        if (!KernelIsa.Use512 || n < IntKGemm512.Tile)
+        {
+            return null;
+        }
+
+        return type switch
+        {
+            GgmlType.Q4_K => &IntKGemm512.Q4K,
             _ => null,
         };
     }

@@ -26,6 +26,9 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     /// <summary>4 × 4 tile kernel of <see cref="IntGemm512"/> for N &gt; 1, or null (row dots only).</summary>
     public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
 
+    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKGemm512"/> for N &gt;= 4, or null.</summary>
+    public delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK;
+
     /// <summary>Activation block scales as f32, row j at Dx + j·NbPad (set with <see cref="Gemm"/>).</summary>
     public float* Dx;
 
@@ -56,6 +59,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         if (Gemm != null)
         {
             Tiled(r0, r1);
+            return;
+        }
+
+        if (GemmK != null)
+        {
+            TiledK(r0, r1);
             return;
         }
 
@@ -108,6 +117,39 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             for (; j < N; j++)
             {
                 for (int t = 0; t < IntGemm512.Tile; t++)
+                {
+                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                }
+            }
+        }
+
+        for (; r < r1; r++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
+            }
+        }
+    }
+
+    /// <summary>Rows [r0, r1) in 4 × 4 K-quant tiles; leftover rows and columns through the row dot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void TiledK(int r0, int r1)
+    {
+        int nsb = Cols / 256;
+        int r = r0;
+        for (; r + IntKGemm512.Tile <= r1; r += IntKGemm512.Tile)
+        {
+            byte* w = W + (r * RowBytes);
+            int j = 0;
+            for (; j + IntKGemm512.Tile <= N; j += IntKGemm512.Tile)
+            {
+                GemmK(w, RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * Rows) + r, Rows);
+            }
+
+            for (; j < N; j++)
+            {
+                for (int t = 0; t < IntKGemm512.Tile; t++)
                 {
                     Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
                 }

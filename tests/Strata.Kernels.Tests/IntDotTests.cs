@@ -226,6 +226,8 @@ public unsafe class IntDotTests
     [InlineData(GgmlType.Q4_0, 1, 1)]
     [InlineData(GgmlType.Q4_0, 1, 2)]
     [InlineData(GgmlType.Q4_K, 1, 2)]
+    [InlineData(GgmlType.Q4_K, 4, 2)]
+    [InlineData(GgmlType.Q4_K, 33, 1)]
     [InlineData(GgmlType.Q6_K, 4, 2)]
     [InlineData(GgmlType.Q8_0, 4, 2)]
     public void MatMulQ8_RunAfterWarmUp_AllocatesNothing(GgmlType type, int n, int threads)
