@@ -1,4 +1,5 @@
 // Integer dots (AVX-512, AVX2, scalar) of every fast-path weight type against QuantDotReference, and MatMulQ8.Run.
+using System.Buffers.Binary;
 using Strata.Kernels;
 using Xunit;
 
@@ -217,6 +218,69 @@ public unsafe class IntDotTests
                     float actual = y[(j * rows) + r];
                     Assert.True(Math.Abs(actual - expected) <= tol,
                         $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {actual:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(4, 2)]
+    [InlineData(5, 1)]
+    [InlineData(5, 2)]
+    [InlineData(33, 1)]
+    [InlineData(33, 2)]
+    public void MatMulQ8_Q4KTileUnitScales_EqualsReferenceExactly(int n, int threads)
+    {
+        // d = dmin = dy = 1: every output is an integer below 2^24, so the tile's integer sums must match exactly.
+        const int rows = 9;
+        using var pool = new WorkerPool(threads);
+        for (int blocks = 1; blocks <= 4; blocks++)
+        {
+            int cols = blocks * 256;
+            var rng = new Random((97 * n) + (13 * threads) + blocks);
+            byte[] w = TestData.Row(GgmlType.Q4_K, rows * cols, rng);
+            for (int i = 0; i < w.Length; i += 144)
+            {
+                w[i] = 0x00;
+                w[i + 1] = 0x3C;
+                w[i + 2] = 0x00;
+                w[i + 3] = 0x3C;
+            }
+
+            long xRow = ActivationQuant.RowBytes(GgmlType.Q4_K, cols);
+            byte[] xq = new byte[n * xRow];
+            for (int blk = 0; blk < n * blocks; blk++)
+            {
+                Span<byte> a = xq.AsSpan(blk * ActivationQuant.Q8KBlockBytes, ActivationQuant.Q8KBlockBytes);
+                BinaryPrimitives.WriteSingleLittleEndian(a, 1f);
+                for (int i = 0; i < 16; i++)
+                {
+                    int bsum = 0;
+                    for (int l = 0; l < 16; l++)
+                    {
+                        sbyte v = (sbyte)rng.Next(-32, 33);
+                        a[4 + (16 * i) + l] = (byte)v;
+                        bsum += v;
+                    }
+
+                    BinaryPrimitives.WriteInt16LittleEndian(a[(260 + (2 * i))..], (short)bsum);
+                }
+            }
+
+            var y = new float[n * rows];
+            fixed (byte* pw = w)
+            {
+                MatMulQ8.Run(pool, new WeightMatrix(GgmlType.Q4_K, (nint)pw, rows, cols), xq, n, y);
+            }
+
+            long wRow = GgmlTypeInfo.RowBytes(GgmlType.Q4_K, cols);
+            for (int j = 0; j < n; j++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float expected = QuantDotReference.Dot(GgmlType.Q4_K, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    Assert.True(expected == y[(j * rows) + r], $"blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
                 }
             }
         }
