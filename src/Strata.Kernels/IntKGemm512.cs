@@ -104,6 +104,106 @@ internal static unsafe class IntKGemm512
         r.GetUpper().GetUpper().Store(y + (3 * yStride));
     }
 
+    /// <summary>As <see cref="Q4K"/> for 4 Q6_K rows: Σ sc·q·y − 32·Σ sc·bsum in int32, one FMA with d·dy per super-block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Q6K(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+    {
+        Vector512<float> acc = Vector512<float>.Zero;
+        Vector512<byte> m4 = Vector512.Create((byte)0x0F);
+        Vector512<byte> m30 = Vector512.Create((byte)0x30);
+        Vector512<ushort> upLeft = Vector512.Create(Vector256.Create((ushort)4), Vector256.Create((ushort)2));
+        Vector512<ushort> upRight = Vector512.Create(Vector256.Create((ushort)0), Vector256.Create((ushort)2));
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> odd = even + Vector512<int>.One;
+        Vector512<int> dyIndex = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        byte* w1 = w + rowBytes, w2 = w + (2 * rowBytes), w3 = w + (3 * rowBytes);
+        byte* x1 = x + xRowBytes, x2 = x + (2 * xRowBytes), x3 = x + (3 * xRowBytes);
+        for (int b = 0; b < nsb; b++)
+        {
+            nint o = b * 210, ox = b * ActivationQuant.Q8KBlockBytes;
+            Vector128<sbyte> c0 = Vector128.Load((sbyte*)(w + o + 192)), c1 = Vector128.Load((sbyte*)(w1 + o + 192));
+            Vector128<sbyte> c2 = Vector128.Load((sbyte*)(w2 + o + 192)), c3 = Vector128.Load((sbyte*)(w3 + o + 192));
+            Vector512<short> s0 = Avx2.ConvertToVector256Int16(c0).ToVector512Unsafe(), s1 = Avx2.ConvertToVector256Int16(c1).ToVector512Unsafe();
+            Vector512<short> s2 = Avx2.ConvertToVector256Int16(c2).ToVector512Unsafe(), s3 = Avx2.ConvertToVector256Int16(c3).ToVector512Unsafe();
+
+            Vector512<int> i00 = default, i01 = default, i02 = default, i03 = default;
+            Vector512<int> i10 = default, i11 = default, i12 = default, i13 = default;
+            Vector512<int> i20 = default, i21 = default, i22 = default, i23 = default;
+            Vector512<int> i30 = default, i31 = default, i32 = default, i33 = default;
+            for (int k = 0; k < 4; k++)
+            {
+                nint oq = o + (64 * (k >> 1)), oh = o + 128 + (32 * (k >> 1));
+                Vector512<byte> q0 = Six(w + oq, w + oh, k, m4, m30, upLeft, upRight), q1 = Six(w1 + oq, w1 + oh, k, m4, m30, upLeft, upRight);
+                Vector512<byte> q2 = Six(w2 + oq, w2 + oh, k, m4, m30, upLeft, upRight), q3 = Six(w3 + oq, w3 + oh, k, m4, m30, upLeft, upRight);
+                Vector512<short> index = Vector512.Create(
+                    Vector256.Create(Vector128.Create((short)(4 * k)), Vector128.Create((short)((4 * k) + 1))),
+                    Vector256.Create(Vector128.Create((short)((4 * k) + 2)), Vector128.Create((short)((4 * k) + 3))));
+                Vector512<short> e0 = Avx512BW.PermuteVar32x16(s0, index), e1 = Avx512BW.PermuteVar32x16(s1, index);
+                Vector512<short> e2 = Avx512BW.PermuteVar32x16(s2, index), e3 = Avx512BW.PermuteVar32x16(s3, index);
+                nint oy = ox + 4 + (64 * k);
+
+                Vector512<sbyte> v = Vector512.Load((sbyte*)(x + oy));
+                i00 += Dot(q0, v, e0);
+                i01 += Dot(q1, v, e1);
+                i02 += Dot(q2, v, e2);
+                i03 += Dot(q3, v, e3);
+                v = Vector512.Load((sbyte*)(x1 + oy));
+                i10 += Dot(q0, v, e0);
+                i11 += Dot(q1, v, e1);
+                i12 += Dot(q2, v, e2);
+                i13 += Dot(q3, v, e3);
+                v = Vector512.Load((sbyte*)(x2 + oy));
+                i20 += Dot(q0, v, e0);
+                i21 += Dot(q1, v, e1);
+                i22 += Dot(q2, v, e2);
+                i23 += Dot(q3, v, e3);
+                v = Vector512.Load((sbyte*)(x3 + oy));
+                i30 += Dot(q0, v, e0);
+                i31 += Dot(q1, v, e1);
+                i32 += Dot(q2, v, e2);
+                i33 += Dot(q3, v, e3);
+            }
+
+            Vector512<int> sum = Fold(
+                Fold(Fold(Fold(i00, i01, even, odd), Fold(i02, i03, even, odd), even, odd),
+                    Fold(Fold(i10, i11, even, odd), Fold(i12, i13, even, odd), even, odd), even, odd),
+                Fold(Fold(Fold(i20, i21, even, odd), Fold(i22, i23, even, odd), even, odd),
+                    Fold(Fold(i30, i31, even, odd), Fold(i32, i33, even, odd), even, odd), even, odd),
+                even, odd);
+
+            // Offset: Σ sc·bsum per pair (rows 0–1 and 2–3 against the 16 block sums of column j).
+            Vector512<short> sLo = Avx512BW.ConvertToVector512Int16(Vector256.Create(c0, c1));
+            Vector512<short> sHi = Avx512BW.ConvertToVector512Int16(Vector256.Create(c2, c3));
+            Vector512<int> off = Fold(
+                Fold(Mins(sLo, sHi, x + ox, even, odd), Mins(sLo, sHi, x1 + ox, even, odd), even, odd),
+                Fold(Mins(sLo, sHi, x2 + ox, even, odd), Mins(sLo, sHi, x3 + ox, even, odd), even, odd),
+                even, odd);
+
+            Vector128<float> d4 = Vector128.Create(FastHalf.Read(w + o + 208), FastHalf.Read(w1 + o + 208), FastHalf.Read(w2 + o + 208), FastHalf.Read(w3 + o + 208));
+            Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), *(float*)(x1 + ox), *(float*)(x2 + ox), *(float*)(x3 + ox));
+            Vector512<float> dy = Avx512F.PermuteVar16x32(dy4.ToVector256Unsafe().ToVector512Unsafe(), dyIndex);
+            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum - (off << 5)), Quad(d4) * dy, acc);
+        }
+
+        acc.GetLower().GetLower().Store(y);
+        acc.GetLower().GetUpper().Store(y + yStride);
+        acc.GetUpper().GetLower().Store(y + (2 * yStride));
+        acc.GetUpper().GetUpper().Store(y + (3 * yStride));
+    }
+
+    /// <summary>Q6_K levels 0–63 of elements 64·k … 64·k+63 of a super-block (ql at ql, the matching 32 qh bytes at qh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Six(byte* ql, byte* qh, int k, Vector512<byte> m4, Vector512<byte> m30,
+        Vector512<ushort> upLeft, Vector512<ushort> upRight)
+    {
+        Vector512<byte> l = Vector512.Load(ql);
+        Vector256<byte> h256 = Vector256.Load(qh);
+        Vector512<ushort> h = Vector512.Create(h256, h256).AsUInt16();
+        return (k & 1) == 0
+            ? (l & m4) | (Avx512BW.ShiftLeftLogicalVariable(h, upLeft).AsByte() & m30)
+            : (Vector512.ShiftRightLogical(l.AsUInt16(), 4).AsByte() & m4) | (Avx512BW.ShiftRightLogicalVariable(h, upRight).AsByte() & m30);
+    }
+
     /// <summary>v in all four 128-bit lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Quad(Vector128<float> v)

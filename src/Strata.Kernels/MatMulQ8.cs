@@ -91,6 +91,7 @@ public static unsafe class MatMulQ8
         return type switch
         {
             GgmlType.Q4_K => &IntKGemm512.Q4K,
+            GgmlType.Q6_K => &IntKGemm512.Q6K,
             _ => null,
         };
     }

@@ -224,31 +224,40 @@ public unsafe class IntDotTests
     }
 
     [Theory]
-    [InlineData(4, 1)]
-    [InlineData(4, 2)]
-    [InlineData(5, 1)]
-    [InlineData(5, 2)]
-    [InlineData(33, 1)]
-    [InlineData(33, 2)]
-    public void MatMulQ8_Q4KTileUnitScales_EqualsReferenceExactly(int n, int threads)
+    [InlineData(GgmlType.Q4_K, 4, 1)]
+    [InlineData(GgmlType.Q4_K, 4, 2)]
+    [InlineData(GgmlType.Q4_K, 5, 1)]
+    [InlineData(GgmlType.Q4_K, 5, 2)]
+    [InlineData(GgmlType.Q4_K, 33, 1)]
+    [InlineData(GgmlType.Q4_K, 33, 2)]
+    [InlineData(GgmlType.Q6_K, 4, 1)]
+    [InlineData(GgmlType.Q6_K, 4, 2)]
+    [InlineData(GgmlType.Q6_K, 5, 1)]
+    [InlineData(GgmlType.Q6_K, 5, 2)]
+    [InlineData(GgmlType.Q6_K, 33, 1)]
+    [InlineData(GgmlType.Q6_K, 33, 2)]
+    public void MatMulQ8_KTileUnitScales_EqualsReferenceExactly(GgmlType type, int n, int threads)
     {
-        // d = dmin = dy = 1: every output is an integer below 2^24, so the tile's integer sums must match exactly.
+        // d = dmin = dy = 1 (Q6_K: d = dy = 1): every output is an integer below 2^24, so the tile's integer sums must match exactly.
         const int rows = 9;
         using var pool = new WorkerPool(threads);
         for (int blocks = 1; blocks <= 4; blocks++)
         {
             int cols = blocks * 256;
-            var rng = new Random((97 * n) + (13 * threads) + blocks);
-            byte[] w = TestData.Row(GgmlType.Q4_K, rows * cols, rng);
-            for (int i = 0; i < w.Length; i += 144)
+            var rng = new Random((int)type + (97 * n) + (13 * threads) + blocks);
+            byte[] w = TestData.Row(type, rows * cols, rng);
+            int blockBytes = GgmlTypeInfo.BlockBytes(type);
+            int[] unit = type == GgmlType.Q4_K ? [0, 2] : [208];
+            for (int i = 0; i < w.Length; i += blockBytes)
             {
-                w[i] = 0x00;
-                w[i + 1] = 0x3C;
-                w[i + 2] = 0x00;
-                w[i + 3] = 0x3C;
+                foreach (int u in unit)
+                {
+                    w[i + u] = 0x00;
+                    w[i + u + 1] = 0x3C;
+                }
             }
 
-            long xRow = ActivationQuant.RowBytes(GgmlType.Q4_K, cols);
+            long xRow = ActivationQuant.RowBytes(type, cols);
             byte[] xq = new byte[n * xRow];
             for (int blk = 0; blk < n * blocks; blk++)
             {
@@ -271,16 +280,16 @@ public unsafe class IntDotTests
             var y = new float[n * rows];
             fixed (byte* pw = w)
             {
-                MatMulQ8.Run(pool, new WeightMatrix(GgmlType.Q4_K, (nint)pw, rows, cols), xq, n, y);
+                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
             }
 
-            long wRow = GgmlTypeInfo.RowBytes(GgmlType.Q4_K, cols);
+            long wRow = GgmlTypeInfo.RowBytes(type, cols);
             for (int j = 0; j < n; j++)
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    float expected = QuantDotReference.Dot(GgmlType.Q4_K, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
-                    Assert.True(expected == y[(j * rows) + r], $"blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
+                    float expected = QuantDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    Assert.True(expected == y[(j * rows) + r], $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
                 }
             }
         }
@@ -293,6 +302,7 @@ public unsafe class IntDotTests
     [InlineData(GgmlType.Q4_K, 4, 2)]
     [InlineData(GgmlType.Q4_K, 33, 1)]
     [InlineData(GgmlType.Q6_K, 4, 2)]
+    [InlineData(GgmlType.Q6_K, 5, 1)]
     [InlineData(GgmlType.Q8_0, 4, 2)]
     public void MatMulQ8_RunAfterWarmUp_AllocatesNothing(GgmlType type, int n, int threads)
     {
