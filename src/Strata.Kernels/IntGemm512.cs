@@ -1,4 +1,4 @@
-// AVX-512 register-tiled integer GEMM micro-kernels (tinyBLAS-style): 4 Q8_0/Q4_0 weight rows × 4 Q8_0 activation rows.
+// AVX-512 register-tiled integer GEMM micro-kernels (tinyBLAS-style): 4 Q8_0/Q4_0/Q5_0 weight rows × 4 Q8_0 activation rows.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -156,6 +156,83 @@ internal static unsafe class IntGemm512
             }
         }
     }
+
+    /// <summary>
+    /// As <see cref="Q8_0"/> for 4 Q5_0 weight rows: each row's block pair is decoded to levels 0–31 once (nibbles | qh bit
+    /// &lt;&lt; 4, interleaved like <see cref="Inter"/>) and reused for the 4 activation rows; Σ (q − 16)·v is exact in int32.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Q5_0(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<int> idx = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        Vector512<int> idx5 = Vector512.Create(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+        Vector512<byte> sixteen = Vector512.Create((byte)16);
+        int b = 0;
+        for (; b + 2 <= nb; b += 2)
+        {
+            nint o = b * 22, ox = b * 34;
+            Vector512<byte> q0 = Levels5(w + o, idx5), q1 = Levels5(w + rowBytes + o, idx5);
+            Vector512<byte> q2 = Levels5(w + (2 * rowBytes) + o, idx5), q3 = Levels5(w + (3 * rowBytes) + o, idx5);
+            Vector512<float> s0 = Pair(dw + b), s1 = Pair(dw + nbPad + b), s2 = Pair(dw + (2 * nbPad) + b), s3 = Pair(dw + (3 * nbPad) + b);
+
+            Vector512<sbyte> v = Inter(x + ox + 2, idx);
+            Vector512<short> m = Avx512BW.MultiplyAddAdjacent(sixteen, v);
+            Vector512<float> sx = Pair(dx + b);
+            c00 = Offset(q0, v, m, s0 * sx, c00);
+            c10 = Offset(q1, v, m, s1 * sx, c10);
+            c20 = Offset(q2, v, m, s2 * sx, c20);
+            c30 = Offset(q3, v, m, s3 * sx, c30);
+
+            v = Inter(x + xRowBytes + ox + 2, idx);
+            m = Avx512BW.MultiplyAddAdjacent(sixteen, v);
+            sx = Pair(dx + nbPad + b);
+            c01 = Offset(q0, v, m, s0 * sx, c01);
+            c11 = Offset(q1, v, m, s1 * sx, c11);
+            c21 = Offset(q2, v, m, s2 * sx, c21);
+            c31 = Offset(q3, v, m, s3 * sx, c31);
+
+            v = Inter(x + (2 * xRowBytes) + ox + 2, idx);
+            m = Avx512BW.MultiplyAddAdjacent(sixteen, v);
+            sx = Pair(dx + (2 * nbPad) + b);
+            c02 = Offset(q0, v, m, s0 * sx, c02);
+            c12 = Offset(q1, v, m, s1 * sx, c12);
+            c22 = Offset(q2, v, m, s2 * sx, c22);
+            c32 = Offset(q3, v, m, s3 * sx, c32);
+
+            v = Inter(x + (3 * xRowBytes) + ox + 2, idx);
+            m = Avx512BW.MultiplyAddAdjacent(sixteen, v);
+            sx = Pair(dx + (3 * nbPad) + b);
+            c03 = Offset(q0, v, m, s0 * sx, c03);
+            c13 = Offset(q1, v, m, s1 * sx, c13);
+            c23 = Offset(q2, v, m, s2 * sx, c23);
+            c33 = Offset(q3, v, m, s3 * sx, c33);
+        }
+
+        Store(y, yStride, 0, c00, c10, c20, c30);
+        Store(y, yStride, 1, c01, c11, c21, c31);
+        Store(y, yStride, 2, c02, c12, c22, c32);
+        Store(y, yStride, 3, c03, c13, c23, c33);
+        if (b < nb)
+        {
+            for (int j = 0; j < Tile; j++)
+            {
+                for (int t = 0; t < Tile; t++)
+                {
+                    y[(j * yStride) + t] += Vector256.Sum(
+                        IntDots256.BlockQ5_0(w + (t * rowBytes) + (b * 22), x + (j * xRowBytes) + (b * 34), Vector256<float>.Zero));
+                }
+            }
+        }
+    }
+
+    /// <summary>Levels 0–31 of the Q5_0 blocks at p and p + 22 in the interleaved element order of <see cref="Inter"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Levels5(byte* p, Vector512<int> idx5) =>
+        Avx512F.PermuteVar16x32(IntDots512.Q5(p, 22).AsInt32(), idx5).AsByte();
 
     /// <summary>The 32 bytes at p and the 32 at p + 34 (the next Q8_0 block), 32-bit groups interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

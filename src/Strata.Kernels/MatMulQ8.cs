@@ -53,7 +53,7 @@ public static unsafe class MatMulQ8
                 GemmK = GemmKKernel(w.Type, n),
                 Dx = pd,
                 NbPad = nbPad,
-                BlockBytes = w.Type == GgmlType.Q8_0 ? 34 : 18,
+                BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
             };
             pool.Run(in job, (w.Rows + chunk - 1) / chunk);
         }
@@ -76,6 +76,7 @@ public static unsafe class MatMulQ8
         {
             GgmlType.Q8_0 => &IntGemm512.Q8_0,
             GgmlType.Q4_0 => &IntGemm512.Q4_0,
+            GgmlType.Q5_0 => &IntGemm512.Q5_0,
             _ => null,
         };
     }

@@ -223,6 +223,71 @@ public unsafe class IntDotTests
         }
     }
 
+    public static TheoryData<GgmlType, int, int> LegacyTileCases()
+    {
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in new[] { GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0 })
+        {
+            foreach (int n in new[] { 4, 5, 33 })
+            {
+                d.Add(t, n, 1);
+                d.Add(t, n, 2);
+            }
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(LegacyTileCases))]
+    public void MatMulQ8_LegacyTileUnitScales_EqualsReferenceExactly(GgmlType type, int n, int threads)
+    {
+        // dw = dy = 1: every output is an integer below 2^24, so the tile's integer sums must match exactly.
+        const int rows = 9;
+        using var pool = new WorkerPool(threads);
+        for (int blocks = 1; blocks <= 8; blocks++)
+        {
+            int cols = blocks * 32;
+            var rng = new Random((int)type + (97 * n) + (13 * threads) + blocks);
+            byte[] w = TestData.Row(type, rows * cols, rng);
+            int blockBytes = GgmlTypeInfo.BlockBytes(type);
+            for (int i = 0; i < w.Length; i += blockBytes)
+            {
+                w[i] = 0x00;
+                w[i + 1] = 0x3C;
+            }
+
+            long xRow = ActivationQuant.RowBytes(type, cols);
+            byte[] xq = new byte[n * xRow];
+            for (int blk = 0; blk < n * blocks; blk++)
+            {
+                Span<byte> a = xq.AsSpan(blk * 34, 34);
+                a[0] = 0x00;
+                a[1] = 0x3C;
+                for (int l = 0; l < 32; l++)
+                {
+                    a[2 + l] = (byte)(sbyte)rng.Next(-127, 128);
+                }
+            }
+
+            var y = new float[n * rows];
+            fixed (byte* pw = w)
+            {
+                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+            }
+
+            long wRow = GgmlTypeInfo.RowBytes(type, cols);
+            for (int j = 0; j < n; j++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float expected = QuantDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    Assert.True(expected == y[(j * rows) + r], $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(GgmlType.Q4_K, 4, 1)]
     [InlineData(GgmlType.Q4_K, 4, 2)]
@@ -304,6 +369,8 @@ public unsafe class IntDotTests
     [InlineData(GgmlType.Q6_K, 4, 2)]
     [InlineData(GgmlType.Q6_K, 5, 1)]
     [InlineData(GgmlType.Q8_0, 4, 2)]
+    [InlineData(GgmlType.Q5_0, 4, 2)]
+    [InlineData(GgmlType.Q5_0, 33, 1)]
     public void MatMulQ8_RunAfterWarmUp_AllocatesNothing(GgmlType type, int n, int threads)
     {
         const int rows = 64, cols = 1024;
