@@ -8,6 +8,9 @@ namespace Strata.Engine.Generation;
 /// <summary>Writes each layer's section of the evidence for a finished generation.</summary>
 public static class EngineEvidence
 {
+    // /proc/cpuinfo does not change while the process runs: read it once, not on every generation.
+    private static readonly Lazy<string> CpuModelName = new(() => Substrate.CpuInfo.Detect().ModelName);
+
     /// <summary>Numerical mode of f32 kernels: weights dequantized in registers, f32 activations and accumulation.</summary>
     public const string ExactMode = "exact-f32";
 
@@ -21,7 +24,7 @@ public static class EngineEvidence
         {
             Isa = KernelIsa.Active,
             Threads = runtime.Pool.ThreadCount,
-            CpuModel = Substrate.CpuInfo.Detect().ModelName,
+            CpuModel = CpuModelName.Value,
         };
         var choices = new List<KernelChoice>();
         foreach (var (op, kernel) in runtime.Executable.KernelChoices)

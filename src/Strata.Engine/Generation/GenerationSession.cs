@@ -203,7 +203,19 @@ public sealed class GenerationSession : IDisposable
     // can rank: report the model file, not a sampler argument error.
     private void ThrowIfNotFinite(ReadOnlySpan<float> logits)
     {
-        for (int i = 0; i < logits.Length; i++)
+        // Vector pass first (NaN compares false, so it fails LessThanAll too); the scalar walk runs only to name the culprit.
+        var limit = new System.Numerics.Vector<float>(float.PositiveInfinity);
+        int width = System.Numerics.Vector<float>.Count;
+        int v = 0;
+        for (; v + width <= logits.Length; v += width)
+        {
+            if (!System.Numerics.Vector.LessThanAll(new System.Numerics.Vector<float>(logits[v..]), limit))
+            {
+                break;
+            }
+        }
+
+        for (int i = v; i < logits.Length; i++)
         {
             if (!(logits[i] < float.PositiveInfinity))
             {

@@ -47,7 +47,7 @@ public static class ThroughputBenchmark
 
         var batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
         var sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
-        Prefill(runtime, batch, sequence, prompt.AsSpan(0, Math.Min(prompt.Length, 8))); // warm-up
+        SequenceForward.Prefill(runtime, batch, sequence, prompt.AsSpan(0, Math.Min(prompt.Length, 8))); // warm-up
         Decode(runtime, batch, sequence, 4, prompt[0]);
         sequence.Release();
 
@@ -56,7 +56,7 @@ public static class ThroughputBenchmark
         for (int r = 0; r < options.Repetitions; r++)
         {
             long start = Stopwatch.GetTimestamp();
-            Prefill(runtime, batch, sequence, prompt);
+            SequenceForward.Prefill(runtime, batch, sequence, prompt);
             pp[r] = prompt.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
             sequence.Release();
 
@@ -96,9 +96,6 @@ public static class ThroughputBenchmark
 
         return bytes;
     }
-
-    private static void Prefill(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, ReadOnlySpan<int> prompt) =>
-        SequenceForward.Prefill(runtime, batch, sequence, prompt);
 
     private static void Decode(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, int steps, int token)
     {
