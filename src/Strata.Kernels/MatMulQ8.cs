@@ -36,6 +36,16 @@ public static unsafe class MatMulQ8
                 ActivationScales(px, (nint)xRowBytes, n, w.Cols / 32, nbPad, pd);
             }
 
+            // Q4_0 matrix-vector: the activation row is rearranged once into the weights' nibble order.
+            byte* x = px;
+            var dot = IntDotKernels.Kernel(w.Type);
+            if (n == 1 && w.Type == GgmlType.Q4_0 && Q4Decode512.Applies(w.Cols))
+            {
+                x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(w.Cols));
+                Q4Decode512.Prepare(px, w.Cols, x);
+                dot = &Q4Decode512.Dot;
+            }
+
             var job = new MatMulQ8Job
             {
                 W = (byte*)w.Data,
@@ -45,10 +55,10 @@ public static unsafe class MatMulQ8
                 Cols = w.Cols,
                 N = n,
                 ChunkRows = chunk,
-                X = px,
+                X = x,
                 XRowBytes = (nint)xRowBytes,
                 Y = py,
-                Dot = IntDotKernels.Kernel(w.Type),
+                Dot = dot,
                 Gemm = gemm,
                 GemmK = GemmKKernel(w.Type, n),
                 Dx = pd,

@@ -289,6 +289,51 @@ public unsafe class IntDotTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MatMulQ8_Q4_0DecodeUnitScales_EqualsReferenceExactly(int threads)
+    {
+        // n = 1 with 16+ blocks takes the nibble-ordered activation path; dw = dy = 1 keeps every sum an exact integer.
+        const int rows = 11;
+        using var pool = new WorkerPool(threads);
+        foreach (int blocks in new[] { 15, 16, 17, 18, 31, 32, 33, 48, 64, 176 })
+        {
+            int cols = blocks * 32;
+            var rng = new Random((7 * threads) + blocks);
+            byte[] w = TestData.Row(GgmlType.Q4_0, rows * cols, rng);
+            for (int i = 0; i < w.Length; i += 18)
+            {
+                w[i] = 0x00;
+                w[i + 1] = 0x3C;
+            }
+
+            byte[] xq = new byte[blocks * 34];
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                Span<byte> a = xq.AsSpan(blk * 34, 34);
+                a[0] = 0x00;
+                a[1] = 0x3C;
+                for (int l = 0; l < 32; l++)
+                {
+                    a[2 + l] = (byte)(sbyte)rng.Next(-127, 128);
+                }
+            }
+
+            var y = new float[rows];
+            fixed (byte* pw = w)
+            {
+                MatMulQ8.Run(pool, new WeightMatrix(GgmlType.Q4_0, (nint)pw, rows, cols), xq, 1, y);
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                float expected = QuantDotReference.Dot(GgmlType.Q4_0, w.AsSpan(r * blocks * 18, blocks * 18), xq, cols);
+                Assert.True(expected == y[r], $"blocks={blocks} t={threads} r={r}: expected {expected:R}, got {y[r]:R}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(GgmlType.Q4_K, 4, 1)]
     [InlineData(GgmlType.Q4_K, 4, 2)]
     [InlineData(GgmlType.Q4_K, 5, 1)]

@@ -1,0 +1,154 @@
+// Q4_0 decode (one activation row) over a nibble-ordered copy of the Q8_0 activation row: four blocks per 512-bit step.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Strata.Kernels;
+
+/// <summary>
+/// Matrix-vector for Q4_0 weights with 8-bit activations. The activation row is shared by every weight row, so it is
+/// rearranged once per product to match the weights' nibble order: for each group of four blocks, the low halves
+/// (elements 0–15) of the four blocks, then the high halves (16–31). A weight step then takes the 64 packed bytes of
+/// four blocks with one two-source byte permute, splits them into low and high nibbles (two ANDs and a shift) and needs
+/// no reordering at all; the −8 offset is an exact int32 correction −8·Σy per block, prepared with the activations.
+/// </summary>
+/// <remarks>
+/// Prepared layout, per group of 16 blocks (<see cref="GroupBytes"/> bytes): dy[16] as f32, then four steps of
+/// [lo 64 B | hi 64 B | correction int32 ×16 (−8·Σy of block i in lane 4i, 0 elsewhere)]. The nb mod 16 tail blocks follow
+/// in their Q8_0 form (34 bytes each). Every block's integer sum Σ(q − 8)·y is exact, as in the element-order kernels.
+/// Requires AVX-512 F/BW/VBMI.
+/// </remarks>
+internal static unsafe class Q4Decode512
+{
+    /// <summary>Blocks per group (one f16 scale vector).</summary>
+    public const int Group = 16;
+
+    /// <summary>Bytes of one prepared 16-block group.</summary>
+    public const int GroupBytes = 64 + (4 * 192);
+
+    [ThreadStatic]
+    private static byte[]? t_buffer;
+
+    /// <summary>True where the prepared path runs: AVX-512 with VBMI, and at least one full group of blocks.</summary>
+    public static bool Applies(int cols) => KernelIsa.Use512 && Avx512Vbmi.IsSupported && cols / 32 >= Group;
+
+    /// <summary>Bytes of the prepared row for cols columns.</summary>
+    public static int PreparedBytes(int cols)
+    {
+        int nb = cols / 32;
+        return ((nb / Group) * GroupBytes) + ((nb % Group) * 34);
+    }
+
+    /// <summary>The calling thread's prepared-row buffer (pinned, grows once, never freed).</summary>
+    public static byte* Buffer(int bytes)
+    {
+        byte[]? b = t_buffer;
+        if (b is null || b.Length < bytes)
+        {
+            b = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, 16384), pinned: true);
+            t_buffer = b;
+        }
+
+        return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(b));
+    }
+
+    /// <summary>Rearranges one Q8_0 activation row (cols/32 blocks of 34 bytes) into the prepared layout at dst.</summary>
+    public static void Prepare(byte* xq, int cols, byte* dst)
+    {
+        int nb = cols / 32;
+        int groups = nb / Group;
+        for (int g = 0; g < groups; g++)
+        {
+            float* dy = (float*)dst;
+            for (int i = 0; i < Group; i++)
+            {
+                dy[i] = FastHalf.Read(xq + (i * 34));
+            }
+
+            byte* step = dst + 64;
+            for (int k = 0; k < 4; k++, step += 192, xq += 4 * 34)
+            {
+                int* corr = (int*)(step + 128);
+                for (int i = 0; i < 4; i++)
+                {
+                    byte* q = xq + (i * 34) + 2;
+                    Vector128<sbyte> lo = Vector128.Load((sbyte*)q);
+                    Vector128<sbyte> hi = Vector128.Load((sbyte*)(q + 16));
+                    lo.Store((sbyte*)(step + (16 * i)));
+                    hi.Store((sbyte*)(step + 64 + (16 * i)));
+                    int sum = 0;
+                    for (int e = 0; e < 32; e++)
+                    {
+                        sum += (sbyte)q[e];
+                    }
+
+                    corr[4 * i] = -8 * sum;
+                    corr[(4 * i) + 1] = 0;
+                    corr[(4 * i) + 2] = 0;
+                    corr[(4 * i) + 3] = 0;
+                }
+            }
+
+            dst += GroupBytes;
+        }
+
+        int tail = (nb % Group) * 34;
+        System.Buffer.MemoryCopy(xq, dst, tail, tail);
+    }
+
+    /// <summary>Weight row w (cols/32 Q4_0 blocks) · the prepared activation row xp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Dot(byte* w, byte* xp, int cols)
+    {
+        int nb = cols / 32;
+        Vector512<float> acc0 = Vector512<float>.Zero;
+        Vector512<float> acc1 = Vector512<float>.Zero;
+
+        // Byte j = 16·i + e of a step is qs[e] of block i, at offset 18·i + 2 + e of the 72 step bytes: below 64 from
+        // the load at w, else from the load at w + 8 (index 64 + offset − 8).
+        Vector512<byte> gather = Vector512.Create(
+            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Vector512<short> ones = Vector512.Create((short)1);
+        Vector512<int> idx0 = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        Vector512<int> four = Vector512.Create(4);
+        int b = 0;
+        for (; b + Group <= nb; b += Group, w += Group * 18, xp += GroupBytes)
+        {
+            Vector512<float> d = HalfVec512.Stride18(w) * Vector512.Load((float*)xp);
+            byte* step = xp + 64;
+            Vector512<int> idx = idx0;
+            for (int k = 0; k < 4; k += 2, step += 384, idx += four + four)
+            {
+                acc0 = Step(w + (k * 72), step, gather, low, ones, d, idx, acc0);
+                acc1 = Step(w + ((k + 1) * 72), step + 192, gather, low, ones, d, idx + four, acc1);
+            }
+        }
+
+        float sum = Vector512.Sum(acc0 + acc1);
+        if (b < nb)
+        {
+            // Tail blocks in Q8_0 form against the element-order kernel.
+            sum += IntDots512.Q4_0(w, xp, (nb - b) * 32);
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Step(byte* w, byte* x, Vector512<byte> gather, Vector512<byte> low, Vector512<short> ones,
+        Vector512<float> d, Vector512<int> idx, Vector512<float> acc)
+    {
+        Vector512<byte> v = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(w), gather, Vector512.Load(w + 8));
+        Vector512<byte> lo = v & low;
+        Vector512<byte> hi = Vector512.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low;
+        Vector512<short> p = Avx512BW.MultiplyAddAdjacent(lo, Vector512.Load((sbyte*)x))
+            + Avx512BW.MultiplyAddAdjacent(hi, Vector512.Load((sbyte*)(x + 64)));
+        Vector512<int> s = Avx512BW.MultiplyAddAdjacent(p, ones) + Vector512.Load((int*)(x + 128));
+        return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(s), Avx512F.PermuteVar16x32(d, idx), acc);
+    }
+}
