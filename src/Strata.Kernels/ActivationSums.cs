@@ -21,7 +21,7 @@ internal static unsafe class ActivationSums
         float* s32 = s + n16;
         for (int i = 0; i < n16; i++)
         {
-            s[i] = Vector512.IsHardwareAccelerated ? Vector512.Sum(Vector512.Load(x + (16 * i))) : Sum16(x + (16 * i));
+            s[i] = Vector512.IsHardwareAccelerated ? Reduce512.Sum(Vector512.Load(x + (16 * i))) : Sum16(x + (16 * i));
         }
 
         for (int i = 0; i < n / 32; i++)

@@ -27,7 +27,7 @@ internal static unsafe class FloatKernels
                 s0 = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), s0);
             }
 
-            sum = Vector512.Sum(s0 + s1);
+            sum = Reduce512.Sum(s0 + s1);
         }
         else if (Vector256.IsHardwareAccelerated && n >= 8)
         {
@@ -73,10 +73,10 @@ internal static unsafe class FloatKernels
                 s3 = Vector512.FusedMultiplyAdd(Vector512.Load(w3 + i), xv, s3);
             }
 
-            r0 = Vector512.Sum(s0);
-            r1 = Vector512.Sum(s1);
-            r2 = Vector512.Sum(s2);
-            r3 = Vector512.Sum(s3);
+            r0 = Reduce512.Sum(s0);
+            r1 = Reduce512.Sum(s1);
+            r2 = Reduce512.Sum(s2);
+            r3 = Reduce512.Sum(s3);
         }
         else if (Vector256.IsHardwareAccelerated && n >= 8)
         {
@@ -212,7 +212,7 @@ internal static unsafe class FloatKernels
                 s1 = Vector512.FusedMultiplyAdd(Convert(Vector512.WidenUpper(v), brain), Vector512.Load(x + i + 16), s1);
             }
 
-            sum = Vector512.Sum(s0 + s1);
+            sum = Reduce512.Sum(s0 + s1);
         }
         else if (Vector256.IsHardwareAccelerated && n >= 16)
         {

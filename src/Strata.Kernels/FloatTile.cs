@@ -1,6 +1,7 @@
 // Register-tiled f32 micro-kernel for prefill: four weight rows against four activation rows at once.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
@@ -73,10 +74,18 @@ internal static unsafe class FloatTile
             a33 = Vector512.FusedMultiplyAdd(v3, u, a33);
         }
 
-        r[0] += Vector512.Sum(a00); r[1] += Vector512.Sum(a01); r[2] += Vector512.Sum(a02); r[3] += Vector512.Sum(a03);
-        r[4] += Vector512.Sum(a10); r[5] += Vector512.Sum(a11); r[6] += Vector512.Sum(a12); r[7] += Vector512.Sum(a13);
-        r[8] += Vector512.Sum(a20); r[9] += Vector512.Sum(a21); r[10] += Vector512.Sum(a22); r[11] += Vector512.Sum(a23);
-        r[12] += Vector512.Sum(a30); r[13] += Vector512.Sum(a31); r[14] += Vector512.Sum(a32); r[15] += Vector512.Sum(a33);
+        if (Avx512F.IsSupported)
+        {
+            // Lane 4·j + t is a{j}{t}: one load, add and store for the 16 results.
+            Vector512<float> sums = Reduce512.Sum4x4(a00, a10, a20, a30, a01, a11, a21, a31, a02, a12, a22, a32, a03, a13, a23, a33);
+            (Vector512.Load(r) + sums).Store(r);
+            return i;
+        }
+
+        r[0] += Reduce512.Sum(a00); r[1] += Reduce512.Sum(a01); r[2] += Reduce512.Sum(a02); r[3] += Reduce512.Sum(a03);
+        r[4] += Reduce512.Sum(a10); r[5] += Reduce512.Sum(a11); r[6] += Reduce512.Sum(a12); r[7] += Reduce512.Sum(a13);
+        r[8] += Reduce512.Sum(a20); r[9] += Reduce512.Sum(a21); r[10] += Reduce512.Sum(a22); r[11] += Reduce512.Sum(a23);
+        r[12] += Reduce512.Sum(a30); r[13] += Reduce512.Sum(a31); r[14] += Reduce512.Sum(a32); r[15] += Reduce512.Sum(a33);
         return i;
     }
 

@@ -24,7 +24,7 @@ internal static unsafe class IntDots512
             acc = Scale(SignedSum(q, Load2(x + 2, x + 36)), w, 34, x, acc);
         }
 
-        float sum = Vector512.Sum(acc);
+        float sum = Reduce512.Sum(acc);
         return b < nb ? sum + Vector256.Sum(IntDots256.BlockQ8_0(w, x, Vector256<float>.Zero)) : sum;
     }
 
@@ -57,7 +57,7 @@ internal static unsafe class IntDots512
             acc = Scale(OffsetSum(Q4(w, 18), y, eight), w, 18, x, acc);
         }
 
-        float sum = Vector512.Sum(acc);
+        float sum = Reduce512.Sum(acc);
         return b < nb ? sum + Vector256.Sum(IntDots256.BlockQ4_0(w, x, Vector256<float>.Zero)) : sum;
     }
 
@@ -74,7 +74,7 @@ internal static unsafe class IntDots512
             acc = Scale(OffsetSum(Q5(w, 22), y, sixteen), w, 22, x, acc);
         }
 
-        float sum = Vector512.Sum(acc);
+        float sum = Reduce512.Sum(acc);
         return b < nb ? sum + Vector256.Sum(IntDots256.BlockQ5_0(w, x, Vector256<float>.Zero)) : sum;
     }
 

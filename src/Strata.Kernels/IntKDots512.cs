@@ -31,7 +31,7 @@ internal static unsafe class IntKDots512
             accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
         }
 
-        return Vector512.Sum(acc) - Vector256.Sum(accMin);
+        return Reduce512.Sum(acc) - Vector256.Sum(accMin);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -58,7 +58,7 @@ internal static unsafe class IntKDots512
             accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
         }
 
-        return Vector512.Sum(acc) - Vector256.Sum(accMin);
+        return Reduce512.Sum(acc) - Vector256.Sum(accMin);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -43,7 +43,7 @@ internal static unsafe class KQuantDots512
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p + 80)), sa + sb, acc);
         }
 
-        return Vector512.Sum(acc - mins);
+        return Reduce512.Sum(acc - mins);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -80,7 +80,7 @@ internal static unsafe class KQuantDots512
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p + 108)), sa + sb, acc);
         }
 
-        return Vector512.Sum(acc);
+        return Reduce512.Sum(acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -108,7 +108,7 @@ internal static unsafe class KQuantDots512
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p)), sa + sb, acc);
         }
 
-        return Vector512.Sum(acc) - Vector256.Sum(mins);
+        return Reduce512.Sum(acc) - Vector256.Sum(mins);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -142,7 +142,7 @@ internal static unsafe class KQuantDots512
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p)), sa + sb, acc);
         }
 
-        return Vector512.Sum(acc) - Vector256.Sum(mins);
+        return Reduce512.Sum(acc) - Vector256.Sum(mins);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -184,7 +184,7 @@ internal static unsafe class KQuantDots512
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p + 208)), sa + sb, acc);
         }
 
-        return Vector512.Sum(acc);
+        return Reduce512.Sum(acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -205,7 +205,7 @@ internal static unsafe class KQuantDots512
             acc = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.ReadUnaligned<float>(p)), sa + sb, acc);
         }
 
-        return Vector512.Sum(acc);
+        return Reduce512.Sum(acc);
     }
 
     /// <summary>sAcc + scale·Σ q·x for the 32 unsigned values of one sub-block (lo: elements 0–15, hi: 16–31).</summary>

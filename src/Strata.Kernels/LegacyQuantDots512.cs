@@ -36,7 +36,7 @@ internal static unsafe class LegacyQuantDots512
             acc0 = BlockQ4_0(p, x, acc0);
         }
 
-        return Vector512.Sum(acc0 + acc1);
+        return Reduce512.Sum(acc0 + acc1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -60,7 +60,7 @@ internal static unsafe class LegacyQuantDots512
             m0 += FastHalf.Read(p + 2) * s32[0];
         }
 
-        return Vector512.Sum(acc0 + acc1) + (m0 + m1);
+        return Reduce512.Sum(acc0 + acc1) + (m0 + m1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -79,7 +79,7 @@ internal static unsafe class LegacyQuantDots512
             acc0 = BlockQ5_0(p, x + o, acc0);
         }
 
-        return Vector512.Sum(acc0 + acc1);
+        return Reduce512.Sum(acc0 + acc1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -103,7 +103,7 @@ internal static unsafe class LegacyQuantDots512
             m0 += FastHalf.Read(p + 2) * s32[0];
         }
 
-        return Vector512.Sum(acc0 + acc1) + (m0 + m1);
+        return Reduce512.Sum(acc0 + acc1) + (m0 + m1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -122,7 +122,7 @@ internal static unsafe class LegacyQuantDots512
             acc0 = BlockQ8_0(p, x + o, acc0);
         }
 
-        return Vector512.Sum(acc0 + acc1);
+        return Reduce512.Sum(acc0 + acc1);
     }
 
     /// <summary>acc + d·Σ q·x for 32 signed values q (lo: elements 0–15, hi: 16–31).</summary>

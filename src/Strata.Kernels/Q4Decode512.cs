@@ -129,7 +129,7 @@ internal static unsafe class Q4Decode512
             }
         }
 
-        float sum = Vector512.Sum(acc0 + acc1);
+        float sum = Reduce512.Sum(acc0 + acc1);
         if (b < nb)
         {
             // Tail blocks in Q8_0 form against the element-order kernel.
