@@ -1,5 +1,7 @@
 // Parallel job of Attention: scores, softmax and weighted value sum for one query head.
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
@@ -24,6 +26,12 @@ internal unsafe struct AttentionJob : IParallelJob
         float* q = Q + ((nint)index * d);
         float* s = Scores + ((nint)index * Tokens);
         float* o = Output + ((nint)index * d);
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && d % 16 == 0 && Tokens > 0)
+        {
+            Fast512(q, s, o, kvh, rowStride);
+            return;
+        }
+
         for (int t = 0; t < Tokens; t++)
         {
             float* k = (float*)Keys[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
@@ -42,5 +50,92 @@ internal unsafe struct AttentionJob : IParallelJob
             float* v = (float*)Values[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
             FloatKernels.Axpy(s[t], v, o, d);
         }
+    }
+
+    /// <summary>
+    /// AVX-512 path for head sizes that are a multiple of 16: scores come 16 positions at a time (16 accumulators, one
+    /// FMA per position and 16 dimensions, one transposing reduction), and the value sum keeps each 16-dimension slice of
+    /// the output in a register across all positions.
+    /// </summary>
+    private readonly void Fast512(float* q, float* s, float* o, int kvh, nint rowStride)
+    {
+        int d = Shape.HeadDim;
+        int bt = Shape.BlockTokens;
+        nint headOffset = (nint)kvh * d;
+        int t = 0;
+        while (t < Tokens)
+        {
+            int inBlock = t % bt;
+            float* k = (float*)Keys[t / bt] + (inBlock * rowStride) + headOffset;
+            int run = Math.Min(bt - inBlock, Tokens - t);
+            int i = 0;
+            for (; i + 16 <= run; i += 16, k += 16 * rowStride)
+            {
+                Scores16(q, k, rowStride, d, Shape.Scale, s + t + i);
+            }
+
+            for (; i < run; i++, k += rowStride)
+            {
+                s[t + i] = Shape.Scale * FloatKernels.Dot(q, k, d);
+            }
+
+            t += run;
+        }
+
+        VectorOps.SoftmaxCore(s, Tokens);
+        for (int c = 0; c < d; c += 16)
+        {
+            Vector512<float> acc = Vector512<float>.Zero;
+            for (int b = 0, t0 = 0; t0 < Tokens; b++, t0 += bt)
+            {
+                float* v = (float*)Values[b] + headOffset + c;
+                int n = Math.Min(bt, Tokens - t0);
+                float* p = s + t0;
+                for (int r = 0; r < n; r++, v += rowStride)
+                {
+                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(p[r]), Vector512.Load(v), acc);
+                }
+            }
+
+            acc.Store(o + c);
+        }
+    }
+
+    /// <summary>dst[i] = scale · q · k_i for the 16 key rows k + i·stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores16(float* q, float* k, nint stride, int d, float scale, float* dst)
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector512<float> a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default;
+        Vector512<float> a12 = default, a13 = default, a14 = default, a15 = default;
+        for (int c = 0; c < d; c += 16)
+        {
+            Vector512<float> x = Vector512.Load(q + c);
+            float* p = k + c;
+            a0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a1);
+            a2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a2);
+            a3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a3);
+            p += 4 * stride;
+            a4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a4);
+            a5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a5);
+            a6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a6);
+            a7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a7);
+            p += 4 * stride;
+            a8 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a8);
+            a9 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a9);
+            a10 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a10);
+            a11 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a11);
+            p += 4 * stride;
+            a12 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a12);
+            a13 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a13);
+            a14 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a14);
+            a15 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a15);
+        }
+
+        // Sum4x4 puts the total of its (j, t) argument in lane 4·j + t; position 4·j + t is a{4j+t}.
+        Vector512<float> sums = Reduce512.Sum4x4(a0, a4, a8, a12, a1, a5, a9, a13, a2, a6, a10, a14, a3, a7, a11, a15);
+        (sums * Vector512.Create(scale)).Store(dst);
     }
 }

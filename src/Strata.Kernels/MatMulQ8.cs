@@ -39,11 +39,13 @@ public static unsafe class MatMulQ8
             // Q4_0 matrix-vector: the activation row is rearranged once into the weights' nibble order.
             byte* x = px;
             var dot = IntDotKernels.Kernel(w.Type);
+            delegate*<byte*, byte*, int, float> dotLast = null;
             if (n == 1 && w.Type == GgmlType.Q4_0 && Q4Decode512.Applies(w.Cols))
             {
                 x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(w.Cols));
                 Q4Decode512.Prepare(px, w.Cols, x);
-                dot = &Q4Decode512.Dot;
+                dot = &Q4Decode512.DotPadded;
+                dotLast = &Q4Decode512.Dot;
             }
 
             var job = new MatMulQ8Job
@@ -59,6 +61,7 @@ public static unsafe class MatMulQ8
                 XRowBytes = (nint)xRowBytes,
                 Y = py,
                 Dot = dot,
+                DotLast = dotLast,
                 Gemm = gemm,
                 GemmK = GemmKKernel(w.Type, n),
                 Dx = pd,

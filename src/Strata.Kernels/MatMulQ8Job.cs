@@ -23,6 +23,9 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     /// <summary>Row dot kernel from <see cref="IntDotKernels.Kernel"/>, hoisted out of the loops.</summary>
     public delegate*<byte*, byte*, int, float> Dot;
 
+    /// <summary>Row dot for the matrix's last row when <see cref="Dot"/> may read past its row (N = 1), or null.</summary>
+    public delegate*<byte*, byte*, int, float> DotLast;
+
     /// <summary>4 × 4 tile kernel of <see cref="IntGemm512"/> for N &gt; 1, or null (row dots only).</summary>
     public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
 
@@ -48,9 +51,15 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         if (N == 1)
         {
             byte* w = W + (r0 * RowBytes);
-            for (int r = r0; r < r1; r++, w += RowBytes)
+            int end = DotLast != null && r1 == Rows ? r1 - 1 : r1;
+            for (int r = r0; r < end; r++, w += RowBytes)
             {
                 Y[r] = Dot(w, X, Cols);
+            }
+
+            if (end < r1)
+            {
+                Y[end] = DotLast(w, X, Cols);
             }
 
             return;

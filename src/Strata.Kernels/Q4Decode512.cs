@@ -15,8 +15,11 @@ namespace Strata.Kernels;
 /// </summary>
 /// <remarks>
 /// Prepared layout, per group of 16 blocks (<see cref="GroupBytes"/> bytes): dy[16] as f32, then four steps of
-/// [lo 64 B | hi 64 B | correction int32 ×16 (−8·Σy of block i in lane 4i, 0 elsewhere)]. The nb mod 16 tail blocks follow
-/// in their Q8_0 form (34 bytes each). Every block's integer sum Σ(q − 8)·y is exact, as in the element-order kernels.
+/// [lo 64 B | hi 64 B | correction int32 ×16 (−8·Σy of block i in lane 4i, 0 elsewhere)]. A last partial group is padded
+/// with zero activations and scales; after the groups, the nb mod 16 tail blocks follow again in their Q8_0 form (34 bytes
+/// each). <see cref="DotPadded"/> runs the partial group as well, reading up to 270 bytes past the row (into the next row
+/// of the matrix) with the padded lanes' scales masked to zero; <see cref="Dot"/> reads only its row and takes the tail
+/// blocks through the element-order kernel. Every block's integer sum Σ(q − 8)·y is exact, as in the element-order kernels.
 /// Requires AVX-512 F/BW/VBMI.
 /// </remarks>
 internal static unsafe class Q4Decode512
@@ -37,7 +40,7 @@ internal static unsafe class Q4Decode512
     public static int PreparedBytes(int cols)
     {
         int nb = cols / 32;
-        return ((nb / Group) * GroupBytes) + ((nb % Group) * 34);
+        return (((nb + Group - 1) / Group) * GroupBytes) + ((nb % Group) * 34);
     }
 
     /// <summary>The calling thread's prepared-row buffer (pinned, grows once, never freed).</summary>
@@ -57,49 +60,56 @@ internal static unsafe class Q4Decode512
     public static void Prepare(byte* xq, int cols, byte* dst)
     {
         int nb = cols / 32;
-        int groups = nb / Group;
+        int groups = (nb + Group - 1) / Group;
+        int rem = nb % Group;
+        byte* tailSource = xq + ((nb - rem) * 34);
         for (int g = 0; g < groups; g++)
         {
+            int blocks = Math.Min(Group, nb - (g * Group));
+            new Span<byte>(dst, GroupBytes).Clear();
             float* dy = (float*)dst;
-            for (int i = 0; i < Group; i++)
+            for (int i = 0; i < blocks; i++)
             {
                 dy[i] = FastHalf.Read(xq + (i * 34));
             }
 
             byte* step = dst + 64;
-            for (int k = 0; k < 4; k++, step += 192, xq += 4 * 34)
+            for (int i = 0; i < blocks; i++)
             {
-                int* corr = (int*)(step + 128);
-                for (int i = 0; i < 4; i++)
+                byte* q = xq + (i * 34) + 2;
+                byte* st = step + ((i / 4) * 192);
+                int lane = i % 4;
+                Vector128.Load(q).Store(st + (16 * lane));
+                Vector128.Load(q + 16).Store(st + 64 + (16 * lane));
+                int sum = 0;
+                for (int e = 0; e < 32; e++)
                 {
-                    byte* q = xq + (i * 34) + 2;
-                    Vector128<sbyte> lo = Vector128.Load((sbyte*)q);
-                    Vector128<sbyte> hi = Vector128.Load((sbyte*)(q + 16));
-                    lo.Store((sbyte*)(step + (16 * i)));
-                    hi.Store((sbyte*)(step + 64 + (16 * i)));
-                    int sum = 0;
-                    for (int e = 0; e < 32; e++)
-                    {
-                        sum += (sbyte)q[e];
-                    }
-
-                    corr[4 * i] = -8 * sum;
-                    corr[(4 * i) + 1] = 0;
-                    corr[(4 * i) + 2] = 0;
-                    corr[(4 * i) + 3] = 0;
+                    sum += (sbyte)q[e];
                 }
+
+                ((int*)(st + 128))[4 * lane] = -8 * sum;
             }
 
+            xq += blocks * 34;
             dst += GroupBytes;
         }
 
-        int tail = (nb % Group) * 34;
-        System.Buffer.MemoryCopy(xq, dst, tail, tail);
+        System.Buffer.MemoryCopy(tailSource, dst, rem * 34, rem * 34);
     }
 
-    /// <summary>Weight row w (cols/32 Q4_0 blocks) · the prepared activation row xp.</summary>
+    /// <summary>Weight row w (cols/32 Q4_0 blocks) · the prepared activation row xp; reads only the row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Dot(byte* w, byte* xp, int cols)
+    public static float Dot(byte* w, byte* xp, int cols) => Core(w, xp, cols, padded: false);
+
+    /// <summary>
+    /// As <see cref="Dot"/>, with a last partial group run as a padded group: reads up to 270 bytes past the row, so
+    /// only for rows that are followed by another row of at least 16 blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float DotPadded(byte* w, byte* xp, int cols) => Core(w, xp, cols, padded: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Core(byte* w, byte* xp, int cols, bool padded)
     {
         int nb = cols / 32;
         Vector512<float> acc0 = Vector512<float>.Zero;
@@ -129,11 +139,30 @@ internal static unsafe class Q4Decode512
             }
         }
 
-        float sum = Reduce512.Sum(acc0 + acc1);
-        if (b < nb)
+        int rem = nb - b;
+        if (padded && rem > 0)
         {
-            // Tail blocks in Q8_0 form against the element-order kernel.
-            sum += IntDots512.Q4_0(w, xp, (nb - b) * 32);
+            // The padded lanes' scales come from the next row and may be anything: masked to zero (their activations are
+            // zero too, so their integer sums are 0).
+            Vector512<float> d = HalfVec512.Stride18(w) * Vector512.Load((float*)xp);
+            d = Vector512.ConditionalSelect(
+                Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(rem)).AsSingle(),
+                d, Vector512<float>.Zero);
+            byte* step = xp + 64;
+            Vector512<int> idx = idx0;
+            for (int k = 0; k < rem; k += 4, step += 192, idx += four)
+            {
+                acc0 = Step(w + ((k / 4) * 72), step, gather, low, ones, d, idx, acc0);
+            }
+
+            return Reduce512.Sum(acc0 + acc1);
+        }
+
+        float sum = Reduce512.Sum(acc0 + acc1);
+        if (rem > 0)
+        {
+            // Tail blocks in Q8_0 form (after the padded group) against the element-order kernel.
+            sum += IntDots512.Q4_0(w, xp + GroupBytes, rem * 32);
         }
 
         return sum;

@@ -6,12 +6,19 @@ namespace Strata.Kernels;
 
 /// <summary>Fixed pool of worker threads; the calling thread takes part. Run blocks until every part is done.</summary>
 /// <remarks>
-/// Parts are handed out through an interlocked counter. Workers spin briefly and then block on their own event,
-/// so a wake-up is cheap when runs come back to back. Run is not reentrant and must be called from one thread at a time.
+/// Parts are handed out through an interlocked counter. Between runs the workers spin on a generation counter for up to
+/// <see cref="SpinMicroseconds"/> µs and only then block on their own event, so the back-to-back runs of a token step
+/// (hundreds per token) never pay a futex wake-up; the caller likewise spins for the last parts before blocking. Idle
+/// pools sleep. Run is not reentrant and must be called from one thread at a time.
 /// </remarks>
 public sealed unsafe class WorkerPool : IDisposable
 {
     private const int SpinCount = 200;
+
+    /// <summary>How long an idle worker (or the waiting caller) spins before it blocks.</summary>
+    public const int SpinMicroseconds = 200;
+
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
     private readonly Thread[] _threads;
     private readonly ManualResetEventSlim[] _go;
@@ -23,6 +30,9 @@ public sealed unsafe class WorkerPool : IDisposable
     private int _next;
     private int _pending;
     private int _busy;
+    private int _generation;
+    private readonly int[] _sleeping;
+    private int _callerSleeping;
     private Exception? _error;
     private volatile bool _disposed;
 
@@ -34,6 +44,7 @@ public sealed unsafe class WorkerPool : IDisposable
         ThreadCount = threadCount;
         _threads = new Thread[threadCount - 1];
         _go = new ManualResetEventSlim[threadCount - 1];
+        _sleeping = new int[threadCount - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
             _go[i] = new ManualResetEventSlim(false, SpinCount);
@@ -89,13 +100,20 @@ public sealed unsafe class WorkerPool : IDisposable
             Volatile.Write(ref _next, 0);
             Volatile.Write(ref _pending, _threads.Length);
             _done.Reset();
+
+            // The increment is a full fence: a worker either sees the new generation or has already published that
+            // it sleeps, and then gets its event set.
+            Interlocked.Increment(ref _generation);
             for (int i = 0; i < _go.Length; i++)
             {
-                _go[i].Set();
+                if (Volatile.Read(ref _sleeping[i]) != 0)
+                {
+                    _go[i].Set();
+                }
             }
 
             Work();
-            _done.Wait();
+            WaitForWorkers();
             _job = null;
             Exception? error = _error;
             _error = null;
@@ -119,6 +137,7 @@ public sealed unsafe class WorkerPool : IDisposable
         }
 
         _disposed = true;
+        Interlocked.Increment(ref _generation);
         for (int i = 0; i < _go.Length; i++)
         {
             _go[i].Set();
@@ -136,20 +155,67 @@ public sealed unsafe class WorkerPool : IDisposable
     private static void Invoke<TJob>(void* job, int index, int count) where TJob : struct, IParallelJob =>
         Unsafe.AsRef<TJob>(job).Execute(index, count);
 
+    private void WaitForWorkers()
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int s = 0; Volatile.Read(ref _pending) != 0; s++)
+        {
+            if ((s & 63) == 63 && System.Diagnostics.Stopwatch.GetTimestamp() - start > SpinTicks)
+            {
+                Volatile.Write(ref _callerSleeping, 1);
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref _pending) != 0)
+                {
+                    _done.Wait();
+                }
+
+                Volatile.Write(ref _callerSleeping, 0);
+                return;
+            }
+
+            Thread.SpinWait(1);
+        }
+    }
+
     private void WorkerLoop(object? state)
     {
-        ManualResetEventSlim go = _go[(int)state!];
+        int index = (int)state!;
+        ManualResetEventSlim go = _go[index];
+        int seen = Volatile.Read(ref _generation);
         while (true)
         {
-            go.Wait();
-            go.Reset();
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            int s = 0;
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if ((++s & 63) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() - start > SpinTicks)
+                {
+                    // Reset before publishing the flag, so a Set that follows the flag is never lost.
+                    go.Reset();
+                    Volatile.Write(ref _sleeping[index], 1);
+                    Interlocked.MemoryBarrier();
+                    if (Volatile.Read(ref _generation) == seen)
+                    {
+                        go.Wait();
+                    }
+
+                    Volatile.Write(ref _sleeping[index], 0);
+                    start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    s = 0;
+                    continue;
+                }
+
+                Thread.SpinWait(1);
+            }
+
+            seen = Volatile.Read(ref _generation);
             if (_disposed)
             {
                 return;
             }
 
             Work();
-            if (Interlocked.Decrement(ref _pending) == 0)
+            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerSleeping) != 0)
             {
                 _done.Set();
             }
