@@ -36,7 +36,7 @@ public static unsafe class MatMulQ8
                 ActivationScales(px, (nint)xRowBytes, n, w.Cols / 32, nbPad, pd);
             }
 
-            // Q4_0 matrix-vector: the activation row is rearranged once into the weights' nibble order.
+            // Q4_0 / Q8_0 matrix-vector: the activation row is rearranged once into the kernel's layout.
             byte* x = px;
             var dot = IntDotKernels.Kernel(w.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
@@ -46,6 +46,13 @@ public static unsafe class MatMulQ8
                 Q4Decode512.Prepare(px, w.Cols, x);
                 dot = &Q4Decode512.DotPadded;
                 dotLast = &Q4Decode512.Dot;
+            }
+            else if (n == 1 && w.Type == GgmlType.Q8_0 && Q8Decode512.Applies(w.Cols))
+            {
+                x = Q4Decode512.Buffer(Q8Decode512.PreparedBytes(w.Cols));
+                Q8Decode512.Prepare(px, w.Cols, x);
+                dot = &Q8Decode512.DotPadded;
+                dotLast = &Q8Decode512.Dot;
             }
 
             var job = new MatMulQ8Job

@@ -289,19 +289,23 @@ public unsafe class IntDotTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void MatMulQ8_Q4_0DecodeUnitScales_EqualsReferenceExactly(int threads)
+    [InlineData(GgmlType.Q4_0, 1)]
+    [InlineData(GgmlType.Q4_0, 2)]
+    [InlineData(GgmlType.Q8_0, 1)]
+    [InlineData(GgmlType.Q8_0, 2)]
+    public void MatMulQ8_DecodeUnitScales_EqualsReferenceExactly(GgmlType type, int threads)
     {
-        // n = 1 with 16+ blocks takes the nibble-ordered activation path; dw = dy = 1 keeps every sum an exact integer.
+        // n = 1 with 16+ blocks takes the prepared-activation path (padded last group on all rows but the last);
+        // dw = dy = 1 keeps every sum an exact integer.
         const int rows = 11;
+        int blockBytes = GgmlTypeInfo.BlockBytes(type);
         using var pool = new WorkerPool(threads);
-        foreach (int blocks in new[] { 15, 16, 17, 18, 31, 32, 33, 48, 64, 176 })
+        foreach (int blocks in new[] { 15, 16, 17, 18, 19, 31, 32, 33, 48, 64, 176 })
         {
             int cols = blocks * 32;
-            var rng = new Random((7 * threads) + blocks);
-            byte[] w = TestData.Row(GgmlType.Q4_0, rows * cols, rng);
-            for (int i = 0; i < w.Length; i += 18)
+            var rng = new Random((7 * threads) + blocks + (int)type);
+            byte[] w = TestData.Row(type, rows * cols, rng);
+            for (int i = 0; i < w.Length; i += blockBytes)
             {
                 w[i] = 0x00;
                 w[i + 1] = 0x3C;
@@ -322,13 +326,13 @@ public unsafe class IntDotTests
             var y = new float[rows];
             fixed (byte* pw = w)
             {
-                MatMulQ8.Run(pool, new WeightMatrix(GgmlType.Q4_0, (nint)pw, rows, cols), xq, 1, y);
+                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, 1, y);
             }
 
             for (int r = 0; r < rows; r++)
             {
-                float expected = QuantDotReference.Dot(GgmlType.Q4_0, w.AsSpan(r * blocks * 18, blocks * 18), xq, cols);
-                Assert.True(expected == y[r], $"blocks={blocks} t={threads} r={r}: expected {expected:R}, got {y[r]:R}");
+                float expected = QuantDotReference.Dot(type, w.AsSpan(r * blocks * blockBytes, blocks * blockBytes), xq, cols);
+                Assert.True(expected == y[r], $"{type} blocks={blocks} t={threads} r={r}: expected {expected:R}, got {y[r]:R}");
             }
         }
     }
