@@ -1,5 +1,5 @@
 // AVX-512 f16 → f32 of 16 block scales at once: the scales of 16 consecutive blocks are picked out of the row by
-// word permutes (no gather) and converted with integer bit operations, exactly like FastHalf.Read.
+// word permutes (no gather), sign-extended and converted with integer bit operations, exactly like FastHalf.Read.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -12,18 +12,6 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class HalfVec512
 {
-    /// <summary>16 f16 bit patterns (low 16 bits of each int lane) to f32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Convert(Vector512<int> h)
-    {
-        Vector512<int> mag = h & Vector512.Create(0x7FFF);
-        Vector512<int> bits = Vector512.ShiftLeft(mag, 13);
-        Vector512<int> f = (bits.AsSingle() * Vector512.Create(5.192296858534828e33f)).AsInt32(); // 2^112
-        Vector512<int> r = Vector512.ConditionalSelect(
-            Vector512.GreaterThanOrEqual(mag, Vector512.Create(0x7C00)), bits | Vector512.Create(0x7F800000), f);
-        return (r | Vector512.ShiftLeft(h & Vector512.Create(0x8000), 16)).AsSingle();
-    }
-
     /// <summary>The f16 scales (first two bytes) of the 16 consecutive 18-byte blocks at p (reads p[0, 272)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Stride18(byte* p)
@@ -33,7 +21,7 @@ internal static unsafe class HalfVec512
         Vector512<ushort> r0 = Avx512BW.PermuteVar32x16x2(Vector512.Load((ushort*)p), idx, Vector512.Load((ushort*)(p + 64)));
         Vector512<ushort> r1 = Avx512BW.PermuteVar32x16x2(Vector512.Load((ushort*)(p + 144)), idx, Vector512.Load((ushort*)(p + 208)));
         Vector256<ushort> s = Vector256.Create(r0.GetLower().GetLower(), r1.GetLower().GetLower());
-        return Convert(Avx512F.ConvertToVector512Int32(s));
+        return FloatKernels.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(s.AsInt16()));
     }
 
     /// <summary>The f16 scales of the 16 consecutive 34-byte (Q8_0) blocks at p (reads p[0, 536)).</summary>
@@ -51,6 +39,6 @@ internal static unsafe class HalfVec512
         Vector512<ushort> ab = Avx512BW.PermuteVar32x16x2(a, merge, b);
         Vector512<ushort> cd = Avx512BW.PermuteVar32x16x2(c, merge, d);
         Vector256<ushort> s = Vector256.Create(ab.GetLower().GetLower(), cd.GetLower().GetLower());
-        return Convert(Avx512F.ConvertToVector512Int32(s));
+        return FloatKernels.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(s.AsInt16()));
     }
 }

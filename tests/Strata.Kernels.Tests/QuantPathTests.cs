@@ -174,6 +174,40 @@ public unsafe class QuantPathTests
     }
 
     [Fact]
+    public void LoadHalf16_AllBitPatterns_EqualsHalfConvert()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return;
+        }
+
+        ushort* h = stackalloc ushort[16];
+        float* got = stackalloc float[16];
+        for (int i = 0; i < 65536; i += 16)
+        {
+            for (int k = 0; k < 16; k++)
+            {
+                h[k] = (ushort)(i + k);
+            }
+
+            FloatKernels.LoadHalf16(h).Store(got);
+            for (int k = 0; k < 16; k++)
+            {
+                float expected = HalfConvert.HalfToSingle(h[k]);
+                if (float.IsNaN(expected))
+                {
+                    Assert.True(float.IsNaN(got[k]), $"bits {h[k]:X4}");
+                }
+                else
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(got[k]),
+                        $"bits {h[k]:X4}: expected {expected:R}, got {got[k]:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void FastHalf_AllBitPatterns_EqualsHalfConvert()
     {
         byte* b = stackalloc byte[2];
