@@ -24,7 +24,8 @@ public static unsafe class MatMulQ8
         int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
         int chunk = (w.Rows + parts - 1) / parts;
         chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
-        var gemm = GemmKernel(w.Type, w.Cols, n);
+        bool q4Tile = w.Type == GgmlType.Q4_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
+        var gemm = q4Tile ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
@@ -55,6 +56,13 @@ public static unsafe class MatMulQ8
                 dotLast = &Q8Decode512.Dot;
             }
 
+            byte* xp = null;
+            if (q4Tile)
+            {
+                xp = Q4Decode512.Buffer(n * Q4Gemm512.RowBytes(w.Cols));
+                Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp);
+            }
+
             var job = new MatMulQ8Job
             {
                 W = (byte*)w.Data,
@@ -68,6 +76,8 @@ public static unsafe class MatMulQ8
                 XRowBytes = (nint)xRowBytes,
                 Y = py,
                 Dot = dot,
+                Xp = xp,
+                XpRowBytes = Q4Gemm512.RowBytes(w.Cols),
                 DotLast = dotLast,
                 Gemm = gemm,
                 GemmK = GemmKKernel(w.Type, n),

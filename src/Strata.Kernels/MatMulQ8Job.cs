@@ -26,6 +26,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     /// <summary>Row dot for the matrix's last row when <see cref="Dot"/> may read past its row (N = 1), or null.</summary>
     public delegate*<byte*, byte*, int, float> DotLast;
 
+    /// <summary>Q4_0 activation rows prepared for <see cref="Q4Gemm512"/> (N &gt;= 4), or null.</summary>
+    public byte* Xp;
+
+    /// <summary>Bytes per prepared activation row.</summary>
+    public nint XpRowBytes;
+
     /// <summary>4 × 4 tile kernel of <see cref="IntGemm512"/> for N &gt; 1, or null (row dots only).</summary>
     public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
 
@@ -65,6 +71,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             return;
         }
 
+        if (Xp != null)
+        {
+            TiledQ4(r0, r1);
+            return;
+        }
+
         if (Gemm != null)
         {
             Tiled(r0, r1);
@@ -88,6 +100,59 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 {
                     y[t] = Dot(W + ((r + t) * RowBytes), x, Cols);
                 }
+            }
+        }
+    }
+
+    /// <summary>Q4_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q4Gemm512"/>; tail blocks, leftover rows and columns through the row dot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void TiledQ4(int r0, int r1)
+    {
+        int quads = Cols / 128;
+        int nbq = quads * 4;
+        int tail = (Cols / 32) - nbq;
+        float* dw = stackalloc float[4 * 16 * quads];
+        int r = r0;
+        for (; r + 4 <= r1; r += 4)
+        {
+            byte* w = W + (r * RowBytes);
+            for (int t = 0; t < 4; t++)
+            {
+                Q4Gemm512.ExpandScales(w + (t * RowBytes), quads, dw + (t * 16 * quads));
+            }
+
+            int j = 0;
+            for (; j + 4 <= N; j += 4)
+            {
+                float* y = Y + ((nint)j * Rows) + r;
+                Q4Gemm512.Tile(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, y, Rows);
+                if (tail > 0)
+                {
+                    for (int jj = 0; jj < 4; jj++)
+                    {
+                        byte* x = X + ((j + jj) * XRowBytes) + (nbq * 34);
+                        for (int t = 0; t < 4; t++)
+                        {
+                            y[((nint)jj * Rows) + t] += Dot(w + (t * RowBytes) + (nbq * 18), x, tail * 32);
+                        }
+                    }
+                }
+            }
+
+            for (; j < N; j++)
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                }
+            }
+        }
+
+        for (; r < r1; r++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
             }
         }
     }

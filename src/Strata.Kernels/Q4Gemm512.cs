@@ -1,0 +1,139 @@
+// Q4_0 prefill micro-kernel over nibble-ordered activations: 4 weight rows × 4 activation rows, four blocks per step.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Strata.Kernels;
+
+/// <summary>
+/// The 4 × 4 tile of <see cref="IntGemm512.Q4_0"/> rebuilt on the layout of <see cref="Q4Decode512"/>: activation rows
+/// are rearranged once per product into the weights' nibble order, so a weight quad (four blocks, 64 packed bytes) is
+/// split into low and high nibbles with one byte permute and three cheap ops, and each weight × activation pair costs two
+/// byte products, one widening add, the exact int32 −8·Σy correction, a convert and one fused multiply-add per 128
+/// elements (the element-order tile needs six ops per 64). Requires AVX-512 F/BW/VBMI.
+/// </summary>
+/// <remarks>
+/// Prepared activation row: per quad of blocks <see cref="QuadBytes"/> bytes = [lo 64 B | hi 64 B | correction int32 ×16
+/// (−8·Σy of block i in lane 4i) | dy f32 ×16 (block i's scale in lanes 4i..4i+3)]. Only whole quads are prepared; the
+/// nb mod 4 tail blocks are left to the caller. Weight scales come as f32 in the same ×4-expanded lane order.
+/// </remarks>
+internal static unsafe class Q4Gemm512
+{
+    /// <summary>Prepared bytes per quad of blocks.</summary>
+    public const int QuadBytes = 256;
+
+    /// <summary>True where the kernel runs.</summary>
+    public static bool Applies(int cols) => KernelIsa.Use512 && Avx512Vbmi.IsSupported && cols >= 128 && cols <= 16384;
+
+    /// <summary>Prepared bytes of one activation row.</summary>
+    public static int RowBytes(int cols) => cols / 128 * QuadBytes;
+
+    /// <summary>Prepares n Q8_0 activation rows (stride xRowBytes) into dst (stride <see cref="RowBytes"/>).</summary>
+    public static void Prepare(byte* xq, nint xRowBytes, int n, int cols, byte* dst)
+    {
+        int quads = cols / 128;
+        for (int j = 0; j < n; j++)
+        {
+            byte* x = xq + (j * xRowBytes);
+            byte* d = dst + ((nint)j * RowBytes(cols));
+            for (int qd = 0; qd < quads; qd++, d += QuadBytes)
+            {
+                int* corr = (int*)(d + 128);
+                float* dy = (float*)(d + 192);
+                for (int i = 0; i < 4; i++, x += 34)
+                {
+                    byte* q = x + 2;
+                    Vector128.Load(q).Store(d + (16 * i));
+                    Vector128.Load(q + 16).Store(d + 64 + (16 * i));
+                    Vector256<sbyte> v = Vector256.Load((sbyte*)q);
+                    int sum = Vector256.Sum(Vector256.WidenLower(v) + Vector256.WidenUpper(v));
+                    Vector128.Create(-8 * sum, 0, 0, 0).Store(corr + (4 * i));
+                    Vector128.Create(FastHalf.Read(x)).Store(dy + (4 * i));
+                }
+            }
+        }
+    }
+
+    /// <summary>The weight scales of one row in the expanded lane order: dst[16·quad + 4·i + k] = d of block 4·quad + i.</summary>
+    public static void ExpandScales(byte* row, int quads, float* dst)
+    {
+        for (int b = 0; b < quads * 4; b++)
+        {
+            Vector128.Create(FastHalf.Read(row + (b * 18))).Store(dst + (4 * b));
+        }
+    }
+
+    /// <summary>
+    /// y[j·yStride + t] = Σ over the quads of 4 weight rows w + t·rowBytes (scales dw + t·16·quads) and 4 prepared
+    /// activation rows x + j·xRowBytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<byte> gather = Vector512.Create(
+            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        nint ds = (nint)quads * 16;
+        for (int qd = 0; qd < quads; qd++)
+        {
+            nint o = qd * 72;
+            Split(w + o, gather, low, out Vector512<byte> l0, out Vector512<byte> h0);
+            Split(w + rowBytes + o, gather, low, out Vector512<byte> l1, out Vector512<byte> h1);
+            Split(w + (2 * rowBytes) + o, gather, low, out Vector512<byte> l2, out Vector512<byte> h2);
+            Split(w + (3 * rowBytes) + o, gather, low, out Vector512<byte> l3, out Vector512<byte> h3);
+            float* s = dw + (qd * 16);
+            byte* a = x + (qd * QuadBytes);
+            c00 = Pair(l0, h0, a, s, c00);
+            c10 = Pair(l1, h1, a, s + ds, c10);
+            c20 = Pair(l2, h2, a, s + (2 * ds), c20);
+            c30 = Pair(l3, h3, a, s + (3 * ds), c30);
+            a += xRowBytes;
+            c01 = Pair(l0, h0, a, s, c01);
+            c11 = Pair(l1, h1, a, s + ds, c11);
+            c21 = Pair(l2, h2, a, s + (2 * ds), c21);
+            c31 = Pair(l3, h3, a, s + (3 * ds), c31);
+            a += xRowBytes;
+            c02 = Pair(l0, h0, a, s, c02);
+            c12 = Pair(l1, h1, a, s + ds, c12);
+            c22 = Pair(l2, h2, a, s + (2 * ds), c22);
+            c32 = Pair(l3, h3, a, s + (3 * ds), c32);
+            a += xRowBytes;
+            c03 = Pair(l0, h0, a, s, c03);
+            c13 = Pair(l1, h1, a, s + ds, c13);
+            c23 = Pair(l2, h2, a, s + (2 * ds), c23);
+            c33 = Pair(l3, h3, a, s + (3 * ds), c33);
+        }
+
+        // Grouped by weight row: lane 4·j + t of the sums is the total of c{t}{j}.
+        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        r.GetLower().GetLower().Store(y);
+        r.GetLower().GetUpper().Store(y + yStride);
+        r.GetUpper().GetLower().Store(y + (2 * yStride));
+        r.GetUpper().GetUpper().Store(y + (3 * yStride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Split(byte* w, Vector512<byte> gather, Vector512<byte> low, out Vector512<byte> lo, out Vector512<byte> hi)
+    {
+        Vector512<byte> v = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(w), gather, Vector512.Load(w + 8));
+        lo = v & low;
+        hi = Vector512.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low;
+    }
+
+    /// <summary>acc + (dw·dy) · (Σ q·y − 8·Σy) per lane for one weight quad (lo, hi) and the prepared quad at a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pair(Vector512<byte> lo, Vector512<byte> hi, byte* a, float* dw, Vector512<float> acc)
+    {
+        Vector512<short> p = Avx512BW.MultiplyAddAdjacent(lo, Vector512.Load((sbyte*)a))
+            + Avx512BW.MultiplyAddAdjacent(hi, Vector512.Load((sbyte*)(a + 64)));
+        Vector512<int> s = Avx512BW.MultiplyAddAdjacent(p, Vector512.Create((short)1)) + Vector512.Load((int*)(a + 128));
+        return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(s), Vector512.Load(dw) * Vector512.Load((float*)(a + 192)), acc);
+    }
+}
