@@ -108,35 +108,25 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ4(int r0, int r1)
     {
-        int quads = Cols / 128;
-        int nbq = quads * 4;
-        int tail = (Cols / 32) - nbq;
+        int nb = Cols / 32;
+        int quads = Q4Gemm512.Quads(Cols);
         float* dw = stackalloc float[4 * 16 * quads];
+
+        // A padded last quad reads a little into the next row: the matrix's last row stays out of the tiles.
+        int tileEnd = (nb & 3) != 0 && r1 == Rows ? r1 - 1 : r1;
         int r = r0;
-        for (; r + 4 <= r1; r += 4)
+        for (; r + 4 <= tileEnd; r += 4)
         {
             byte* w = W + (r * RowBytes);
             for (int t = 0; t < 4; t++)
             {
-                Q4Gemm512.ExpandScales(w + (t * RowBytes), quads, dw + (t * 16 * quads));
+                Q4Gemm512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads));
             }
 
             int j = 0;
             for (; j + 4 <= N; j += 4)
             {
-                float* y = Y + ((nint)j * Rows) + r;
-                Q4Gemm512.Tile(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, y, Rows);
-                if (tail > 0)
-                {
-                    for (int jj = 0; jj < 4; jj++)
-                    {
-                        byte* x = X + ((j + jj) * XRowBytes) + (nbq * 34);
-                        for (int t = 0; t < 4; t++)
-                        {
-                            y[((nint)jj * Rows) + t] += Dot(w + (t * RowBytes) + (nbq * 18), x, tail * 32);
-                        }
-                    }
-                }
+                Q4Gemm512.Tile(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
             }
 
             for (; j < N; j++)

@@ -14,8 +14,10 @@ namespace Strata.Kernels;
 /// </summary>
 /// <remarks>
 /// Prepared activation row: per quad of blocks <see cref="QuadBytes"/> bytes = [lo 64 B | hi 64 B | correction int32 ×16
-/// (−8·Σy of block i in lane 4i) | dy f32 ×16 (block i's scale in lanes 4i..4i+3)]. Only whole quads are prepared; the
-/// nb mod 4 tail blocks are left to the caller. Weight scales come as f32 in the same ×4-expanded lane order.
+/// (−8·Σy of block i in lane 4i) | dy f32 ×16 (block i's scale in lanes 4i..4i+3)]. A last partial quad is padded with
+/// zero activations and zero scales; its weight loads then reach up to 62 bytes into the next row (whose nibbles meet
+/// zeros), so the caller keeps the matrix's last row away from the tile. Weight scales come as f32 in the same
+/// ×4-expanded lane order, zero for padded blocks.
 /// </remarks>
 internal static unsafe class Q4Gemm512
 {
@@ -26,12 +28,16 @@ internal static unsafe class Q4Gemm512
     public static bool Applies(int cols) => KernelIsa.Use512 && Avx512Vbmi.IsSupported && cols >= 128 && cols <= 16384;
 
     /// <summary>Prepared bytes of one activation row.</summary>
-    public static int RowBytes(int cols) => cols / 128 * QuadBytes;
+    public static int RowBytes(int cols) => Quads(cols) * QuadBytes;
+
+    /// <summary>Quads per row, the last one possibly partial.</summary>
+    public static int Quads(int cols) => ((cols / 32) + 3) / 4;
 
     /// <summary>Prepares n Q8_0 activation rows (stride xRowBytes) into dst (stride <see cref="RowBytes"/>).</summary>
     public static void Prepare(byte* xq, nint xRowBytes, int n, int cols, byte* dst)
     {
-        int quads = cols / 128;
+        int quads = Quads(cols);
+        int nb = cols / 32;
         for (int j = 0; j < n; j++)
         {
             byte* x = xq + (j * xRowBytes);
@@ -40,7 +46,13 @@ internal static unsafe class Q4Gemm512
             {
                 int* corr = (int*)(d + 128);
                 float* dy = (float*)(d + 192);
-                for (int i = 0; i < 4; i++, x += 34)
+                int blocks = Math.Min(4, nb - (4 * qd));
+                if (blocks < 4)
+                {
+                    new Span<byte>(d, QuadBytes).Clear();
+                }
+
+                for (int i = 0; i < blocks; i++, x += 34)
                 {
                     byte* q = x + 2;
                     Vector128.Load(q).Store(d + (16 * i));
@@ -55,11 +67,17 @@ internal static unsafe class Q4Gemm512
     }
 
     /// <summary>The weight scales of one row in the expanded lane order: dst[16·quad + 4·i + k] = d of block 4·quad + i.</summary>
-    public static void ExpandScales(byte* row, int quads, float* dst)
+    public static void ExpandScales(byte* row, int nb, float* dst)
     {
-        for (int b = 0; b < quads * 4; b++)
+        int b = 0;
+        for (; b < nb; b++)
         {
             Vector128.Create(FastHalf.Read(row + (b * 18))).Store(dst + (4 * b));
+        }
+
+        for (; (b & 3) != 0; b++)
+        {
+            Vector128<float>.Zero.Store(dst + (4 * b));
         }
     }
 
