@@ -48,6 +48,12 @@ public static unsafe class MatMulQ8
                 dot = &Q4Decode512.DotPadded;
                 dotLast = &Q4Decode512.Dot;
             }
+            else if (n == 1 && w.Type == GgmlType.Q4_K && Q4KDecode512.Applies(w.Cols))
+            {
+                x = Q4Decode512.Buffer(Q4KDecode512.PreparedBytes(w.Cols));
+                Q4KDecode512.Prepare(px, w.Cols, x);
+                dot = &Q4KDecode512.Dot;
+            }
             else if (n == 1 && w.Type == GgmlType.Q8_0 && Q8Decode512.Applies(w.Cols))
             {
                 x = Q4Decode512.Buffer(Q8Decode512.PreparedBytes(w.Cols));
