@@ -48,6 +48,13 @@ public static unsafe class MatMulQ8
                 dot = &Q4Decode512.DotPadded;
                 dotLast = &Q4Decode512.Dot;
             }
+            else if (n == 1 && w.Type == GgmlType.Q5_0 && Q4Decode512.Applies(w.Cols))
+            {
+                x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(w.Cols));
+                Q4Decode512.Prepare(px, w.Cols, x, 16);
+                dot = &Q5Decode512.DotPadded;
+                dotLast = &Q5Decode512.Dot;
+            }
             else if (n == 1 && w.Type == GgmlType.Q4_K && Q4KDecode512.Applies(w.Cols))
             {
                 x = Q4Decode512.Buffer(Q4KDecode512.PreparedBytes(w.Cols));

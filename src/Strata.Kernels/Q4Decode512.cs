@@ -57,7 +57,10 @@ internal static unsafe class Q4Decode512
     }
 
     /// <summary>Rearranges one Q8_0 activation row (cols/32 blocks of 34 bytes) into the prepared layout at dst.</summary>
-    public static void Prepare(byte* xq, int cols, byte* dst)
+    public static void Prepare(byte* xq, int cols, byte* dst) => Prepare(xq, cols, dst, 8);
+
+    /// <summary>As <see cref="Prepare(byte*, int, byte*)"/> with the correction −offset·Σy (16 for Q5_0 levels 0–31).</summary>
+    public static void Prepare(byte* xq, int cols, byte* dst, int offset)
     {
         int nb = cols / 32;
         int groups = (nb + Group - 1) / Group;
@@ -87,7 +90,7 @@ internal static unsafe class Q4Decode512
                     sum += (sbyte)q[e];
                 }
 
-                ((int*)(st + 128))[4 * lane] = -8 * sum;
+                ((int*)(st + 128))[4 * lane] = -offset * sum;
             }
 
             xq += blocks * 34;

@@ -293,6 +293,8 @@ public unsafe class IntDotTests
     [InlineData(GgmlType.Q4_0, 2)]
     [InlineData(GgmlType.Q8_0, 1)]
     [InlineData(GgmlType.Q8_0, 2)]
+    [InlineData(GgmlType.Q5_0, 1)]
+    [InlineData(GgmlType.Q5_0, 2)]
     public void MatMulQ8_DecodeUnitScales_EqualsReferenceExactly(GgmlType type, int threads)
     {
         // n = 1 with 16+ blocks takes the prepared-activation path (padded last group on all rows but the last);
