@@ -24,7 +24,7 @@ public static unsafe class MatMulQ8
         int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
         int chunk = (w.Rows + parts - 1) / parts;
         chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
-        bool q4Tile = w.Type == GgmlType.Q4_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
+        bool q4Tile = w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
         var gemm = q4Tile ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
@@ -73,7 +73,7 @@ public static unsafe class MatMulQ8
             if (q4Tile)
             {
                 xp = Q4Decode512.Buffer(n * Q4Gemm512.RowBytes(w.Cols));
-                Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp);
+                Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
             }
 
             var job = new MatMulQ8Job

@@ -104,7 +104,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         }
     }
 
-    /// <summary>Q4_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q4Gemm512"/>; tail blocks, leftover rows and columns through the row dot.</summary>
+    /// <summary>Q4_0 / Q5_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q4Gemm512"/>; tail blocks, leftover rows and columns through the row dot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ4(int r0, int r1)
     {
@@ -120,13 +120,20 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             byte* w = W + (r * RowBytes);
             for (int t = 0; t < 4; t++)
             {
-                Q4Gemm512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads));
+                Q4Gemm512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
             }
 
             int j = 0;
             for (; j + 4 <= N; j += 4)
             {
-                Q4Gemm512.Tile(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
+                if (BlockBytes == 18)
+                {
+                    Q4Gemm512.Tile(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
+                }
+                else
+                {
+                    Q4Gemm512.Tile5(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
+                }
             }
 
             for (; j < N; j++)

@@ -34,7 +34,10 @@ internal static unsafe class Q4Gemm512
     public static int Quads(int cols) => ((cols / 32) + 3) / 4;
 
     /// <summary>Prepares n Q8_0 activation rows (stride xRowBytes) into dst (stride <see cref="RowBytes"/>).</summary>
-    public static void Prepare(byte* xq, nint xRowBytes, int n, int cols, byte* dst)
+    public static void Prepare(byte* xq, nint xRowBytes, int n, int cols, byte* dst) => Prepare(xq, xRowBytes, n, cols, dst, 8);
+
+    /// <summary>As <see cref="Prepare(byte*, nint, int, int, byte*)"/> with the correction −offset·Σy (16 for Q5_0).</summary>
+    public static void Prepare(byte* xq, nint xRowBytes, int n, int cols, byte* dst, int offset)
     {
         int quads = Quads(cols);
         int nb = cols / 32;
@@ -59,7 +62,7 @@ internal static unsafe class Q4Gemm512
                     Vector128.Load(q + 16).Store(d + 64 + (16 * i));
                     Vector256<sbyte> v = Vector256.Load((sbyte*)q);
                     int sum = Vector256.Sum(Vector256.WidenLower(v) + Vector256.WidenUpper(v));
-                    Vector128.Create(-8 * sum, 0, 0, 0).Store(corr + (4 * i));
+                    Vector128.Create(-offset * sum, 0, 0, 0).Store(corr + (4 * i));
                     Vector128.Create(FastHalf.Read(x)).Store(dy + (4 * i));
                 }
             }
@@ -67,12 +70,15 @@ internal static unsafe class Q4Gemm512
     }
 
     /// <summary>The weight scales of one row in the expanded lane order: dst[16·quad + 4·i + k] = d of block 4·quad + i.</summary>
-    public static void ExpandScales(byte* row, int nb, float* dst)
+    public static void ExpandScales(byte* row, int nb, float* dst) => ExpandScales(row, nb, dst, 18);
+
+    /// <summary>As <see cref="ExpandScales(byte*, int, float*)"/> for blocks of blockBytes bytes (22 for Q5_0).</summary>
+    public static void ExpandScales(byte* row, int nb, float* dst, int blockBytes)
     {
         int b = 0;
         for (; b < nb; b++)
         {
-            Vector128.Create(FastHalf.Read(row + (b * 18))).Store(dst + (4 * b));
+            Vector128.Create(FastHalf.Read(row + (b * blockBytes))).Store(dst + (4 * b));
         }
 
         for (; (b & 3) != 0; b++)
@@ -135,6 +141,67 @@ internal static unsafe class Q4Gemm512
         r.GetLower().GetUpper().Store(y + yStride);
         r.GetUpper().GetLower().Store(y + (2 * yStride));
         r.GetUpper().GetUpper().Store(y + (3 * yStride));
+    }
+
+    /// <summary>As <see cref="Tile"/> for Q5_0 weights (22-byte blocks; activations prepared with offset 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile5(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        nint ds = (nint)quads * 16;
+        for (int qd = 0; qd < quads; qd++)
+        {
+            nint o = qd * 88;
+            Split5(w + o, out Vector512<byte> l0, out Vector512<byte> h0);
+            Split5(w + rowBytes + o, out Vector512<byte> l1, out Vector512<byte> h1);
+            Split5(w + (2 * rowBytes) + o, out Vector512<byte> l2, out Vector512<byte> h2);
+            Split5(w + (3 * rowBytes) + o, out Vector512<byte> l3, out Vector512<byte> h3);
+            float* s = dw + (qd * 16);
+            byte* a = x + (qd * QuadBytes);
+            c00 = Pair(l0, h0, a, s, c00);
+            c10 = Pair(l1, h1, a, s + ds, c10);
+            c20 = Pair(l2, h2, a, s + (2 * ds), c20);
+            c30 = Pair(l3, h3, a, s + (3 * ds), c30);
+            a += xRowBytes;
+            c01 = Pair(l0, h0, a, s, c01);
+            c11 = Pair(l1, h1, a, s + ds, c11);
+            c21 = Pair(l2, h2, a, s + (2 * ds), c21);
+            c31 = Pair(l3, h3, a, s + (3 * ds), c31);
+            a += xRowBytes;
+            c02 = Pair(l0, h0, a, s, c02);
+            c12 = Pair(l1, h1, a, s + ds, c12);
+            c22 = Pair(l2, h2, a, s + (2 * ds), c22);
+            c32 = Pair(l3, h3, a, s + (3 * ds), c32);
+            a += xRowBytes;
+            c03 = Pair(l0, h0, a, s, c03);
+            c13 = Pair(l1, h1, a, s + ds, c13);
+            c23 = Pair(l2, h2, a, s + (2 * ds), c23);
+            c33 = Pair(l3, h3, a, s + (3 * ds), c33);
+        }
+
+        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        r.GetLower().GetLower().Store(y);
+        r.GetLower().GetUpper().Store(y + yStride);
+        r.GetUpper().GetLower().Store(y + (2 * yStride));
+        r.GetUpper().GetUpper().Store(y + (3 * yStride));
+    }
+
+    /// <summary>Levels 0–31 of the Q5_0 quad at w: low halves (elements 0–15 of each block) and high halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Split5(byte* w, out Vector512<byte> lo, out Vector512<byte> hi)
+    {
+        Vector512<byte> a = Vector512.Load(w);
+        Vector512<byte> c = Vector512.Load(w + 24);
+        Vector512<byte> v = Avx512Vbmi.PermuteVar64x8x2(a, Q5Decode512.GatherQs, c);
+        Vector512<byte> qh = Avx512Vbmi.PermuteVar64x8x2(a, Q5Decode512.GatherQh, c);
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Vector512<byte> bits = Vector512.Create(0x8040201008040201UL).AsByte();
+        lo = (v & low) | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5Decode512.SpreadLo) & bits, Vector512<byte>.One) << 4);
+        hi = (Vector512.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low)
+            | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5Decode512.SpreadHi) & bits, Vector512<byte>.One) << 4);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,6 +13,44 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class Q5Decode512
 {
+    /// <summary>vpermt2b index of a quad's 64 packed quants from loads at w and w + 24.</summary>
+    public static Vector512<byte> GatherQs
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(
+            (byte)6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+            28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
+            50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 104, 105,
+            112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127);
+    }
+
+    /// <summary>vpermt2b index of a quad's high-bit masks: low halves in bytes 0–7, high halves in bytes 8–15.</summary>
+    public static Vector512<byte> GatherQh
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(
+            (byte)2, 3, 24, 25, 46, 47, 108, 109, 4, 5, 26, 27, 48, 49, 110, 111,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>vpermb index spreading the low-half masks: byte lane 16·i + e takes byte 2·i + e / 8.</summary>
+    public static Vector512<byte> SpreadLo
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(
+            (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7);
+    }
+
+    /// <summary>As <see cref="SpreadLo"/> for the high-half masks (bytes 8–15).</summary>
+    public static Vector512<byte> SpreadHi
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(
+            (byte)8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11, 12, 12, 12, 12, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13, 14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15);
+    }
+
     /// <summary>Weight row w (cols/32 Q5_0 blocks) · xp; reads only the row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* w, byte* xp, int cols) => Core(w, xp, cols, padded: false);
@@ -30,26 +68,16 @@ internal static unsafe class Q5Decode512
         Vector512<float> acc1 = Vector512<float>.Zero;
 
         // Loads at w (bytes 0–63) and w + 24 (24–87). qs of block i at 22·i + 6 + e; qh of block i at 22·i + 2.
-        Vector512<byte> gatherQs = Vector512.Create(
-            (byte)6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
-            28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
-            50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 104, 105,
-            112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127);
+        Vector512<byte> gatherQs = GatherQs;
 
         // Spread: byte lane L = 16·i + e of a half takes byte 2·i + e / 8 of that half's masks (bit e mod 8 is tested).
         // qh bytes: low halves (bits 0–15 of each block) in bytes 0–7, high halves in bytes 8–15.
-        Vector512<byte> gatherQh = Vector512.Create(
-            (byte)2, 3, 24, 25, 46, 47, 108, 109, 4, 5, 26, 27, 48, 49, 110, 111,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<byte> gatherQh = GatherQh;
         Vector512<float> dyMask = Vector512<float>.Zero;
         Vector512<byte> low = Vector512.Create((byte)0x0F);
         Vector512<byte> bits = Vector512.Create(0x8040201008040201UL).AsByte();
-        Vector512<byte> spreadLo = Vector512.Create(
-            (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7);
-        Vector512<byte> spreadHi = Vector512.Create(
-            (byte)8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11, 12, 12, 12, 12, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13, 14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15);
+        Vector512<byte> spreadLo = SpreadLo;
+        Vector512<byte> spreadHi = SpreadHi;
         Vector512<short> ones = Vector512.Create((short)1);
         Vector512<int> idx0 = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
         Vector512<int> four = Vector512.Create(4);
