@@ -71,6 +71,10 @@ internal static unsafe class IntKDots512
         Vector512<ushort> upRight = HalfCounts(0, 2);
         for (int b = 0; b < cols / 256; b++, w += 210, x += ActivationQuant.Q8KBlockBytes)
         {
+            Sse.Prefetch0(w + StreamPrefetch.Ahead);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 192);
             // Scales as int16 (vpermw source); Σ sc·bsum gives the −32 offset exactly: Σ sc·(Σ q·y − 32·Σ y).
             Vector256<short> sc = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(w + 192)));
             Vector256<int> offset = Avx2.MultiplyAddAdjacent(sc, Vector256.Load((short*)(x + 260)));

@@ -30,6 +30,9 @@ internal static unsafe class Q4Decode512
     /// <summary>Bytes of one prepared 16-block group.</summary>
     public const int GroupBytes = 64 + (4 * 192);
 
+    /// <summary>Software prefetch distance in bytes along the weight stream.</summary>
+    private const int PrefetchAhead = StreamPrefetch.Ahead;
+
     [ThreadStatic]
     private static byte[]? t_buffer;
 
@@ -137,6 +140,9 @@ internal static unsafe class Q4Decode512
             Vector512<int> idx = idx0;
             for (int k = 0; k < 4; k += 2, step += 384, idx += four + four)
             {
+                Sse.Prefetch0(w + (k * 72) + PrefetchAhead);
+                Sse.Prefetch0(w + (k * 72) + PrefetchAhead + 64);
+                Sse.Prefetch0(w + (k * 72) + PrefetchAhead + 128);
                 acc0 = Step(w + (k * 72), step, gather, low, ones, d, idx, acc0);
                 acc1 = Step(w + ((k + 1) * 72), step + 192, gather, low, ones, d, idx + four, acc1);
             }

@@ -55,6 +55,9 @@ internal static unsafe class Q4KDecode512
         Vector512<short> lo0 = Index(0, 2), hi0 = Index(1, 3), lo1 = Index(4, 6), hi1 = Index(5, 7);
         for (int b = 0; b < cols / 256; b++, w += 144, xp += ActivationQuant.Q8KBlockBytes)
         {
+            Sse.Prefetch0(w + StreamPrefetch.Ahead);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
             Vector512<short> scales = IntKDots512.Scales(w + 4, xp, out Vector256<int> mins);
             sbyte* y = (sbyte*)(xp + 4);
             Vector512<byte> v0 = Vector512.Load(w + 16);

@@ -89,6 +89,10 @@ internal static unsafe class Q5Decode512
             Vector512<int> idx = idx0;
             for (int k = 0; k < 4; k += 2, step += 384, idx += four + four)
             {
+                byte* pf = w + (k * 88) + StreamPrefetch.Ahead;
+                Sse.Prefetch0(pf);
+                Sse.Prefetch0(pf + 64);
+                Sse.Prefetch0(pf + 128);
                 acc0 = Step(w + (k * 88), step, gatherQs, gatherQh, low, bits, spreadLo, spreadHi, ones, d, idx, acc0);
                 acc1 = Step(w + ((k + 1) * 88), step + 192, gatherQs, gatherQh, low, bits, spreadLo, spreadHi, ones, d, idx + four, acc1);
             }
