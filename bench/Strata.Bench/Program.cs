@@ -1,14 +1,26 @@
 // Entry point of the kernel benchmarks: parses the command line and runs the chosen benchmark.
 namespace Strata.Bench;
 
-/// <summary>Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]</c>.</summary>
+/// <summary>
+/// Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]</c>,
+/// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>.
+/// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "layers")
+        {
+            // layers [shape] [type] [threads] [layers] [reps]
+            LayerBench.Run(args.Length > 1 ? args[1] : "smollm", args.Length > 2 ? Enum.Parse<Strata.Kernels.GgmlType>(args[2]) : Strata.Kernels.GgmlType.Q4_0,
+                args.Length > 3 ? int.Parse(args[3]) : Environment.ProcessorCount, args.Length > 4 ? int.Parse(args[4]) : 0, args.Length > 5 ? int.Parse(args[5]) : 20);
+            return 0;
+        }
+
         if (args.Length == 0 || args[0] != "kernels")
         {
             Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]");
+            Console.Error.WriteLine("       Strata.Bench layers [smollm|tinyllama] [Q4_0|Q5_0|Q8_0|Q4_K|Q6_K] [threads] [layers] [reps]");
             return 2;
         }
 

@@ -2,10 +2,9 @@
 namespace Strata.Kernels;
 
 /// <summary>
-/// The decode kernels prefetch this many bytes ahead along the weight stream. The hardware prefetchers alone left two
-/// threads at about 26 GB/s on TinyLlama-shape Q4_0 layers; 2–4 KiB ahead gave 30–32 GB/s (bench results,
-/// q40-decode-prefetch). Q8_0 and F16 rows, which stream more bytes per instruction, did not gain and go without.
-/// Prefetches past the end of a matrix are harmless: they never fault.
+/// The decode kernels prefetch this many bytes ahead along the weight stream. On TinyLlama-shape Q4_0 layers with two
+/// threads it took the layer stack from 23–25 to 25–27 GB/s (bench/Strata.Bench/results/q40-decode-prefetch.md). Q8_0
+/// and F16 rows, which stream more bytes per instruction, did not gain and go without. Prefetches past the end of a matrix are harmless: they never fault.
 /// </summary>
 internal static class StreamPrefetch
 {
