@@ -81,6 +81,41 @@ public class VectorOpsTests
     }
 
     [Fact]
+    public void Exp512_Range_Within2UlpOfDouble()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return;
+        }
+
+        // 1.1 M evenly spaced points over [−87.3, 88.7], and ± values from 1e−30 to 1 in steps of ×1.01.
+        var points = new List<float>();
+        for (int i = 0; i < 1_100_000; i++)
+        {
+            points.Add((float)(-87.3 + (i * (176.0 / 1_100_000))));
+        }
+
+        for (double m = 1e-30; m < 1; m *= 1.01)
+        {
+            points.Add((float)m);
+            points.Add((float)-m);
+        }
+
+        float[] lanes = new float[16];
+        for (int i = 0; i + 16 <= points.Count; i += 16)
+        {
+            points.CopyTo(i, lanes, 0, 16);
+            var got = VectorOps.Exp512(System.Runtime.Intrinsics.Vector512.Create(lanes));
+            for (int k = 0; k < 16; k++)
+            {
+                float expected = (float)Math.Exp(lanes[k]);
+                int ulp = Math.Abs(BitConverter.SingleToInt32Bits(expected) - BitConverter.SingleToInt32Bits(got[k]));
+                Assert.True(ulp <= 2, $"exp({lanes[k]:R}): expected {expected:R}, got {got[k]:R} ({ulp} ulp)");
+            }
+        }
+    }
+
+    [Fact]
     public void Add_EveryLength_EqualsScalarSum()
     {
         var rng = new Random(4);
