@@ -25,7 +25,8 @@ public static unsafe class MatMulQ8
         int chunk = (w.Rows + parts - 1) / parts;
         chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
         bool q4Tile = w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
-        var gemm = q4Tile ? null : GemmKernel(w.Type, w.Cols, n);
+        bool q8Tile = w.Type == GgmlType.Q8_0 && n >= 4 && Q8Gemm512.Applies(w.Cols);
+        var gemm = q4Tile || q8Tile ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
@@ -70,7 +71,14 @@ public static unsafe class MatMulQ8
             }
 
             byte* xp = null;
-            if (q4Tile)
+            nint xpRowBytes = Q4Gemm512.RowBytes(w.Cols);
+            if (q8Tile)
+            {
+                xpRowBytes = Q8Gemm512.RowBytes(w.Cols);
+                xp = Q4Decode512.Buffer(n * (int)xpRowBytes);
+                Q8Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, activations: true);
+            }
+            else if (q4Tile)
             {
                 xp = Q4Decode512.Buffer(n * Q4Gemm512.RowBytes(w.Cols));
                 Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
@@ -90,7 +98,7 @@ public static unsafe class MatMulQ8
                 Y = py,
                 Dot = dot,
                 Xp = xp,
-                XpRowBytes = Q4Gemm512.RowBytes(w.Cols),
+                XpRowBytes = xpRowBytes,
                 DotLast = dotLast,
                 Gemm = gemm,
                 GemmK = GemmKKernel(w.Type, n),

@@ -71,6 +71,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             return;
         }
 
+        if (Xp != null && Type == GgmlType.Q8_0)
+        {
+            TiledQ8(r0, r1);
+            return;
+        }
+
         if (Xp != null)
         {
             TiledQ4(r0, r1);
@@ -134,6 +140,41 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 {
                     Q4Gemm512.Tile5(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
                 }
+            }
+
+            for (; j < N; j++)
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                }
+            }
+        }
+
+        for (; r < r1; r++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
+            }
+        }
+    }
+
+    /// <summary>Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Gemm512"/>; leftover rows and columns through the row dot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void TiledQ8(int r0, int r1)
+    {
+        int prepared = Q8Gemm512.RowBytes(Cols);
+        byte* wp = Q8Gemm512.WeightBuffer(4 * prepared);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4)
+        {
+            byte* w = W + (r * RowBytes);
+            Q8Gemm512.Prepare(w, RowBytes, 4, Cols, wp, activations: false);
+            int j = 0;
+            for (; j + 4 <= N; j += 4)
+            {
+                Q8Gemm512.Tile(wp, Xp + (j * XpRowBytes), prepared, Cols / 64, Y + ((nint)j * Rows) + r, Rows);
             }
 
             for (; j < N; j++)
