@@ -38,36 +38,13 @@ public static unsafe class MatMulQ8
                 ActivationScales(px, (nint)xRowBytes, n, w.Cols / 32, nbPad, pd);
             }
 
-            // Q4_0 / Q8_0 matrix-vector: the activation row is rearranged once into the kernel's layout.
+            // Matrix-vector: the activation row is rearranged once into the kernel's layout.
             byte* x = px;
             var dot = IntDotKernels.Kernel(w.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
-            if (n == 1 && w.Type == GgmlType.Q4_0 && Q4Decode512.Applies(w.Cols))
+            if (n == 1)
             {
-                x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(w.Cols));
-                Q4Decode512.Prepare(px, w.Cols, x);
-                dot = &Q4Decode512.DotPadded;
-                dotLast = &Q4Decode512.Dot;
-            }
-            else if (n == 1 && w.Type == GgmlType.Q5_0 && Q4Decode512.Applies(w.Cols))
-            {
-                x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(w.Cols));
-                Q4Decode512.Prepare(px, w.Cols, x, 16);
-                dot = &Q5Decode512.DotPadded;
-                dotLast = &Q5Decode512.Dot;
-            }
-            else if (n == 1 && w.Type == GgmlType.Q4_K && Q4KDecode512.Applies(w.Cols))
-            {
-                x = Q4Decode512.Buffer(Q4KDecode512.PreparedBytes(w.Cols));
-                Q4KDecode512.Prepare(px, w.Cols, x);
-                dot = &Q4KDecode512.Dot;
-            }
-            else if (n == 1 && w.Type == GgmlType.Q8_0 && Q8Decode512.Applies(w.Cols))
-            {
-                x = Q4Decode512.Buffer(Q8Decode512.PreparedBytes(w.Cols));
-                Q8Decode512.Prepare(px, w.Cols, x);
-                dot = &Q8Decode512.DotPadded;
-                dotLast = &Q8Decode512.Dot;
+                x = PrepareDecode(w.Type, w.Cols, px, ref dot, ref dotLast);
             }
 
             byte* xp = null;
@@ -112,6 +89,156 @@ public static unsafe class MatMulQ8
         if (scales != null)
         {
             ArrayPool<float>.Shared.Return(scales);
+        }
+    }
+
+    /// <summary>
+    /// Matrix-vector products of one quantized activation row against two or three matrices of the same type and width
+    /// (the Q/K/V or gate/up projections of a layer): the row is prepared once and all matrices' rows go to the pool in
+    /// one run, so the small ones (K and V) no longer each pay a dispatch and a cold start.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
+    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, ReadOnlySpan<nint> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
+        {
+            throw new ArgumentException($"RunDecode takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
+        }
+
+        WeightMatrix first = weights[0];
+        for (int i = 1; i < weights.Length; i++)
+        {
+            if (weights[i].Type != first.Type || weights[i].Cols != first.Cols)
+            {
+                throw new ArgumentException($"matrix {i} is {weights[i].Type} × {weights[i].Cols}; matrix 0 is {first.Type} × {first.Cols}", nameof(weights));
+            }
+        }
+
+        long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
+        if (xq.Length < xRowBytes)
+        {
+            throw new ArgumentException($"xq holds {xq.Length} bytes; a row of {first.Cols} needs {xRowBytes}", nameof(xq));
+        }
+
+        fixed (byte* px = xq)
+        {
+            var dot = IntDotKernels.Kernel(first.Type);
+            delegate*<byte*, byte*, int, float> dotLast = null;
+            byte* x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
+            int total = 0;
+            foreach (WeightMatrix w in weights)
+            {
+                total += w.Rows;
+            }
+
+            // The same ~8 parts per thread as Run, spread over the matrices by rows.
+            int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
+            int chunk = Math.Max(MatMulQ8Job.Tile, ((total + parts - 1) / parts + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
+            var multi = new MultiJob();
+            for (int i = 0; i < weights.Length; i++)
+            {
+                WeightMatrix w = weights[i];
+                var job = new MatMulQ8Job
+                {
+                    W = (byte*)w.Data,
+                    RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
+                    Type = w.Type,
+                    Rows = w.Rows,
+                    Cols = w.Cols,
+                    N = 1,
+                    ChunkRows = chunk,
+                    X = x,
+                    XRowBytes = (nint)xRowBytes,
+                    Y = (float*)outputs[i],
+                    Dot = dot,
+                    DotLast = dotLast,
+                    BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
+                };
+                multi.Set(i, job, (w.Rows + chunk - 1) / chunk);
+            }
+
+            pool.Run(in multi, multi.Count);
+        }
+    }
+
+    /// <summary>Prepares the activation row for the type's matrix-vector kernel and selects it; returns the row to pass.</summary>
+    private static byte* PrepareDecode(GgmlType type, int cols, byte* px, ref delegate*<byte*, byte*, int, float> dot,
+        ref delegate*<byte*, byte*, int, float> dotLast)
+    {
+        byte* x = px;
+        if (type == GgmlType.Q4_0 && Q4Decode512.Applies(cols))
+        {
+            x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(cols));
+            Q4Decode512.Prepare(px, cols, x);
+            dot = &Q4Decode512.DotPadded;
+            dotLast = &Q4Decode512.Dot;
+        }
+        else if (type == GgmlType.Q5_0 && Q4Decode512.Applies(cols))
+        {
+            x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(cols));
+            Q4Decode512.Prepare(px, cols, x, 16);
+            dot = &Q5Decode512.DotPadded;
+            dotLast = &Q5Decode512.Dot;
+        }
+        else if (type == GgmlType.Q4_K && Q4KDecode512.Applies(cols))
+        {
+            x = Q4Decode512.Buffer(Q4KDecode512.PreparedBytes(cols));
+            Q4KDecode512.Prepare(px, cols, x);
+            dot = &Q4KDecode512.Dot;
+        }
+        else if (type == GgmlType.Q8_0 && Q8Decode512.Applies(cols))
+        {
+            x = Q4Decode512.Buffer(Q8Decode512.PreparedBytes(cols));
+            Q8Decode512.Prepare(px, cols, x);
+            dot = &Q8Decode512.DotPadded;
+            dotLast = &Q8Decode512.Dot;
+        }
+
+        return x;
+    }
+
+    /// <summary>Up to three row-chunked jobs run as one: part i goes to the job whose range holds it.</summary>
+    private struct MultiJob : IParallelJob
+    {
+        private MatMulQ8Job _a, _b, _c;
+        private int _na, _nb, _nc;
+
+        public readonly int Count => _na + _nb + _nc;
+
+        public void Set(int i, in MatMulQ8Job job, int parts)
+        {
+            switch (i)
+            {
+                case 0:
+                    _a = job;
+                    _na = parts;
+                    break;
+                case 1:
+                    _b = job;
+                    _nb = parts;
+                    break;
+                default:
+                    _c = job;
+                    _nc = parts;
+                    break;
+            }
+        }
+
+        public readonly void Execute(int index, int count)
+        {
+            if (index < _na)
+            {
+                _a.Execute(index, _na);
+            }
+            else if (index < _na + _nb)
+            {
+                _b.Execute(index - _na, _nb);
+            }
+            else
+            {
+                _c.Execute(index - _na - _nb, _nc);
+            }
         }
     }
 

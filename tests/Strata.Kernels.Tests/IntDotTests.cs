@@ -340,6 +340,54 @@ public unsafe class IntDotTests
     }
 
     [Theory]
+    [InlineData(GgmlType.Q4_0, 1)]
+    [InlineData(GgmlType.Q4_0, 2)]
+    [InlineData(GgmlType.Q5_0, 2)]
+    [InlineData(GgmlType.Q8_0, 2)]
+    [InlineData(GgmlType.Q4_K, 2)]
+    [InlineData(GgmlType.Q6_K, 2)]
+    public void MatMulQ8_RunDecodeOfThree_EqualsSeparateRunsBitForBit(GgmlType type, int threads)
+    {
+        int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 576;
+        int[] rows = [72, 24, 24];
+        var rng = new Random(3 + (int)type + threads);
+        var weights = new byte[3][];
+        for (int i = 0; i < 3; i++)
+        {
+            weights[i] = TestData.Row(type, rows[i] * cols, rng);
+        }
+
+        byte[] xq = Quantize(type, TestData.Floats(rng, cols), 1, cols);
+        using var pool = new WorkerPool(threads);
+        var expected = new float[3][];
+        var actual = new float[3][];
+        fixed (byte* w0 = weights[0])
+        fixed (byte* w1 = weights[1])
+        fixed (byte* w2 = weights[2])
+        {
+            WeightMatrix[] m = [new(type, (nint)w0, rows[0], cols), new(type, (nint)w1, rows[1], cols), new(type, (nint)w2, rows[2], cols)];
+            for (int i = 0; i < 3; i++)
+            {
+                expected[i] = new float[rows[i]];
+                actual[i] = new float[rows[i]];
+                MatMulQ8.Run(pool, m[i], xq, 1, expected[i]);
+            }
+
+            fixed (float* y0 = actual[0])
+            fixed (float* y1 = actual[1])
+            fixed (float* y2 = actual[2])
+            {
+                MatMulQ8.RunDecode(pool, m, xq, [(nint)y0, (nint)y1, (nint)y2]);
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
+    }
+
+    [Theory]
     [InlineData(GgmlType.Q4_K, 4, 1)]
     [InlineData(GgmlType.Q4_K, 4, 2)]
     [InlineData(GgmlType.Q4_K, 5, 1)]

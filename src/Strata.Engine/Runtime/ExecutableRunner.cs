@@ -21,6 +21,10 @@ public sealed class ExecutableRunner
     private readonly float[] _scores;          // (heads, maxContext) attention scratch
     private readonly nint[] _keyBlocks;        // (maxBlocks) block addresses of one sequence and layer
     private readonly nint[] _valueBlocks;      // (maxBlocks)
+    private readonly nint _arenaAddress;
+    private readonly int[] _fused;             // by step: how many quantized products from here share one input (1 = alone)
+    private readonly WeightMatrix[] _group = new WeightMatrix[3];
+    private readonly nint[] _groupOutputs = new nint[3];
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens)
@@ -41,6 +45,43 @@ public sealed class ExecutableRunner
         int maxBlocks = (maxContext + blockTokens - 1) / blockTokens;
         _keyBlocks = new nint[maxBlocks];
         _valueBlocks = new nint[maxBlocks];
+        _fused = FuseGroups(executable, _matrices);
+        _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
+    }
+
+    /// <summary>
+    /// Runs of up to three consecutive quantized products over the same input, weight type and width (Q/K/V, gate/up):
+    /// at decode they go to the pool as one job with the activation row prepared once.
+    /// </summary>
+    private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
+    {
+        var fused = new int[exe.Steps.Length];
+        for (int i = 0; i < fused.Length; i++)
+        {
+            fused[i] = 1;
+            ref readonly var a = ref exe.Steps[i];
+            if (a.Op != OpKind.MatMulQuantized)
+            {
+                continue;
+            }
+
+            int n = 1;
+            while (n < 3 && i + n < fused.Length)
+            {
+                ref readonly var b = ref exe.Steps[i + n];
+                if (b.Op != OpKind.MatMulQuantized || b.Input0 != a.Input0 || b.InputWidth != a.InputWidth || b.Rows != a.Rows
+                    || matrices[b.WeightIndex].Type != matrices[a.WeightIndex].Type || matrices[b.WeightIndex].Cols != matrices[a.WeightIndex].Cols)
+                {
+                    break;
+                }
+
+                n++;
+            }
+
+            fused[i] = n;
+        }
+
+        return fused;
     }
 
     /// <summary>The executable being run.</summary>
@@ -64,6 +105,13 @@ public sealed class ExecutableRunner
         {
             ref readonly var step = ref steps[i];
             int rows = step.Rows == RowSpace.Outputs ? batch.OutputCount : batch.TokenCount;
+            if (rows == 1 && _fused[i] > 1)
+            {
+                RunFused(i, _fused[i]);
+                i += _fused[i] - 1;
+                continue;
+            }
+
             if (rows > 0)
             {
                 RunStep(in step, rows, batch);
@@ -171,6 +219,21 @@ public sealed class ExecutableRunner
             Attention.Run(_pool, in shape, Row(step.Input0, step.InputWidth, r), _keyBlocks.AsSpan(0, blocks), _valueBlocks.AsSpan(0, blocks),
                 visible, _scores.AsSpan(0, a.Heads * visible), Row(step.Output, step.OutputWidth, r));
         }
+    }
+
+    private void RunFused(int first, int count)
+    {
+        var steps = _exe.Steps;
+        for (int k = 0; k < count; k++)
+        {
+            ref readonly var step = ref steps[first + k];
+            _group[k] = _matrices[step.WeightIndex];
+            _groupOutputs[k] = _arenaAddress + (nint)(step.Output * sizeof(float));
+        }
+
+        ref readonly var head = ref steps[first];
+        MatMulQ8.RunDecode(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, 1)),
+            _groupOutputs.AsSpan(0, count));
     }
 
     private static int BlockTokensOf(ForwardBatch batch) => batch.Sequence(0).BlockTokens;
