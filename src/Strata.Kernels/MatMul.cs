@@ -81,4 +81,115 @@ public static unsafe class MatMul
             pool.Run(in job, count);
         }
     }
+
+    /// <summary>
+    /// Matrix-vector products of one f32 activation row against two or three matrices of the same type and width (the
+    /// Q/K/V or gate/up projections of a layer) in one pool run, so the small ones do not each pay a dispatch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
+    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, ReadOnlySpan<nint> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
+        {
+            throw new ArgumentException($"RunDecode takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
+        }
+
+        WeightMatrix first = weights[0];
+        int total = 0;
+        foreach (WeightMatrix w in weights)
+        {
+            if (w.Type != first.Type || w.Cols != first.Cols || w.Data == 0 || !GgmlTypeInfo.IsComputable(w.Type))
+            {
+                throw new ArgumentException($"matrix {w.Type} × {w.Cols} does not match {first.Type} × {first.Cols} or is not computable", nameof(weights));
+            }
+
+            total += w.Rows;
+        }
+
+        if (x.Length < first.Cols)
+        {
+            throw new ArgumentException($"x holds {x.Length} floats; a row of {first.Cols} needs {first.Cols}.", nameof(x));
+        }
+
+        int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
+        int chunk = Math.Max(MatMulJob.Tile, ((total + parts - 1) / parts + MatMulJob.Tile - 1) / MatMulJob.Tile * MatMulJob.Tile);
+        bool fast = KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        fixed (float* px = x)
+        {
+            float* sums = null;
+            if (fast && QuantKernels.NeedsSums(first.Type))
+            {
+                sums = MatMulJob.SumsScratch(ActivationSums.Length(first.Cols));
+                ActivationSums.Compute(px, first.Cols, sums);
+            }
+
+            var multi = new MultiJob();
+            for (int i = 0; i < weights.Length; i++)
+            {
+                WeightMatrix w = weights[i];
+                var job = new MatMulJob
+                {
+                    W = (byte*)w.Data,
+                    RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
+                    Type = w.Type,
+                    Rows = w.Rows,
+                    Cols = w.Cols,
+                    N = 1,
+                    ChunkRows = chunk,
+                    X = px,
+                    Y = (float*)outputs[i],
+                    Sums = sums,
+                    Dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null,
+                };
+                multi.Set(i, job, (w.Rows + chunk - 1) / chunk);
+            }
+
+            pool.Run(in multi, multi.Count);
+        }
+    }
+
+    /// <summary>Up to three row-chunked jobs run as one: part i goes to the job whose range holds it.</summary>
+    private struct MultiJob : IParallelJob
+    {
+        private MatMulJob _a, _b, _c;
+        private int _na, _nb, _nc;
+
+        public readonly int Count => _na + _nb + _nc;
+
+        public void Set(int i, in MatMulJob job, int parts)
+        {
+            switch (i)
+            {
+                case 0:
+                    _a = job;
+                    _na = parts;
+                    break;
+                case 1:
+                    _b = job;
+                    _nb = parts;
+                    break;
+                default:
+                    _c = job;
+                    _nc = parts;
+                    break;
+            }
+        }
+
+        public readonly void Execute(int index, int count)
+        {
+            if (index < _na)
+            {
+                _a.Execute(index, _na);
+            }
+            else if (index < _na + _nb)
+            {
+                _b.Execute(index - _na, _nb);
+            }
+            else
+            {
+                _c.Execute(index - _na - _nb, _nc);
+            }
+        }
+    }
 }

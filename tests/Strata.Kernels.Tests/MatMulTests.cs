@@ -71,4 +71,51 @@ public class MatMulTests
         var m = new WeightMatrix(GgmlType.F32, 1, 4, 8);
         Assert.Throws<ArgumentException>(() => MatMul.Run(pool, m, new float[16], 2, new float[7]));
     }
+
+    [Theory]
+    [InlineData(GgmlType.F32)]
+    [InlineData(GgmlType.F16)]
+    [InlineData(GgmlType.Q4_0)]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_K)]
+    public unsafe void RunDecodeOfThree_EqualsSeparateRunsBitForBit(GgmlType type)
+    {
+        int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 576;
+        int[] rows = [72, 24, 24];
+        var rng = new Random(11 + (int)type);
+        var weights = new byte[3][];
+        for (int i = 0; i < 3; i++)
+        {
+            weights[i] = TestData.Row(type, rows[i] * cols, rng);
+        }
+
+        float[] x = TestData.Floats(rng, cols);
+        using var pool = new WorkerPool(2);
+        var expected = new float[3][];
+        var actual = new float[3][];
+        fixed (byte* w0 = weights[0])
+        fixed (byte* w1 = weights[1])
+        fixed (byte* w2 = weights[2])
+        {
+            WeightMatrix[] m = [new(type, (nint)w0, rows[0], cols), new(type, (nint)w1, rows[1], cols), new(type, (nint)w2, rows[2], cols)];
+            for (int i = 0; i < 3; i++)
+            {
+                expected[i] = new float[rows[i]];
+                actual[i] = new float[rows[i]];
+                MatMul.Run(pool, m[i], x, 1, expected[i]);
+            }
+
+            fixed (float* y0 = actual[0])
+            fixed (float* y1 = actual[1])
+            fixed (float* y2 = actual[2])
+            {
+                MatMul.RunDecode(pool, m, x, [(nint)y0, (nint)y1, (nint)y2]);
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
+    }
 }

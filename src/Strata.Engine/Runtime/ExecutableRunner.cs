@@ -50,8 +50,8 @@ public sealed class ExecutableRunner
     }
 
     /// <summary>
-    /// Runs of up to three consecutive quantized products over the same input, weight type and width (Q/K/V, gate/up):
-    /// at decode they go to the pool as one job with the activation row prepared once.
+    /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
+    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once.
     /// </summary>
     private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
     {
@@ -60,7 +60,7 @@ public sealed class ExecutableRunner
         {
             fused[i] = 1;
             ref readonly var a = ref exe.Steps[i];
-            if (a.Op != OpKind.MatMulQuantized)
+            if (a.Op is not (OpKind.MatMulQuantized or OpKind.MatMul))
             {
                 continue;
             }
@@ -69,7 +69,7 @@ public sealed class ExecutableRunner
             while (n < 3 && i + n < fused.Length)
             {
                 ref readonly var b = ref exe.Steps[i + n];
-                if (b.Op != OpKind.MatMulQuantized || b.Input0 != a.Input0 || b.InputWidth != a.InputWidth || b.Rows != a.Rows
+                if (b.Op != a.Op || b.Input0 != a.Input0 || b.InputWidth != a.InputWidth || b.Rows != a.Rows
                     || matrices[b.WeightIndex].Type != matrices[a.WeightIndex].Type || matrices[b.WeightIndex].Cols != matrices[a.WeightIndex].Cols)
                 {
                     break;
@@ -232,6 +232,12 @@ public sealed class ExecutableRunner
         }
 
         ref readonly var head = ref steps[first];
+        if (head.Op == OpKind.MatMul)
+        {
+            MatMul.RunDecode(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, 1), _groupOutputs.AsSpan(0, count));
+            return;
+        }
+
         MatMulQ8.RunDecode(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, 1)),
             _groupOutputs.AsSpan(0, count));
     }
