@@ -47,10 +47,14 @@ public static unsafe class MatMul
             throw new ArgumentException("Weight data pointer is null.", nameof(w));
         }
 
-        // About eight parts per thread for load balance, each a multiple of the 4-row tile.
+        // Prefill of 8+ rows with 16-multiple widths: outer-product tiles of 32 weight rows (FloatGemm512).
+        bool outer = n >= 8 && KernelIsa.Use512 && w.Cols % 16 == 0 && w.Rows >= 64;
+        int tile = outer ? FloatGemm512.Rows : MatMulJob.Tile;
+
+        // About eight parts per thread for load balance, each a multiple of the tile.
         int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
         int chunk = (w.Rows + parts - 1) / parts;
-        chunk = Math.Max(MatMulJob.Tile, (chunk + MatMulJob.Tile - 1) / MatMulJob.Tile * MatMulJob.Tile);
+        chunk = Math.Max(tile, (chunk + tile - 1) / tile * tile);
         int count = (w.Rows + chunk - 1) / chunk;
 
         bool fast = n == 1 && KernelIsa.Use512 && w.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
@@ -77,6 +81,7 @@ public static unsafe class MatMul
                 Y = py,
                 Sums = sums,
                 Dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null,
+                Outer = outer,
             };
             pool.Run(in job, count);
         }

@@ -28,6 +28,9 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
     public float* Sums;
 
+    /// <summary>N &gt;= 8 prefill: rows go through <see cref="FloatGemm512"/> tiles of 32 first.</summary>
+    public bool Outer;
+
     /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="QuantKernels.Dot"/>.</summary>
     public delegate*<byte*, float*, float*, int, float> Dot512;
 
@@ -61,6 +64,15 @@ internal unsafe struct MatMulJob : IParallelJob
             }
 
             return;
+        }
+
+        if (Outer)
+        {
+            r0 = OuterTiles(r0, r1);
+            if (r0 >= r1)
+            {
+                return;
+            }
         }
 
         float* res = stackalloc float[Tile];
@@ -113,6 +125,56 @@ internal unsafe struct MatMulJob : IParallelJob
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whole 32-row tiles of [r0, r1) through <see cref="FloatGemm512"/>, K in chunks: dequantize, transpose, then every
+    /// 8 activation rows; leftover activation rows (N mod 8) by row dots. Returns the first row left to the caller.
+    /// </summary>
+    private readonly int OuterTiles(int r0, int r1)
+    {
+        const int tr = FloatGemm512.Rows;
+        const int kc = FloatGemm512.KChunk;
+        float* rows = FloatGemm512.Scratch();
+        float* wt = rows + (tr * kc);
+        int r = r0;
+        for (; r + tr <= r1; r += tr)
+        {
+            for (int k0 = 0; k0 < Cols; k0 += kc)
+            {
+                int kn = Math.Min(kc, Cols - k0);
+                for (int t = 0; t < tr; t++)
+                {
+                    byte* row = W + ((r + t) * RowBytes);
+                    if (Type == GgmlType.F32)
+                    {
+                        new ReadOnlySpan<float>((float*)row + k0, kn).CopyTo(new Span<float>(rows + (t * kc), kn));
+                    }
+                    else
+                    {
+                        // kc and k0 are multiples of 256, so k0 falls on a block boundary of every type.
+                        QuantKernels.Dequantize(Type, row + GgmlTypeInfo.RowBytes(Type, k0), rows + (t * kc), kn);
+                    }
+                }
+
+                FloatGemm512.Transpose32(rows, kc, kn, wt);
+                int j = 0;
+                for (; j + FloatGemm512.Cols <= N; j += FloatGemm512.Cols)
+                {
+                    FloatGemm512.Tile(wt, X + ((nint)j * Cols) + k0, Cols, kn, Y + ((nint)j * Rows) + r, Rows, k0 > 0);
+                }
+            }
+
+            for (int j = N - (N % FloatGemm512.Cols); j < N; j++)
+            {
+                for (int t = 0; t < tr; t++)
+                {
+                    Y[((nint)j * Rows) + r + t] = QuantKernels.Dot(Type, W + ((r + t) * RowBytes), X + ((nint)j * Cols), Cols);
+                }
+            }
+        }
+
+        return r;
     }
 
     /// <summary>

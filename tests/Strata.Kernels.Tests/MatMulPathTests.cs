@@ -1,4 +1,4 @@
-// MatMul.Run over every quant type for n = 1, 3, 32 and 1 or 2 threads against the reference, and its zero allocation.
+// MatMul.Run over every quant type for n = 1, 3, 17, 32, 45 and 1 or 2 threads against the reference, and its zero allocation.
 using Strata.Kernels;
 using Xunit;
 
@@ -11,7 +11,7 @@ public unsafe class MatMulPathTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in TestData.Quantized)
         {
-            foreach (int n in new[] { 1, 3, 32 })
+            foreach (int n in new[] { 1, 3, 17, 32, 45 })
             {
                 foreach (int threads in new[] { 1, 2 })
                 {
@@ -46,9 +46,27 @@ public unsafe class MatMulPathTests
     public void Run_ColumnsBeyondOneCacheChunk_MatchesReferenceWithin2e5(GgmlType type, int n, int threads) =>
         Check(type, n, threads, 1280);
 
-    private static void Check(GgmlType type, int n, int threads, int cols)
+    public static TheoryData<GgmlType, int, int> OuterCases()
     {
-        const int rows = 37;
+        var d = new TheoryData<GgmlType, int, int>();
+        foreach (GgmlType t in new[] { GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
+        {
+            d.Add(t, 8, 2);
+            d.Add(t, 17, 1);
+            d.Add(t, 45, 2);
+        }
+
+        return d;
+    }
+
+    /// <summary>75 rows × 1280 columns: two 32-row outer-product tiles over three K chunks, 11 rows left to the dot tiles.</summary>
+    [Theory]
+    [MemberData(nameof(OuterCases))]
+    public void Run_OuterProductTiles_MatchesReferenceWithin2e5(GgmlType type, int n, int threads) =>
+        Check(type, n, threads, 1280, 75);
+
+    private static void Check(GgmlType type, int n, int threads, int cols, int rows = 37)
+    {
         var rng = new Random(31 + (int)type + (100 * n) + threads);
         byte[] w = TestData.Row(type, rows * cols, rng);
         long rowBytes = GgmlTypeInfo.RowBytes(type, cols);
