@@ -38,22 +38,36 @@ internal static unsafe class FloatGemm512
     {
         for (int k0 = 0; k0 < kn; k0 += 16)
         {
-            Transpose16(rows + k0, stride, wt + (k0 * Rows));
-            Transpose16(rows + (16 * stride) + k0, stride, wt + (k0 * Rows) + 16);
+            Transpose16<float>((byte*)(rows + k0), stride * sizeof(float), wt + (k0 * Rows));
+            Transpose16<float>((byte*)(rows + (16 * stride) + k0), stride * sizeof(float), wt + (k0 * Rows) + 16);
         }
     }
 
-    /// <summary>dst[c·32 + i] = src[i·stride + c] for i, c &lt; 16 (64 shuffles).</summary>
+    /// <summary>As <see cref="Transpose32"/> straight from 32 f16 rows (rowBytes apart), converting exactly on the way.</summary>
+    public static void Transpose32Half(ushort* rows, nint rowBytes, int kn, float* wt)
+    {
+        for (int k0 = 0; k0 < kn; k0 += 16)
+        {
+            Transpose16<ushort>((byte*)(rows + k0), rowBytes, wt + (k0 * Rows));
+            Transpose16<ushort>((byte*)(rows + k0) + (16 * rowBytes), rowBytes, wt + (k0 * Rows) + 16);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load16<T>(byte* p) where T : unmanaged =>
+        typeof(T) == typeof(ushort) ? FloatKernels.LoadHalf16((ushort*)p) : Vector512.Load((float*)p);
+
+    /// <summary>dst[c·32 + i] = element c of row i (rows stride bytes apart, f32 or f16) for i, c &lt; 16 (64 shuffles).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose16(float* src, int stride, float* dst)
+    private static void Transpose16<T>(byte* src, nint stride, float* dst) where T : unmanaged
     {
         // 32-bit interleave of row pairs, then 64-bit interleave: u[4i + m] lane L holds column 4L + m of rows 4i..4i+3.
         Vector512<float>* u = stackalloc Vector512<float>[16];
         for (int i = 0; i < 4; i++)
         {
-            float* p = src + (4 * i * stride);
-            Vector512<float> a = Vector512.Load(p), b = Vector512.Load(p + stride);
-            Vector512<float> c = Vector512.Load(p + (2 * stride)), d = Vector512.Load(p + (3 * stride));
+            byte* p = src + (4 * i * stride);
+            Vector512<float> a = Load16<T>(p), b = Load16<T>(p + stride);
+            Vector512<float> c = Load16<T>(p + (2 * stride)), d = Load16<T>(p + (3 * stride));
             Vector512<double> t0 = Avx512F.UnpackLow(a, b).AsDouble(), t1 = Avx512F.UnpackHigh(a, b).AsDouble();
             Vector512<double> t2 = Avx512F.UnpackLow(c, d).AsDouble(), t3 = Avx512F.UnpackHigh(c, d).AsDouble();
             u[(4 * i) + 0] = Avx512F.UnpackLow(t0, t2).AsSingle();

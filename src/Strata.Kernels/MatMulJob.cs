@@ -143,7 +143,12 @@ internal unsafe struct MatMulJob : IParallelJob
             for (int k0 = 0; k0 < Cols; k0 += kc)
             {
                 int kn = Math.Min(kc, Cols - k0);
-                for (int t = 0; t < tr; t++)
+                if (Type == GgmlType.F16)
+                {
+                    FloatGemm512.Transpose32Half((ushort*)(W + (r * RowBytes)) + k0, RowBytes, kn, wt);
+                }
+
+                for (int t = 0; t < tr && Type != GgmlType.F16; t++)
                 {
                     byte* row = W + ((r + t) * RowBytes);
                     if (Type == GgmlType.F32)
@@ -157,7 +162,10 @@ internal unsafe struct MatMulJob : IParallelJob
                     }
                 }
 
-                FloatGemm512.Transpose32(rows, kc, kn, wt);
+                if (Type != GgmlType.F16)
+                {
+                    FloatGemm512.Transpose32(rows, kc, kn, wt);
+                }
                 int j = 0;
                 for (; j + FloatGemm512.Cols <= N; j += FloatGemm512.Cols)
                 {
