@@ -1,4 +1,6 @@
 // Public matrix product against weight matrices: y[n, rows] = x[n, cols] · Wᵀ, parallel over weight rows.
+using System.Runtime.Intrinsics.X86;
+
 namespace Strata.Kernels;
 
 /// <summary>Matrix products against weights: y[n, rows] = x[n, cols] · Wᵀ.</summary>
@@ -68,6 +70,19 @@ public static unsafe class MatMul
                 ActivationSums.Compute(px, w.Cols, sums);
             }
 
+            // F16 matrix-vector: the half rebias folded into a prepared copy of the activation row.
+            float* xin = px;
+            delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null;
+            if (n == 1 && w.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+            {
+                float* prepared = F16Decode512.Prepare(px, w.Cols);
+                if (prepared != null)
+                {
+                    xin = prepared;
+                    dot512 = &F16Decode512.Dot;
+                }
+            }
+
             MatMulJob job = new()
             {
                 W = (byte*)w.Data,
@@ -77,10 +92,10 @@ public static unsafe class MatMul
                 Cols = w.Cols,
                 N = n,
                 ChunkRows = chunk,
-                X = px,
+                X = xin,
                 Y = py,
                 Sums = sums,
-                Dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null,
+                Dot512 = dot512,
                 Outer = outer,
             };
             pool.Run(in job, count);
@@ -129,6 +144,18 @@ public static unsafe class MatMul
                 ActivationSums.Compute(px, first.Cols, sums);
             }
 
+            float* xin = px;
+            delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(first.Type) : null;
+            if (first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+            {
+                float* prepared = F16Decode512.Prepare(px, first.Cols);
+                if (prepared != null)
+                {
+                    xin = prepared;
+                    dot512 = &F16Decode512.Dot;
+                }
+            }
+
             var multi = new MultiJob();
             for (int i = 0; i < weights.Length; i++)
             {
@@ -142,10 +169,10 @@ public static unsafe class MatMul
                     Cols = w.Cols,
                     N = 1,
                     ChunkRows = chunk,
-                    X = px,
+                    X = xin,
                     Y = (float*)outputs[i],
                     Sums = sums,
-                    Dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null,
+                    Dot512 = dot512,
                 };
                 multi.Set(i, job, (w.Rows + chunk - 1) / chunk);
             }

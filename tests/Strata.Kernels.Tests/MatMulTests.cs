@@ -118,4 +118,47 @@ public class MatMulTests
             Assert.Equal(expected[i], actual[i]);
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public unsafe void F16Matvec_EqualsPlainRowDotsBitForBit_WithSubnormalsInfinitiesAndLargeActivations(bool large)
+    {
+        const int rows = 9, cols = 1056;
+        var rng = new Random(5);
+        var w = new ushort[rows * cols];
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = (ushort)rng.Next(0, 0x7C00);
+            if (rng.Next(2) == 0)
+            {
+                w[i] |= 0x8000;
+            }
+        }
+
+        w[3] = 0x0001;                  // smallest subnormal
+        w[cols + 7] = 0x83FF;           // largest negative subnormal
+        w[(2 * cols) + 40] = 0x7C00;    // +inf
+        w[(3 * cols) + 1050] = 0xFC00;  // -inf in the scalar tail
+        w[(4 * cols) + 100] = 0x7E00;   // NaN
+        float[] x = TestData.Floats(rng, cols);
+        if (large)
+        {
+            x[17] = 40000f; // beyond 2^15: the plain kernel runs
+        }
+
+        var y = new float[rows];
+        using var pool = new WorkerPool(2);
+        fixed (ushort* pw = w)
+        fixed (float* px = x)
+        {
+            MatMul.Run(pool, new WeightMatrix(GgmlType.F16, (nint)pw, rows, cols), x, 1, y);
+            for (int r = 0; r < rows; r++)
+            {
+                float expected = FloatKernels.Dot16(pw + (r * cols), px, cols, brain: false);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(y[r]) || (float.IsNaN(expected) && float.IsNaN(y[r])),
+                    $"row {r}: expected {expected:R}, got {y[r]:R}");
+            }
+        }
+    }
 }
