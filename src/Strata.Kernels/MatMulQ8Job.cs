@@ -117,6 +117,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         int nb = Cols / 32;
         int quads = Q4Gemm512.Quads(Cols);
         float* dw = stackalloc float[4 * 16 * quads];
+        byte* split = Q8Gemm512.WeightBuffer(quads * 512);
 
         // A padded last quad reads a little into the next row: the matrix's last row stays out of the tiles.
         int tileEnd = (nb & 3) != 0 && r1 == Rows ? r1 - 1 : r1;
@@ -129,17 +130,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 Q4Gemm512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
             }
 
+            // The tile row's nibbles are split once and reused by every activation tile.
+            Q4Gemm512.SplitRows(w, RowBytes, quads, BlockBytes != 18, split);
             int j = 0;
             for (; j + 4 <= N; j += 4)
             {
-                if (BlockBytes == 18)
-                {
-                    Q4Gemm512.Tile(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
-                }
-                else
-                {
-                    Q4Gemm512.Tile5(w, RowBytes, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
-                }
+                Q4Gemm512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
             }
 
             for (; j < N; j++)

@@ -1,4 +1,4 @@
-// Q4_0 prefill micro-kernel over nibble-ordered activations: 4 weight rows × 4 activation rows, four blocks per step.
+// Q4_0/Q5_0 prefill micro-kernel over nibble-ordered activations: 4 weight rows × 4 activation rows, four blocks per step.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -7,10 +7,11 @@ namespace Strata.Kernels;
 
 /// <summary>
 /// The 4 × 4 tile of <see cref="IntGemm512.Q4_0"/> rebuilt on the layout of <see cref="Q4Decode512"/>: activation rows
-/// are rearranged once per product into the weights' nibble order, so a weight quad (four blocks, 64 packed bytes) is
-/// split into low and high nibbles with one byte permute and three cheap ops, and each weight × activation pair costs two
-/// byte products, one widening add, the exact int32 −8·Σy correction, a convert and one fused multiply-add per 128
-/// elements (the element-order tile needs six ops per 64). Requires AVX-512 F/BW/VBMI.
+/// are rearranged once per product into the weights' nibble order, and each tile row's weight quads (four blocks) are
+/// split once into low and high levels (Q5_0 with its fifth bits) and reused by every activation tile; each
+/// weight × activation pair then costs two byte products, one widening add, the exact int32 −8·Σy (−16·Σy) correction,
+/// a convert and one fused multiply-add per 128 elements (the element-order tile needs six ops per 64). Requires AVX-512
+/// F/BW/VBMI.
 /// </summary>
 /// <remarks>
 /// Prepared activation row: per quad of blocks <see cref="QuadBytes"/> bytes = [lo 64 B | hi 64 B | correction int32 ×16
@@ -87,108 +88,6 @@ internal static unsafe class Q4Gemm512
         }
     }
 
-    /// <summary>
-    /// y[j·yStride + t] = Σ over the quads of 4 weight rows w + t·rowBytes (scales dw + t·16·quads) and 4 prepared
-    /// activation rows x + j·xRowBytes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
-    {
-        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
-        Vector512<byte> gather = Vector512.Create(
-            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
-            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
-        Vector512<byte> low = Vector512.Create((byte)0x0F);
-        nint ds = (nint)quads * 16;
-        for (int qd = 0; qd < quads; qd++)
-        {
-            nint o = qd * 72;
-            Split(w + o, gather, low, out Vector512<byte> l0, out Vector512<byte> h0);
-            Split(w + rowBytes + o, gather, low, out Vector512<byte> l1, out Vector512<byte> h1);
-            Split(w + (2 * rowBytes) + o, gather, low, out Vector512<byte> l2, out Vector512<byte> h2);
-            Split(w + (3 * rowBytes) + o, gather, low, out Vector512<byte> l3, out Vector512<byte> h3);
-            float* s = dw + (qd * 16);
-            byte* a = x + (qd * QuadBytes);
-            c00 = Pair(l0, h0, a, s, c00);
-            c10 = Pair(l1, h1, a, s + ds, c10);
-            c20 = Pair(l2, h2, a, s + (2 * ds), c20);
-            c30 = Pair(l3, h3, a, s + (3 * ds), c30);
-            a += xRowBytes;
-            c01 = Pair(l0, h0, a, s, c01);
-            c11 = Pair(l1, h1, a, s + ds, c11);
-            c21 = Pair(l2, h2, a, s + (2 * ds), c21);
-            c31 = Pair(l3, h3, a, s + (3 * ds), c31);
-            a += xRowBytes;
-            c02 = Pair(l0, h0, a, s, c02);
-            c12 = Pair(l1, h1, a, s + ds, c12);
-            c22 = Pair(l2, h2, a, s + (2 * ds), c22);
-            c32 = Pair(l3, h3, a, s + (3 * ds), c32);
-            a += xRowBytes;
-            c03 = Pair(l0, h0, a, s, c03);
-            c13 = Pair(l1, h1, a, s + ds, c13);
-            c23 = Pair(l2, h2, a, s + (2 * ds), c23);
-            c33 = Pair(l3, h3, a, s + (3 * ds), c33);
-        }
-
-        // Grouped by weight row: lane 4·j + t of the sums is the total of c{t}{j}.
-        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
-        r.GetLower().GetLower().Store(y);
-        r.GetLower().GetUpper().Store(y + yStride);
-        r.GetUpper().GetLower().Store(y + (2 * yStride));
-        r.GetUpper().GetUpper().Store(y + (3 * yStride));
-    }
-
-    /// <summary>As <see cref="Tile"/> for Q5_0 weights (22-byte blocks; activations prepared with offset 16).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile5(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
-    {
-        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
-        nint ds = (nint)quads * 16;
-        for (int qd = 0; qd < quads; qd++)
-        {
-            nint o = qd * 88;
-            Split5(w + o, out Vector512<byte> l0, out Vector512<byte> h0);
-            Split5(w + rowBytes + o, out Vector512<byte> l1, out Vector512<byte> h1);
-            Split5(w + (2 * rowBytes) + o, out Vector512<byte> l2, out Vector512<byte> h2);
-            Split5(w + (3 * rowBytes) + o, out Vector512<byte> l3, out Vector512<byte> h3);
-            float* s = dw + (qd * 16);
-            byte* a = x + (qd * QuadBytes);
-            c00 = Pair(l0, h0, a, s, c00);
-            c10 = Pair(l1, h1, a, s + ds, c10);
-            c20 = Pair(l2, h2, a, s + (2 * ds), c20);
-            c30 = Pair(l3, h3, a, s + (3 * ds), c30);
-            a += xRowBytes;
-            c01 = Pair(l0, h0, a, s, c01);
-            c11 = Pair(l1, h1, a, s + ds, c11);
-            c21 = Pair(l2, h2, a, s + (2 * ds), c21);
-            c31 = Pair(l3, h3, a, s + (3 * ds), c31);
-            a += xRowBytes;
-            c02 = Pair(l0, h0, a, s, c02);
-            c12 = Pair(l1, h1, a, s + ds, c12);
-            c22 = Pair(l2, h2, a, s + (2 * ds), c22);
-            c32 = Pair(l3, h3, a, s + (3 * ds), c32);
-            a += xRowBytes;
-            c03 = Pair(l0, h0, a, s, c03);
-            c13 = Pair(l1, h1, a, s + ds, c13);
-            c23 = Pair(l2, h2, a, s + (2 * ds), c23);
-            c33 = Pair(l3, h3, a, s + (3 * ds), c33);
-        }
-
-        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
-        r.GetLower().GetLower().Store(y);
-        r.GetLower().GetUpper().Store(y + yStride);
-        r.GetUpper().GetLower().Store(y + (2 * yStride));
-        r.GetUpper().GetUpper().Store(y + (3 * yStride));
-    }
-
     /// <summary>Levels 0–31 of the Q5_0 quad at w: low halves (elements 0–15 of each block) and high halves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Split5(byte* w, out Vector512<byte> lo, out Vector512<byte> hi)
@@ -202,6 +101,87 @@ internal static unsafe class Q4Gemm512
         lo = (v & low) | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5Decode512.SpreadLo) & bits, Vector512<byte>.One) << 4);
         hi = (Vector512.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low)
             | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5Decode512.SpreadHi) & bits, Vector512<byte>.One) << 4);
+    }
+
+    /// <summary>
+    /// Splits the quads of 4 Q4_0 (five = false) or Q5_0 rows into dst: per quad, for each row t, [lo 64 B | hi 64 B] at
+    /// dst + quad·512 + t·128. Done once per tile row and reused by every activation tile.
+    /// </summary>
+    public static void SplitRows(byte* w, nint rowBytes, int quads, bool five, byte* dst)
+    {
+        Vector512<byte> gather = Vector512.Create(
+            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        for (int qd = 0; qd < quads; qd++)
+        {
+            for (int t = 0; t < 4; t++)
+            {
+                Vector512<byte> lo, hi;
+                if (five)
+                {
+                    Split5(w + (t * rowBytes) + (qd * 88), out lo, out hi);
+                }
+                else
+                {
+                    Split(w + (t * rowBytes) + (qd * 72), gather, low, out lo, out hi);
+                }
+
+                byte* d = dst + (qd * 512) + (t * 128);
+                lo.Store(d);
+                hi.Store(d + 64);
+            }
+        }
+    }
+
+    /// <summary>
+    /// y[j·yStride + t] = Σ over the quads of the 4 split weight rows ws (<see cref="SplitRows"/>; scales dw + t·16·quads)
+    /// and 4 prepared activation rows x + j·xRowBytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TileSplit(byte* ws, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        nint ds = (nint)quads * 16;
+        for (int qd = 0; qd < quads; qd++, ws += 512)
+        {
+            Vector512<byte> l0 = Vector512.Load(ws), h0 = Vector512.Load(ws + 64);
+            Vector512<byte> l1 = Vector512.Load(ws + 128), h1 = Vector512.Load(ws + 192);
+            Vector512<byte> l2 = Vector512.Load(ws + 256), h2 = Vector512.Load(ws + 320);
+            Vector512<byte> l3 = Vector512.Load(ws + 384), h3 = Vector512.Load(ws + 448);
+            float* s = dw + (qd * 16);
+            byte* a = x + (qd * QuadBytes);
+            c00 = Pair(l0, h0, a, s, c00);
+            c10 = Pair(l1, h1, a, s + ds, c10);
+            c20 = Pair(l2, h2, a, s + (2 * ds), c20);
+            c30 = Pair(l3, h3, a, s + (3 * ds), c30);
+            a += xRowBytes;
+            c01 = Pair(l0, h0, a, s, c01);
+            c11 = Pair(l1, h1, a, s + ds, c11);
+            c21 = Pair(l2, h2, a, s + (2 * ds), c21);
+            c31 = Pair(l3, h3, a, s + (3 * ds), c31);
+            a += xRowBytes;
+            c02 = Pair(l0, h0, a, s, c02);
+            c12 = Pair(l1, h1, a, s + ds, c12);
+            c22 = Pair(l2, h2, a, s + (2 * ds), c22);
+            c32 = Pair(l3, h3, a, s + (3 * ds), c32);
+            a += xRowBytes;
+            c03 = Pair(l0, h0, a, s, c03);
+            c13 = Pair(l1, h1, a, s + ds, c13);
+            c23 = Pair(l2, h2, a, s + (2 * ds), c23);
+            c33 = Pair(l3, h3, a, s + (3 * ds), c33);
+        }
+
+        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        r.GetLower().GetLower().Store(y);
+        r.GetLower().GetUpper().Store(y + yStride);
+        r.GetUpper().GetLower().Store(y + (2 * yStride));
+        r.GetUpper().GetUpper().Store(y + (3 * yStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
