@@ -1,6 +1,5 @@
 // F16 matrix-vector with the half → single rebias folded into the activation row: four ops per 16 weights.
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -29,14 +28,7 @@ internal static unsafe class F16Decode512
     /// </summary>
     public static float* Prepare(float* x, int n)
     {
-        float[]? b = t_row;
-        if (b is null || b.Length < n)
-        {
-            b = GC.AllocateUninitializedArray<float>(Math.Max(n, 8192), pinned: true);
-            t_row = b;
-        }
-
-        float* d = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(b));
+        float* d = ThreadBuffer.Get(ref t_row, n, 8192);
         Vector512<float> limit = Vector512.Create(32768f);
         Vector512<float> up = Vector512.Create(Up);
         int i = 0;

@@ -29,8 +29,7 @@ internal static unsafe class FloatGemm512
     /// <summary>The calling thread's scratch: rows (32 × KChunk) then the transposed chunk (KChunk × 32).</summary>
     public static float* Scratch()
     {
-        t_scratch ??= GC.AllocateUninitializedArray<float>(2 * Rows * KChunk, pinned: true);
-        return (float*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(t_scratch));
+        return ThreadBuffer.Get(ref t_scratch, 2 * Rows * KChunk, 0);
     }
 
     /// <summary>wt[k·32 + r] = rows[r·stride + k] for r &lt; 32 and k &lt; kn (a multiple of 16).</summary>

@@ -69,7 +69,7 @@ internal static unsafe class IntGemm512
             c33 = Signed(a3, w3, v, nv, s3 * sx, c33);
         }
 
-        StoreTile(y, yStride, c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33);
+        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
         if (b < nb)
         {
             nint o = b * 34;
@@ -137,7 +137,7 @@ internal static unsafe class IntGemm512
             c33 = Offset(q3, v, m, s3 * sx, c33);
         }
 
-        StoreTile(y, yStride, c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33);
+        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
         if (b < nb)
         {
             for (int j = 0; j < Tile; j++)
@@ -206,7 +206,7 @@ internal static unsafe class IntGemm512
             c33 = Offset(q3, v, m, s3 * sx, c33);
         }
 
-        StoreTile(y, yStride, c00, c10, c20, c30, c01, c11, c21, c31, c02, c12, c22, c32, c03, c13, c23, c33);
+        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
         if (b < nb)
         {
             for (int j = 0; j < Tile; j++)
@@ -257,21 +257,5 @@ internal static unsafe class IntGemm512
     {
         Vector512<short> p = Avx512BW.MultiplyAddAdjacent(q, v) - m;
         return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Avx512BW.MultiplyAddAdjacent(p, Vector512.Create((short)1))), s, acc);
-    }
-
-    /// <summary>y[j·yStride + t] = Σ c{t}{j} (c{t}{j}: weight row t, activation row j).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreTile(float* y, nint yStride,
-        Vector512<float> c00, Vector512<float> c10, Vector512<float> c20, Vector512<float> c30,
-        Vector512<float> c01, Vector512<float> c11, Vector512<float> c21, Vector512<float> c31,
-        Vector512<float> c02, Vector512<float> c12, Vector512<float> c22, Vector512<float> c32,
-        Vector512<float> c03, Vector512<float> c13, Vector512<float> c23, Vector512<float> c33)
-    {
-        // Grouped by weight row: lane 4·j + t of the sums is the total of c{t}{j}.
-        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
-        r.GetLower().GetLower().Store(y);
-        r.GetLower().GetUpper().Store(y + yStride);
-        r.GetUpper().GetLower().Store(y + (2 * yStride));
-        r.GetUpper().GetUpper().Store(y + (3 * yStride));
     }
 }

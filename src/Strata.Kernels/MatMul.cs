@@ -156,7 +156,7 @@ public static unsafe class MatMul
                 }
             }
 
-            var multi = new MultiJob();
+            var multi = new MultiJob<MatMulJob>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
@@ -178,50 +178,6 @@ public static unsafe class MatMul
             }
 
             pool.Run(in multi, multi.Count);
-        }
-    }
-
-    /// <summary>Up to three row-chunked jobs run as one: part i goes to the job whose range holds it.</summary>
-    private struct MultiJob : IParallelJob
-    {
-        private MatMulJob _a, _b, _c;
-        private int _na, _nb, _nc;
-
-        public readonly int Count => _na + _nb + _nc;
-
-        public void Set(int i, in MatMulJob job, int parts)
-        {
-            switch (i)
-            {
-                case 0:
-                    _a = job;
-                    _na = parts;
-                    break;
-                case 1:
-                    _b = job;
-                    _nb = parts;
-                    break;
-                default:
-                    _c = job;
-                    _nc = parts;
-                    break;
-            }
-        }
-
-        public readonly void Execute(int index, int count)
-        {
-            if (index < _na)
-            {
-                _a.Execute(index, _na);
-            }
-            else if (index < _na + _nb)
-            {
-                _b.Execute(index - _na, _nb);
-            }
-            else
-            {
-                _c.Execute(index - _na - _nb, _nc);
-            }
         }
     }
 }

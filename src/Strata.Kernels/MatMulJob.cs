@@ -245,14 +245,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>The calling thread's Σx table of at least length floats; grows once, pinned, never freed.</summary>
     public static float* SumsScratch(int length)
     {
-        float[]? s = t_sums;
-        if (s is null || s.Length < length)
-        {
-            s = GC.AllocateUninitializedArray<float>(Math.Max(length, 1536), pinned: true);
-            t_sums = s;
-        }
-
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s));
+        return ThreadBuffer.Get(ref t_sums, length, 1536);
     }
 
     private static float[] Scratch(int length)

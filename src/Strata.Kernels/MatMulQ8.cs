@@ -52,12 +52,12 @@ public static unsafe class MatMulQ8
             if (q8Tile)
             {
                 xpRowBytes = Q8Gemm512.RowBytes(w.Cols);
-                xp = Q4Decode512.Buffer(n * (int)xpRowBytes);
+                xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
                 Q8Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, activations: true);
             }
             else if (q4Tile)
             {
-                xp = Q4Decode512.Buffer(n * Q4Gemm512.RowBytes(w.Cols));
+                xp = ThreadBuffer.Activations(n * Q4Gemm512.RowBytes(w.Cols));
                 Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
             }
 
@@ -135,7 +135,7 @@ public static unsafe class MatMulQ8
             // The same ~8 parts per thread as Run, spread over the matrices by rows.
             int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
             int chunk = Math.Max(MatMulQ8Job.Tile, ((total + parts - 1) / parts + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
-            var multi = new MultiJob();
+            var multi = new MultiJob<MatMulQ8Job>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
@@ -169,27 +169,27 @@ public static unsafe class MatMulQ8
         byte* x = px;
         if (type == GgmlType.Q4_0 && Q4Decode512.Applies(cols))
         {
-            x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(cols));
+            x = ThreadBuffer.Activations(Q4Decode512.PreparedBytes(cols));
             Q4Decode512.Prepare(px, cols, x);
             dot = &Q4Decode512.DotPadded;
             dotLast = &Q4Decode512.Dot;
         }
         else if (type == GgmlType.Q5_0 && Q4Decode512.Applies(cols))
         {
-            x = Q4Decode512.Buffer(Q4Decode512.PreparedBytes(cols));
+            x = ThreadBuffer.Activations(Q4Decode512.PreparedBytes(cols));
             Q4Decode512.Prepare(px, cols, x, 16);
             dot = &Q5Decode512.DotPadded;
             dotLast = &Q5Decode512.Dot;
         }
         else if (type == GgmlType.Q4_K && Q4KDecode512.Applies(cols))
         {
-            x = Q4Decode512.Buffer(Q4KDecode512.PreparedBytes(cols));
+            x = ThreadBuffer.Activations(Q4KDecode512.PreparedBytes(cols));
             Q4KDecode512.Prepare(px, cols, x);
             dot = &Q4KDecode512.Dot;
         }
         else if (type == GgmlType.Q8_0 && Q8Decode512.Applies(cols))
         {
-            x = Q4Decode512.Buffer(Q8Decode512.PreparedBytes(cols));
+            x = ThreadBuffer.Activations(Q8Decode512.PreparedBytes(cols));
             Q8Decode512.Prepare(px, cols, x);
             dot = &Q8Decode512.DotPadded;
             dotLast = &Q8Decode512.Dot;
@@ -198,49 +198,6 @@ public static unsafe class MatMulQ8
         return x;
     }
 
-    /// <summary>Up to three row-chunked jobs run as one: part i goes to the job whose range holds it.</summary>
-    private struct MultiJob : IParallelJob
-    {
-        private MatMulQ8Job _a, _b, _c;
-        private int _na, _nb, _nc;
-
-        public readonly int Count => _na + _nb + _nc;
-
-        public void Set(int i, in MatMulQ8Job job, int parts)
-        {
-            switch (i)
-            {
-                case 0:
-                    _a = job;
-                    _na = parts;
-                    break;
-                case 1:
-                    _b = job;
-                    _nb = parts;
-                    break;
-                default:
-                    _c = job;
-                    _nc = parts;
-                    break;
-            }
-        }
-
-        public readonly void Execute(int index, int count)
-        {
-            if (index < _na)
-            {
-                _a.Execute(index, _na);
-            }
-            else if (index < _na + _nb)
-            {
-                _b.Execute(index - _na, _nb);
-            }
-            else
-            {
-                _c.Execute(index - _na - _nb, _nc);
-            }
-        }
-    }
 
     /// <summary>The 4 × 4 tile kernel for n &gt; 1 on AVX-512, or null where the row dots do the work.</summary>
     private static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> GemmKernel(GgmlType type, int cols, int n)

@@ -117,7 +117,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         int nb = Cols / 32;
         int quads = Q4Gemm512.Quads(Cols);
         float* dw = stackalloc float[4 * 16 * quads];
-        byte* split = Q8Gemm512.WeightBuffer(quads * 512);
+        byte* split = ThreadBuffer.Weights(quads * 512);
 
         // A padded last quad reads a little into the next row: the matrix's last row stays out of the tiles.
         int tileEnd = (nb & 3) != 0 && r1 == Rows ? r1 - 1 : r1;
@@ -161,7 +161,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     private readonly void TiledQ8(int r0, int r1)
     {
         int prepared = Q8Gemm512.RowBytes(Cols);
-        byte* wp = Q8Gemm512.WeightBuffer(4 * prepared);
+        byte* wp = ThreadBuffer.Weights(4 * prepared);
         int r = r0;
         for (; r + 4 <= r1; r += 4)
         {

@@ -30,12 +30,6 @@ internal static unsafe class Q4Decode512
     /// <summary>Bytes of one prepared 16-block group.</summary>
     public const int GroupBytes = 64 + (4 * 192);
 
-    /// <summary>Software prefetch distance in bytes along the weight stream.</summary>
-    private const int PrefetchAhead = StreamPrefetch.Ahead;
-
-    [ThreadStatic]
-    private static byte[]? t_buffer;
-
     /// <summary>True where the prepared path runs: AVX-512 with VBMI, and at least one full group of blocks.</summary>
     public static bool Applies(int cols) => KernelIsa.Use512 && Avx512Vbmi.IsSupported && cols / 32 >= Group;
 
@@ -44,19 +38,6 @@ internal static unsafe class Q4Decode512
     {
         int nb = cols / 32;
         return (((nb + Group - 1) / Group) * GroupBytes) + ((nb % Group) * 34);
-    }
-
-    /// <summary>The calling thread's prepared-row buffer (pinned, grows once, never freed).</summary>
-    public static byte* Buffer(int bytes)
-    {
-        byte[]? b = t_buffer;
-        if (b is null || b.Length < bytes)
-        {
-            b = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, 16384), pinned: true);
-            t_buffer = b;
-        }
-
-        return (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(b));
     }
 
     /// <summary>Rearranges one Q8_0 activation row (cols/32 blocks of 34 bytes) into the prepared layout at dst.</summary>
@@ -103,6 +84,20 @@ internal static unsafe class Q4Decode512
         System.Buffer.MemoryCopy(tailSource, dst, rem * 34, rem * 34);
     }
 
+    /// <summary>
+    /// vpermt2b index of a Q4_0 quad's 64 packed quants from loads at w and w + 8: byte 16·i + e is qs[e] of block i, at
+    /// offset 18·i + 2 + e of the 72 quad bytes (below 64 from the load at w, else index 64 + offset − 8).
+    /// </summary>
+    public static Vector512<byte> GatherQuad
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(
+            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
+            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
+    }
+
     /// <summary>Weight row w (cols/32 Q4_0 blocks) · the prepared activation row xp; reads only the row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Dot(byte* w, byte* xp, int cols) => Core(w, xp, cols, padded: false);
@@ -121,13 +116,7 @@ internal static unsafe class Q4Decode512
         Vector512<float> acc0 = Vector512<float>.Zero;
         Vector512<float> acc1 = Vector512<float>.Zero;
 
-        // Byte j = 16·i + e of a step is qs[e] of block i, at offset 18·i + 2 + e of the 72 step bytes: below 64 from
-        // the load at w, else from the load at w + 8 (index 64 + offset − 8).
-        Vector512<byte> gather = Vector512.Create(
-            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
-            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
+        Vector512<byte> gather = GatherQuad;
         Vector512<byte> low = Vector512.Create((byte)0x0F);
         Vector512<short> ones = Vector512.Create((short)1);
         Vector512<int> idx0 = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
@@ -140,9 +129,9 @@ internal static unsafe class Q4Decode512
             Vector512<int> idx = idx0;
             for (int k = 0; k < 4; k += 2, step += 384, idx += four + four)
             {
-                Sse.Prefetch0(w + (k * 72) + PrefetchAhead);
-                Sse.Prefetch0(w + (k * 72) + PrefetchAhead + 64);
-                Sse.Prefetch0(w + (k * 72) + PrefetchAhead + 128);
+                Sse.Prefetch0(w + (k * 72) + StreamPrefetch.Ahead);
+                Sse.Prefetch0(w + (k * 72) + StreamPrefetch.Ahead + 64);
+                Sse.Prefetch0(w + (k * 72) + StreamPrefetch.Ahead + 128);
                 acc0 = Step(w + (k * 72), step, gather, low, ones, d, idx, acc0);
                 acc1 = Step(w + ((k + 1) * 72), step + 192, gather, low, ones, d, idx + four, acc1);
             }
@@ -154,9 +143,7 @@ internal static unsafe class Q4Decode512
             // The padded lanes' scales come from the next row and may be anything: masked to zero (their activations are
             // zero too, so their integer sums are 0).
             Vector512<float> d = HalfVec512.Stride18(w) * Vector512.Load((float*)xp);
-            d = Vector512.ConditionalSelect(
-                Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(rem)).AsSingle(),
-                d, Vector512<float>.Zero);
+            d = Reduce512.KeepFirst(d, rem);
             byte* step = xp + 64;
             Vector512<int> idx = idx0;
             for (int k = 0; k < rem; k += 4, step += 192, idx += four)

@@ -70,10 +70,10 @@ internal static unsafe class Q4Gemm512
         }
     }
 
-    /// <summary>The weight scales of one row in the expanded lane order: dst[16·quad + 4·i + k] = d of block 4·quad + i.</summary>
-    public static void ExpandScales(byte* row, int nb, float* dst) => ExpandScales(row, nb, dst, 18);
-
-    /// <summary>As <see cref="ExpandScales(byte*, int, float*)"/> for blocks of blockBytes bytes (22 for Q5_0).</summary>
+    /// <summary>
+    /// The scales of one row of nb blocks of blockBytes bytes (18 Q4_0, 22 Q5_0) in the expanded lane order:
+    /// dst[16·quad + 4·i + k] = d of block 4·quad + i, zero for the padding of a last partial quad.
+    /// </summary>
     public static void ExpandScales(byte* row, int nb, float* dst, int blockBytes)
     {
         int b = 0;
@@ -109,11 +109,7 @@ internal static unsafe class Q4Gemm512
     /// </summary>
     public static void SplitRows(byte* w, nint rowBytes, int quads, bool five, byte* dst)
     {
-        Vector512<byte> gather = Vector512.Create(
-            (byte)2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-            38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53,
-            56, 57, 58, 59, 60, 61, 62, 63, 120, 121, 122, 123, 124, 125, 126, 127);
+        Vector512<byte> gather = Q4Decode512.GatherQuad;
         Vector512<byte> low = Vector512.Create((byte)0x0F);
         for (int qd = 0; qd < quads; qd++)
         {
@@ -177,11 +173,7 @@ internal static unsafe class Q4Gemm512
             c33 = Pair(l3, h3, a, s + (3 * ds), c33);
         }
 
-        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
-        r.GetLower().GetLower().Store(y);
-        r.GetLower().GetUpper().Store(y + yStride);
-        r.GetUpper().GetLower().Store(y + (2 * yStride));
-        r.GetUpper().GetUpper().Store(y + (3 * yStride));
+        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

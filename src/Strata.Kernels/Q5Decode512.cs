@@ -73,7 +73,6 @@ internal static unsafe class Q5Decode512
         // Spread: byte lane L = 16·i + e of a half takes byte 2·i + e / 8 of that half's masks (bit e mod 8 is tested).
         // qh bytes: low halves (bits 0–15 of each block) in bytes 0–7, high halves in bytes 8–15.
         Vector512<byte> gatherQh = GatherQh;
-        Vector512<float> dyMask = Vector512<float>.Zero;
         Vector512<byte> low = Vector512.Create((byte)0x0F);
         Vector512<byte> bits = Vector512.Create(0x8040201008040201UL).AsByte();
         Vector512<byte> spreadLo = SpreadLo;
@@ -102,9 +101,7 @@ internal static unsafe class Q5Decode512
         if (padded && rem > 0)
         {
             Vector512<float> d = Scales(w) * Vector512.Load((float*)xp);
-            d = Vector512.ConditionalSelect(
-                Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(rem)).AsSingle(),
-                d, dyMask);
+            d = Reduce512.KeepFirst(d, rem);
             byte* step = xp + 64;
             Vector512<int> idx = idx0;
             for (int k = 0; k < rem; k += 4, step += 192, idx += four)

@@ -96,9 +96,7 @@ internal static unsafe class Q8Decode512
         {
             // Padded lanes' scales come from the next row and may be anything: masked to zero (their activations are zero).
             Vector512<float> d = HalfVec512.Stride34(w) * Vector512.Load((float*)xp);
-            d = Vector512.ConditionalSelect(
-                Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(rem)).AsSingle(),
-                d, Vector512<float>.Zero);
+            d = Reduce512.KeepFirst(d, rem);
             byte* y = xp + 64;
             Vector512<int> idx = idx0;
             for (int k = 0; k < rem; k += 2, y += 64, idx += two)

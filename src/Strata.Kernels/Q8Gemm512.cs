@@ -20,22 +20,6 @@ namespace Strata.Kernels;
 /// </remarks>
 internal static unsafe class Q8Gemm512
 {
-    [ThreadStatic]
-    private static byte[]? t_weights;
-
-    /// <summary>The calling thread's buffer for one prepared weight tile row (pinned, grows once, never freed).</summary>
-    public static byte* WeightBuffer(int bytes)
-    {
-        byte[]? b = t_weights;
-        if (b is null || b.Length < bytes)
-        {
-            b = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, 16384), pinned: true);
-            t_weights = b;
-        }
-
-        return (byte*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(b));
-    }
-
     /// <summary>True where the kernel runs: AVX-512 and an even, nonzero block count.</summary>
     public static bool Applies(int cols) => KernelIsa.Use512 && cols >= 64 && (cols / 32) % 2 == 0;
 
@@ -129,12 +113,7 @@ internal static unsafe class Q8Gemm512
             c33 = Dot(a3, m3, v, nv, s3 * sx, ones, c33);
         }
 
-        // Grouped by weight row: lane 4·j + t of the sums is the total of c{t}{j}.
-        Vector512<float> r = Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
-        r.GetLower().GetLower().Store(y);
-        r.GetLower().GetUpper().Store(y + yStride);
-        r.GetUpper().GetLower().Store(y + (2 * yStride));
-        r.GetUpper().GetUpper().Store(y + (3 * yStride));
+        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
 
     /// <summary>[d_2s, d_2s+1] × 8 interleaved: one 64-bit broadcast.</summary>

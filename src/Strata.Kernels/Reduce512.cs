@@ -52,4 +52,29 @@ internal static class Reduce512
         q += Sse.Shuffle(q, q, 0xB1);
         return q.ToScalar();
     }
+
+    /// <summary>
+    /// y[j·yStride + t] = Σ c{t}{j} for the 16 accumulators of a 4 × 4 tile (c{t}{j}: weight row t, activation row j),
+    /// given grouped by weight row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreTile(float* y, nint yStride,
+        Vector512<float> c00, Vector512<float> c01, Vector512<float> c02, Vector512<float> c03,
+        Vector512<float> c10, Vector512<float> c11, Vector512<float> c12, Vector512<float> c13,
+        Vector512<float> c20, Vector512<float> c21, Vector512<float> c22, Vector512<float> c23,
+        Vector512<float> c30, Vector512<float> c31, Vector512<float> c32, Vector512<float> c33)
+    {
+        // Lane 4·j + t of the sums is the total of c{t}{j}.
+        Vector512<float> r = Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        r.GetLower().GetLower().Store(y);
+        r.GetLower().GetUpper().Store(y + yStride);
+        r.GetUpper().GetLower().Store(y + (2 * yStride));
+        r.GetUpper().GetUpper().Store(y + (3 * yStride));
+    }
+
+    /// <summary>v with lanes count..15 set to zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepFirst(Vector512<float> v, int count) => Vector512.ConditionalSelect(
+        Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle(),
+        v, Vector512<float>.Zero);
 }

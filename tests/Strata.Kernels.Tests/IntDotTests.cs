@@ -249,26 +249,9 @@ public unsafe class IntDotTests
         {
             int cols = blocks * 32;
             var rng = new Random((int)type + (97 * n) + (13 * threads) + blocks);
-            byte[] w = TestData.Row(type, rows * cols, rng);
-            int blockBytes = GgmlTypeInfo.BlockBytes(type);
-            for (int i = 0; i < w.Length; i += blockBytes)
-            {
-                w[i] = 0x00;
-                w[i + 1] = 0x3C;
-            }
-
+            byte[] w = UnitScaleWeights(type, rows * cols, rng);
             long xRow = ActivationQuant.RowBytes(type, cols);
-            byte[] xq = new byte[n * xRow];
-            for (int blk = 0; blk < n * blocks; blk++)
-            {
-                Span<byte> a = xq.AsSpan(blk * 34, 34);
-                a[0] = 0x00;
-                a[1] = 0x3C;
-                for (int l = 0; l < 32; l++)
-                {
-                    a[2 + l] = (byte)(sbyte)rng.Next(-127, 128);
-                }
-            }
+            byte[] xq = UnitScaleActivations(n * blocks, rng);
 
             var y = new float[n * rows];
             fixed (byte* pw = w)
@@ -306,24 +289,8 @@ public unsafe class IntDotTests
         {
             int cols = blocks * 32;
             var rng = new Random((7 * threads) + blocks + (int)type);
-            byte[] w = TestData.Row(type, rows * cols, rng);
-            for (int i = 0; i < w.Length; i += blockBytes)
-            {
-                w[i] = 0x00;
-                w[i + 1] = 0x3C;
-            }
-
-            byte[] xq = new byte[blocks * 34];
-            for (int blk = 0; blk < blocks; blk++)
-            {
-                Span<byte> a = xq.AsSpan(blk * 34, 34);
-                a[0] = 0x00;
-                a[1] = 0x3C;
-                for (int l = 0; l < 32; l++)
-                {
-                    a[2 + l] = (byte)(sbyte)rng.Next(-127, 128);
-                }
-            }
+            byte[] w = UnitScaleWeights(type, rows * cols, rng);
+            byte[] xq = UnitScaleActivations(blocks, rng);
 
             var y = new float[rows];
             fixed (byte* pw = w)
@@ -501,6 +468,38 @@ public unsafe class IntDotTests
 
     private static bool Available(int width) =>
         width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotKernels.Use256 : true;
+
+    /// <summary>Random weights of a 32-element block type with every block scale set to 1 (f16 0x3C00).</summary>
+    private static byte[] UnitScaleWeights(GgmlType type, int elements, Random rng)
+    {
+        byte[] w = TestData.Row(type, elements, rng);
+        int blockBytes = GgmlTypeInfo.BlockBytes(type);
+        for (int i = 0; i < w.Length; i += blockBytes)
+        {
+            w[i] = 0x00;
+            w[i + 1] = 0x3C;
+        }
+
+        return w;
+    }
+
+    /// <summary>Q8_0 activation blocks with scale 1 and random quants in [−127, 127].</summary>
+    private static byte[] UnitScaleActivations(int blocks, Random rng)
+    {
+        byte[] xq = new byte[blocks * 34];
+        for (int blk = 0; blk < blocks; blk++)
+        {
+            Span<byte> a = xq.AsSpan(blk * 34, 34);
+            a[0] = 0x00;
+            a[1] = 0x3C;
+            for (int l = 0; l < 32; l++)
+            {
+                a[2 + l] = (byte)(sbyte)rng.Next(-127, 128);
+            }
+        }
+
+        return xq;
+    }
 
     private static byte[] Quantize(GgmlType type, float[] x, int n, int cols)
     {
