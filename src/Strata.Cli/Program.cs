@@ -8,6 +8,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     GenerateCommand.Create(),
     BenchCommand.Create(),
     SynthCommand.Create(),
+    ServeCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

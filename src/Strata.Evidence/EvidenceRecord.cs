@@ -69,6 +69,9 @@ public sealed class EvidenceRecord
     /// <summary>Model, tokens and timings from the engine layer; null until that layer reports.</summary>
     public EngineSection? Engine { get; set; }
 
+    /// <summary>Route, tenant, queueing, batches and latencies from the serving layer; null outside the server.</summary>
+    public ServingSection? Serving { get; set; }
+
     /// <summary>A snapshot of the events, in the order they were added.</summary>
     public IReadOnlyList<EvidenceEvent> Events
     {

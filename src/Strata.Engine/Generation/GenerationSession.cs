@@ -20,12 +20,7 @@ public sealed class GenerationSession : IDisposable
     private readonly SequenceKv _sequence;
     private readonly ForwardBatch _batch;
     private readonly int[] _history;         // (context + 1) prompt then generated ids; the last token is sampled after the context is full
-    private Utf8StreamDecoder _utf8;
-    private readonly string[] _stops;
-    private readonly int _longestStop;
-    private char[] _text;                    // generated text so far (sized for ~8 chars a token; grows amortized past that)
-    private int _textLength;
-    private int _emitted;                    // chars of _text already streamed
+    private readonly GeneratedText _text;
     private int _historyLength;
     private int _generated;
     private long _startTicks;
@@ -53,22 +48,11 @@ public sealed class GenerationSession : IDisposable
             throw new PromptTooLongException(PromptTokens.Length, runtime.ContextTokens);
         }
 
-        _stops = [.. request.StopStrings ?? []];
-        foreach (var s in _stops)
-        {
-            if (s.Length == 0)
-            {
-                throw new ArgumentException("a stop string is empty", nameof(request));
-            }
-
-            _longestStop = Math.Max(_longestStop, s.Length);
-        }
-
+        _text = new GeneratedText(request.StopStrings, Math.Min(request.MaxTokens, runtime.ContextTokens));
         _sampler = SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize);
         _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
         _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
         _history = new int[runtime.ContextTokens + 1];
-        _text = new char[(Math.Min(request.MaxTokens, runtime.ContextTokens) * 8) + 64];
         PromptTokens.CopyTo(_history, 0);
         _historyLength = PromptTokens.Length;
     }
@@ -139,10 +123,8 @@ public sealed class GenerationSession : IDisposable
 
         _history[_historyLength++] = token;
         _generated++;
-        AppendText(token);
-        if (TryFindStop(out int stopAt))
+        if (_text.Append(_runtime.Model.Tokenizer.TokenBytes(token)))
         {
-            _textLength = stopAt;
             return End(Generation.StopReason.StopString, out newText);
         }
 
@@ -156,7 +138,7 @@ public sealed class GenerationSession : IDisposable
             return End(Generation.StopReason.ContextFull, out newText);
         }
 
-        newText = TakeSafeText();
+        newText = _text.TakeSafe();
         Decode(token);
         return true;
     }
@@ -187,7 +169,7 @@ public sealed class GenerationSession : IDisposable
         double ttft = _firstTokenTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_startTicks, _firstTokenTicks).TotalMilliseconds;
         var metrics = new TokenMetrics(PromptTokens.Length, _generated, _promptMs,
             Stopwatch.GetElapsedTime(0, _decodeTicks).TotalMilliseconds, _decodeSteps, ttft);
-        return new GenerationResult(PromptTokens, Tokens.ToArray(), new string(_text, 0, _textLength),
+        return new GenerationResult(PromptTokens, Tokens.ToArray(), new string(_text.Text),
             StopReason ?? Generation.StopReason.Cancelled, metrics, FirstStepLogits);
     }
 
@@ -229,71 +211,8 @@ public sealed class GenerationSession : IDisposable
     private bool End(StopReason reason, out ReadOnlySpan<char> newText)
     {
         StopReason = reason;
-        if (reason != Generation.StopReason.StopString)
-        {
-            if (_textLength + 1 > _text.Length)
-            {
-                Array.Resize(ref _text, _text.Length * 2);
-            }
-
-            _textLength += _utf8.Flush(_text.AsSpan(_textLength));
-        }
-
-        newText = _text.AsSpan(_emitted, Math.Max(0, _textLength - _emitted));
-        _emitted = _textLength;
+        newText = _text.Finish(reason == Generation.StopReason.StopString);
         return false;
-    }
-
-    private void AppendText(int token)
-    {
-        var bytes = _runtime.Model.Tokenizer.TokenBytes(token);
-        int needed = _textLength + Utf8StreamDecoder.MaxChars(bytes.Length) + 1;
-        if (needed > _text.Length)
-        {
-            Array.Resize(ref _text, Math.Max(needed, _text.Length * 2));
-        }
-
-        _textLength += _utf8.Decode(bytes, _text.AsSpan(_textLength));
-    }
-
-    private bool TryFindStop(out int index)
-    {
-        index = -1;
-        var text = _text.AsSpan(0, _textLength);
-        int from = Math.Max(0, _emitted - _longestStop);
-        foreach (var stop in _stops)
-        {
-            int at = text[from..].IndexOf(stop.AsSpan(), StringComparison.Ordinal);
-            if (at >= 0 && (index < 0 || from + at < index))
-            {
-                index = from + at;
-            }
-        }
-
-        return index >= 0;
-    }
-
-    // Holds back a tail that could still become a stop string.
-    private ReadOnlySpan<char> TakeSafeText()
-    {
-        int safe = _textLength;
-        var text = _text.AsSpan(0, _textLength);
-        foreach (var stop in _stops)
-        {
-            for (int keep = Math.Min(stop.Length - 1, _textLength); keep > 0; keep--)
-            {
-                if (text[^keep..].SequenceEqual(stop.AsSpan(0, keep)))
-                {
-                    safe = Math.Min(safe, _textLength - keep);
-                    break;
-                }
-            }
-        }
-
-        safe = Math.Max(safe, _emitted);
-        var piece = _text.AsSpan(_emitted, safe - _emitted);
-        _emitted = safe;
-        return piece;
     }
 
     /// <inheritdoc/>

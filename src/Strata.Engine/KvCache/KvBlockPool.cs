@@ -7,7 +7,7 @@ namespace Strata.Engine.KvCache;
 /// The KV cache's storage: per layer one native region of K and one of V, each
 /// (blockCount, blockTokens, kvDim) f32. Blocks are handed out by id and returned; nothing is allocated after construction.
 /// </summary>
-public sealed class KvBlockPool : IDisposable
+public sealed class KvBlockPool : IKvBlockSource, IDisposable
 {
     private readonly NativeBuffer[] _keys;   // per layer: (blockCount, blockTokens, kvDim) f32
     private readonly NativeBuffer[] _values; // per layer: (blockCount, blockTokens, kvDim) f32

@@ -5,13 +5,21 @@ namespace Strata.Engine.KvCache;
 public sealed class SequenceKv
 {
     private readonly KvBlockPool _pool;
+    private readonly IKvBlockSource _source;
     private readonly int[] _blocks;
     private int _blockCount;
 
     /// <summary>Creates an empty table that can grow to <paramref name="maxTokens"/> positions.</summary>
     public SequenceKv(KvBlockPool pool, int maxTokens)
+        : this(pool, maxTokens, pool)
+    {
+    }
+
+    /// <summary>Creates an empty table whose blocks come from <paramref name="source"/> (which hands out blocks of <paramref name="pool"/>).</summary>
+    public SequenceKv(KvBlockPool pool, int maxTokens, IKvBlockSource source)
     {
         _pool = pool;
+        _source = source;
         MaxTokens = maxTokens;
         _blocks = new int[(maxTokens + pool.BlockTokens - 1) / pool.BlockTokens];
     }
@@ -42,7 +50,7 @@ public sealed class SequenceKv
         int needed = (tokens + _pool.BlockTokens - 1) / _pool.BlockTokens;
         while (_blockCount < needed)
         {
-            if (!_pool.TryAllocate(out int block))
+            if (!_source.TryAllocate(out int block))
             {
                 return false;
             }
@@ -51,6 +59,21 @@ public sealed class SequenceKv
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Appends a block whose positions are already written (a shared prefix block the caller holds a reference to) and
+    /// counts its positions as filled. Only valid while every held block is full.
+    /// </summary>
+    public void AdoptFilled(int blockId)
+    {
+        if (Length != _blockCount * _pool.BlockTokens || _blockCount == _blocks.Length)
+        {
+            throw new InvalidOperationException($"cannot adopt a filled block: {Length} positions in {_blockCount} blocks of {_blocks.Length}");
+        }
+
+        _blocks[_blockCount++] = blockId;
+        Length += _pool.BlockTokens;
     }
 
     /// <summary>Records that positions up to <paramref name="length"/> are filled.</summary>
@@ -85,7 +108,7 @@ public sealed class SequenceKv
     {
         for (int b = 0; b < _blockCount; b++)
         {
-            _pool.Free(_blocks[b]);
+            _source.Free(_blocks[b]);
         }
 
         _blockCount = 0;

@@ -8,8 +8,9 @@ namespace Strata.Engine.Runtime;
 /// <param name="BlockTokens">positions per KV block</param>
 /// <param name="Sequences">sequences the KV pool holds at once</param>
 /// <param name="Mode">matmul numerics: exact f32 activations, or 8-bit quantized activations like llama.cpp</param>
+/// <param name="KvBlocks">KV blocks in the pool; 0 = enough for <paramref name="Sequences"/> full contexts</param>
 public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
-    Kernels.NumericMode Mode = Kernels.NumericMode.Exact)
+    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0)
 {
     /// <summary>Default cap on the context when the model trained on a longer one.</summary>
     public const int DefaultContextCap = 4096;
@@ -22,6 +23,7 @@ public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int B
         Check(BatchTokens is >= 1 and <= 8192, "batch", "1 to 8192", BatchTokens);
         Check(BlockTokens is >= 1 and <= 1024, "block tokens", "1 to 1024", BlockTokens);
         Check(Sequences is >= 1 and <= 4096, "sequences", "1 to 4096", Sequences);
+        Check(KvBlocks >= 0, "kv blocks", "0 (derived) or more", KvBlocks);
     }
 
     private static void Check(bool ok, string field, string expected, int found)

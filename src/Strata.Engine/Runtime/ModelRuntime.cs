@@ -68,7 +68,8 @@ public sealed class ModelRuntime : IDisposable
                 new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode));
             pool = new WorkerPool(options.Threads);
             int blocksPerSequence = (context + options.BlockTokens - 1) / options.BlockTokens;
-            kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens, blocksPerSequence * options.Sequences);
+            kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens,
+                options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences);
             var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens);
 
             // Parsing metadata and building the tokenizer leave megabytes of garbage; give those pages back to the OS once

@@ -1,0 +1,301 @@
+// POST /v1/chat/completions and /v1/completions: authenticate, parse, route, admit, submit, then stream SSE or answer once; evidence at the end.
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Strata.Engine.Generation;
+using Strata.Engine.Sampling;
+using Strata.Evidence;
+
+namespace Strata.Serving;
+
+/// <summary>The OpenAI completion endpoints over the schedulers.</summary>
+internal sealed class CompletionHandler(ServerState state)
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public async Task Handle(HttpContext context, bool chat)
+    {
+        long arrival = Stopwatch.GetTimestamp();
+        string traceId = ServerState.TraceIdOf(context);
+        var tenant = state.Authenticate(context);
+        string endpoint = chat ? "/v1/chat/completions" : "/v1/completions";
+        using var body = await ServerState.ReadJson(context);
+        var api = ApiRequest.Parse(body.RootElement, chat);
+        var scheduler = state.Route(api.Model, tenant);
+        var runtime = scheduler.Runtime;
+        var tokenizer = runtime.Model.Tokenizer;
+        var stops = new List<string>(api.Stop);
+        int[] prompt;
+        if (chat)
+        {
+            prompt = tokenizer.Encode(ChatTemplate.Render(api.Messages), addSpecial: true);
+            stops.Add(ChatTemplate.EndOfTurn);
+        }
+        else if (api.PromptTokenIds is { } ids)
+        {
+            foreach (int id in ids)
+            {
+                if ((uint)id >= (uint)runtime.Model.Spec.VocabSize)
+                {
+                    throw ApiError.BadRequest($"'prompt' holds token id {id}; this model's ids are 0 to {runtime.Model.Spec.VocabSize - 1}", "prompt");
+                }
+            }
+
+            prompt = ids;
+        }
+        else
+        {
+            prompt = tokenizer.Encode(api.Prompt ?? string.Empty, addSpecial: true);
+        }
+
+        if (prompt.Length == 0)
+        {
+            throw ApiError.BadRequest("the prompt is empty and the model's tokenizer adds no BOS token", chat ? "messages" : "prompt");
+        }
+
+        int window = runtime.ContextTokens;
+        int maxTokens = api.MaxTokens ?? (window - prompt.Length);
+        if (prompt.Length >= window || prompt.Length + maxTokens > window)
+        {
+            throw ApiError.BadRequest(
+                $"this model's context is {window} tokens; the request needs {prompt.Length + Math.Max(maxTokens, 1)} "
+                + $"({prompt.Length} in the prompt, {Math.Max(maxTokens, 1)} to generate); shorten the prompt or lower max_tokens",
+                api.MaxTokens is null || prompt.Length >= window ? (chat ? "messages" : "prompt") : "max_tokens", "context_length_exceeded");
+        }
+
+        int deadline = state.DeadlineMs(context);
+        var refusal = state.Admission.TryAdmit(tenant, prompt.Length + maxTokens);
+        if (refusal is not null)
+        {
+            state.Metrics.Rejections.Add(1, new KeyValuePair<string, object?>("reason", refusal.Code));
+            throw new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
+        }
+
+        var record = new EvidenceRecord(TraceId.Parse(traceId), TimeProvider.System);
+        var request = new ServingRequest
+        {
+            Endpoint = endpoint,
+            Tenant = tenant,
+            PromptTokens = prompt,
+            MaxTokens = maxTokens,
+            Sampling = new SamplerOptions
+            {
+                Temperature = api.Temperature,
+                TopK = 0,
+                TopP = api.TopP,
+                MinP = 0,
+                PresencePenalty = api.PresencePenalty,
+                FrequencyPenalty = api.FrequencyPenalty,
+                PenaltyLastN = -1,
+                Seed = api.Seed,
+            },
+            StopStrings = stops,
+            Logprobs = api.Logprobs,
+            TopLogprobs = api.TopLogprobs,
+            Stream = api.Stream,
+            ArrivalTicks = arrival,
+            DeadlineMs = deadline,
+            Evidence = record,
+        };
+        ServingSequence sequence;
+        try
+        {
+            sequence = scheduler.Submit(request);
+        }
+        catch (InvalidOperationException e)
+        {
+            state.Admission.LeftQueue();
+            state.Admission.Finished(tenant);
+            throw new ApiError(503, e.Message, "server_error", null, "shutting_down");
+        }
+
+        var shape = new ResponseShape(chat, chat ? "chatcmpl-" + traceId : "cmpl-" + traceId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            scheduler.Name, "strata-" + runtime.Executable.ContentHash[..12], api.Logprobs, api.IncludeUsage);
+        using (context.RequestAborted.Register(() =>
+        {
+            sequence.Cancel();
+            scheduler.Poke();
+        }))
+        {
+            try
+            {
+                if (api.Stream)
+                {
+                    await Stream(context, sequence, shape);
+                }
+                else
+                {
+                    await Respond(context, sequence, shape);
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client left; the scheduler frees the sequence's blocks at its next pass.
+            }
+        }
+
+        await sequence.Ended;
+        state.Record(sequence, scheduler, record, endpoint);
+    }
+
+    private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape)
+    {
+        var text = new System.Text.StringBuilder();
+        var logprobs = shape.Logprobs ? new List<TokenLogprob>() : null;
+        SequenceCompletion? done = null;
+        await foreach (var e in sequence.Events.ReadAllAsync(context.RequestAborted))
+        {
+            text.Append(e.Text);
+            if (e.Logprob is not null)
+            {
+                logprobs?.Add(e.Logprob);
+            }
+
+            done = e.Done ?? done;
+        }
+
+        ThrowIfFailed(done!, sequence);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            shape.WriteHead(w, chunk: false);
+            w.WriteStartArray("choices");
+            w.WriteStartObject();
+            w.WriteNumber("index", 0);
+            if (shape.Chat)
+            {
+                w.WriteStartObject("message");
+                w.WriteString("role", "assistant");
+                w.WriteString("content", text.ToString());
+                w.WriteNull("refusal");
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("text", text.ToString());
+            }
+
+            shape.WriteLogprobs(w, logprobs);
+            w.WriteString("finish_reason", done!.FinishReason);
+            w.WriteString("strata_stop_reason", done.StopReason);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            WriteUsage(w, done);
+            w.WriteEndObject();
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private static async Task Stream(HttpContext context, ServingSequence sequence, ResponseShape shape)
+    {
+        var response = context.Response;
+        var reader = sequence.Events;
+
+        // Nothing is sent until the first event, so a request that ends in the queue (deadline) still gets a status.
+        if (!await reader.WaitToReadAsync(context.RequestAborted))
+        {
+            return;
+        }
+
+        if (reader.TryPeek(out var first) && first.Done is { } early && sequence.Generated == 0)
+        {
+            ThrowIfFailed(early, sequence);
+        }
+
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        bool roleSent = false;
+        int offset = 0;
+        do
+        {
+            buffer.ResetWrittenCount();
+            while (reader.TryRead(out var e))
+            {
+                if (e.Done is { } done)
+                {
+                    if (done.Error is not null)
+                    {
+                        WriteEvent(buffer, w => new ApiError(500, done.Error, "server_error", null, done.StopReason).Write(w));
+                    }
+                    else
+                    {
+                        WriteEvent(buffer, w => shape.WriteChunk(w, null, null, done.FinishReason, done.StopReason, ref roleSent, ref offset));
+                        if (shape.IncludeUsage)
+                        {
+                            WriteEvent(buffer, w =>
+                            {
+                                w.WriteStartObject();
+                                shape.WriteHead(w, chunk: true);
+                                w.WriteStartArray("choices");
+                                w.WriteEndArray();
+                                WriteUsage(w, done);
+                                w.WriteEndObject();
+                            });
+                        }
+                    }
+
+                    buffer.Write(Done);
+                    continue;
+                }
+
+                if (e.Text.Length == 0 && e.Logprob is null && roleSent)
+                {
+                    continue;
+                }
+
+                WriteEvent(buffer, w => shape.WriteChunk(w, e.Text, e.Logprob, null, null, ref roleSent, ref offset));
+            }
+
+            if (buffer.WrittenCount > 0)
+            {
+                await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        while (await reader.WaitToReadAsync(context.RequestAborted));
+    }
+
+    private delegate void JsonBody(Utf8JsonWriter writer);
+
+    private static void WriteEvent(ArrayBufferWriter<byte> buffer, JsonBody body)
+    {
+        buffer.Write(DataPrefix);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            body(w);
+        }
+
+        buffer.Write(EventEnd);
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, SequenceCompletion done)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", done.PromptTokens);
+        w.WriteNumber("completion_tokens", done.CompletionTokens);
+        w.WriteNumber("total_tokens", done.PromptTokens + done.CompletionTokens);
+        w.WriteEndObject();
+    }
+
+    private static void ThrowIfFailed(SequenceCompletion done, ServingSequence sequence)
+    {
+        if (done.Error is not null)
+        {
+            throw new ApiError(done.StopReason == "shutdown" ? 503 : 500, done.Error, "server_error", null, done.StopReason);
+        }
+
+        if (done.StopReason == "deadline" && sequence.Generated == 0 && sequence.FirstTokenTicks == 0)
+        {
+            throw new ApiError(504, $"the request's deadline of {sequence.Request.DeadlineMs} ms passed before it produced a token",
+                "timeout_error", null, "deadline_exceeded");
+        }
+    }
+}

@@ -1,0 +1,202 @@
+// What every endpoint shares: tenants and keys, the schedulers by model name, admission, metrics and the evidence store.
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Strata.Engine.Generation;
+using Strata.Evidence;
+
+namespace Strata.Serving;
+
+/// <summary>The server's shared state and the request steps common to endpoints (auth, body, routing, evidence).</summary>
+internal sealed class ServerState
+{
+    public const string TraceItem = "strata.trace_id";
+    public const string DeadlineHeader = "X-Strata-Deadline-Ms";
+
+    private readonly Dictionary<string, Tenant> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Scheduler> _models = new(StringComparer.Ordinal);
+    private readonly Tenant? _local;
+
+    public ServerState(ServerConfig config, IReadOnlyList<Scheduler> schedulers, Admission admission, ServingMetrics metrics)
+    {
+        Config = config;
+        Schedulers = schedulers;
+        Admission = admission;
+        Metrics = metrics;
+        Evidence = new EvidenceStore(config.EvidenceRecords);
+        foreach (var s in schedulers)
+        {
+            _models.Add(s.Name, s);
+        }
+
+        if (config.Tenants.Count == 0)
+        {
+            _local = new Tenant(new TenantConfig { Name = "local" });
+        }
+
+        foreach (var t in config.Tenants)
+        {
+            var tenant = new Tenant(t);
+            foreach (var key in t.ApiKeys)
+            {
+                _byKey.Add(key, tenant);
+            }
+        }
+    }
+
+    public ServerConfig Config { get; }
+
+    public IReadOnlyList<Scheduler> Schedulers { get; }
+
+    public Admission Admission { get; }
+
+    public ServingMetrics Metrics { get; }
+
+    public EvidenceStore Evidence { get; }
+
+    public static string TraceIdOf(HttpContext context) => (string)context.Items[TraceItem]!;
+
+    /// <summary>The tenant of the request's bearer key (or the local tenant when no tenants are configured).</summary>
+    public Tenant Authenticate(HttpContext context)
+    {
+        if (_local is not null)
+        {
+            return _local;
+        }
+
+        string? header = context.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            throw new ApiError(401, "no API key: send 'Authorization: Bearer KEY'", "invalid_request_error", null, "missing_api_key");
+        }
+
+        const string Bearer = "Bearer ";
+        if (!header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) || !_byKey.TryGetValue(header[Bearer.Length..].Trim(), out var tenant))
+        {
+            throw new ApiError(401, "the API key is not valid for this server", "invalid_request_error", null, "invalid_api_key");
+        }
+
+        return tenant;
+    }
+
+    /// <summary>Reads the body as JSON: 413 past the size limit, 400 naming the position of malformed JSON.</summary>
+    public static async Task<JsonDocument> ReadJson(HttpContext context)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { MaxDepth = 64 }, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            throw ApiError.BadRequest($"the request body is not valid JSON: {e.Message}", null, "invalid_json");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new ApiError(413, $"the request body is larger than this server's limit of {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes",
+                "invalid_request_error", null, "request_too_large");
+        }
+    }
+
+    /// <summary>The scheduler serving <paramref name="model"/> for <paramref name="tenant"/>.</summary>
+    public Scheduler Route(string? model, Tenant tenant)
+    {
+        if (model is null)
+        {
+            if (_models.Count == 1)
+            {
+                foreach (var only in _models.Values)
+                {
+                    if (tenant.MayUse(only.Name))
+                    {
+                        return only;
+                    }
+                }
+            }
+
+            throw ApiError.BadRequest("'model' is required: this server serves several models (see GET /v1/models)", "model");
+        }
+
+        if (!_models.TryGetValue(model, out var scheduler) || !tenant.MayUse(model))
+        {
+            throw new ApiError(404, $"the model '{model}' does not exist or you do not have access to it (see GET /v1/models)",
+                "invalid_request_error", "model", "model_not_found");
+        }
+
+        return scheduler;
+    }
+
+    public IEnumerable<Scheduler> ModelsFor(Tenant tenant)
+    {
+        foreach (var s in Schedulers)
+        {
+            if (tenant.MayUse(s.Name))
+            {
+                yield return s;
+            }
+        }
+    }
+
+    /// <summary>The request's deadline in ms: the header when given, else the config default (0 = none).</summary>
+    public int DeadlineMs(HttpContext context)
+    {
+        string? header = context.Request.Headers[DeadlineHeader];
+        if (header is null)
+        {
+            return Config.DefaultDeadlineMs;
+        }
+
+        if (!int.TryParse(header, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) || ms <= 0)
+        {
+            throw ApiError.BadRequest($"header '{DeadlineHeader}' must be a positive integer of milliseconds; found '{header}'", DeadlineHeader);
+        }
+
+        return ms;
+    }
+
+    /// <summary>Writes the request's evidence (engine and serving sections) and keeps it for its tenant.</summary>
+    public void Record(ServingSequence s, Scheduler scheduler, EvidenceRecord record, string endpoint)
+    {
+        var runtime = scheduler.Runtime;
+        var done = s.Completion;
+        double Ms(long from, long to) => from == 0 || to == 0 ? 0 : Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+        var stop = done?.StopReason switch
+        {
+            "eos" => StopReason.EndOfSequence,
+            "stop_sequence" => StopReason.StopString,
+            "max_tokens" => StopReason.MaxTokens,
+            "context_full" => StopReason.ContextFull,
+            _ => StopReason.Cancelled,
+        };
+        int generated = s.Generated;
+        var metrics = new TokenMetrics(s.Request.PromptTokens.Length, generated, Ms(s.FirstScheduledTicks, s.FirstTokenTicks),
+            Ms(s.FirstTokenTicks, s.LastTokenTicks), Math.Max(0, generated - 1), Ms(s.Request.ArrivalTicks, s.FirstTokenTicks));
+        var result = new GenerationResult(s.Request.PromptTokens, s.Tokens.AsSpan(s.Request.PromptTokens.Length, generated).ToArray(),
+            new string(s.Text.Text), stop, metrics, null);
+        EngineEvidence.Fill(record, runtime, result, new SamplerDescription(s.Sampler.Describe(), s.Sampler.Seed));
+        record.Serving = new ServingSection
+        {
+            Endpoint = endpoint,
+            Tenant = s.Request.Tenant.Name,
+            Model = scheduler.Name,
+            ModelVersion = runtime.Model.FileSha256,
+            ExecutableHash = runtime.Executable.ContentHash,
+            NumericMode = runtime.Options.Mode == Kernels.NumericMode.Exact ? EngineEvidence.ExactMode : EngineEvidence.QuantizedMode,
+            Stream = s.Request.Stream,
+            Priority = s.Request.Tenant.Config.Priority,
+            DeadlineMs = s.Request.DeadlineMs > 0 ? s.Request.DeadlineMs : null,
+            QueueMs = Ms(s.Request.ArrivalTicks, s.FirstScheduledTicks),
+            TtftMs = s.FirstTokenTicks == 0 ? null : Ms(s.Request.ArrivalTicks, s.FirstTokenTicks),
+            ItlMeanMs = generated > 1 ? s.ItlSumMs / (generated - 1) : null,
+            ItlMaxMs = generated > 1 ? s.ItlMaxMs : null,
+            PromptTokens = s.Request.PromptTokens.Length,
+            CompletionTokens = generated,
+            PrefixCacheHitBlocks = s.HitBlocks,
+            PrefixCacheHitTokens = s.HitBlocks * runtime.KvPool.BlockTokens,
+            Preemptions = s.Preemptions,
+            Batches = [.. s.Batches],
+            StopReason = done?.StopReason ?? "client_gone",
+            FinishReason = done?.FinishReason,
+        };
+        Evidence.Add(s.Request.Tenant.Name, record);
+    }
+}

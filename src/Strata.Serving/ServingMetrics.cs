@@ -1,0 +1,80 @@
+// OpenTelemetry instruments of the server: latencies, batch sizes, tokens, KV blocks, cache hits, requests by outcome.
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Strata.Serving;
+
+/// <summary>The meter and activity source of the serving layer (names are stable: dashboards depend on them).</summary>
+internal sealed class ServingMetrics : IDisposable
+{
+    public const string MeterName = "Strata.Serving";
+
+    public static readonly ActivitySource Activities = new(MeterName);
+
+    private readonly Meter _meter;
+
+    public ServingMetrics(Func<IEnumerable<Scheduler>> schedulers)
+    {
+        _meter = new Meter(MeterName);
+        Ttft = _meter.CreateHistogram<double>("strata.ttft", "s", "time from arrival to the first generated token");
+        Itl = _meter.CreateHistogram<double>("strata.itl", "s", "time between generated tokens of one request");
+        QueueTime = _meter.CreateHistogram<double>("strata.queue_time", "s", "time from arrival to the first forward pass");
+        BatchSize = _meter.CreateHistogram<int>("strata.batch_size", "{sequence}", "sequences in one forward pass");
+        GeneratedTokens = _meter.CreateCounter<long>("strata.generated_tokens", "{token}", "tokens generated");
+        PromptTokens = _meter.CreateCounter<long>("strata.prompt_tokens", "{token}", "prompt tokens computed (prefix-cache hits excluded)");
+        Requests = _meter.CreateCounter<long>("strata.requests", "{request}", "requests ended, by finish reason");
+        Rejections = _meter.CreateCounter<long>("strata.rejections", "{request}", "requests refused, by reason");
+        _meter.CreateObservableGauge("strata.kv_blocks_used", () => Sum(schedulers(), s => s.UsedBlocks), "{block}", "KV blocks held by queued or running sequences");
+        _meter.CreateObservableGauge("strata.kv_blocks_cached", () => Sum(schedulers(), s => s.CachedIdleBlocks), "{block}", "idle KV blocks holding a reusable prefix");
+        _meter.CreateObservableGauge("strata.kv_blocks_total", () => Sum(schedulers(), s => s.TotalBlocks), "{block}", "KV blocks in the pools");
+        _meter.CreateObservableGauge("strata.running", () => Sum(schedulers(), s => s.Running), "{sequence}", "sequences running");
+        _meter.CreateObservableGauge("strata.waiting", () => Sum(schedulers(), s => s.Waiting), "{sequence}", "sequences waiting for a slot");
+        _meter.CreateObservableCounter("strata.prefix_cache_lookup_blocks", () => SumLong(schedulers(), s => s.LookupBlocks), "{block}", "prompt blocks looked up in the prefix cache");
+        _meter.CreateObservableCounter("strata.prefix_cache_hit_blocks", () => SumLong(schedulers(), s => s.HitBlocks), "{block}", "prompt blocks found in the prefix cache");
+        _meter.CreateObservableGauge("strata.prefix_cache_hit_rate", () =>
+        {
+            long lookups = SumLong(schedulers(), s => s.LookupBlocks);
+            return lookups == 0 ? 0.0 : SumLong(schedulers(), s => s.HitBlocks) / (double)lookups;
+        }, "1", "prompt blocks found over prompt blocks looked up");
+    }
+
+    public Histogram<double> Ttft { get; }
+
+    public Histogram<double> Itl { get; }
+
+    public Histogram<double> QueueTime { get; }
+
+    public Histogram<int> BatchSize { get; }
+
+    public Counter<long> GeneratedTokens { get; }
+
+    public Counter<long> PromptTokens { get; }
+
+    public Counter<long> Requests { get; }
+
+    public Counter<long> Rejections { get; }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static int Sum(IEnumerable<Scheduler> all, Func<Scheduler, int> f)
+    {
+        int total = 0;
+        foreach (var s in all)
+        {
+            total += f(s);
+        }
+
+        return total;
+    }
+
+    private static long SumLong(IEnumerable<Scheduler> all, Func<Scheduler, long> f)
+    {
+        long total = 0;
+        foreach (var s in all)
+        {
+            total += f(s);
+        }
+
+        return total;
+    }
+}

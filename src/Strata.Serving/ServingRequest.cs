@@ -1,0 +1,37 @@
+// A request the HTTP layer has parsed, validated and tokenized, ready for admission and the scheduler.
+using Strata.Engine.Sampling;
+using Strata.Evidence;
+
+namespace Strata.Serving;
+
+/// <summary>What to generate for one admitted API request.</summary>
+internal sealed class ServingRequest
+{
+    public required string Endpoint { get; init; }
+
+    public required Tenant Tenant { get; init; }
+
+    public required int[] PromptTokens { get; init; }
+
+    public required int MaxTokens { get; init; }
+
+    public required SamplerOptions Sampling { get; init; }
+
+    public IReadOnlyList<string>? StopStrings { get; init; }
+
+    /// <summary>Return the chosen token's log-probability.</summary>
+    public bool Logprobs { get; init; }
+
+    /// <summary>Alternatives to return per token (0–20).</summary>
+    public int TopLogprobs { get; init; }
+
+    public bool Stream { get; init; }
+
+    /// <summary>Stopwatch timestamp of arrival.</summary>
+    public required long ArrivalTicks { get; init; }
+
+    /// <summary>Deadline in ms from arrival; 0 = none.</summary>
+    public int DeadlineMs { get; init; }
+
+    public required EvidenceRecord Evidence { get; init; }
+}
