@@ -1,0 +1,68 @@
+// Starts a real Kestrel server on 127.0.0.1 (any free port) over the stories260K model, with two tenants, for the tests.
+using System.Net.Http.Headers;
+using Strata.Engine.Generation;
+using Strata.Engine.Runtime;
+using Strata.Engine.Sampling;
+
+namespace Strata.Serving.Tests;
+
+/// <summary>One server shared by a test class; tenants "alpha" (key-a) and "beta" (key-b).</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public const string Model = "stories";
+    public const string KeyA = "key-a";
+    public const string KeyB = "key-b";
+
+    private StrataServer? _server;
+
+    public static string ModelPath => SharedModels.File("stories260K.gguf");
+
+    public StrataServer Server => _server!;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public static ServerConfig Config(int queue = 32, int running = 8) => new()
+    {
+        Tenants =
+        [
+            new TenantConfig { Name = "alpha", ApiKeys = [KeyA] },
+            new TenantConfig { Name = "beta", ApiKeys = [KeyB] },
+        ],
+        QueueCapacity = queue,
+        MaxRunning = running,
+        Threads = 2,
+    };
+
+    public async Task InitializeAsync()
+    {
+        _server = await StrataServer.StartAsync([new ModelConfig { Name = Model, Path = ModelPath }], "127.0.0.1", 0, Config());
+        BaseUri = new Uri(_server.Urls[0]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    public HttpClient Client(string? key = KeyA)
+    {
+        var client = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(120) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>What `strata generate --temperature 0` produces for the prompt: the engine run directly.</summary>
+    public static string Generate(string prompt, int maxTokens, IReadOnlyList<string>? stops = null)
+    {
+        using var runtime = ModelRuntime.Load(ModelPath, null, new EngineOptions(Threads: 2));
+        using var session = new GenerationSession(runtime, new GenerationRequest(prompt, maxTokens, new SamplerOptions { Temperature = 0 }, stops));
+        return session.Run().Text;
+    }
+}
