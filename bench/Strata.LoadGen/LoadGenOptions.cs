@@ -26,6 +26,9 @@ internal sealed class LoadGenOptions
                                     (default /health/live,/metrics; "none" disables)
           --markdown FILE           also write the result table as markdown to FILE
           --label TEXT              label of the rows (default: host:port)
+          --connection keep-alive|close   reuse pooled connections (default) or send Connection: close and open a
+                                    fresh connection per request (for servers that drop keep-alive connections
+                                    after a streamed response without saying so, as older llama-server builds do)
         exit status: 0 when no 5xx and no transport errors/timeouts, 1 otherwise, 2 on bad arguments.
         """;
 
@@ -58,6 +61,9 @@ internal sealed class LoadGenOptions
 
     public required string Label { get; init; }
 
+    /// <summary>True to send Connection: close on every completion request (a fresh connection per request).</summary>
+    public bool CloseConnections { get; init; }
+
     /// <summary>scheme://host:port of the server, the base of the probe paths.</summary>
     public Uri Origin => new(BaseUri.GetLeftPart(UriPartial.Authority) + "/");
 
@@ -86,7 +92,7 @@ internal sealed class LoadGenOptions
         string[] known =
         [
             "--url", "--concurrency", "--requests-per-level", "--max-tokens", "--prompt-words", "--prompts", "--model",
-            "--api-key", "--endpoint", "--timeout-s", "--extra-json", "--probe", "--markdown", "--label",
+            "--api-key", "--endpoint", "--timeout-s", "--extra-json", "--probe", "--markdown", "--label", "--connection",
         ];
         for (int i = 0; i < args.Length; i++)
         {
@@ -230,6 +236,18 @@ internal sealed class LoadGenOptions
             }
         }
 
+        bool close = false;
+        if (values.TryGetValue("--connection", out string? connection))
+        {
+            if (connection is not ("keep-alive" or "close"))
+            {
+                error = $"--connection must be 'keep-alive' or 'close', not '{connection}'";
+                return null;
+            }
+
+            close = connection == "close";
+        }
+
         string? model = values.GetValueOrDefault("--model");
         string? apiKey = values.GetValueOrDefault("--api-key");
         if (model is { Length: 0 } || apiKey is { Length: 0 })
@@ -254,6 +272,7 @@ internal sealed class LoadGenOptions
             ProbePaths = probe,
             MarkdownPath = values.GetValueOrDefault("--markdown"),
             Label = values.GetValueOrDefault("--label") ?? baseUri.Authority,
+            CloseConnections = close,
         };
     }
 

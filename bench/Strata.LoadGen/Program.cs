@@ -71,7 +71,8 @@ internal static class Program
 
         Console.WriteLine($"Strata.LoadGen -> {options.EndpointUri} label={options.Label} levels={string.Join(',', options.Concurrency)} "
             + $"max_tokens={options.MaxTokens} prompts={options.Prompts}x~{options.PromptWords} words cap={options.TimeoutSeconds} s "
-            + $"probe={(options.ProbePaths.Count == 0 ? "none" : string.Join(',', options.ProbePaths))}"
+            + $"probe={(options.ProbePaths.Count == 0 ? "none" : string.Join(',', options.ProbePaths))} "
+            + $"connection={(options.CloseConnections ? "close" : "keep-alive")}"
             + (options.ExtraJson is null ? string.Empty : $" extra={options.ExtraJson.ToJsonString()}"));
 
         for (int i = 0; i < options.Concurrency.Count && !abort.IsCancellationRequested; i++)
@@ -82,6 +83,13 @@ internal static class Program
             foreach (string line in summary.Details(i + 1, options.Concurrency.Count))
             {
                 Console.WriteLine(line);
+            }
+
+            if (!options.CloseConnections && level.Requests.Any(r => r.Outcome == RequestOutcome.TransportError
+                && r.Error?.Contains("(ResponseEnded)", StringComparison.Ordinal) == true))
+            {
+                Console.WriteLine("  hint: a response ended before its headers; if the server closes keep-alive connections after a "
+                    + "streamed response (older llama-server builds do), rerun with --connection close");
             }
         }
 

@@ -68,6 +68,11 @@ internal sealed class StreamingRequest(HttpClient client, LoadGenOptions options
             Content = new StringContent(prompts.Body(result.Prompt), Encoding.UTF8, "application/json"),
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (options.CloseConnections)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
         if (options.ApiKey is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);

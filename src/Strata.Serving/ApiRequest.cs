@@ -46,6 +46,19 @@ internal sealed class ApiRequest
     /// <summary>Parses <paramref name="root"/>; throws <see cref="ApiError"/> (400) naming the first bad field.</summary>
     public static ApiRequest Parse(JsonElement root, bool chat)
     {
+        try
+        {
+            return ParseObject(root, chat);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json checks UTF-8 inside strings and names only when they are read.
+            throw ApiError.BadRequest($"the request body is not valid UTF-8 JSON: {e.Message}", null, "invalid_json");
+        }
+    }
+
+    private static ApiRequest ParseObject(JsonElement root, bool chat)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw ApiError.BadRequest($"the request body must be a JSON object; found {Kind(root)}");

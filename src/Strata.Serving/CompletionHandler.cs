@@ -114,34 +114,47 @@ internal sealed class CompletionHandler(ServerState state)
 
         var shape = new ResponseShape(chat, chat ? "chatcmpl-" + traceId : "cmpl-" + traceId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             scheduler.Name, "strata-" + runtime.Executable.ContentHash[..12], api.Logprobs, api.IncludeUsage);
-        using (context.RequestAborted.Register(() =>
+        bool recorded = false;
+        async Task RecordOnce()
         {
-            sequence.Cancel();
-            scheduler.Poke();
-        }))
-        {
-            try
+            // Before the last bytes go out, so a client that reads its trace id's evidence right after finds it.
+            await sequence.Ended;
+            if (!recorded)
             {
-                if (api.Stream)
-                {
-                    await Stream(context, sequence, shape);
-                }
-                else
-                {
-                    await Respond(context, sequence, shape);
-                }
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                // The client left; the scheduler frees the sequence's blocks at its next pass.
+                recorded = true;
+                state.Record(sequence, scheduler, record, endpoint);
             }
         }
 
-        await sequence.Ended;
-        state.Record(sequence, scheduler, record, endpoint);
+        try
+        {
+            using (context.RequestAborted.Register(() =>
+            {
+                sequence.Cancel();
+                scheduler.Poke();
+            }))
+            {
+                if (api.Stream)
+                {
+                    await Stream(context, sequence, shape, RecordOnce);
+                }
+                else
+                {
+                    await Respond(context, sequence, shape, RecordOnce);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; the scheduler frees the sequence's blocks at its next pass.
+        }
+        finally
+        {
+            await RecordOnce();
+        }
     }
 
-    private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape)
+    private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape, Func<Task> beforeLastWrite)
     {
         var text = new System.Text.StringBuilder();
         var logprobs = shape.Logprobs ? new List<TokenLogprob>() : null;
@@ -188,11 +201,12 @@ internal sealed class CompletionHandler(ServerState state)
             w.WriteEndObject();
         }
 
+        await beforeLastWrite();
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
-    private static async Task Stream(HttpContext context, ServingSequence sequence, ResponseShape shape)
+    private static async Task Stream(HttpContext context, ServingSequence sequence, ResponseShape shape, Func<Task> beforeLastWrite)
     {
         var response = context.Response;
         var reader = sequence.Events;
@@ -213,6 +227,7 @@ internal sealed class CompletionHandler(ServerState state)
         response.Headers["X-Accel-Buffering"] = "no";
         var buffer = new ArrayBufferWriter<byte>(4096);
         bool roleSent = false;
+        bool ended = false;
         int offset = 0;
         do
         {
@@ -243,6 +258,7 @@ internal sealed class CompletionHandler(ServerState state)
                     }
 
                     buffer.Write(Done);
+                    ended = true;
                     continue;
                 }
 
@@ -252,6 +268,11 @@ internal sealed class CompletionHandler(ServerState state)
                 }
 
                 WriteEvent(buffer, w => shape.WriteChunk(w, e.Text, e.Logprob, null, null, ref roleSent, ref offset));
+            }
+
+            if (ended)
+            {
+                await beforeLastWrite();
             }
 
             if (buffer.WrittenCount > 0)
