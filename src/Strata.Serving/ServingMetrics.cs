@@ -11,15 +11,19 @@ internal sealed class ServingMetrics : IDisposable
 
     public static readonly ActivitySource Activities = new(MeterName);
 
+    private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     private readonly Meter _meter;
 
     public ServingMetrics(Func<IEnumerable<Scheduler>> schedulers)
     {
         _meter = new Meter(MeterName);
-        Ttft = _meter.CreateHistogram<double>("strata.ttft", "s", "time from arrival to the first generated token");
-        Itl = _meter.CreateHistogram<double>("strata.itl", "s", "time between generated tokens of one request");
-        QueueTime = _meter.CreateHistogram<double>("strata.queue_time", "s", "time from arrival to the first forward pass");
-        BatchSize = _meter.CreateHistogram<int>("strata.batch_size", "{sequence}", "sequences in one forward pass");
+        var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
+        Ttft = _meter.CreateHistogram("strata.ttft", "s", "time from arrival to the first generated token", null, seconds);
+        Itl = _meter.CreateHistogram("strata.itl", "s", "time between generated tokens of one request", null, seconds);
+        QueueTime = _meter.CreateHistogram("strata.queue_time", "s", "time from arrival to the first forward pass", null, seconds);
+        BatchSize = _meter.CreateHistogram("strata.batch_size", "{sequence}", "sequences in one forward pass", null,
+            new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         GeneratedTokens = _meter.CreateCounter<long>("strata.generated_tokens", "{token}", "tokens generated");
         PromptTokens = _meter.CreateCounter<long>("strata.prompt_tokens", "{token}", "prompt tokens computed (prefix-cache hits excluded)");
         Requests = _meter.CreateCounter<long>("strata.requests", "{request}", "requests ended, by finish reason");
