@@ -68,4 +68,72 @@ public static unsafe class Attention
             pool.Run(in job, shape.Heads);
         }
     }
+
+    /// <summary>
+    /// Attention of <paramref name="rows"/> query rows, each over its own paged KV cache, in one pool dispatch over every
+    /// (row, head) pair. Row r's query is q[r·qStride ..], its output output[r·outputStride ..]; its block addresses start at
+    /// blockOffsets[r] in keyBlocks/valueBlocks, it sees tokenCounts[r] positions, and its scores use
+    /// scores[scoreOffsets[r] ..] (Heads·tokenCounts[r] floats). Each row's result is bit-identical to
+    /// <see cref="Run"/> on that row alone.
+    /// </summary>
+    /// <exception cref="ArgumentException">a buffer is too short for the rows it is given</exception>
+    public static void RunBatch(WorkerPool pool, in AttentionShape shape, int rows, ReadOnlySpan<float> q, int qStride,
+        ReadOnlySpan<nint> keyBlocks, ReadOnlySpan<nint> valueBlocks, ReadOnlySpan<int> blockOffsets, ReadOnlySpan<int> tokenCounts,
+        ReadOnlySpan<long> scoreOffsets, Span<float> scores, Span<float> output, int outputStride)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        long width = (long)shape.Heads * shape.HeadDim;
+        if (shape.Heads <= 0 || shape.KvHeads <= 0 || shape.HeadDim <= 0 || shape.BlockTokens <= 0 || shape.Heads % shape.KvHeads != 0
+            || qStride < width || outputStride < width)
+        {
+            throw new ArgumentException($"Invalid attention shape {shape} or strides {qStride}, {outputStride}.", nameof(shape));
+        }
+
+        if (blockOffsets.Length < rows || tokenCounts.Length < rows || scoreOffsets.Length < rows
+            || q.Length < ((long)(rows - 1) * qStride) + width || output.Length < ((long)(rows - 1) * outputStride) + width)
+        {
+            throw new ArgumentException($"the buffers do not hold {rows} rows", nameof(rows));
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            int blocks = (tokenCounts[r] + shape.BlockTokens - 1) / shape.BlockTokens;
+            if (tokenCounts[r] < 0 || blockOffsets[r] < 0 || blockOffsets[r] + blocks > keyBlocks.Length || blockOffsets[r] + blocks > valueBlocks.Length
+                || scoreOffsets[r] < 0 || scoreOffsets[r] + ((long)shape.Heads * tokenCounts[r]) > scores.Length)
+            {
+                throw new ArgumentException($"row {r}: {tokenCounts[r]} tokens do not fit its blocks or scores", nameof(tokenCounts));
+            }
+        }
+
+        fixed (float* pq = q)
+        fixed (nint* pk = keyBlocks)
+        fixed (nint* pv = valueBlocks)
+        fixed (int* pb = blockOffsets)
+        fixed (int* pt = tokenCounts)
+        fixed (long* pso = scoreOffsets)
+        fixed (float* ps = scores)
+        fixed (float* po = output)
+        {
+            AttentionBatchJob job = new()
+            {
+                Shape = shape,
+                Q = pq,
+                QStride = qStride,
+                Keys = pk,
+                Values = pv,
+                BlockOffsets = pb,
+                Tokens = pt,
+                ScoreOffsets = pso,
+                Scores = ps,
+                Output = po,
+                OutputStride = outputStride,
+            };
+            pool.Run(in job, rows * shape.Heads);
+        }
+    }
 }

@@ -61,6 +61,73 @@ public class AttentionTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void RunBatch_RowsWithTheirOwnBlocksAndLengths_AreBitIdenticalToRunPerRow(int threads)
+    {
+        const int heads = 6, kvHeads = 2, headDim = 32, blockTokens = 8, blocks = 5, rows = 5;
+        var rng = new Random(11);
+        var shape = new AttentionShape(heads, kvHeads, headDim, blockTokens, 1f / MathF.Sqrt(headDim));
+        var handles = new List<GCHandle>();
+        try
+        {
+            var all = new nint[2 * blocks];
+            for (int b = 0; b < all.Length; b++)
+            {
+                GCHandle h = GCHandle.Alloc(TestData.Floats(rng, blockTokens * kvHeads * headDim, 2f), GCHandleType.Pinned);
+                handles.Add(h);
+                all[b] = h.AddrOfPinnedObject();
+            }
+
+            // Row r reads keys from a rotation of the blocks and values from the other half; rows 1 and 2 share a table.
+            int[] tokens = [1, 17, 18, 40, 33];
+            int[] offsets = [0, blocks, blocks, 2 * blocks, 3 * blocks];
+            var keys = new nint[rows * blocks];
+            var values = new nint[rows * blocks];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int b = 0; b < blocks; b++)
+                {
+                    keys[offsets[r] + b] = all[(b + r) % blocks];
+                    values[offsets[r] + b] = all[blocks + ((b + (2 * r)) % blocks)];
+                }
+            }
+
+            int width = heads * headDim, stride = width + 16;
+            float[] q = TestData.Floats(rng, rows * stride, 2f);
+            var scoreOffsets = new long[rows];
+            long total = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                scoreOffsets[r] = total;
+                total += heads * tokens[r];
+            }
+
+            var scores = new float[total];
+            var output = new float[rows * stride];
+            using var pool = new WorkerPool(threads);
+            Attention.RunBatch(pool, shape, rows, q, stride, keys, values, offsets, tokens, scoreOffsets, scores, output, stride);
+            for (int r = 0; r < rows; r++)
+            {
+                var alone = new float[width];
+                Attention.Run(pool, shape, q.AsSpan(r * stride, width), keys.AsSpan(offsets[r], blocks), values.AsSpan(offsets[r], blocks),
+                    tokens[r], new float[heads * tokens[r]], alone);
+                for (int i = 0; i < width; i++)
+                {
+                    Assert.Equal(BitConverter.SingleToInt32Bits(alone[i]), BitConverter.SingleToInt32Bits(output[(r * stride) + i]));
+                }
+            }
+        }
+        finally
+        {
+            foreach (GCHandle h in handles)
+            {
+                h.Free();
+            }
+        }
+    }
+
     private static double[] Reference(AttentionShape s, float[] q, float[][] k, float[][] v, int tokens, int h)
     {
         int kvh = h / (s.Heads / s.KvHeads);

@@ -18,9 +18,12 @@ public sealed class ExecutableRunner
     private readonly WeightMatrix[] _matrices; // by weight index (matrices; vectors have Rows == 1)
     private readonly float[][] _vectors;       // by weight index: f32 copy of norm/bias vectors, else empty
     private readonly float[] _arena;           // (ArenaFloats) planned activations
-    private readonly float[] _scores;          // (heads, maxContext) attention scratch
-    private readonly nint[] _keyBlocks;        // (maxBlocks) block addresses of one sequence and layer
-    private readonly nint[] _valueBlocks;      // (maxBlocks)
+    private readonly float[] _scores;          // (ScoreContexts, heads, maxContext) attention scratch of one row group
+    private readonly nint[] _keyBlocks;        // (MaxBatchTokens, maxBlocks) block addresses per row of one layer
+    private readonly nint[] _valueBlocks;      // (MaxBatchTokens, maxBlocks)
+    private readonly int[] _blockOffsets;      // (MaxBatchTokens) where each row's addresses start
+    private readonly int[] _visible;           // (MaxBatchTokens) positions each row sees
+    private readonly long[] _scoreOffsets;     // (MaxBatchTokens) where each row's scores start
     private readonly nint _arenaAddress;
     private readonly int[] _fused;             // by step: how many quantized products from here share one input (1 = alone)
     private readonly WeightMatrix[] _group = new WeightMatrix[3];
@@ -41,10 +44,14 @@ public sealed class ExecutableRunner
         }
 
         _arena = GC.AllocateArray<float>(checked((int)executable.ArenaFloats), pinned: true);
-        _scores = new float[model.Spec.Heads * maxContext];
+        int rows = executable.MaxBatchTokens;
+        _scores = new float[(long)Math.Min(rows, ScoreContexts) * model.Spec.Heads * maxContext];
         int maxBlocks = (maxContext + blockTokens - 1) / blockTokens;
-        _keyBlocks = new nint[maxBlocks];
-        _valueBlocks = new nint[maxBlocks];
+        _keyBlocks = new nint[rows * maxBlocks];
+        _valueBlocks = new nint[rows * maxBlocks];
+        _blockOffsets = new int[rows];
+        _visible = new int[rows];
+        _scoreOffsets = new long[rows];
         _fused = FuseGroups(executable, _matrices);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
     }
@@ -207,17 +214,48 @@ public sealed class ExecutableRunner
         }
     }
 
+    // Rows go to the pool in groups whose scores fit the scratch (at least ScoreContexts full contexts), every
+    // (row, head) pair of a group in one dispatch; consecutive rows of one sequence share one block table.
     private void Attend(in ExecutableStep step, int rows, ForwardBatch batch)
     {
         var a = step.Attributes;
         var shape = new AttentionShape(a.Heads, a.KvHeads, a.HeadDim, BlockTokensOf(batch), 1f / MathF.Sqrt(a.HeadDim));
-        for (int r = 0; r < rows; r++)
+        int first = 0;
+        while (first < rows)
         {
-            var sequence = batch.Sequence(r);
-            int blocks = sequence.FillBlockAddresses(a.Layer, _keyBlocks, _valueBlocks);
-            int visible = batch.Positions[r] + 1;
-            Attention.Run(_pool, in shape, Row(step.Input0, step.InputWidth, r), _keyBlocks.AsSpan(0, blocks), _valueBlocks.AsSpan(0, blocks),
-                visible, _scores.AsSpan(0, a.Heads * visible), Row(step.Output, step.OutputWidth, r));
+            long scoreEnd = 0;
+            int blockEnd = 0;
+            int r = first;
+            for (; r < rows; r++)
+            {
+                int visible = batch.Positions[r] + 1;
+                long need = (long)a.Heads * visible;
+                if (r > first && scoreEnd + need > _scores.Length)
+                {
+                    break;
+                }
+
+                var sequence = batch.Sequence(r);
+                if (r > first && ReferenceEquals(sequence, batch.Sequence(r - 1)))
+                {
+                    _blockOffsets[r - first] = _blockOffsets[r - first - 1];
+                }
+                else
+                {
+                    _blockOffsets[r - first] = blockEnd;
+                    blockEnd += sequence.FillBlockAddresses(a.Layer, _keyBlocks.AsSpan(blockEnd), _valueBlocks.AsSpan(blockEnd));
+                }
+
+                _visible[r - first] = visible;
+                _scoreOffsets[r - first] = scoreEnd;
+                scoreEnd += need;
+            }
+
+            int count = r - first;
+            Attention.RunBatch(_pool, in shape, count, _arena.AsSpan((int)(step.Input0 + ((long)first * step.InputWidth))), step.InputWidth,
+                _keyBlocks.AsSpan(0, blockEnd), _valueBlocks.AsSpan(0, blockEnd), _blockOffsets.AsSpan(0, count), _visible.AsSpan(0, count),
+                _scoreOffsets.AsSpan(0, count), _scores, _arena.AsSpan((int)(step.Output + ((long)first * step.OutputWidth))), step.OutputWidth);
+            first = r;
         }
     }
 
@@ -241,6 +279,9 @@ public sealed class ExecutableRunner
         MatMulQ8.RunDecode(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, 1)),
             _groupOutputs.AsSpan(0, count));
     }
+
+    /// <summary>Full-context score rows the attention scratch holds (the row group size when every row sees the whole context).</summary>
+    private const int ScoreContexts = 8;
 
     private static int BlockTokensOf(ForwardBatch batch) => batch.Sequence(0).BlockTokens;
 
