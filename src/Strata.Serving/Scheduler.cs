@@ -180,8 +180,10 @@ internal sealed class Scheduler : IDisposable
             int known = s.TokenCount;
             var salt = Salt(s.Request.Tenant.Name);
             _cache.Match(s.Tokens.AsSpan(0, known), salt, _hits, out var chain);
-            int needed = ((known + blockTokens) / blockTokens) - _hits.Count; // every known position plus the first new one
-            if (_cache.AvailableBlocks < needed)
+            // Every known position plus the first new one; while others run, keep one spare block for each of them so
+            // an admission does not force the next decode pass to preempt it straight back.
+            int needed = ((known + blockTokens) / blockTokens) - _hits.Count;
+            if (_cache.AvailableBlocks < needed + _running.Count)
             {
                 foreach (int b in _hits)
                 {

@@ -1,0 +1,86 @@
+// The scheduler's promises, read from the evidence: long prompts go in chunks beside running streams; preemption recomputes without changing outputs.
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Strata.Serving.Tests;
+
+public sealed class SchedulingTests
+{
+    private static async Task<JsonElement> Evidence(HttpClient http, HttpResponseMessage reply)
+    {
+        string id = reply.Headers.GetValues("X-Strata-Trace-Id").Single();
+        using var doc = JsonDocument.Parse(await http.GetStringAsync($"/v1/strata/evidence/{id}"));
+        return doc.RootElement.GetProperty("serving").Clone();
+    }
+
+    private static HttpClient Client(StrataServer server)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(server.Urls[0]), Timeout = TimeSpan.FromSeconds(120) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServerFixture.KeyA);
+        return http;
+    }
+
+    [Fact]
+    public async Task LongPrompt_IsComputedInChunks_WhileARunningStreamGetsATokenEveryPass()
+    {
+        var config = ServerFixture.Config();
+        await using var server = await StrataServer.StartAsync(
+            [new ModelConfig { Name = ServerFixture.Model, Path = ServerFixture.ModelPath }], "127.0.0.1", 0,
+            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 4, BatchTokens = 32 });
+        using var http = Client(server);
+        // A stream of 480 tokens is running (its first chunk has arrived) when the long prompt comes.
+        using var streamRequest = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { prompt = "Once upon a time", max_tokens = 480, temperature = 0, stream = true }),
+        };
+        using var first = await http.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await first.Content.ReadAsStreamAsync());
+        while ((await reader.ReadLineAsync())?.StartsWith("data: ", StringComparison.Ordinal) != true)
+        {
+        }
+
+        string longPrompt = string.Concat(Enumerable.Repeat("Lily and Tom played in the park with a big red ball. ", 20));
+        var reply = await http.PostAsJsonAsync("/v1/completions", new { prompt = longPrompt, max_tokens = 4, temperature = 0 });
+        Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+        var chunked = await Evidence(http, reply);
+        await reader.ReadToEndAsync();
+        var stream = await Evidence(http, first);
+
+        int promptTokens = chunked.GetProperty("prompt_tokens").GetInt32();
+        Assert.True(promptTokens > 200, $"prompt of {promptTokens} tokens is too short for the test");
+        var prefillPasses = chunked.GetProperty("batches").EnumerateArray().Take((promptTokens / 32) + 1).ToList();
+        Assert.All(prefillPasses, b => Assert.True(b.GetProperty("rows").GetInt32() <= 32));
+
+        // Every pass of the long prompt's prefill that overlaps the stream's life holds the stream's decode row too.
+        var streamPasses = stream.GetProperty("batches").EnumerateArray().Select(b => b.GetProperty("id").GetInt64()).ToHashSet();
+        long lastStreamPass = streamPasses.Max();
+        var shared = prefillPasses.Where(b => b.GetProperty("id").GetInt64() < lastStreamPass).ToList();
+        Assert.True(shared.Count >= 3, "the long prompt's prefill should overlap the stream");
+        Assert.All(shared, b => Assert.Contains(b.GetProperty("id").GetInt64(), streamPasses));
+        Assert.All(shared, b => Assert.True(b.GetProperty("sequences").GetInt32() >= 2));
+    }
+
+    [Fact]
+    public async Task KvPoolTooSmallForAll_PreemptsAndRecomputes_OutputsUnchanged()
+    {
+        var config = ServerFixture.Config();
+        await using var server = await StrataServer.StartAsync(
+            [new ModelConfig { Name = ServerFixture.Model, Path = ServerFixture.ModelPath }], "127.0.0.1", 0,
+            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 6, KvBudgetMib = 1 }); // 51 blocks of 16
+        using var http = Client(server);
+        string[] prompts = ["Once upon a time", "The little dog", "Tom and Sue", "A big tree", "One sunny day", "The cat"];
+        var replies = await Task.WhenAll(prompts.Select(p =>
+            http.PostAsJsonAsync("/v1/completions", new { prompt = p, max_tokens = 180, temperature = 0 })));
+        int preemptions = 0;
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, replies[i].StatusCode);
+            using var doc = JsonDocument.Parse(await replies[i].Content.ReadAsStringAsync());
+            Assert.Equal(ServerFixture.Generate(prompts[i], 180), doc.RootElement.GetProperty("choices")[0].GetProperty("text").GetString());
+            preemptions += (await Evidence(http, replies[i])).GetProperty("preemptions").GetInt32();
+        }
+
+        Assert.True(preemptions > 0, "six sequences of ~185 positions (12 blocks each) cannot all fit in 51 blocks");
+    }
+}
