@@ -87,9 +87,9 @@ internal sealed class ApiRequest
                     if (v.ValueKind != JsonValueKind.Null)
                     {
                         int max = Int(v, p.Name);
-                        if (max < 0)
+                        if (max < 1)
                         {
-                            throw ApiError.BadRequest($"'{p.Name}' must be 0 or more; found {max}", p.Name);
+                            throw ApiError.BadRequest($"'{p.Name}' must be 1 or more; found {max}", p.Name);
                         }
 
                         r.MaxTokens = max;

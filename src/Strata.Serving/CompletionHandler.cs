@@ -58,10 +58,10 @@ internal sealed class CompletionHandler(ServerState state)
 
         int window = runtime.ContextTokens;
         int maxTokens = api.MaxTokens ?? (window - prompt.Length);
-        if (prompt.Length >= window || prompt.Length + maxTokens > window)
+        if (prompt.Length >= window || (long)prompt.Length + maxTokens > window)
         {
             throw ApiError.BadRequest(
-                $"this model's context is {window} tokens; the request needs {prompt.Length + Math.Max(maxTokens, 1)} "
+                $"this model's context is {window} tokens; the request needs {(long)prompt.Length + Math.Max(maxTokens, 1)} "
                 + $"({prompt.Length} in the prompt, {Math.Max(maxTokens, 1)} to generate); shorten the prompt or lower max_tokens",
                 api.MaxTokens is null || prompt.Length >= window ? (chat ? "messages" : "prompt") : "max_tokens", "context_length_exceeded");
         }

@@ -15,9 +15,15 @@ internal sealed class ServingMetrics : IDisposable
 
     private readonly Meter _meter;
 
+    private static int _instances;
+
     public ServingMetrics(Func<IEnumerable<Scheduler>> schedulers)
     {
-        _meter = new Meter(MeterName);
+        // OpenTelemetry picks meters by name: a second server in the same process (tests) gets its own name, so no
+        // server ever exports another's figures.
+        int instance = Interlocked.Increment(ref _instances) - 1;
+        Name = instance == 0 ? MeterName : $"{MeterName}.{instance}";
+        _meter = new Meter(Name);
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
         Ttft = _meter.CreateHistogram("strata.ttft", "s", "time from arrival to the first generated token", null, seconds);
         Itl = _meter.CreateHistogram("strata.itl", "s", "time between generated tokens of one request", null, seconds);
@@ -41,6 +47,9 @@ internal sealed class ServingMetrics : IDisposable
             return lookups == 0 ? 0.0 : SumLong(schedulers(), s => s.HitBlocks) / (double)lookups;
         }, "1", "prompt blocks found over prompt blocks looked up");
     }
+
+    /// <summary>This server's meter name ("Strata.Serving" for the first server of the process).</summary>
+    public string Name { get; }
 
     public Histogram<double> Ttft { get; }
 

@@ -138,7 +138,7 @@ public sealed class StrataServer : IAsyncDisposable
             k.AddServerHeader = false;
         });
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddMeter(ServingMetrics.MeterName).AddPrometheusExporter())
+            .WithMetrics(m => m.AddMeter(state.Metrics.Name).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(t => t.AddSource(ServingMetrics.MeterName));
         var app = builder.Build();
         var completions = new CompletionHandler(state);

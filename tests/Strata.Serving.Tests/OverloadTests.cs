@@ -32,10 +32,10 @@ public sealed partial class OverloadTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task ManyMoreRequestsThanTheQueue_EndCompleteOr429_NoServerErrors()
     {
-        string expected = ServerFixture.Generate("Once upon a time", 24);
+        string expected = ServerFixture.Generate("Once upon a time", 120);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 64).Select(async i =>
         {
-            var reply = await _http.PostAsJsonAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 24, temperature = 0 });
+            var reply = await _http.PostAsJsonAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 120, temperature = 0 });
             string body = await reply.Content.ReadAsStringAsync();
             if (reply.StatusCode == HttpStatusCode.OK)
             {
