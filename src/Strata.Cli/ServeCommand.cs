@@ -74,5 +74,6 @@ internal static class ServeCommand
         Threads = threads ?? c.Threads,
         Numerics = numerics ?? c.Numerics,
         EvidenceRecords = c.EvidenceRecords,
+        OtlpEndpoint = c.OtlpEndpoint,
     };
 }

@@ -43,6 +43,9 @@ public sealed class ServerConfig
     /// <summary>"exact" (f32 activations) or "fast" (8-bit activations).</summary>
     public string Numerics { get; init; } = "exact";
 
+    /// <summary>OTLP endpoint (e.g. http://127.0.0.1:4317) to export traces and metrics to; null = none (metrics stay on /metrics).</summary>
+    public string? OtlpEndpoint { get; init; }
+
     /// <summary>Evidence records kept in memory for GET /v1/strata/evidence/{id} (oldest dropped first).</summary>
     public int EvidenceRecords { get; init; } = 4096;
 
@@ -87,6 +90,7 @@ public sealed class ServerConfig
         Check(Threads is >= 0 and <= 1024, "threads", "0 (all cores) to 1024", Threads);
         Check(Numerics is "exact" or "fast", "numerics", "\"exact\" or \"fast\"", Numerics);
         Check(EvidenceRecords is >= 1 and <= 1_000_000, "evidence_records", "1 to 1000000", EvidenceRecords);
+        Check(OtlpEndpoint is null || Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _), "otlp_endpoint", "an absolute URI", OtlpEndpoint ?? "");
         var names = new HashSet<string>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in Tenants)

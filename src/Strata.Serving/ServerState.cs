@@ -198,5 +198,20 @@ internal sealed class ServerState
             FinishReason = done?.FinishReason,
         };
         Evidence.Add(s.Request.Tenant.Name, record);
+        if (Activity.Current is { } span)
+        {
+            // The request's trace span carries the same facts (no prompt or output text).
+            var serving = record.Serving;
+            span.SetTag("strata.tenant", serving.Tenant);
+            span.SetTag("strata.model", serving.Model);
+            span.SetTag("strata.model_version", serving.ModelVersion);
+            span.SetTag("strata.prompt_tokens", serving.PromptTokens);
+            span.SetTag("strata.completion_tokens", serving.CompletionTokens);
+            span.SetTag("strata.queue_ms", serving.QueueMs);
+            span.SetTag("strata.ttft_ms", serving.TtftMs);
+            span.SetTag("strata.prefix_cache_hit_blocks", serving.PrefixCacheHitBlocks);
+            span.SetTag("strata.stop_reason", serving.StopReason);
+            span.SetTag("strata.batches", serving.Batches?.Count);
+        }
     }
 }

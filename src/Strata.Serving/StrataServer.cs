@@ -131,15 +131,31 @@ public sealed class StrataServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is reported once, by the caller
         builder.WebHost.UseUrls($"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = state.Config.MaxBodyBytes;
             k.AddServerHeader = false;
         });
+        string? otlp = state.Config.OtlpEndpoint;
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddMeter(state.Metrics.Name).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
-            .WithTracing(t => t.AddSource(ServingMetrics.MeterName));
+            .WithMetrics(m =>
+            {
+                m.AddMeter(state.Metrics.Name).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp is not null)
+                {
+                    m.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(ServingMetrics.MeterName);
+                if (otlp is not null)
+                {
+                    t.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                }
+            });
         var app = builder.Build();
         var completions = new CompletionHandler(state);
         app.Use(async (context, next) =>
