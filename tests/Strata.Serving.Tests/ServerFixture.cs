@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Strata.Engine.Generation;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
+using Strata.Engine.Tests;
 
 namespace Strata.Serving.Tests;
 
