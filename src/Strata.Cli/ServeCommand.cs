@@ -75,5 +75,6 @@ internal static class ServeCommand
         Numerics = numerics ?? c.Numerics,
         EvidenceRecords = c.EvidenceRecords,
         OtlpEndpoint = c.OtlpEndpoint,
+        BatchInvariant = c.BatchInvariant,
     };
 }

@@ -6,8 +6,12 @@ namespace Strata.Kernels;
 /// <summary>y[n, rows] = dequant(xq)[n, cols] · Wᵀ with integer block dots (the <see cref="NumericMode.QuantizedActivations"/> path).</summary>
 public static unsafe class MatMulQ8
 {
-    /// <summary>xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool.</summary>
-    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y)
+    /// <summary>
+    /// xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool. With
+    /// <paramref name="batchInvariant"/>, a Q8_0 row's result does not depend on n or on its place among the rows (one
+    /// row takes the tile's arithmetic too, at some cost in decode speed); Q8_0 products of n ≥ 2 rows always have it.
+    /// </summary>
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         long xRowBytes = ActivationQuant.RowBytes(w.Type, w.Cols);
@@ -25,7 +29,8 @@ public static unsafe class MatMulQ8
         int chunk = (w.Rows + parts - 1) / parts;
         chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
         bool q4Tile = w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
-        bool q8Tile = w.Type == GgmlType.Q8_0 && n >= 4 && Q8Gemm512.Applies(w.Cols);
+        // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
+        bool q8Tile = w.Type == GgmlType.Q8_0 && (n >= 2 || batchInvariant) && Q8Gemm512.Applies(w.Cols);
         var gemm = q4Tile || q8Tile ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
@@ -42,7 +47,7 @@ public static unsafe class MatMulQ8
             byte* x = px;
             var dot = IntDotKernels.Kernel(w.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
-            if (n == 1)
+            if (n == 1 && !q8Tile)
             {
                 x = PrepareDecode(w.Type, w.Cols, px, ref dot, ref dotLast);
             }
@@ -98,7 +103,8 @@ public static unsafe class MatMulQ8
     /// one run, so the small ones (K and V) no longer each pay a dispatch and a cold start.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
-    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, ReadOnlySpan<nint> outputs)
+    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, ReadOnlySpan<nint> outputs,
+        bool batchInvariant = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
@@ -125,7 +131,20 @@ public static unsafe class MatMulQ8
         {
             var dot = IntDotKernels.Kernel(first.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
-            byte* x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
+            byte* x = px;
+            byte* xp = null;
+            nint xpRowBytes = 0;
+            if (batchInvariant && first.Type == GgmlType.Q8_0 && Q8Gemm512.Applies(first.Cols))
+            {
+                // As Run: Q8_0 decode goes through the tile arithmetic, so it equals the same row inside a batch.
+                xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
+                xp = ThreadBuffer.Activations((int)xpRowBytes);
+                Q8Gemm512.Prepare(px, (nint)xRowBytes, 1, first.Cols, xp, activations: true);
+            }
+            else
+            {
+                x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
+            }
             int total = 0;
             foreach (WeightMatrix w in weights)
             {
@@ -153,6 +172,8 @@ public static unsafe class MatMulQ8
                     Y = (float*)outputs[i],
                     Dot = dot,
                     DotLast = dotLast,
+                    Xp = xp,
+                    XpRowBytes = xpRowBytes,
                     BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
                 };
                 multi.Set(i, job, (w.Rows + chunk - 1) / chunk);

@@ -54,6 +54,23 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     {
         int r0 = index * ChunkRows;
         int r1 = Math.Min(Rows, r0 + ChunkRows);
+        if (Xp != null && Type == GgmlType.Q8_0)
+        {
+            if (N == 1)
+            {
+                // Decode: the row dot with the tile's arithmetic, on the raw weights (nothing to prepare for one row).
+                for (int r = r0; r < r1; r++)
+                {
+                    Y[r] = Q8Gemm512.DotRaw(W + (r * RowBytes), Xp, Cols);
+                }
+
+                return;
+            }
+
+            TiledQ8(r0, r1);
+            return;
+        }
+
         if (N == 1)
         {
             byte* w = W + (r0 * RowBytes);
@@ -68,12 +85,6 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 Y[end] = DotLast(w, X, Cols);
             }
 
-            return;
-        }
-
-        if (Xp != null && Type == GgmlType.Q8_0)
-        {
-            TiledQ8(r0, r1);
             return;
         }
 
@@ -156,7 +167,10 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         }
     }
 
-    /// <summary>Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Gemm512"/>; leftover rows and columns through the row dot.</summary>
+    /// <summary>
+    /// Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Gemm512"/>; leftover activation rows and weight rows through
+    /// <see cref="Q8Gemm512.DotRaw"/>, which computes an element exactly as the tile does.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ8(int r0, int r1)
     {
@@ -173,11 +187,13 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 Q8Gemm512.Tile(wp, Xp + (j * XpRowBytes), prepared, Cols / 64, Y + ((nint)j * Rows) + r, Rows);
             }
 
+            // Leftover activation rows get the same arithmetic as in a full tile: a row's result never depends on
+            // how many rows share the product (batch invariance).
             for (; j < N; j++)
             {
                 for (int t = 0; t < 4; t++)
                 {
-                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                    Y[((nint)j * Rows) + r + t] = Q8Gemm512.DotRaw(w + (t * RowBytes), Xp + (j * XpRowBytes), Cols);
                 }
             }
         }
@@ -186,7 +202,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         {
             for (int j = 0; j < N; j++)
             {
-                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
+                Y[((nint)j * Rows) + r] = Q8Gemm512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
             }
         }
     }

@@ -116,6 +116,54 @@ internal static unsafe class Q8Gemm512
         Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
 
+    /// <summary>
+    /// One raw Q8_0 weight row (cols/32 blocks of 34 bytes) · one prepared activation row, with exactly the arithmetic
+    /// of an element of <see cref="Tile"/>: the same interleaved lanes, the same scale products, one accumulator and the
+    /// same reduction tree (<see cref="Reduce512.Sum"/> sums a vector as <see cref="Reduce512.Sum4x4"/> sums each of
+    /// its arguments). A row's result is therefore bit-identical whether it is computed alone (decode) or inside a
+    /// tile of a batch, which makes greedy output independent of batching. The weight scales are converted 16 at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float DotRaw(byte* w, byte* x, int cols)
+    {
+        int steps = cols / 64;
+        nint second = steps * 64;
+        float* xs = (float*)(x + (steps * 128));
+        Vector512<int> idx = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        Vector512<short> ones = Vector512.Create((short)1);
+        Vector512<float> acc = default;
+        float* ws = stackalloc float[16];
+        int s = 0;
+        for (; s + 8 <= steps; s += 8, w += 8 * 68)
+        {
+            // The 16 products dw_b · dx_b at once: the same scalar products the tile forms pairwise.
+            (HalfVec512.Stride34(w) * Vector512.Load(xs + (2 * s))).Store(ws);
+            for (int k = 0; k < 8; k++)
+            {
+                acc = StepRaw(w + (k * 68), x + ((s + k) * 64), second, Pair((byte*)(ws + (2 * k))), idx, ones, acc);
+            }
+        }
+
+        for (; s < steps; s++, w += 68)
+        {
+            ws[0] = FastHalf.Read(w);
+            ws[1] = FastHalf.Read(w + 34);
+            acc = StepRaw(w, x + (s * 64), second, Pair((byte*)ws) * Pair((byte*)(xs + (2 * s))), idx, ones, acc);
+        }
+
+        return Reduce512.Sum(acc);
+    }
+
+    /// <summary>One step of <see cref="DotRaw"/>: raw blocks at w and w + 34 interleaved as the tile's prepared weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> StepRaw(byte* w, byte* x, nint second, Vector512<float> scale, Vector512<int> idx, Vector512<short> ones,
+        Vector512<float> acc)
+    {
+        Vector512<sbyte> q = Avx512F.PermuteVar16x32x2(
+            Vector256.Load<int>((int*)(w + 2)).ToVector512Unsafe(), idx, Vector256.Load<int>((int*)(w + 36)).ToVector512Unsafe()).AsSByte();
+        return Dot(Avx512BW.Abs(q), q, Vector512.Load((sbyte*)x), Vector512.Load((sbyte*)(x + second)), scale, ones, acc);
+    }
+
     /// <summary>[d_2s, d_2s+1] × 8 interleaved: one 64-bit broadcast.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Pair(byte* d) => Vector512.Create(*(double*)d).AsSingle();

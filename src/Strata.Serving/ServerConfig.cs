@@ -37,6 +37,12 @@ public sealed class ServerConfig
     /// <summary>Context per sequence; 0 = the model's, at most 4096.</summary>
     public int Context { get; init; }
 
+    /// <summary>
+    /// A request's results do not depend on the requests batched with it (with fast numerics, Q8_0 products decode with
+    /// the batched tile's arithmetic): greedy output alone equals greedy output in any batch.
+    /// </summary>
+    public bool BatchInvariant { get; init; } = true;
+
     /// <summary>Kernel threads; 0 = all cores.</summary>
     public int Threads { get; init; }
 

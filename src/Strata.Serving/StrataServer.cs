@@ -102,7 +102,8 @@ public sealed class StrataServer : IAsyncDisposable
 
         return new EngineOptions(Threads: threads, ContextTokens: config.Context, BatchTokens: Math.Max(config.BatchTokens, config.MaxRunning + 1),
             BlockTokens: config.BlockTokens, Sequences: config.MaxRunning,
-            Mode: config.Numerics == "fast" ? Kernels.NumericMode.QuantizedActivations : Kernels.NumericMode.Exact, KvBlocks: blocks);
+            Mode: config.Numerics == "fast" ? Kernels.NumericMode.QuantizedActivations : Kernels.NumericMode.Exact, KvBlocks: blocks,
+            BatchInvariant: config.BatchInvariant);
     }
 
     /// <summary>Completes when the host stops (Ctrl+C or SIGTERM).</summary>

@@ -170,6 +170,48 @@ public unsafe class IntDotTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MatMulQ8_Q8_0_BatchInvariant_EachRowEqualsItselfAloneBitForBit(int threads)
+    {
+        // 45 weight rows (a leftover weight row group), 704 columns (22 blocks: one full 16-block scale group and a tail),
+        // 7 activation rows (one full tile and three leftover rows); every row alone, fused decode too.
+        const int rows = 45, cols = 704, n = 7;
+        var rng = new Random(77 + threads);
+        byte[] w = TestData.Row(GgmlType.Q8_0, rows * cols, rng);
+        float[] x = TestData.Floats(rng, n * cols);
+        byte[] xq = Quantize(GgmlType.Q8_0, x, n, cols);
+        int xRow = (int)ActivationQuant.RowBytes(GgmlType.Q8_0, cols);
+        var all = new float[n * rows];
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            var matrix = new WeightMatrix(GgmlType.Q8_0, (nint)pw, rows, cols);
+            MatMulQ8.Run(pool, matrix, xq, n, all, batchInvariant: true);
+            for (int j = 0; j < n; j++)
+            {
+                var alone = new float[rows];
+                MatMulQ8.Run(pool, matrix, xq.AsSpan(j * xRow, xRow), 1, alone, batchInvariant: true);
+                var fused = new float[rows];
+                fixed (float* pf = fused)
+                {
+                    MatMulQ8.RunDecode(pool, [matrix], xq.AsSpan(j * xRow, xRow), [(nint)pf], batchInvariant: true);
+                }
+
+                var pair = new float[2 * rows];
+                MatMulQ8.Run(pool, matrix, xq.AsSpan(j * xRow, j + 1 < n ? 2 * xRow : xRow), j + 1 < n ? 2 : 1, pair, batchInvariant: true);
+                for (int r = 0; r < rows; r++)
+                {
+                    int expected = BitConverter.SingleToInt32Bits(all[(j * rows) + r]);
+                    Assert.Equal(expected, BitConverter.SingleToInt32Bits(alone[r]));
+                    Assert.Equal(expected, BitConverter.SingleToInt32Bits(fused[r]));
+                    Assert.Equal(expected, BitConverter.SingleToInt32Bits(pair[r]));
+                }
+            }
+        }
+    }
+
     public static TheoryData<GgmlType, int, int> TileCases()
     {
         var d = new TheoryData<GgmlType, int, int>();

@@ -9,8 +9,12 @@ namespace Strata.Engine.Runtime;
 /// <param name="Sequences">sequences the KV pool holds at once</param>
 /// <param name="Mode">matmul numerics: exact f32 activations, or 8-bit quantized activations like llama.cpp</param>
 /// <param name="KvBlocks">KV blocks in the pool; 0 = enough for <paramref name="Sequences"/> full contexts</param>
+/// <param name="BatchInvariant">
+/// a row's results do not depend on the batch it runs in (Q8_0 products with 8-bit activations decode with the batched
+/// tile's arithmetic): greedy output is then the same alone or batched, at some cost in single-sequence decode speed
+/// </param>
 public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
-    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0)
+    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false)
 {
     /// <summary>Default cap on the context when the model trained on a longer one.</summary>
     public const int DefaultContextCap = 4096;

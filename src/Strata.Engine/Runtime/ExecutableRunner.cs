@@ -28,10 +28,13 @@ public sealed class ExecutableRunner
     private readonly int[] _fused;             // by step: how many quantized products from here share one input (1 = alone)
     private readonly WeightMatrix[] _group = new WeightMatrix[3];
     private readonly nint[] _groupOutputs = new nint[3];
+    private readonly bool _batchInvariant;
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
-    public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens)
+    /// <remarks>With <paramref name="batchInvariant"/> a row's results do not depend on the rows beside it (see <see cref="MatMulQ8.Run"/>).</remarks>
+    public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens, bool batchInvariant = false)
     {
+        _batchInvariant = batchInvariant;
         _exe = executable;
         _pool = pool;
         _matrices = new WeightMatrix[executable.Weights.Length];
@@ -150,7 +153,7 @@ public sealed class ExecutableRunner
                 break;
             case OpKind.MatMulQuantized:
                 MatMulQ8.Run(_pool, in _matrices[step.WeightIndex], MemoryMarshal.AsBytes(Rows(step.Input0, step.InputWidth, rows)), rows,
-                    Rows(step.Output, step.OutputWidth, rows));
+                    Rows(step.Output, step.OutputWidth, rows), _batchInvariant);
                 break;
             case OpKind.AddBias:
                 CopyIfMoved(in step, rows);
@@ -277,7 +280,7 @@ public sealed class ExecutableRunner
         }
 
         MatMulQ8.RunDecode(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, 1)),
-            _groupOutputs.AsSpan(0, count));
+            _groupOutputs.AsSpan(0, count), _batchInvariant);
     }
 
     /// <summary>Full-context score rows the attention scratch holds (the row group size when every row sees the whole context).</summary>

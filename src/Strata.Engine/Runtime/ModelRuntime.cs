@@ -70,7 +70,7 @@ public sealed class ModelRuntime : IDisposable
             int blocksPerSequence = (context + options.BlockTokens - 1) / options.BlockTokens;
             kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens,
                 options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences);
-            var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens);
+            var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens, options.BatchInvariant);
 
             // Parsing metadata and building the tokenizer leave megabytes of garbage; give those pages back to the OS once
             // now, so resident memory after load is the mapped weights, the KV cache and the runtime itself.
