@@ -29,11 +29,15 @@ internal static class GenerateCommand
         var context = CommonOptions.Context();
         var format = CommonOptions.Format();
         var numerics = CommonOptions.Numerics();
+        var invariant = new Option<bool>("--batch-invariant")
+        {
+            Description = "decode with the batched kernels' arithmetic (as strata serve does), so output equals the server's at any batch size",
+        };
         var evidence = new Option<bool>("--evidence") { Description = "print the evidence record (stderr in text mode; always included in json)" };
         var command = new Command("generate", "generate a continuation of a prompt")
         {
             model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repeat, frequency, presence, seed, stop, threads, context,
-            format, evidence, numerics,
+            format, evidence, numerics, invariant,
         };
         command.SetAction(parse =>
         {
@@ -50,7 +54,7 @@ internal static class GenerateCommand
             };
             var request = new GenerationRequest(parse.GetValue(prompt)!, parse.GetValue(maxTokens), sampling, parse.GetValue(stop));
             var options = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: parse.GetValue(context),
-                Mode: CommonOptions.ToMode(parse.GetValue(numerics)!));
+                Mode: CommonOptions.ToMode(parse.GetValue(numerics)!), BatchInvariant: parse.GetValue(invariant));
             bool json = parse.GetValue(format) == "json";
             return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), options, request, json, parse.GetValue(evidence));
         });

@@ -22,6 +22,9 @@ public sealed record ServingSection
     /// <summary>Numerical mode of the matmuls, e.g. "exact-f32".</summary>
     public string? NumericMode { get; init; }
 
+    /// <summary>Whether the request's results were independent of the batches it ran in (kernel option).</summary>
+    public bool BatchInvariant { get; init; }
+
     /// <summary>Whether the response was streamed.</summary>
     public bool Stream { get; init; }
 

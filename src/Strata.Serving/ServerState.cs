@@ -181,6 +181,7 @@ internal sealed class ServerState
             ModelVersion = runtime.Model.FileSha256,
             ExecutableHash = runtime.Executable.ContentHash,
             NumericMode = runtime.Options.Mode == Kernels.NumericMode.Exact ? EngineEvidence.ExactMode : EngineEvidence.QuantizedMode,
+            BatchInvariant = runtime.Options.BatchInvariant,
             Stream = s.Request.Stream,
             Priority = s.Request.Tenant.Config.Priority,
             DeadlineMs = s.Request.DeadlineMs > 0 ? s.Request.DeadlineMs : null,

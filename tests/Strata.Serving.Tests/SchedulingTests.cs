@@ -2,6 +2,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Strata.Engine.Tests;
 
 namespace Strata.Serving.Tests;
 
@@ -82,5 +83,28 @@ public sealed class SchedulingTests
         }
 
         Assert.True(preemptions > 0, "six sequences of ~185 positions (12 blocks each) cannot all fit in 51 blocks");
+    }
+
+    [Fact]
+    public async Task FastNumerics_Q8_0_GreedyOutputsUnderLoad_EqualTheEngineAloneExactly()
+    {
+        string model = SharedModels.File("synth/ci-d256-l4-q8_0.gguf");
+        var config = ServerFixture.Config();
+        await using var server = await StrataServer.StartAsync([new ModelConfig { Name = "q8", Path = model }], "127.0.0.1", 0,
+            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 8, Numerics = "fast", Context = 256 });
+        using var http = Client(server);
+        string[] prompts = ["Once upon a time", "The capital of France is", "One two three", "A cat", "Rain falls on", "Seven"];
+        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            http.PostAsJsonAsync("/v1/completions", new { prompt = prompts[i % prompts.Length], max_tokens = 40, temperature = 0 })));
+        using var runtime = Engine.Runtime.ModelRuntime.Load(model, null, new Engine.Runtime.EngineOptions(Threads: 2, ContextTokens: 256,
+            Mode: Kernels.NumericMode.QuantizedActivations, BatchInvariant: true));
+        for (int i = 0; i < replies.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, replies[i].StatusCode);
+            using var doc = JsonDocument.Parse(await replies[i].Content.ReadAsStringAsync());
+            using var session = new Engine.Generation.GenerationSession(runtime, new Engine.Generation.GenerationRequest(
+                prompts[i % prompts.Length], 40, new Engine.Sampling.SamplerOptions { Temperature = 0 }));
+            Assert.Equal(session.Run().Text, doc.RootElement.GetProperty("choices")[0].GetProperty("text").GetString());
+        }
     }
 }
