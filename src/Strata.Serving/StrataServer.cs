@@ -71,6 +71,7 @@ public sealed class StrataServer : IAsyncDisposable
             var app = Build(state, host, port);
             await app.StartAsync(cancellation);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            await WarmUp(addresses, cancellation);
             return new StrataServer(app, schedulers, metrics, addresses);
         }
         catch
@@ -83,6 +84,31 @@ public sealed class StrataServer : IAsyncDisposable
 
             metrics.Dispose();
             throw;
+        }
+    }
+
+    // The first scrape of /metrics compiles the exporter (about a second on a busy 2-core machine): do it before the first
+    // client can be waiting on it.
+    private static async Task WarmUp(List<string> addresses, CancellationToken cancellation)
+    {
+        if (addresses.Count == 0 || !Uri.TryCreate(addresses[0], UriKind.Absolute, out var uri))
+        {
+            return;
+        }
+
+        var loopback = new UriBuilder(uri) { Host = uri.Host is "0.0.0.0" or "[::]" ? "127.0.0.1" : uri.Host }.Uri;
+        using var client = new HttpClient { BaseAddress = loopback, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            (await client.GetAsync("/metrics", cancellation)).Dispose();
+            (await client.GetAsync("/health/live", cancellation)).Dispose();
+        }
+        catch (HttpRequestException)
+        {
+            // Not reachable from here (unusual bind): the first real scrape pays instead.
+        }
+        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+        {
         }
     }
 
