@@ -8,6 +8,100 @@ namespace Strata.Cli.Tests;
 public sealed partial class ServeCommandTests
 {
     [Fact]
+    public async Task Serve_ClientsThatCloseTheirConnection_EndTheirRequestsAndFreeTheirBlocks()
+    {
+        // A random-weight model does not end its text early: 4000 tokens would take seconds, so a request that ends
+        // with stop_reason client_gone ended because its client left.
+        var (process, url) = await StartServe("--model", "q8=" + StrataProcess.Shared("synth/ci-d256-l4-q8_0.gguf"), "--ctx", "4096");
+        try
+        {
+            var uri = new Uri(url);
+            using var http = new HttpClient { BaseAddress = uri };
+            foreach (bool stream in new[] { true, false })
+            {
+                string body = System.Text.Json.JsonSerializer.Serialize(new { prompt = "Once upon a time", max_tokens = 4000, temperature = 0, stream });
+                using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(uri.Host, uri.Port);
+                await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(
+                    $"POST /v1/completions HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}"));
+                var until = DateTime.UtcNow.AddSeconds(20);
+                while (Metric(await http.GetStringAsync("/metrics"), "strata_kv_blocks_used") == 0 && DateTime.UtcNow < until)
+                {
+                    await Task.Delay(10);
+                }
+
+                Assert.True(Metric(await http.GetStringAsync("/metrics"), "strata_kv_blocks_used") > 0, "the request never started");
+                socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                socket.Close(); // the client is gone (a reset, as when a process dies)
+            }
+
+            string metrics = "";
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                metrics = await http.GetStringAsync("/metrics");
+                if (Metric(metrics, "strata_kv_blocks_used") == 0 && ClientGone().IsMatch(metrics))
+                {
+                    break;
+                }
+
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(0, Metric(metrics, "strata_kv_blocks_used"));
+            Assert.Matches(ClientGone(), metrics);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<(Process Process, string Url)> StartServe(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "serve", "--port", "0", "--threads", "2" }.Concat(args))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(start)!;
+        var until = DateTime.UtcNow.AddMinutes(1);
+        while (DateTime.UtcNow < until)
+        {
+            string? line = await process.StandardError.ReadLineAsync();
+            if (line is null)
+            {
+                break;
+            }
+
+            var match = ListeningLine().Match(line);
+            if (match.Success)
+            {
+                return (process, match.Groups[1].Value);
+            }
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException("strata serve did not start listening");
+    }
+
+    private static int Metric(string metrics, string name)
+    {
+        var m = Regex.Match(metrics, "^" + name + @"(?:\{[^}]*\})? (\d+)", RegexOptions.Multiline);
+        return m.Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+    }
+
+    [GeneratedRegex("strata_requests_total\\{[^}]*stop_reason=\"client_gone\"[^}]*\\} 2")]
+    private static partial Regex ClientGone();
+
+    [Fact]
     public async Task Serve_ListensAndStreamsACompletion_LikeTheReadmeCurl()
     {
         var start = new ProcessStartInfo("dotnet")
