@@ -26,14 +26,16 @@ public sealed class SchedulingTests
     public async Task LongPrompt_IsComputedInChunks_WhileARunningStreamGetsATokenEveryPass()
     {
         var config = ServerFixture.Config();
+        // A random-weight model: its stream never ends early (a trained model may reach end-of-text before the long
+        // prompt is done).
         await using var server = await StrataServer.StartAsync(
-            [new ModelConfig { Name = ServerFixture.Model, Path = ServerFixture.ModelPath }], "127.0.0.1", 0,
-            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 4, BatchTokens = 32 });
+            [new ModelConfig { Name = "q8", Path = SharedModels.File("synth/ci-d256-l4-q8_0.gguf") }], "127.0.0.1", 0,
+            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 4, BatchTokens = 32, Context = 4096 });
         using var http = Client(server);
-        // A stream of 480 tokens is running (its first chunk has arrived) when the long prompt comes.
+        // A stream of 2000 tokens is running (its first chunk has arrived) when the long prompt comes.
         using var streamRequest = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
         {
-            Content = JsonContent.Create(new { prompt = "Once upon a time", max_tokens = 480, temperature = 0, stream = true }),
+            Content = JsonContent.Create(new { prompt = "Once upon a time", max_tokens = 2000, temperature = 0, stream = true }),
         };
         using var first = await http.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await first.Content.ReadAsStreamAsync());
