@@ -59,22 +59,10 @@ internal static class ServeCommand
         return command;
     }
 
-    private static ServerConfig Override(ServerConfig c, int? threads, int? context, string? numerics) => new()
+    private static ServerConfig Override(ServerConfig c, int? threads, int? context, string? numerics) => c with
     {
-        Models = c.Models,
-        Tenants = c.Tenants,
-        QueueCapacity = c.QueueCapacity,
-        MaxRunning = c.MaxRunning,
-        DefaultDeadlineMs = c.DefaultDeadlineMs,
-        MaxBodyBytes = c.MaxBodyBytes,
-        KvBudgetMib = c.KvBudgetMib,
-        BatchTokens = c.BatchTokens,
-        BlockTokens = c.BlockTokens,
         Context = context ?? c.Context,
         Threads = threads ?? c.Threads,
         Numerics = numerics ?? c.Numerics,
-        EvidenceRecords = c.EvidenceRecords,
-        OtlpEndpoint = c.OtlpEndpoint,
-        BatchInvariant = c.BatchInvariant,
     };
 }

@@ -54,9 +54,7 @@ public static unsafe class MatMul
         int tile = outer ? FloatGemm512.Rows : MatMulJob.Tile;
 
         // About eight parts per thread for load balance, each a multiple of the tile.
-        int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
-        int chunk = (w.Rows + parts - 1) / parts;
-        chunk = Math.Max(tile, (chunk + tile - 1) / tile * tile);
+        int chunk = pool.ChunkRows(w.Rows, tile);
         int count = (w.Rows + chunk - 1) / chunk;
 
         bool fast = n == 1 && KernelIsa.Use512 && w.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
@@ -132,8 +130,7 @@ public static unsafe class MatMul
             throw new ArgumentException($"x holds {x.Length} floats; a row of {first.Cols} needs {first.Cols}.", nameof(x));
         }
 
-        int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
-        int chunk = Math.Max(MatMulJob.Tile, ((total + parts - 1) / parts + MatMulJob.Tile - 1) / MatMulJob.Tile * MatMulJob.Tile);
+        int chunk = pool.ChunkRows(total, MatMulJob.Tile);
         bool fast = KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
         fixed (float* px = x)
         {

@@ -25,9 +25,7 @@ public static unsafe class MatMulQ8
             return;
         }
 
-        int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
-        int chunk = (w.Rows + parts - 1) / parts;
-        chunk = Math.Max(MatMulQ8Job.Tile, (chunk + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
+        int chunk = pool.ChunkRows(w.Rows, MatMulQ8Job.Tile);
         bool q4Tile = w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
         // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
         bool q8Tile = w.Type == GgmlType.Q8_0 && (n >= 2 || batchInvariant) && Q8Gemm512.Applies(w.Cols);
@@ -66,27 +64,12 @@ public static unsafe class MatMulQ8
                 Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
             }
 
-            var job = new MatMulQ8Job
+            var job = MatMulQ8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
-                W = (byte*)w.Data,
-                RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
-                Type = w.Type,
-                Rows = w.Rows,
-                Cols = w.Cols,
-                N = n,
-                ChunkRows = chunk,
-                X = x,
-                XRowBytes = (nint)xRowBytes,
-                Y = py,
-                Dot = dot,
-                Xp = xp,
-                XpRowBytes = xpRowBytes,
-                DotLast = dotLast,
                 Gemm = gemm,
                 GemmK = GemmKKernel(w.Type, n),
                 Dx = pd,
                 NbPad = nbPad,
-                BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
             };
             pool.Run(in job, (w.Rows + chunk - 1) / chunk);
         }
@@ -152,31 +135,13 @@ public static unsafe class MatMulQ8
             }
 
             // The same ~8 parts per thread as Run, spread over the matrices by rows.
-            int parts = pool.ThreadCount == 1 ? 1 : pool.ThreadCount * 8;
-            int chunk = Math.Max(MatMulQ8Job.Tile, ((total + parts - 1) / parts + MatMulQ8Job.Tile - 1) / MatMulQ8Job.Tile * MatMulQ8Job.Tile);
+            int chunk = pool.ChunkRows(total, MatMulQ8Job.Tile);
             var multi = new MultiJob<MatMulQ8Job>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
-                var job = new MatMulQ8Job
-                {
-                    W = (byte*)w.Data,
-                    RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
-                    Type = w.Type,
-                    Rows = w.Rows,
-                    Cols = w.Cols,
-                    N = 1,
-                    ChunkRows = chunk,
-                    X = x,
-                    XRowBytes = (nint)xRowBytes,
-                    Y = (float*)outputs[i],
-                    Dot = dot,
-                    DotLast = dotLast,
-                    Xp = xp,
-                    XpRowBytes = xpRowBytes,
-                    BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
-                };
-                multi.Set(i, job, (w.Rows + chunk - 1) / chunk);
+                multi.Set(i, MatMulQ8Job.For(in w, 1, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
+                    (w.Rows + chunk - 1) / chunk);
             }
 
             pool.Run(in multi, multi.Count);

@@ -49,6 +49,27 @@ internal unsafe struct MatMulQ8Job : IParallelJob
 
     public const int Tile = 4;
 
+    /// <summary>The job for weight matrix w against n activation rows at x (prepared rows at xp when a tile path runs).</summary>
+    public static MatMulQ8Job For(in WeightMatrix w, int n, int chunkRows, byte* x, nint xRowBytes, float* y,
+        delegate*<byte*, byte*, int, float> dot, delegate*<byte*, byte*, int, float> dotLast, byte* xp, nint xpRowBytes) => new()
+    {
+        W = (byte*)w.Data,
+        RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
+        Type = w.Type,
+        Rows = w.Rows,
+        Cols = w.Cols,
+        N = n,
+        ChunkRows = chunkRows,
+        X = x,
+        XRowBytes = xRowBytes,
+        Y = y,
+        Dot = dot,
+        DotLast = dotLast,
+        Xp = xp,
+        XpRowBytes = xpRowBytes,
+        BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
+    };
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
     {

@@ -64,6 +64,17 @@ public sealed unsafe class WorkerPool : IDisposable
     /// <summary>Total threads including the caller.</summary>
     public int ThreadCount { get; }
 
+    /// <summary>
+    /// Rows per part when <paramref name="rows"/> are split into about 8 parts per thread (one part on one thread), a
+    /// multiple of <paramref name="multiple"/> and at least one multiple.
+    /// </summary>
+    public int ChunkRows(int rows, int multiple)
+    {
+        int parts = ThreadCount == 1 ? 1 : ThreadCount * 8;
+        int chunk = (rows + parts - 1) / parts;
+        return Math.Max(multiple, (chunk + multiple - 1) / multiple * multiple);
+    }
+
     /// <summary>Runs job.Execute(i, count) for every i, split across threads; allocates nothing.</summary>
     /// <remarks>The first exception thrown by any part is rethrown here after every thread has stopped.</remarks>
     public void Run<TJob>(in TJob job, int count) where TJob : struct, IParallelJob

@@ -98,7 +98,6 @@ internal sealed class CompletionHandler(ServerState state)
             Stream = api.Stream,
             ArrivalTicks = arrival,
             DeadlineMs = deadline,
-            Evidence = record,
         };
         ServingSequence sequence;
         try

@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using Strata.Engine.KvCache;
 using Strata.Engine.Runtime;
+using Strata.Engine.Sampling;
 
 namespace Strata.Serving;
 
@@ -317,9 +318,10 @@ internal sealed class Scheduler : IDisposable
 
     private void Sample(ServingSequence s, ReadOnlySpan<float> logits)
     {
-        if (!AllFinite(logits))
+        int bad = LogitCheck.FirstNonFinite(logits);
+        if (bad >= 0)
         {
-            Finish(s, "stop", "error", null, "the model produced non-finite logits (corrupt weights?)");
+            Finish(s, "stop", "error", null, $"the model produced a non-finite logit (token {bad} is {logits[bad]}): corrupt weights?");
             return;
         }
 
@@ -491,17 +493,4 @@ internal sealed class Scheduler : IDisposable
         a.Request.Tenant.Config.Priority != b.Request.Tenant.Config.Priority
             ? a.Request.Tenant.Config.Priority > b.Request.Tenant.Config.Priority
             : a.Order < b.Order;
-
-    private static bool AllFinite(ReadOnlySpan<float> logits)
-    {
-        foreach (float x in logits)
-        {
-            if (!(x < float.PositiveInfinity))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Strata.Serving;
 
 /// <summary>Everything `strata serve` can be told in a config file; every field has a default, unknown fields are refused.</summary>
-public sealed class ServerConfig
+public sealed record ServerConfig
 {
     /// <summary>Models to serve (added to those given with --model).</summary>
     public List<ModelConfig> Models { get; init; } = [];

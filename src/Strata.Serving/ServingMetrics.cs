@@ -69,17 +69,6 @@ internal sealed class ServingMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private static int Sum(IEnumerable<Scheduler> all, Func<Scheduler, int> f)
-    {
-        int total = 0;
-        foreach (var s in all)
-        {
-            total += f(s);
-        }
-
-        return total;
-    }
-
     private static long SumLong(IEnumerable<Scheduler> all, Func<Scheduler, long> f)
     {
         long total = 0;
@@ -90,4 +79,6 @@ internal sealed class ServingMetrics : IDisposable
 
         return total;
     }
+
+    private static int Sum(IEnumerable<Scheduler> all, Func<Scheduler, int> f) => (int)SumLong(all, s => f(s));
 }

@@ -1,6 +1,5 @@
 // A request the HTTP layer has parsed, validated and tokenized, ready for admission and the scheduler.
 using Strata.Engine.Sampling;
-using Strata.Evidence;
 
 namespace Strata.Serving;
 
@@ -32,6 +31,4 @@ internal sealed class ServingRequest
 
     /// <summary>Deadline in ms from arrival; 0 = none.</summary>
     public int DeadlineMs { get; init; }
-
-    public required EvidenceRecord Evidence { get; init; }
 }

@@ -185,26 +185,12 @@ public sealed class GenerationSession : IDisposable
     // can rank: report the model file, not a sampler argument error.
     private void ThrowIfNotFinite(ReadOnlySpan<float> logits)
     {
-        // Vector pass first (NaN compares false, so it fails LessThanAll too); the scalar walk runs only to name the culprit.
-        var limit = new System.Numerics.Vector<float>(float.PositiveInfinity);
-        int width = System.Numerics.Vector<float>.Count;
-        int v = 0;
-        for (; v + width <= logits.Length; v += width)
+        int i = LogitCheck.FirstNonFinite(logits);
+        if (i >= 0)
         {
-            if (!System.Numerics.Vector.LessThanAll(new System.Numerics.Vector<float>(logits[v..]), limit))
-            {
-                break;
-            }
-        }
-
-        for (int i = v; i < logits.Length; i++)
-        {
-            if (!(logits[i] < float.PositiveInfinity))
-            {
-                throw new ModelFormatException(
-                    $"{System.IO.Path.GetFileName(_runtime.Model.Path)}: logit of token {i} is {logits[i]} after position {_sequence.Length - 1}; "
-                    + "the model's weights produce non-finite values (corrupt file?)");
-            }
+            throw new ModelFormatException(
+                $"{System.IO.Path.GetFileName(_runtime.Model.Path)}: logit of token {i} is {logits[i]} after position {_sequence.Length - 1}; "
+                + "the model's weights produce non-finite values (corrupt file?)");
         }
     }
 
