@@ -74,7 +74,7 @@ public static unsafe class Attention
     /// (row, head) pair. Row r's query is q[r·qStride ..], its output output[r·outputStride ..]; its block addresses start at
     /// blockOffsets[r] in keyBlocks/valueBlocks, it sees tokenCounts[r] positions, and its scores use
     /// scores[scoreOffsets[r] ..] (Heads·tokenCounts[r] floats). Each row's result is bit-identical to
-    /// <see cref="Run"/> on that row alone.
+    /// <see cref="Run"/> on that row alone. Query heads that share a KV head go to one part when there are enough rows.
     /// </summary>
     /// <exception cref="ArgumentException">a buffer is too short for the rows it is given</exception>
     public static void RunBatch(WorkerPool pool, in AttentionShape shape, int rows, ReadOnlySpan<float> q, int qStride,
@@ -110,6 +110,9 @@ public static unsafe class Attention
             }
         }
 
+        // A part per KV head reads each key and value row once for all the query heads that share it, when that still
+        // leaves the pool enough parts (one decode row of a model with 3 KV heads does not); results are the same.
+        int group = rows * shape.KvHeads >= 4 * pool.ThreadCount ? shape.Heads / shape.KvHeads : 1;
         fixed (float* pq = q)
         fixed (nint* pk = keyBlocks)
         fixed (nint* pv = valueBlocks)
@@ -132,8 +135,9 @@ public static unsafe class Attention
                 Scores = ps,
                 Output = po,
                 OutputStride = outputStride,
+                Group = group,
             };
-            pool.Run(in job, rows * shape.Heads);
+            pool.Run(in job, rows * (shape.Heads / group));
         }
     }
 }

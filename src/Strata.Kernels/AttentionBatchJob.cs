@@ -1,7 +1,10 @@
 // Parallel job of Attention.RunBatch: one (row, head) pair per part, each computed exactly as Attention.Run computes it.
 namespace Strata.Kernels;
 
-/// <summary>Part i handles row i / Heads, query head i % Heads, through <see cref="AttentionJob"/>.</summary>
+/// <summary>
+/// Part i handles row i / (Heads / Group), query heads Group · (i % (Heads / Group)) and the Group − 1 after them, which
+/// share one KV head, through <see cref="AttentionJob.Heads"/>.
+/// </summary>
 internal unsafe struct AttentionBatchJob : IParallelJob
 {
     public AttentionShape Shape;
@@ -16,9 +19,13 @@ internal unsafe struct AttentionBatchJob : IParallelJob
     public float* Output;
     public nint OutputStride;
 
+    /// <summary>Query heads per part: 1, or Heads / KvHeads (a part per KV head).</summary>
+    public int Group;
+
     public readonly void Execute(int index, int count)
     {
-        int row = index / Shape.Heads;
+        int parts = Shape.Heads / Group;
+        int row = index / parts;
         var job = new AttentionJob
         {
             Shape = Shape,
@@ -29,6 +36,6 @@ internal unsafe struct AttentionBatchJob : IParallelJob
             Scores = Scores + ScoreOffsets[row],
             Output = Output + (row * OutputStride),
         };
-        job.Execute(index - (row * Shape.Heads), Shape.Heads);
+        job.Heads((index - (row * parts)) * Group, Group);
     }
 }

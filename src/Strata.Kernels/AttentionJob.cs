@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
-/// <summary>Part h handles query head h over KV head h / (Heads / KvHeads).</summary>
+/// <summary>Part h handles query head h over KV head h / (Heads / KvHeads); <see cref="Heads"/> handles a group of them.</summary>
 internal unsafe struct AttentionJob : IParallelJob
 {
     public AttentionShape Shape;
@@ -17,47 +17,59 @@ internal unsafe struct AttentionJob : IParallelJob
     public float* Output;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public readonly void Execute(int index, int count)
+    public readonly void Execute(int index, int count) => Heads(index, 1);
+
+    /// <summary>
+    /// Query heads [first, first + count), which must share one KV head. Each head's result is the same whatever the
+    /// count (every head takes the same operations in the same order); a group only reads each key and value row
+    /// once from memory for all its heads, where one part per head read them once per head.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public readonly void Heads(int first, int count)
     {
         int d = Shape.HeadDim;
         int bt = Shape.BlockTokens;
-        int kvh = index / (Shape.Heads / Shape.KvHeads);
+        int kvh = first / (Shape.Heads / Shape.KvHeads);
         nint rowStride = (nint)Shape.KvHeads * d;
-        float* q = Q + ((nint)index * d);
-        float* s = Scores + ((nint)index * Tokens);
-        float* o = Output + ((nint)index * d);
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && d % 16 == 0 && Tokens > 0)
         {
-            Fast512(q, s, o, kvh, rowStride);
+            Fast512(first, count, kvh, rowStride);
             return;
         }
 
-        for (int t = 0; t < Tokens; t++)
+        for (int h = first; h < first + count; h++)
         {
-            float* k = (float*)Keys[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
-            s[t] = Shape.Scale * FloatKernels.Dot(q, k, d);
-        }
+            float* q = Q + ((nint)h * d);
+            float* s = Scores + ((nint)h * Tokens);
+            float* o = Output + ((nint)h * d);
+            for (int t = 0; t < Tokens; t++)
+            {
+                float* k = (float*)Keys[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
+                s[t] = Shape.Scale * FloatKernels.Dot(q, k, d);
+            }
 
-        new Span<float>(o, d).Clear();
-        if (Tokens == 0)
-        {
-            return;
-        }
+            new Span<float>(o, d).Clear();
+            if (Tokens == 0)
+            {
+                continue;
+            }
 
-        VectorOps.SoftmaxCore(s, Tokens);
-        for (int t = 0; t < Tokens; t++)
-        {
-            float* v = (float*)Values[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
-            FloatKernels.Axpy(s[t], v, o, d);
+            VectorOps.SoftmaxCore(s, Tokens);
+            for (int t = 0; t < Tokens; t++)
+            {
+                float* v = (float*)Values[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
+                FloatKernels.Axpy(s[t], v, o, d);
+            }
         }
     }
 
     /// <summary>
     /// AVX-512 path for head sizes that are a multiple of 16: scores come 16 positions at a time (16 accumulators, one
-    /// FMA per position and 16 dimensions, one transposing reduction), and the value sum keeps each 16-dimension slice of
-    /// the output in a register across all positions.
+    /// FMA per position and 16 dimensions, one transposing reduction), every head of the group over one run of key rows
+    /// while it is in L1; the value sum keeps each 16-dimension slice of up to three heads' outputs in registers across
+    /// all positions, so a value row is loaded once for three heads.
     /// </summary>
-    private readonly void Fast512(float* q, float* s, float* o, int kvh, nint rowStride)
+    private readonly void Fast512(int first, int count, int kvh, nint rowStride)
     {
         int d = Shape.HeadDim;
         int bt = Shape.BlockTokens;
@@ -68,66 +80,123 @@ internal unsafe struct AttentionJob : IParallelJob
             int inBlock = t % bt;
             float* k = (float*)Keys[t / bt] + (inBlock * rowStride) + headOffset;
             int run = Math.Min(bt - inBlock, Tokens - t);
-            int i = 0;
-            for (; i + 16 <= run; i += 16, k += 16 * rowStride)
+            for (int h = first; h < first + count; h++)
             {
-                Scores16(q, k, rowStride, d, Shape.Scale, s + t + i);
-            }
+                float* q = Q + ((nint)h * d);
+                float* s = Scores + ((nint)h * Tokens) + t;
+                float* kr = k;
+                int i = 0;
+                for (; i + 16 <= run; i += 16, kr += 16 * rowStride)
+                {
+                    Scores16(q, kr, rowStride, d, Shape.Scale, s + i);
+                }
 
-            for (; i < run; i++, k += rowStride)
-            {
-                s[t + i] = Shape.Scale * FloatKernels.Dot(q, k, d);
+                for (; i < run; i++, kr += rowStride)
+                {
+                    s[i] = Shape.Scale * FloatKernels.Dot(q, kr, d);
+                }
             }
 
             t += run;
         }
 
-        VectorOps.SoftmaxCore(s, Tokens);
+        for (int h = first; h < first + count; h++)
+        {
+            VectorOps.SoftmaxCore(Scores + ((nint)h * Tokens), Tokens);
+        }
 
-        // Value sum: four 16-dimension slices at a time, so four independent FMA chains cover the FMA latency; each
-        // slice still adds the positions in order.
+        for (int h = first; h < first + count; h += 3)
+        {
+            ValueSum(h, Math.Min(3, first + count - h), headOffset, rowStride);
+        }
+    }
+
+    /// <summary>
+    /// o_h = Σ_t p_h[t] · v_t for g ≤ 3 heads from h: four 16-dimension slices at a time, so four independent FMA chains
+    /// per head cover the FMA latency; each slice adds the positions in order, so a head's sum does not depend on g.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void ValueSum(int h, int g, nint headOffset, nint rowStride)
+    {
+        int d = Shape.HeadDim;
+        int bt = Shape.BlockTokens;
+        float* p0 = Scores + ((nint)h * Tokens);
+        float* p1 = g > 1 ? p0 + Tokens : p0;
+        float* p2 = g > 2 ? p0 + (2 * Tokens) : p0;
+        float* o0 = Output + ((nint)h * d);
         int c4 = 0;
         for (; c4 + 64 <= d; c4 += 64)
         {
-            Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero;
-            Vector512<float> acc2 = Vector512<float>.Zero, acc3 = Vector512<float>.Zero;
+            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
             for (int b = 0, t0 = 0; t0 < Tokens; b++, t0 += bt)
             {
                 float* v = (float*)Values[b] + headOffset + c4;
                 int n = Math.Min(bt, Tokens - t0);
-                float* p = s + t0;
-                for (int r = 0; r < n; r++, v += rowStride)
+                for (int r = t0; r < t0 + n; r++, v += rowStride)
                 {
-                    Vector512<float> w = Vector512.Create(p[r]);
-                    acc0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v), acc0);
-                    acc1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 16), acc1);
-                    acc2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 32), acc2);
-                    acc3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 48), acc3);
+                    Vector512<float> v0 = Vector512.Load(v), v1 = Vector512.Load(v + 16), v2 = Vector512.Load(v + 32), v3 = Vector512.Load(v + 48);
+                    Vector512<float> w = Vector512.Create(p0[r]);
+                    a00 = Vector512.FusedMultiplyAdd(w, v0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(w, v1, a01);
+                    a02 = Vector512.FusedMultiplyAdd(w, v2, a02);
+                    a03 = Vector512.FusedMultiplyAdd(w, v3, a03);
+                    w = Vector512.Create(p1[r]);
+                    a10 = Vector512.FusedMultiplyAdd(w, v0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(w, v1, a11);
+                    a12 = Vector512.FusedMultiplyAdd(w, v2, a12);
+                    a13 = Vector512.FusedMultiplyAdd(w, v3, a13);
+                    w = Vector512.Create(p2[r]);
+                    a20 = Vector512.FusedMultiplyAdd(w, v0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(w, v1, a21);
+                    a22 = Vector512.FusedMultiplyAdd(w, v2, a22);
+                    a23 = Vector512.FusedMultiplyAdd(w, v3, a23);
                 }
             }
 
-            acc0.Store(o + c4);
-            acc1.Store(o + c4 + 16);
-            acc2.Store(o + c4 + 32);
-            acc3.Store(o + c4 + 48);
-        }
-
-        for (int c = c4; c < d; c += 16)
-        {
-            Vector512<float> acc = Vector512<float>.Zero;
-            for (int b = 0, t0 = 0; t0 < Tokens; b++, t0 += bt)
+            // With g < 3 the spare chains repeat head h's sum and are not stored.
+            Store4(o0 + c4, a00, a01, a02, a03);
+            if (g > 1)
             {
-                float* v = (float*)Values[b] + headOffset + c;
-                int n = Math.Min(bt, Tokens - t0);
-                float* p = s + t0;
-                for (int r = 0; r < n; r++, v += rowStride)
-                {
-                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(p[r]), Vector512.Load(v), acc);
-                }
+                Store4(o0 + d + c4, a10, a11, a12, a13);
             }
 
-            acc.Store(o + c);
+            if (g > 2)
+            {
+                Store4(o0 + (2 * d) + c4, a20, a21, a22, a23);
+            }
         }
+
+        for (int k = 0; k < g; k++)
+        {
+            float* p = Scores + ((nint)(h + k) * Tokens);
+            float* o = o0 + ((nint)k * d);
+            for (int c = c4; c < d; c += 16)
+            {
+                Vector512<float> acc = Vector512<float>.Zero;
+                for (int b = 0, t0 = 0; t0 < Tokens; b++, t0 += bt)
+                {
+                    float* v = (float*)Values[b] + headOffset + c;
+                    int n = Math.Min(bt, Tokens - t0);
+                    for (int r = t0; r < t0 + n; r++, v += rowStride)
+                    {
+                        acc = Vector512.FusedMultiplyAdd(Vector512.Create(p[r]), Vector512.Load(v), acc);
+                    }
+                }
+
+                acc.Store(o + c);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(float* o, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3)
+    {
+        a0.Store(o);
+        a1.Store(o + 16);
+        a2.Store(o + 32);
+        a3.Store(o + 48);
     }
 
     /// <summary>dst[i] = scale · q · k_i for the 16 key rows k + i·stride.</summary>

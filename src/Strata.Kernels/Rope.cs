@@ -44,6 +44,25 @@ public static class Rope
         const int MaxStack = 512;
         Span<float> cos = half <= MaxStack ? stackalloc float[half] : new float[half];
         Span<float> sin = half <= MaxStack ? stackalloc float[half] : new float[half];
+        Angles(position, thetaBase, rotaryDims, cos, sin);
+        Rotate(x, heads, headDim, cos, sin, mode);
+    }
+
+    /// <summary>
+    /// cos and sin of theta_i = position · thetaBase^(−2i/rotaryDims) for i &lt; rotaryDims / 2, computed in double and
+    /// stored as f32: what <see cref="Apply"/> computes for one position, so callers that rotate many heads or layers
+    /// at one position compute it once.
+    /// </summary>
+    /// <exception cref="ArgumentException">rotaryDims is odd or negative, or cos/sin are shorter than rotaryDims / 2.</exception>
+    public static void Angles(int position, float thetaBase, int rotaryDims, Span<float> cos, Span<float> sin)
+    {
+        int half = rotaryDims / 2;
+        if (rotaryDims < 0 || (rotaryDims & 1) != 0 || cos.Length < half || sin.Length < half)
+        {
+            throw new ArgumentException($"rotaryDims {rotaryDims} must be even and nonnegative, with {half} cos and sin slots (got {cos.Length}, {sin.Length}).",
+                nameof(rotaryDims));
+        }
+
         for (int i = 0; i < half; i++)
         {
             double theta = position * Math.Pow(thetaBase, -2.0 * i / rotaryDims);
@@ -51,7 +70,23 @@ public static class Rope
             cos[i] = (float)c;
             sin[i] = (float)s;
         }
+    }
 
+    /// <summary>
+    /// Rotates the first 2·cos.Length dims of each of <paramref name="heads"/> heads of x by the angles from
+    /// <see cref="Angles"/>; bit-identical to <see cref="Apply"/> at the angles' position.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape is inconsistent.</exception>
+    public static void Rotate(Span<float> x, int heads, int headDim, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, RopeMode mode)
+    {
+        int half = cos.Length;
+        if (sin.Length != half || 2 * half > headDim || x.Length < (long)heads * headDim || mode is not (RopeMode.Normal or RopeMode.NeoX))
+        {
+            throw new ArgumentException($"cannot rotate [{heads}, {headDim}] in {x.Length} floats by {half} angles ({sin.Length} sines) in mode {mode}.",
+                nameof(x));
+        }
+
+        int rotaryDims = 2 * half;
         int stride = mode == RopeMode.Normal ? 1 : half;
         int step = mode == RopeMode.Normal ? 2 : 1;
         for (int h = 0; h < heads; h++)

@@ -160,6 +160,33 @@ public class VectorOpsTests
         }
     }
 
+    [Theory]
+    [InlineData(RopeMode.Normal)]
+    [InlineData(RopeMode.NeoX)]
+    public void RopeRotate_WithAngles_IsBitIdenticalToApply(RopeMode mode)
+    {
+        var rng = new Random(16 + (int)mode);
+        foreach ((int headDim, int rotary) in new[] { (64, 64), (128, 64), (80, 80), (6, 2) })
+        {
+            const int heads = 5;
+            int position = rng.Next(0, 100_000);
+            float[] x = TestData.Floats(rng, heads * headDim, 3f);
+            float[] expected = (float[])x.Clone();
+            Rope.Apply(expected, heads, headDim, rotary, position, 500000f, mode);
+            var cos = new float[rotary / 2];
+            var sin = new float[rotary / 2];
+            Rope.Angles(position, 500000f, rotary, cos, sin);
+            Rope.Rotate(x, heads, headDim, cos, sin, mode);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(x[i]));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => Rope.Rotate(new float[8], 1, 8, new float[5], new float[5], mode));
+        Assert.Throws<ArgumentException>(() => Rope.Angles(0, 10000f, 7, new float[4], new float[4]));
+    }
+
     [Fact]
     public void RmsNorm_LengthMismatch_ThrowsArgumentException() =>
         Assert.Throws<ArgumentException>(() => VectorOps.RmsNorm(new float[4], new float[3], 1e-5f, new float[4]));
