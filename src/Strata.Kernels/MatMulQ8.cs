@@ -28,7 +28,8 @@ public static unsafe class MatMulQ8
         int chunk = pool.ChunkRows(w.Rows, MatMulQ8Job.Tile);
         bool q4Tile = w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
         // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
-        bool q8Tile = w.Type == GgmlType.Q8_0 && (n >= 2 || batchInvariant) && Q8Gemm512.Applies(w.Cols);
+        // A packed matrix takes it always: without the per-call weight shuffle one row costs no more than the decode kernel.
+        bool q8Tile = w.Type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || w.Packed != 0) && Q8Gemm512.Applies(w.Cols);
         var gemm = q4Tile || q8Tile ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
@@ -117,7 +118,7 @@ public static unsafe class MatMulQ8
             byte* x = px;
             byte* xp = null;
             nint xpRowBytes = 0;
-            if (batchInvariant && first.Type == GgmlType.Q8_0 && Q8Gemm512.Applies(first.Cols))
+            if ((batchInvariant || AllPacked(weights)) && first.Type == GgmlType.Q8_0 && Q8Gemm512.Applies(first.Cols))
             {
                 // As Run: Q8_0 decode goes through the tile arithmetic, so it equals the same row inside a batch.
                 xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
@@ -146,6 +147,19 @@ public static unsafe class MatMulQ8
 
             pool.Run(in multi, multi.Count);
         }
+    }
+
+    private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights)
+    {
+        foreach (WeightMatrix w in weights)
+        {
+            if (w.Packed == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Prepares the activation row for the type's matrix-vector kernel and selects it; returns the row to pass.</summary>

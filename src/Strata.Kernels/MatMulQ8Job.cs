@@ -49,6 +49,9 @@ internal unsafe struct MatMulQ8Job : IParallelJob
 
     public const int Tile = 4;
 
+    /// <summary>The matrix packed for <see cref="Q8Gemm512.TilePacked"/> (<see cref="WeightMatrix.Packed"/>), or null.</summary>
+    public byte* Wp;
+
     /// <summary>The job for weight matrix w against n activation rows at x (prepared rows at xp when a tile path runs).</summary>
     public static MatMulQ8Job For(in WeightMatrix w, int n, int chunkRows, byte* x, nint xRowBytes, float* y,
         delegate*<byte*, byte*, int, float> dot, delegate*<byte*, byte*, int, float> dotLast, byte* xp, nint xpRowBytes) => new()
@@ -68,6 +71,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         Xp = xp,
         XpRowBytes = xpRowBytes,
         BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
+        Wp = xp != null && w.Type == GgmlType.Q8_0 ? (byte*)w.Packed : null,
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -75,6 +79,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     {
         int r0 = index * ChunkRows;
         int r1 = Math.Min(Rows, r0 + ChunkRows);
+        if (Wp != null)
+        {
+            TiledPacked(r0, r1);
+            return;
+        }
+
         if (Xp != null && Type == GgmlType.Q8_0)
         {
             if (N == 1)
@@ -224,6 +234,50 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             for (int j = 0; j < N; j++)
             {
                 Y[((nint)j * Rows) + r] = Q8Gemm512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packed Q8_0 rows [r0, r1): 4 × 4 tiles of <see cref="Q8Gemm512.TilePacked"/>; one activation row, leftover activation
+    /// rows and leftover weight rows through <see cref="Q8Gemm512.DotPacked"/>, which computes an element exactly as the
+    /// tile does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void TiledPacked(int r0, int r1)
+    {
+        int steps = Cols / 64;
+        nint qStride = (nint)steps * 64;
+        nint sStride = (nint)steps * 2;
+        float* scales = (float*)(Wp + ((long)Rows * qStride));
+        int r = r0;
+        if (N >= 4)
+        {
+            for (; r + 4 <= r1; r += 4)
+            {
+                byte* w = Wp + (r * qStride);
+                float* ws = scales + (r * sStride);
+                int j = 0;
+                for (; j + 4 <= N; j += 4)
+                {
+                    Q8Gemm512.TilePacked(w, ws, qStride, sStride, Xp + (j * XpRowBytes), XpRowBytes, steps, Y + ((nint)j * Rows) + r, Rows);
+                }
+
+                for (; j < N; j++)
+                {
+                    for (int t = 0; t < 4; t++)
+                    {
+                        Y[((nint)j * Rows) + r + t] = Q8Gemm512.DotPacked(w + (t * qStride), ws + (t * sStride), Xp + (j * XpRowBytes), Cols);
+                    }
+                }
+            }
+        }
+
+        for (; r < r1; r++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                Y[((nint)j * Rows) + r] = Q8Gemm512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), Cols);
             }
         }
     }

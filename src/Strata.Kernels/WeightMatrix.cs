@@ -2,5 +2,13 @@
 namespace Strata.Kernels;
 
 /// <summary>A row-major weight matrix living in mapped or pinned memory: rows × cols elements of one type.</summary>
+/// <param name="Type">element type</param>
+/// <param name="Data">address of row 0</param>
+/// <param name="Rows">rows</param>
+/// <param name="Cols">elements per row</param>
+/// <param name="Packed">
+/// address of a <see cref="Q8Packed"/> copy of the same Q8_0 matrix, or 0: <see cref="MatMulQ8"/> reads it instead of
+/// <see cref="Data"/>, which the other kernels (embedding rows, f32 products) keep reading
+/// </param>
 /// <remarks>Each row is <see cref="GgmlTypeInfo.RowBytes"/>(Type, Cols) bytes; rows are contiguous.</remarks>
-public readonly record struct WeightMatrix(GgmlType Type, nint Data, int Rows, int Cols);
+public readonly record struct WeightMatrix(GgmlType Type, nint Data, int Rows, int Cols, nint Packed = 0);

@@ -19,6 +19,15 @@ public sealed partial class ServeCommandTests
             using var http = new HttpClient { BaseAddress = uri };
             foreach (bool stream in new[] { true, false })
             {
+                // The previous request's blocks must be back first: otherwise "blocks in use" below could be its blocks,
+                // and this request's socket would be reset before the server had even read the request.
+                var idle = DateTime.UtcNow.AddSeconds(20);
+                while (Metric(await http.GetStringAsync("/metrics"), "strata_kv_blocks_used") != 0 && DateTime.UtcNow < idle)
+                {
+                    await Task.Delay(10);
+                }
+
+                Assert.Equal(0, Metric(await http.GetStringAsync("/metrics"), "strata_kv_blocks_used"));
                 string body = System.Text.Json.JsonSerializer.Serialize(new { prompt = "Once upon a time", max_tokens = 4000, temperature = 0, stream });
                 using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
                 await socket.ConnectAsync(uri.Host, uri.Port);

@@ -212,6 +212,73 @@ public unsafe class IntDotTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MatMulQ8_Q8_0_Packed_EqualsRawBatchInvariantBitForBit(int threads)
+    {
+        // 45 rows (a leftover weight row group), 704 columns (11 steps: one 8-step scale group and a tail); every n from
+        // 1 to 9 (full tiles, leftover activation rows, rows 2–3 without a tile) and the fused decode.
+        const int rows = 45, cols = 704;
+        var rng = new Random(91 + threads);
+        byte[] w = TestData.Row(GgmlType.Q8_0, rows * cols, rng);
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            var raw = new WeightMatrix(GgmlType.Q8_0, (nint)pw, rows, cols);
+            if (!KernelIsa.Use512)
+            {
+                return; // the packed layout is for the AVX-512 kernels only
+            }
+
+            using Q8Packed? packed = Q8Packed.TryPack(pool, raw);
+            Assert.NotNull(packed);
+            Assert.Equal(Q8Packed.SizeOf(raw), packed.Bytes);
+            var matrix = raw with { Packed = packed.Address };
+            for (int n = 1; n <= 9; n++)
+            {
+                byte[] xq = Quantize(GgmlType.Q8_0, TestData.Floats(rng, n * cols), n, cols);
+                var expected = new float[n * rows];
+                var actual = new float[n * rows];
+                MatMulQ8.Run(pool, raw, xq, n, expected, batchInvariant: true);
+                MatMulQ8.Run(pool, matrix, xq, n, actual, batchInvariant: false);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]));
+                }
+
+                if (n == 1)
+                {
+                    var fused = new float[2 * rows];
+                    fixed (float* pf = fused)
+                    {
+                        MatMulQ8.RunDecode(pool, [matrix, matrix], xq, [(nint)pf, (nint)(pf + rows)]);
+                    }
+
+                    for (int i = 0; i < 2 * rows; i++)
+                    {
+                        Assert.Equal(BitConverter.SingleToInt32Bits(expected[i % rows]), BitConverter.SingleToInt32Bits(fused[i]));
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Q8Packed_TypesAndWidthsItCannotTake_AreLeftRaw()
+    {
+        using var pool = new WorkerPool(1);
+        byte[] q4 = new byte[(int)GgmlTypeInfo.RowBytes(GgmlType.Q4_0, 128) * 4];
+        byte[] q8 = new byte[(int)GgmlTypeInfo.RowBytes(GgmlType.Q8_0, 96) * 4];
+        fixed (byte* p4 = q4)
+        fixed (byte* p8 = q8)
+        {
+            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q4_0, (nint)p4, 4, 128)));
+            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, (nint)p8, 4, 96))); // 3 blocks: odd
+            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, 0, 4, 128)));
+        }
+    }
+
     public static TheoryData<GgmlType, int, int> TileCases()
     {
         var d = new TheoryData<GgmlType, int, int>();

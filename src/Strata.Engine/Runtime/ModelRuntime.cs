@@ -89,6 +89,7 @@ public sealed class ModelRuntime : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        Runner.Dispose();
         KvPool.Dispose();
         Pool.Dispose();
         Model.Dispose();
