@@ -47,12 +47,15 @@ internal static class ServeCommand
             Console.Error.WriteLine($"listening on {string.Join(", ", server.Urls)} (Ctrl+C to stop)");
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellation);
+                // The host's own console lifetime takes SIGTERM and SIGINT (and keeps the runtime from ending the process
+                // on them), so waiting only for the command line's token left a stopped-looking server running forever.
+                await server.WaitForShutdownAsync(cancellation);
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine("stopping");
             }
+
+            Console.Error.WriteLine("stopping");
 
             return 0;
         });
