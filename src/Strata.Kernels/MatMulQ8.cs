@@ -57,7 +57,7 @@ public static unsafe class MatMulQ8
             {
                 xpRowBytes = Q8Gemm512.RowBytes(w.Cols);
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
-                Q8Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, activations: true);
+                Q8Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp);
             }
             else if (q4Tile)
             {
@@ -123,7 +123,7 @@ public static unsafe class MatMulQ8
                 // As Run: Q8_0 decode goes through the tile arithmetic, so it equals the same row inside a batch.
                 xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
                 xp = ThreadBuffer.Activations((int)xpRowBytes);
-                Q8Gemm512.Prepare(px, (nint)xRowBytes, 1, first.Cols, xp, activations: true);
+                Q8Gemm512.Prepare(px, (nint)xRowBytes, 1, first.Cols, xp);
             }
             else
             {

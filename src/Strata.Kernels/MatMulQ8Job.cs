@@ -79,25 +79,9 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     {
         int r0 = index * ChunkRows;
         int r1 = Math.Min(Rows, r0 + ChunkRows);
-        if (Wp != null)
-        {
-            TiledPacked(r0, r1);
-            return;
-        }
-
         if (Xp != null && Type == GgmlType.Q8_0)
         {
-            if (N == 1)
-            {
-                // Decode: the row dot with the tile's arithmetic, on the raw weights (nothing to prepare for one row).
-                for (int r = r0; r < r1; r++)
-                {
-                    Y[r] = Q8Gemm512.DotRaw(W + (r * RowBytes), Xp, Cols);
-                }
-
-                return;
-            }
-
+            // Decode included: one row takes the tile's arithmetic too, on packed or raw weights.
             TiledQ8(r0, r1);
             return;
         }
@@ -199,57 +183,20 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     }
 
     /// <summary>
-    /// Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Gemm512"/>; leftover activation rows and weight rows through
-    /// <see cref="Q8Gemm512.DotRaw"/>, which computes an element exactly as the tile does.
+    /// Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Gemm512.TilePacked"/>. Packed at load (<see cref="Wp"/>), the
+    /// tile rows are read in place; raw, each is packed into a thread buffer first (with N ≥ 4). One activation row,
+    /// leftover activation rows and leftover weight rows take <see cref="Q8Gemm512.DotPacked"/> (or
+    /// <see cref="Q8Gemm512.DotRaw"/> on raw rows), both exactly the tile's arithmetic: a row's result does not depend
+    /// on how many rows share the product (batch invariance).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ8(int r0, int r1)
     {
-        int prepared = Q8Gemm512.RowBytes(Cols);
-        byte* wp = ThreadBuffer.Weights(4 * prepared);
-        int r = r0;
-        for (; r + 4 <= r1; r += 4)
-        {
-            byte* w = W + (r * RowBytes);
-            Q8Gemm512.Prepare(w, RowBytes, 4, Cols, wp, activations: false);
-            int j = 0;
-            for (; j + 4 <= N; j += 4)
-            {
-                Q8Gemm512.Tile(wp, Xp + (j * XpRowBytes), prepared, Cols / 64, Y + ((nint)j * Rows) + r, Rows);
-            }
-
-            // Leftover activation rows get the same arithmetic as in a full tile: a row's result never depends on
-            // how many rows share the product (batch invariance).
-            for (; j < N; j++)
-            {
-                for (int t = 0; t < 4; t++)
-                {
-                    Y[((nint)j * Rows) + r + t] = Q8Gemm512.DotRaw(w + (t * RowBytes), Xp + (j * XpRowBytes), Cols);
-                }
-            }
-        }
-
-        for (; r < r1; r++)
-        {
-            for (int j = 0; j < N; j++)
-            {
-                Y[((nint)j * Rows) + r] = Q8Gemm512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Packed Q8_0 rows [r0, r1): 4 × 4 tiles of <see cref="Q8Gemm512.TilePacked"/>; one activation row, leftover activation
-    /// rows and leftover weight rows through <see cref="Q8Gemm512.DotPacked"/>, which computes an element exactly as the
-    /// tile does.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private readonly void TiledPacked(int r0, int r1)
-    {
         int steps = Cols / 64;
         nint qStride = (nint)steps * 64;
         nint sStride = (nint)steps * 2;
-        float* scales = (float*)(Wp + ((long)Rows * qStride));
+        float* scales = Wp != null ? (float*)(Wp + ((long)Rows * qStride)) : null;
+        byte* buffer = Wp == null && N >= 4 ? ThreadBuffer.Weights((int)Q8Gemm512.PackedBytes(4, Cols)) : null;
         int r = r0;
         if (N >= 4)
         {
@@ -257,6 +204,13 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             {
                 byte* w = Wp + (r * qStride);
                 float* ws = scales + (r * sStride);
+                if (Wp == null)
+                {
+                    Q8Gemm512.Pack(W + (r * RowBytes), RowBytes, 4, Cols, 0, 4, buffer);
+                    w = buffer;
+                    ws = (float*)(buffer + (4 * qStride));
+                }
+
                 int j = 0;
                 for (; j + 4 <= N; j += 4)
                 {
@@ -277,7 +231,9 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         {
             for (int j = 0; j < N; j++)
             {
-                Y[((nint)j * Rows) + r] = Q8Gemm512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), Cols);
+                Y[((nint)j * Rows) + r] = Wp != null
+                    ? Q8Gemm512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), Cols)
+                    : Q8Gemm512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
             }
         }
     }

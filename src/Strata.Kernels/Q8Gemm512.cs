@@ -1,4 +1,4 @@
-// Q8_0 prefill micro-kernel over prepared operands: 4 weight rows × 4 activation rows, two blocks per step.
+// Q8_0 micro-kernels over prepared activations and packed weights: 4 weight rows × 4 activation rows, two blocks per step.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -9,25 +9,24 @@ namespace Strata.Kernels;
 /// The 4 × 4 tile of <see cref="IntGemm512.Q8_0"/> with the per-step operand shuffling moved out of the tile. The
 /// element-order tile interleaves the 32-bit groups of two blocks, takes |w| and the sign mask of every weight step, and
 /// interleaves and negates every activation step, once per 4 × 4 tile; here the activation rows are prepared once per
-/// product ([v | −v] per step and f32 scales) and each tile row of weights once per tile row ([|w| | w] per step and f32
-/// scales), so a step is loads, one masked blend per pair (−v where w &lt; 0), the byte and word products, a convert
+/// product ([v | −v] per step and f32 scales) and the weights are packed (interleaved, f32 scales: at load, or per tile
+/// row), so a step is loads, |w|, one masked blend per pair (−v where w &lt; 0), the byte and word products, a convert
 /// and one fused multiply-add. Block sums are exact int32. Requires AVX-512 F/BW; nb even.
 /// </summary>
 /// <remarks>
-/// Prepared activation row: [V: 64 B per step | NV: 64 B per step | D: f32 pair per step]. Prepared weight tile row:
-/// for each of the 4 rows [A = |w|: 64 B per step | W: 64 B per step | D: f32 pair per step]. A step covers blocks 2s
-/// and 2s + 1 with even int32 lanes from block 2s and odd ones from block 2s + 1.
+/// Prepared activation row: [V: 64 B per step | NV: 64 B per step | D: f32 pair per step]. Packed weights: see
+/// <see cref="Pack"/>. A step covers blocks 2s and 2s + 1 with even int32 lanes from block 2s and odd ones from block 2s + 1.
 /// </remarks>
 internal static unsafe class Q8Gemm512
 {
     /// <summary>True where the kernel runs: AVX-512 and an even, nonzero block count.</summary>
     public static bool Applies(int cols) => KernelIsa.Use512 && cols >= 64 && (cols / 32) % 2 == 0;
 
-    /// <summary>Prepared bytes of one row (activation or weight): 136 per step.</summary>
+    /// <summary>Prepared bytes of one activation row: 136 per step.</summary>
     public static int RowBytes(int cols) => cols / 64 * 136;
 
-    /// <summary>Prepares n Q8_0 rows (stride rowBytes) into dst (stride <see cref="RowBytes"/>); weights and activations alike.</summary>
-    public static void Prepare(byte* src, nint srcRowBytes, int n, int cols, byte* dst, bool activations)
+    /// <summary>Prepares n Q8_0 activation rows (stride srcRowBytes) into dst (stride <see cref="RowBytes"/>).</summary>
+    public static void Prepare(byte* src, nint srcRowBytes, int n, int cols, byte* dst)
     {
         int steps = cols / 64;
         Vector512<int> idx = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
@@ -41,79 +40,13 @@ internal static unsafe class Q8Gemm512
             {
                 Vector512<sbyte> v = Avx512F.PermuteVar16x32x2(
                     Vector256.Load<int>((int*)(x + 2)).ToVector512Unsafe(), idx, Vector256.Load<int>((int*)(x + 36)).ToVector512Unsafe()).AsSByte();
-                if (activations)
-                {
-                    v.Store((sbyte*)(d + (s * 64)));
-                    (Vector512<sbyte>.Zero - v).Store((sbyte*)(second + (s * 64)));
-                }
-                else
-                {
-                    Avx512BW.Abs(v).Store(d + (s * 64));
-                    v.Store((sbyte*)(second + (s * 64)));
-                }
+                v.Store((sbyte*)(d + (s * 64)));
+                (Vector512<sbyte>.Zero - v).Store((sbyte*)(second + (s * 64)));
 
                 scales[2 * s] = FastHalf.Read(x);
                 scales[(2 * s) + 1] = FastHalf.Read(x + 34);
             }
         }
-    }
-
-    /// <summary>y[j·yStride + t] = Σ w_t · x_j over the prepared weight rows w (stride RowBytes) and activation rows x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile(byte* w, byte* x, nint rowBytes, int steps, float* y, nint yStride)
-    {
-        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
-        Vector512<short> ones = Vector512.Create((short)1);
-        nint second = steps * 64;
-        nint scale = steps * 128;
-        byte* w1 = w + rowBytes, w2 = w + (2 * rowBytes), w3 = w + (3 * rowBytes);
-        byte* x1 = x + rowBytes, x2 = x + (2 * rowBytes), x3 = x + (3 * rowBytes);
-        for (int s = 0; s < steps; s++)
-        {
-            nint o = s * 64;
-            nint so = scale + (s * 8);
-            Vector512<byte> a0 = Vector512.Load(w + o), a1 = Vector512.Load(w1 + o), a2 = Vector512.Load(w2 + o), a3 = Vector512.Load(w3 + o);
-            Vector512<sbyte> m0 = Vector512.Load((sbyte*)(w + second + o)), m1 = Vector512.Load((sbyte*)(w1 + second + o));
-            Vector512<sbyte> m2 = Vector512.Load((sbyte*)(w2 + second + o)), m3 = Vector512.Load((sbyte*)(w3 + second + o));
-            Vector512<float> s0 = Pair(w + so), s1 = Pair(w1 + so), s2 = Pair(w2 + so), s3 = Pair(w3 + so);
-
-            Vector512<sbyte> v = Vector512.Load((sbyte*)(x + o));
-            Vector512<sbyte> nv = Vector512.Load((sbyte*)(x + second + o));
-            Vector512<float> sx = Pair(x + so);
-            c00 = Dot(a0, m0, v, nv, s0 * sx, ones, c00);
-            c10 = Dot(a1, m1, v, nv, s1 * sx, ones, c10);
-            c20 = Dot(a2, m2, v, nv, s2 * sx, ones, c20);
-            c30 = Dot(a3, m3, v, nv, s3 * sx, ones, c30);
-
-            v = Vector512.Load((sbyte*)(x1 + o));
-            nv = Vector512.Load((sbyte*)(x1 + second + o));
-            sx = Pair(x1 + so);
-            c01 = Dot(a0, m0, v, nv, s0 * sx, ones, c01);
-            c11 = Dot(a1, m1, v, nv, s1 * sx, ones, c11);
-            c21 = Dot(a2, m2, v, nv, s2 * sx, ones, c21);
-            c31 = Dot(a3, m3, v, nv, s3 * sx, ones, c31);
-
-            v = Vector512.Load((sbyte*)(x2 + o));
-            nv = Vector512.Load((sbyte*)(x2 + second + o));
-            sx = Pair(x2 + so);
-            c02 = Dot(a0, m0, v, nv, s0 * sx, ones, c02);
-            c12 = Dot(a1, m1, v, nv, s1 * sx, ones, c12);
-            c22 = Dot(a2, m2, v, nv, s2 * sx, ones, c22);
-            c32 = Dot(a3, m3, v, nv, s3 * sx, ones, c32);
-
-            v = Vector512.Load((sbyte*)(x3 + o));
-            nv = Vector512.Load((sbyte*)(x3 + second + o));
-            sx = Pair(x3 + so);
-            c03 = Dot(a0, m0, v, nv, s0 * sx, ones, c03);
-            c13 = Dot(a1, m1, v, nv, s1 * sx, ones, c13);
-            c23 = Dot(a2, m2, v, nv, s2 * sx, ones, c23);
-            c33 = Dot(a3, m3, v, nv, s3 * sx, ones, c33);
-        }
-
-        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
     }
 
     /// <summary>Bytes of a packed matrix (<see cref="Pack"/>): 64 quant bytes and two f32 scales per row and step.</summary>
@@ -146,9 +79,9 @@ internal static unsafe class Q8Gemm512
     }
 
     /// <summary>
-    /// <see cref="Tile"/> over packed weights (<see cref="Pack"/>): w points at the tile's first row's quants, ws at its
-    /// scales; the rows are qStride bytes and sStride floats apart. |w| is taken in the loop (one vpabsb per row and step,
-    /// against two more loads per row and step of a prepared tile row). Each element takes exactly Tile's arithmetic.
+    /// y[j·yStride + t] = Σ w_t · x_j over 4 packed weight rows (<see cref="Pack"/>) and 4 prepared activation rows: w
+    /// points at the tile's first row's quants, ws at its scales; the rows are qStride bytes and sStride floats apart.
+    /// |w| is taken in the loop (one vpabsb per row and step).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TilePacked(byte* w, float* ws, nint qStride, nint sStride, byte* x, nint rowBytes, int steps, float* y, nint yStride)
@@ -211,7 +144,7 @@ internal static unsafe class Q8Gemm512
 
     /// <summary>
     /// One packed weight row (quants at w, f32 scale pairs at ws) · one prepared activation row, with exactly the
-    /// arithmetic of an element of <see cref="Tile"/> and <see cref="TilePacked"/> (as <see cref="DotRaw"/>, without the
+    /// arithmetic of an element of <see cref="TilePacked"/> (as <see cref="DotRaw"/>, without the
     /// per-step shuffle and scale conversion).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -251,7 +184,7 @@ internal static unsafe class Q8Gemm512
 
     /// <summary>
     /// One raw Q8_0 weight row (cols/32 blocks of 34 bytes) · one prepared activation row, with exactly the arithmetic
-    /// of an element of <see cref="Tile"/>: the same interleaved lanes, the same scale products, one accumulator and the
+    /// of an element of <see cref="TilePacked"/>: the same interleaved lanes, the same scale products, one accumulator and the
     /// same reduction tree (<see cref="Reduce512.Sum"/> sums a vector as <see cref="Reduce512.Sum4x4"/> sums each of
     /// its arguments). A row's result is therefore bit-identical whether it is computed alone (decode) or inside a
     /// tile of a batch, which makes greedy output independent of batching. The weight scales are converted 16 at a time.

@@ -74,21 +74,6 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
-    /// <summary>Bytes of the packed weight copies this runner holds.</summary>
-    public long PackedBytes
-    {
-        get
-        {
-            long total = 0;
-            foreach (Q8Packed p in _packed)
-            {
-                total += p.Bytes;
-            }
-
-            return total;
-        }
-    }
-
     /// <inheritdoc/>
     public void Dispose()
     {
