@@ -55,13 +55,15 @@ internal static unsafe class FloatKernels
         return sum;
     }
 
-    /// <summary>Four dots of rows w, w+stride, w+2·stride, w+3·stride with the same x; results to r[0..4).</summary>
+    /// <summary>
+    /// r[t] += Σ_k w[t·stride + k] · x[k] for the four rows t = 0..3 with the same x: the vector chains' sums are added to
+    /// r, then each scalar tail product, exactly as one activation row of <see cref="FloatTile.Dot4x4"/> does.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot4(float* w, nint stride, float* x, int n, float* r)
+    public static void Dot4Add(float* w, nint stride, float* x, int n, float* r)
     {
         float* w0 = w, w1 = w + stride, w2 = w + (2 * stride), w3 = w + (3 * stride);
         int i = 0;
-        float r0 = 0, r1 = 0, r2 = 0, r3 = 0;
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
             Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
@@ -74,10 +76,10 @@ internal static unsafe class FloatKernels
                 s3 = Vector512.FusedMultiplyAdd(Vector512.Load(w3 + i), xv, s3);
             }
 
-            r0 = Reduce512.Sum(s0);
-            r1 = Reduce512.Sum(s1);
-            r2 = Reduce512.Sum(s2);
-            r3 = Reduce512.Sum(s3);
+            r[0] += Reduce512.Sum(s0);
+            r[1] += Reduce512.Sum(s1);
+            r[2] += Reduce512.Sum(s2);
+            r[3] += Reduce512.Sum(s3);
         }
         else if (Vector256.IsHardwareAccelerated && n >= 8)
         {
@@ -91,25 +93,20 @@ internal static unsafe class FloatKernels
                 s3 = Vector256.FusedMultiplyAdd(Vector256.Load(w3 + i), xv, s3);
             }
 
-            r0 = Vector256.Sum(s0);
-            r1 = Vector256.Sum(s1);
-            r2 = Vector256.Sum(s2);
-            r3 = Vector256.Sum(s3);
+            r[0] += Vector256.Sum(s0);
+            r[1] += Vector256.Sum(s1);
+            r[2] += Vector256.Sum(s2);
+            r[3] += Vector256.Sum(s3);
         }
 
         for (; i < n; i++)
         {
             float xv = x[i];
-            r0 += w0[i] * xv;
-            r1 += w1[i] * xv;
-            r2 += w2[i] * xv;
-            r3 += w3[i] * xv;
+            r[0] += w0[i] * xv;
+            r[1] += w1[i] * xv;
+            r[2] += w2[i] * xv;
+            r[3] += w3[i] * xv;
         }
-
-        r[0] = r0;
-        r[1] = r1;
-        r[2] = r2;
-        r[3] = r3;
     }
 
     /// <summary>y[i] += a·x[i].</summary>

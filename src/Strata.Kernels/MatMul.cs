@@ -7,8 +7,14 @@ namespace Strata.Kernels;
 public static unsafe class MatMul
 {
     /// <summary>n activation rows; n = 1 is matrix-vector. Parallel over the pool.</summary>
+    /// <remarks>
+    /// With <paramref name="batchInvariant"/> every n, 1 included, takes one arithmetic (<see cref="MatMulJob"/>'s 4-row
+    /// tiles of dequantized weights, 16-lane chains per 512-column chunk, chunks added in order), so a row's result is
+    /// bit-identical whatever rows share its call; without it decode and long prefills take faster kernels whose sums
+    /// round differently.
+    /// </remarks>
     /// <exception cref="ArgumentException">The type is not computable, cols is not a block multiple, or x/y are too short.</exception>
-    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y)
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y, bool batchInvariant = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -50,14 +56,14 @@ public static unsafe class MatMul
         }
 
         // Prefill of 8+ rows with 16-multiple widths: outer-product tiles of 32 weight rows (FloatGemm512).
-        bool outer = n >= 8 && KernelIsa.Use512 && w.Cols % 16 == 0 && w.Rows >= 64;
+        bool outer = !batchInvariant && n >= 8 && KernelIsa.Use512 && w.Cols % 16 == 0 && w.Rows >= 64;
         int tile = outer ? FloatGemm512.Rows : MatMulJob.Tile;
 
         // About eight parts per thread for load balance, each a multiple of the tile.
         int chunk = pool.ChunkRows(w.Rows, tile);
         int count = (w.Rows + chunk - 1) / chunk;
 
-        bool fast = n == 1 && KernelIsa.Use512 && w.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        bool fast = !batchInvariant && n == 1 && KernelIsa.Use512 && w.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
         float* sums = null;
         fixed (float* px = x)
         fixed (float* py = y)
@@ -71,7 +77,7 @@ public static unsafe class MatMul
             // F16 matrix-vector: the half rebias folded into a prepared copy of the activation row.
             float* xin = px;
             delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null;
-            if (n == 1 && w.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+            if (n == 1 && !batchInvariant && w.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
                 float* prepared = F16Decode512.Prepare(px, w.Cols);
                 if (prepared != null)
@@ -95,6 +101,7 @@ public static unsafe class MatMul
                 Sums = sums,
                 Dot512 = dot512,
                 Outer = outer,
+                Invariant = batchInvariant,
             };
             pool.Run(in job, count);
         }

@@ -31,6 +31,9 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>N &gt;= 8 prefill: rows go through <see cref="FloatGemm512"/> tiles of 32 first.</summary>
     public bool Outer;
 
+    /// <summary>Every N takes the tiled path below, N = 1 included (see <see cref="MatMul.Run"/>).</summary>
+    public bool Invariant;
+
     /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="QuantKernels.Dot"/>.</summary>
     public delegate*<byte*, float*, float*, int, float> Dot512;
 
@@ -45,7 +48,7 @@ internal unsafe struct MatMulJob : IParallelJob
     {
         int r0 = index * ChunkRows;
         int r1 = Math.Min(Rows, r0 + ChunkRows);
-        if (N == 1)
+        if (N == 1 && !Invariant)
         {
             if (Dot512 != null)
             {
@@ -82,7 +85,7 @@ internal unsafe struct MatMulJob : IParallelJob
             int r = r0;
             for (; r + Tile <= r1; r += Tile)
             {
-                TileDots((float*)(W + (r * RowBytes)), r);
+                TileDots((float*)(W + (r * RowBytes)), Cols, r);
             }
 
             for (; r < r1; r++)
@@ -102,15 +105,16 @@ internal unsafe struct MatMulJob : IParallelJob
             for (int r = r0; r < r1; r += Tile)
             {
                 int rows = Math.Min(Tile, r1 - r);
+                if (rows == Tile)
+                {
+                    // Dequantized a chunk at a time (4 × 512 floats stay in L1), with the same sums as whole rows.
+                    TileDots(s, Math.Min(KChunk, Cols), r, s + ((nint)Tile * Cols), dequantize: true);
+                    continue;
+                }
+
                 for (int t = 0; t < rows; t++)
                 {
                     QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
-                }
-
-                if (rows == Tile)
-                {
-                    TileDots(s, r, s + ((nint)Tile * Cols));
-                    continue;
                 }
 
                 for (int j = 0; j < N; j++)
@@ -186,43 +190,53 @@ internal unsafe struct MatMulJob : IParallelJob
     }
 
     /// <summary>
-    /// Y rows r..r+4 for every activation row from the four f32 weight rows at w (stride Cols). Columns go in chunks of
-    /// <see cref="KChunk"/> so the four weight chunks stay in L1 while every activation row streams past them; the
-    /// partial sums collect in acc (Tile·N floats; the per-thread scratch when null).
+    /// Y rows r..r+4 for every activation row from four f32 weight rows. Columns go in chunks of <see cref="KChunk"/> so
+    /// the four weight chunks stay in L1 while every activation row streams past them; each result is the sum, in chunk
+    /// order, of one 16-lane chain per chunk, whatever N. Without <paramref name="dequantize"/> the rows are at w, wStride
+    /// apart; with it, weight rows r..r+4 are dequantized one chunk at a time into w (wStride ≥ KChunk). The partial sums
+    /// collect in acc (Tile·N floats; the per-thread scratch when null).
     /// </summary>
-    private readonly void TileDots(float* w, int r, float* acc = null)
+    private readonly void TileDots(float* w, nint wStride, int r, float* acc = null, bool dequantize = false)
     {
         if (acc == null)
         {
             float[] scratch = Scratch(Tile * N);
             fixed (float* a = scratch)
             {
-                TileDots(w, r, a);
+                TileDots(w, wStride, r, a, dequantize);
             }
 
             return;
         }
 
-        float* res = stackalloc float[Tile];
         new Span<float>(acc, Tile * N).Clear();
         for (int k0 = 0; k0 < Cols; k0 += KChunk)
         {
             int len = Math.Min(KChunk, Cols - k0);
+            float* wk = w + k0;
+            if (dequantize)
+            {
+                // KChunk is a multiple of 256, so k0 falls on a block boundary of every type.
+                nint offset = (nint)GgmlTypeInfo.RowBytes(Type, k0);
+                for (int t = 0; t < Tile; t++)
+                {
+                    QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes) + offset, w + (t * wStride), len);
+                }
+
+                wk = w;
+            }
+
             int j = 0;
             for (; j + 4 <= N; j += 4)
             {
                 // 4 weight rows × 4 activation rows: acc holds Tile floats per activation row, so the 16 results land in place.
-                FloatTile.Dot4x4(w + k0, Cols, X + ((nint)j * Cols) + k0, Cols, len, acc + (Tile * j));
+                FloatTile.Dot4x4(wk, wStride, X + ((nint)j * Cols) + k0, Cols, len, acc + (Tile * j));
             }
 
             for (; j < N; j++)
             {
-                FloatKernels.Dot4(w + k0, Cols, X + ((nint)j * Cols) + k0, len, res);
-                float* a = acc + (Tile * j);
-                a[0] += res[0];
-                a[1] += res[1];
-                a[2] += res[2];
-                a[3] += res[3];
+                // The same per-result arithmetic as the 4 × 4 tile, so a row's sums do not depend on N.
+                FloatKernels.Dot4Add(wk, wStride, X + ((nint)j * Cols) + k0, len, acc + (Tile * j));
             }
         }
 

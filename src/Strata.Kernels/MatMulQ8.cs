@@ -8,8 +8,9 @@ public static unsafe class MatMulQ8
 {
     /// <summary>
     /// xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool. With
-    /// <paramref name="batchInvariant"/>, a Q8_0 row's result does not depend on n or on its place among the rows (one
-    /// row takes the tile's arithmetic too, at some cost in decode speed); Q8_0 products of n ≥ 2 rows always have it.
+    /// <paramref name="batchInvariant"/>, a row's result does not depend on n or on its place among the rows: a Q8_0 row
+    /// takes the 4 × 4 tile's arithmetic whatever n (Q8_0 products of n ≥ 2 rows always have it), and the other types
+    /// take their row dot for every n, giving up their batched tiles and prepared decode kernels.
     /// </summary>
     public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false)
     {
@@ -26,11 +27,12 @@ public static unsafe class MatMulQ8
         }
 
         int chunk = pool.ChunkRows(w.Rows, MatMulQ8Job.Tile);
-        bool q4Tile = w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
         // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
         // A packed matrix takes it always: without the per-call weight shuffle one row costs no more than the decode kernel.
         bool q8Tile = w.Type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || w.Packed != 0) && Q8Gemm512.Applies(w.Cols);
-        var gemm = q4Tile || q8Tile ? null : GemmKernel(w.Type, w.Cols, n);
+        bool rowDots = batchInvariant && !q8Tile;
+        bool q4Tile = !rowDots && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
+        var gemm = q4Tile || q8Tile || rowDots ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
@@ -46,7 +48,7 @@ public static unsafe class MatMulQ8
             byte* x = px;
             var dot = IntDotKernels.Kernel(w.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
-            if (n == 1 && !q8Tile)
+            if (n == 1 && !q8Tile && !rowDots)
             {
                 x = PrepareDecode(w.Type, w.Cols, px, ref dot, ref dotLast);
             }
@@ -68,7 +70,7 @@ public static unsafe class MatMulQ8
             var job = MatMulQ8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
                 Gemm = gemm,
-                GemmK = GemmKKernel(w.Type, n),
+                GemmK = rowDots ? null : GemmKKernel(w.Type, n),
                 Dx = pd,
                 NbPad = nbPad,
             };
@@ -125,10 +127,11 @@ public static unsafe class MatMulQ8
                 xp = ThreadBuffer.Activations((int)xpRowBytes);
                 Q8Gemm512.Prepare(px, (nint)xRowBytes, 1, first.Cols, xp);
             }
-            else
+            else if (!batchInvariant)
             {
                 x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
             }
+
             int total = 0;
             foreach (WeightMatrix w in weights)
             {

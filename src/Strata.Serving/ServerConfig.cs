@@ -38,8 +38,8 @@ public sealed record ServerConfig
     public int Context { get; init; }
 
     /// <summary>
-    /// A request's results do not depend on the requests batched with it (with fast numerics, Q8_0 products decode with
-    /// the batched tile's arithmetic): greedy output alone equals greedy output in any batch.
+    /// A request's results do not depend on the requests batched with it, for every weight type and both numerics (see
+    /// EngineOptions.BatchInvariant): greedy output alone equals greedy output in any batch.
     /// </summary>
     public bool BatchInvariant { get; init; } = true;
 

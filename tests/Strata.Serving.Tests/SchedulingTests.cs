@@ -109,4 +109,47 @@ public sealed class SchedulingTests
             Assert.Equal(session.Run().Text, doc.RootElement.GetProperty("choices")[0].GetProperty("text").GetString());
         }
     }
+
+    [Fact]
+    public async Task ExactNumerics_Q4_K_M_GreedyOutputsUnderLoad_EqualTheEngineAloneExactly()
+    {
+        // Exact numerics (the default) with K-quant, Q6_K and Q4_0 matrices: batch invariance by construction, not by luck.
+        string model = SharedModels.File("synth/ci-d256-l4-q4_k_m.gguf");
+        var config = ServerFixture.Config();
+        await using var server = await StrataServer.StartAsync([new ModelConfig { Name = "q4km", Path = model }], "127.0.0.1", 0,
+            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 8, Context = 256 });
+        using var http = Client(server);
+        string[] prompts = ["Once upon a time", "The capital of France is", "One two three", "A cat", "Rain falls on", "Seven"];
+        object Body(int i) => new { prompt = prompts[i % prompts.Length], max_tokens = 40, temperature = 0, logprobs = 1 };
+
+        // Each prompt alone first: the log-probabilities, printed to the last bit of a float, show any rounding change.
+        var alone = new string[prompts.Length];
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            var reply = await http.PostAsJsonAsync("/v1/completions", Body(i));
+            using var doc = JsonDocument.Parse(await reply.Content.ReadAsStringAsync());
+            alone[i] = doc.RootElement.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("token_logprobs").GetRawText();
+        }
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => http.PostAsJsonAsync("/v1/completions", Body(i))));
+        using var runtime = Engine.Runtime.ModelRuntime.Load(model, null, new Engine.Runtime.EngineOptions(Threads: 2, ContextTokens: 256,
+            BatchInvariant: true));
+        int widest = 0;
+        for (int i = 0; i < replies.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, replies[i].StatusCode);
+            using var doc = JsonDocument.Parse(await replies[i].Content.ReadAsStringAsync());
+            using var session = new Engine.Generation.GenerationSession(runtime, new Engine.Generation.GenerationRequest(
+                prompts[i % prompts.Length], 40, new Engine.Sampling.SamplerOptions { Temperature = 0 }));
+            var choice = doc.RootElement.GetProperty("choices")[0];
+            Assert.Equal(session.Run().Text, choice.GetProperty("text").GetString());
+            Assert.Equal(alone[i % prompts.Length], choice.GetProperty("logprobs").GetProperty("token_logprobs").GetRawText());
+            foreach (var b in (await Evidence(http, replies[i])).GetProperty("batches").EnumerateArray())
+            {
+                widest = Math.Max(widest, b.GetProperty("sequences").GetInt32());
+            }
+        }
+
+        Assert.True(widest >= 4, $"the requests should have run batched; the widest pass held {widest} sequences");
+    }
 }

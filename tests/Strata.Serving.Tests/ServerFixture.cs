@@ -59,10 +59,13 @@ public sealed class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>What `strata generate --temperature 0` produces for the prompt: the engine run directly.</summary>
+    /// <summary>
+    /// What `strata generate --temperature 0 --batch-invariant` produces for the prompt: the engine run directly, with the
+    /// arithmetic the server uses by default, so a served greedy output equals it by construction.
+    /// </summary>
     public static string Generate(string prompt, int maxTokens, IReadOnlyList<string>? stops = null)
     {
-        using var runtime = ModelRuntime.Load(ModelPath, null, new EngineOptions(Threads: 2));
+        using var runtime = ModelRuntime.Load(ModelPath, null, new EngineOptions(Threads: 2, BatchInvariant: true));
         using var session = new GenerationSession(runtime, new GenerationRequest(prompt, maxTokens, new SamplerOptions { Temperature = 0 }, stops));
         return session.Run().Text;
     }

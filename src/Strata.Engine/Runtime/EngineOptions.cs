@@ -10,8 +10,10 @@ namespace Strata.Engine.Runtime;
 /// <param name="Mode">matmul numerics: exact f32 activations, or 8-bit quantized activations like llama.cpp</param>
 /// <param name="KvBlocks">KV blocks in the pool; 0 = enough for <paramref name="Sequences"/> full contexts</param>
 /// <param name="BatchInvariant">
-/// a row's results do not depend on the batch it runs in (Q8_0 products with 8-bit activations decode with the batched
-/// tile's arithmetic): greedy output is then the same alone or batched, at some cost in single-sequence decode speed
+/// a row's results do not depend on the batch it runs in, for every weight type and both numerics: each product takes
+/// one arithmetic whatever the number of rows (Q8_0 with 8-bit activations: the batched tile; other 8-bit-activation
+/// types: their row dot; exact: 4-row tiles of dequantized weights), so greedy output is the same alone or batched. It
+/// costs single-sequence decode speed in exact numerics and batched speed for 8-bit-activation types other than Q8_0
 /// </param>
 public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
     Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false)

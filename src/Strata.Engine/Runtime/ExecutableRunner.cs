@@ -66,7 +66,7 @@ public sealed class ExecutableRunner : IDisposable
         _blockOffsets = new int[rows];
         _visible = new int[rows];
         _scoreOffsets = new long[rows];
-        _fused = FuseGroups(executable, _matrices);
+        _fused = FuseGroups(executable, _matrices, batchInvariant);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
         if (batchInvariant)
         {
@@ -117,16 +117,17 @@ public sealed class ExecutableRunner : IDisposable
 
     /// <summary>
     /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
-    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once.
+    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once. Batch-invariant
+    /// exact products are not fused: their decode takes the batched arithmetic, which has no fused form.
     /// </summary>
-    private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
+    private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices, bool batchInvariant)
     {
         var fused = new int[exe.Steps.Length];
         for (int i = 0; i < fused.Length; i++)
         {
             fused[i] = 1;
             ref readonly var a = ref exe.Steps[i];
-            if (a.Op is not (OpKind.MatMulQuantized or OpKind.MatMul))
+            if (a.Op is not (OpKind.MatMulQuantized or OpKind.MatMul) || (batchInvariant && a.Op == OpKind.MatMul))
             {
                 continue;
             }
@@ -202,7 +203,8 @@ public sealed class ExecutableRunner : IDisposable
 
                 break;
             case OpKind.MatMul:
-                MatMul.Run(_pool, in _matrices[step.WeightIndex], Rows(step.Input0, step.InputWidth, rows), rows, Rows(step.Output, step.OutputWidth, rows));
+                MatMul.Run(_pool, in _matrices[step.WeightIndex], Rows(step.Input0, step.InputWidth, rows), rows, Rows(step.Output, step.OutputWidth, rows),
+                    _batchInvariant);
                 break;
             case OpKind.QuantizeActivations:
                 ActivationQuant.QuantizeRows(_matrices[step.WeightIndex].Type, Rows(step.Input0, step.InputWidth, rows), rows, step.InputWidth,
