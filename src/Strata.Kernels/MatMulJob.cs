@@ -28,7 +28,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
     public float* Sums;
 
-    /// <summary>N &gt;= 8 prefill: rows go through <see cref="FloatGemm512"/> tiles of 32 first.</summary>
+    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRows"/>): rows go through <see cref="FloatGemm512"/> tiles of 32 first.</summary>
     public bool Outer;
 
     /// <summary>Every N takes the tiled path below, N = 1 included (see <see cref="MatMul.Run"/>).</summary>

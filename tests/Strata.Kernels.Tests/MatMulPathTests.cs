@@ -51,9 +51,8 @@ public unsafe class MatMulPathTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in new[] { GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K })
         {
-            d.Add(t, 8, 2);
-            d.Add(t, 17, 1);
-            d.Add(t, 45, 2);
+            d.Add(t, MatMul.OuterRows, 2);
+            d.Add(t, MatMul.OuterRows + 9, 1);
         }
 
         return d;
