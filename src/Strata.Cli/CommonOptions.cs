@@ -41,6 +41,27 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "exact",
     }.AcceptOnlyFromAmong("exact", "fast");
 
+    /// <summary>--kv-type f32|f16: the KV cache's element type (null when not given).</summary>
+    public static Option<string?> KvType()
+    {
+        var option = new Option<string?>("--kv-type")
+        {
+            Description = "KV cache elements: f32 (default) or f16 (half the memory, values rounded when stored, as llama.cpp's default)",
+        };
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value is not (null or "f32" or "f16"))
+            {
+                result.AddError($"option '--kv-type' is '{value}', expected f32 or f16");
+            }
+        });
+        return option;
+    }
+
+    public static Strata.Kernels.GgmlType ToKvType(string? value) =>
+        value == "f16" ? Strata.Kernels.GgmlType.F16 : Strata.Kernels.GgmlType.F32;
+
     public static Strata.Kernels.NumericMode ToMode(string value) =>
         value == "fast" ? Strata.Kernels.NumericMode.QuantizedActivations : Strata.Kernels.NumericMode.Exact;
 }

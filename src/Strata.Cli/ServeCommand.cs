@@ -21,14 +21,15 @@ internal static class ServeCommand
         var context = new Option<int?>("--ctx") { Description = "context per sequence (default: config, else the model's, at most 4096)" };
         var numerics = new Option<string?>("--numerics") { Description = "exact (default) or fast (8-bit activations)" };
         numerics.AcceptOnlyFromAmong("exact", "fast");
+        var kvType = CommonOptions.KvType();
         var command = new Command("serve", "serve models over an OpenAI-compatible HTTP API with continuous batching")
         {
-            model, host, port, config, threads, context, numerics,
+            model, host, port, config, threads, context, numerics, kvType,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var cfg = parse.GetValue(config) is { } path ? ServerConfig.Load(path) : new ServerConfig();
-            cfg = Override(cfg, parse.GetValue(threads), parse.GetValue(context), parse.GetValue(numerics));
+            cfg = Override(cfg, parse.GetValue(threads), parse.GetValue(context), parse.GetValue(numerics), parse.GetValue(kvType));
             var models = new List<ModelConfig>();
             foreach (string spec in parse.GetValue(model) ?? [])
             {
@@ -62,10 +63,11 @@ internal static class ServeCommand
         return command;
     }
 
-    private static ServerConfig Override(ServerConfig c, int? threads, int? context, string? numerics) => c with
+    private static ServerConfig Override(ServerConfig c, int? threads, int? context, string? numerics, string? kvType) => c with
     {
         Context = context ?? c.Context,
         Threads = threads ?? c.Threads,
         Numerics = numerics ?? c.Numerics,
+        KvType = kvType ?? c.KvType,
     };
 }

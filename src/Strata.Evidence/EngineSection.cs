@@ -16,6 +16,9 @@ public sealed record EngineSection
     /// <summary>Tensor count per element type, e.g. {"q4_0": 28, "f32": 9}; keys kept verbatim.</summary>
     public IReadOnlyDictionary<string, int>? QuantTypes { get; init; }
 
+    /// <summary>Element type of the KV cache: "f32" or "f16" (absent in records written before it was recorded).</summary>
+    public string? KvType { get; init; }
+
     /// <summary>Tokens in the prompt.</summary>
     public int PromptTokenCount { get; init; }
 

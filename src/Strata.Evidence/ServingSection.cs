@@ -25,6 +25,9 @@ public sealed record ServingSection
     /// <summary>Whether the request's results were independent of the batches it ran in (kernel option).</summary>
     public bool BatchInvariant { get; init; }
 
+    /// <summary>Element type of the KV cache the request's keys and values were kept in: "f32" or "f16".</summary>
+    public string? KvType { get; init; }
+
     /// <summary>Whether the response was streamed.</summary>
     public bool Stream { get; init; }
 

@@ -1,12 +1,13 @@
-// Scaled dot-product attention of one query position over a paged f32 KV cache, parallel over heads.
+// Scaled dot-product attention of one query position over a paged f32 or f16 KV cache, parallel over heads.
 namespace Strata.Kernels;
 
-/// <summary>Scaled dot-product attention of one query position over a paged f32 KV cache.</summary>
+/// <summary>Scaled dot-product attention of one query position over a paged f32 or f16 KV cache.</summary>
 public static unsafe class Attention
 {
     /// <summary>
     /// q: [Heads, HeadDim]; output: [Heads, HeadDim]. keyBlocks/valueBlocks: addresses of this layer's KV blocks, each
-    /// BlockTokens rows of [KvHeads, HeadDim] f32. Positions 0..tokenCount-1 are visible. scores: scratch ≥ Heads·tokenCount.
+    /// BlockTokens rows of [KvHeads, HeadDim] f32 (f16 with <see cref="AttentionShape.HalfKv"/>, read exactly as f32).
+    /// Positions 0..tokenCount-1 are visible. scores: scratch ≥ Heads·tokenCount.
     /// Query head h reads KV head h / (Heads / KvHeads). Parallel over heads.
     /// </summary>
     /// <remarks>With tokenCount 0 the output is zero. On return scores holds each head's probabilities.</remarks>

@@ -33,10 +33,20 @@ internal unsafe struct AttentionJob : IParallelJob
         nint rowStride = (nint)Shape.KvHeads * d;
         if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && d % 16 == 0 && Tokens > 0)
         {
-            Fast512(first, count, kvh, rowStride);
+            if (Shape.HalfKv)
+            {
+                Fast512<ushort>(first, count, kvh, rowStride);
+            }
+            else
+            {
+                Fast512<float>(first, count, kvh, rowStride);
+            }
+
             return;
         }
 
+        // f16 rows are widened into row (exactly) and then take the f32 arithmetic.
+        float* row = stackalloc float[Shape.HalfKv ? d : 0];
         for (int h = first; h < first + count; h++)
         {
             float* q = Q + ((nint)h * d);
@@ -44,8 +54,7 @@ internal unsafe struct AttentionJob : IParallelJob
             float* o = Output + ((nint)h * d);
             for (int t = 0; t < Tokens; t++)
             {
-                float* k = (float*)Keys[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
-                s[t] = Shape.Scale * FloatKernels.Dot(q, k, d);
+                s[t] = Shape.Scale * FloatKernels.Dot(q, Row(Keys, t, bt, rowStride, kvh * d, row), d);
             }
 
             new Span<float>(o, d).Clear();
@@ -57,11 +66,28 @@ internal unsafe struct AttentionJob : IParallelJob
             VectorOps.SoftmaxCore(s, Tokens);
             for (int t = 0; t < Tokens; t++)
             {
-                float* v = (float*)Values[t / bt] + ((t % bt) * rowStride) + ((nint)kvh * d);
-                FloatKernels.Axpy(s[t], v, o, d);
+                FloatKernels.Axpy(s[t], Row(Values, t, bt, rowStride, kvh * d, row), o, d);
             }
         }
     }
+
+    /// <summary>Position t's head row (at element offset headOffset) of the blocks as f32: in place, or widened into row.</summary>
+    private readonly float* Row(nint* blocks, int t, int bt, nint rowStride, nint headOffset, float* row)
+    {
+        nint element = ((t % bt) * rowStride) + headOffset;
+        if (!Shape.HalfKv)
+        {
+            return (float*)blocks[t / bt] + element;
+        }
+
+        FloatKernels.Widen16((ushort*)blocks[t / bt] + element, row, Shape.HeadDim, brain: false);
+        return row;
+    }
+
+    /// <summary>16 elements at p as f32: f32 loaded, f16 converted exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load16<T>(T* p) where T : unmanaged =>
+        typeof(T) == typeof(ushort) ? FloatKernels.LoadHalf16((ushort*)p) : Vector512.Load((float*)p);
 
     /// <summary>
     /// AVX-512 path for head sizes that are a multiple of 16: scores come 16 positions at a time (16 accumulators, one
@@ -69,22 +95,23 @@ internal unsafe struct AttentionJob : IParallelJob
     /// while it is in L1; the value sum keeps each 16-dimension slice of up to three heads' outputs in registers across
     /// all positions, so a value row is loaded once for three heads.
     /// </summary>
-    private readonly void Fast512(int first, int count, int kvh, nint rowStride)
+    private readonly void Fast512<T>(int first, int count, int kvh, nint rowStride) where T : unmanaged
     {
         int d = Shape.HeadDim;
         int bt = Shape.BlockTokens;
         nint headOffset = (nint)kvh * d;
+        float* row = stackalloc float[typeof(T) == typeof(ushort) ? d : 0];
         int t = 0;
         while (t < Tokens)
         {
             int inBlock = t % bt;
-            float* k = (float*)Keys[t / bt] + (inBlock * rowStride) + headOffset;
+            T* k = (T*)Keys[t / bt] + (inBlock * rowStride) + headOffset;
             int run = Math.Min(bt - inBlock, Tokens - t);
             for (int h = first; h < first + count; h++)
             {
                 float* q = Q + ((nint)h * d);
                 float* s = Scores + ((nint)h * Tokens) + t;
-                float* kr = k;
+                T* kr = k;
                 int i = 0;
                 for (; i + 16 <= run; i += 16, kr += 16 * rowStride)
                 {
@@ -93,7 +120,14 @@ internal unsafe struct AttentionJob : IParallelJob
 
                 for (; i < run; i++, kr += rowStride)
                 {
-                    s[i] = Shape.Scale * FloatKernels.Dot(q, kr, d);
+                    float* kf = (float*)kr;
+                    if (typeof(T) == typeof(ushort))
+                    {
+                        FloatKernels.Widen16((ushort*)kr, row, d, brain: false);
+                        kf = row;
+                    }
+
+                    s[i] = Shape.Scale * FloatKernels.Dot(q, kf, d);
                 }
             }
 
@@ -107,7 +141,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
         for (int h = first; h < first + count; h += 3)
         {
-            ValueSum(h, Math.Min(3, first + count - h), headOffset, rowStride);
+            ValueSum<T>(h, Math.Min(3, first + count - h), headOffset, rowStride);
         }
     }
 
@@ -116,7 +150,7 @@ internal unsafe struct AttentionJob : IParallelJob
     /// per head cover the FMA latency; each slice adds the positions in order, so a head's sum does not depend on g.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private readonly void ValueSum(int h, int g, nint headOffset, nint rowStride)
+    private readonly void ValueSum<T>(int h, int g, nint headOffset, nint rowStride) where T : unmanaged
     {
         int d = Shape.HeadDim;
         int bt = Shape.BlockTokens;
@@ -132,11 +166,11 @@ internal unsafe struct AttentionJob : IParallelJob
             Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
             for (int b = 0, t0 = 0; t0 < Tokens; b++, t0 += bt)
             {
-                float* v = (float*)Values[b] + headOffset + c4;
+                T* v = (T*)Values[b] + headOffset + c4;
                 int n = Math.Min(bt, Tokens - t0);
                 for (int r = t0; r < t0 + n; r++, v += rowStride)
                 {
-                    Vector512<float> v0 = Vector512.Load(v), v1 = Vector512.Load(v + 16), v2 = Vector512.Load(v + 32), v3 = Vector512.Load(v + 48);
+                    Vector512<float> v0 = Load16(v), v1 = Load16(v + 16), v2 = Load16(v + 32), v3 = Load16(v + 48);
                     Vector512<float> w = Vector512.Create(p0[r]);
                     a00 = Vector512.FusedMultiplyAdd(w, v0, a00);
                     a01 = Vector512.FusedMultiplyAdd(w, v1, a01);
@@ -177,11 +211,11 @@ internal unsafe struct AttentionJob : IParallelJob
                 Vector512<float> acc = Vector512<float>.Zero;
                 for (int b = 0, t0 = 0; t0 < Tokens; b++, t0 += bt)
                 {
-                    float* v = (float*)Values[b] + headOffset + c;
+                    T* v = (T*)Values[b] + headOffset + c;
                     int n = Math.Min(bt, Tokens - t0);
                     for (int r = t0; r < t0 + n; r++, v += rowStride)
                     {
-                        acc = Vector512.FusedMultiplyAdd(Vector512.Create(p[r]), Vector512.Load(v), acc);
+                        acc = Vector512.FusedMultiplyAdd(Vector512.Create(p[r]), Load16(v), acc);
                     }
                 }
 
@@ -201,7 +235,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
     /// <summary>dst[i] = scale · q · k_i for the 16 key rows k + i·stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scores16(float* q, float* k, nint stride, int d, float scale, float* dst)
+    private static void Scores16<T>(float* q, T* k, nint stride, int d, float scale, float* dst) where T : unmanaged
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<float> a4 = default, a5 = default, a6 = default, a7 = default;
@@ -210,26 +244,26 @@ internal unsafe struct AttentionJob : IParallelJob
         for (int c = 0; c < d; c += 16)
         {
             Vector512<float> x = Vector512.Load(q + c);
-            float* p = k + c;
-            a0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a0);
-            a1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a1);
-            a2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a2);
-            a3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a3);
+            T* p = k + c;
+            a0 = Vector512.FusedMultiplyAdd(x, Load16(p), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a1);
+            a2 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a2);
+            a3 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a3);
             p += 4 * stride;
-            a4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a4);
-            a5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a5);
-            a6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a6);
-            a7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a7);
+            a4 = Vector512.FusedMultiplyAdd(x, Load16(p), a4);
+            a5 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a5);
+            a6 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a6);
+            a7 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a7);
             p += 4 * stride;
-            a8 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a8);
-            a9 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a9);
-            a10 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a10);
-            a11 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a11);
+            a8 = Vector512.FusedMultiplyAdd(x, Load16(p), a8);
+            a9 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a9);
+            a10 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a10);
+            a11 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a11);
             p += 4 * stride;
-            a12 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a12);
-            a13 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a13);
-            a14 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a14);
-            a15 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a15);
+            a12 = Vector512.FusedMultiplyAdd(x, Load16(p), a12);
+            a13 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a13);
+            a14 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a14);
+            a15 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a15);
         }
 
         // Sum4x4 puts the total of its (j, t) argument in lane 4·j + t; position 4·j + t is a{4j+t}.

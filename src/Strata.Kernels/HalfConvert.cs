@@ -1,4 +1,7 @@
-// Exact scalar conversions between f32 and the 16-bit float formats (IEEE half, bfloat16).
+// Exact conversions between f32 and the 16-bit float formats (IEEE half, bfloat16); f32 → f16 rows also in vectors.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Strata.Kernels;
 
 /// <summary>Scalar f16/bf16 ⇄ f32 conversions (widening is exact; narrowing rounds to nearest even).</summary>
@@ -9,6 +12,105 @@ public static class HalfConvert
 
     /// <summary>f32 to IEEE binary16 bits, round to nearest even.</summary>
     public static ushort SingleToHalf(float value) => BitConverter.HalfToUInt16Bits((Half)value);
+
+    /// <summary>
+    /// destination[i] = f16 bits of source[i], rounded to nearest even, as <see cref="SingleToHalf(float)"/> gives them for
+    /// every non-NaN value (overflow to infinity, subnormals included); a NaN becomes the quiet NaN 0x7E00 with its sign.
+    /// 32 values per step with AVX-512, 16 with AVX2, integer operations only (.NET exposes no F16C).
+    /// </summary>
+    /// <exception cref="ArgumentException">destination is shorter than source</exception>
+    public static unsafe void SingleToHalf(ReadOnlySpan<float> source, Span<ushort> destination)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} values; source has {source.Length}", nameof(destination));
+        }
+
+        int n = source.Length;
+        int i = 0;
+        fixed (float* ps = source)
+        fixed (ushort* pd = destination)
+        {
+            uint* src = (uint*)ps;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i + 32 <= n; i += 32)
+                {
+                    Vector512.Narrow(ToHalfBits(Vector512.Load(src + i)), ToHalfBits(Vector512.Load(src + i + 16))).Store(pd + i);
+                }
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i + 16 <= n; i += 16)
+                {
+                    Vector256.Narrow(ToHalfBits(Vector256.Load(src + i)), ToHalfBits(Vector256.Load(src + i + 8))).Store(pd + i);
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                pd[i] = (ushort)ToHalfBits(src[i]);
+            }
+        }
+    }
+
+    // F. Giesen's round-to-nearest-even narrowing (float_to_half_fast3_rtne): a subnormal result by adding a magic
+    // number in f32 (the FPU rounds), a normal one by rebiasing the exponent and adding 0xFFF plus the odd bit.
+    private const uint SignBit = 0x80000000u;
+    private const uint F16Overflow = (127 + 16) << 23;        // |x| ≥ 65536: infinity (values in [65520, 65536) round up below)
+    private const uint F16MinNormal = 113 << 23;              // |x| < 2^−14: subnormal or zero
+    private const uint DenormMagic = ((127 - 15) + (23 - 10) + 1) << 23;
+    private const uint Rebias = unchecked((uint)((15 - 127) << 23)) + 0xFFF;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint ToHalfBits(uint f)
+    {
+        uint sign = f & SignBit;
+        f ^= sign;
+        uint o;
+        if (f >= F16Overflow)
+        {
+            o = f > 0x7F800000u ? 0x7E00u : 0x7C00u;
+        }
+        else if (f < F16MinNormal)
+        {
+            o = BitConverter.SingleToUInt32Bits(BitConverter.UInt32BitsToSingle(f) + BitConverter.UInt32BitsToSingle(DenormMagic)) - DenormMagic;
+        }
+        else
+        {
+            o = (f + Rebias + ((f >> 13) & 1)) >> 13;
+        }
+
+        return o | (sign >> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> ToHalfBits(Vector512<uint> f)
+    {
+        Vector512<uint> sign = f & Vector512.Create(SignBit);
+        f ^= sign;
+        Vector512<uint> special = Vector512.ConditionalSelect(Vector512.GreaterThan(f, Vector512.Create(0x7F800000u)),
+            Vector512.Create(0x7E00u), Vector512.Create(0x7C00u));
+        Vector512<uint> denorm = (f.AsSingle() + Vector512.Create(DenormMagic).AsSingle()).AsUInt32() - Vector512.Create(DenormMagic);
+        Vector512<uint> normal = (f + Vector512.Create(Rebias) + ((f >> 13) & Vector512<uint>.One)) >> 13;
+        Vector512<uint> o = Vector512.ConditionalSelect(Vector512.LessThan(f, Vector512.Create(F16MinNormal)), denorm, normal);
+        o = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(f, Vector512.Create(F16Overflow)), special, o);
+        return o | (sign >> 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> ToHalfBits(Vector256<uint> f)
+    {
+        Vector256<uint> sign = f & Vector256.Create(SignBit);
+        f ^= sign;
+        Vector256<uint> special = Vector256.ConditionalSelect(Vector256.GreaterThan(f, Vector256.Create(0x7F800000u)),
+            Vector256.Create(0x7E00u), Vector256.Create(0x7C00u));
+        Vector256<uint> denorm = (f.AsSingle() + Vector256.Create(DenormMagic).AsSingle()).AsUInt32() - Vector256.Create(DenormMagic);
+        Vector256<uint> normal = (f + Vector256.Create(Rebias) + ((f >> 13) & Vector256<uint>.One)) >> 13;
+        Vector256<uint> o = Vector256.ConditionalSelect(Vector256.LessThan(f, Vector256.Create(F16MinNormal)), denorm, normal);
+        o = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(f, Vector256.Create(F16Overflow)), special, o);
+        return o | (sign >> 16);
+    }
 
     /// <summary>bfloat16 bits to f32: the bits are the upper half of an f32.</summary>
     public static float BFloat16ToSingle(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);

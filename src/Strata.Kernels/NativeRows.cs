@@ -8,6 +8,10 @@ public static unsafe class NativeRows
     public static void Store(ReadOnlySpan<float> source, nint destination) =>
         source.CopyTo(new Span<float>((void*)destination, source.Length));
 
+    /// <summary>Rounds <paramref name="source"/> to f16 (nearest even) into the row at <paramref name="destination"/>.</summary>
+    public static void StoreHalf(ReadOnlySpan<float> source, nint destination) =>
+        HalfConvert.SingleToHalf(source, new Span<ushort>((void*)destination, source.Length));
+
     /// <summary>Dequantizes row <paramref name="row"/> of <paramref name="matrix"/> into <paramref name="destination"/> (Cols floats).</summary>
     public static void DequantizeRow(in WeightMatrix matrix, int row, Span<float> destination)
     {

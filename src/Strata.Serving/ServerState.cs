@@ -182,6 +182,7 @@ internal sealed class ServerState
             ExecutableHash = runtime.Executable.ContentHash,
             NumericMode = runtime.Options.Mode == Kernels.NumericMode.Exact ? EngineEvidence.ExactMode : EngineEvidence.QuantizedMode,
             BatchInvariant = runtime.Options.BatchInvariant,
+            KvType = runtime.KvPool.Half ? "f16" : "f32",
             Stream = s.Request.Stream,
             Priority = s.Request.Tenant.Config.Priority,
             DeadlineMs = s.Request.DeadlineMs > 0 ? s.Request.DeadlineMs : null,

@@ -46,6 +46,18 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Generate_F16KvCache_RecordsItInTheEvidence()
+    {
+        var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Once upon a time",
+            "--temperature", "0", "--max-tokens", "16", "--kv-type", "f16", "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        Assert.Equal("f16", doc.RootElement.GetProperty("evidence").GetProperty("engine").GetProperty("kv_type").GetString());
+        Assert.Equal(16, doc.RootElement.GetProperty("tokens").GetArrayLength());
+    }
+
+    [Fact]
     public void Generate_StopString_EndsBeforeIt()
     {
         var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Once upon a time",
@@ -103,6 +115,7 @@ public sealed class CliTests
     [InlineData("--top-p", "1.5", "TopP")]
     [InlineData("--max-tokens", "-3", "max-tokens")]
     [InlineData("--threads", "0", "threads")]
+    [InlineData("--kv-type", "q8_0", "kv-type")]
     public void Generate_BadOption_NamesItExit2(string option, string value, string named)
     {
         var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Hi", option, value);

@@ -152,4 +152,33 @@ public sealed class SchedulingTests
 
         Assert.True(widest >= 4, $"the requests should have run batched; the widest pass held {widest} sequences");
     }
+
+    [Fact]
+    public async Task F16KvCache_HoldsTwiceTheBlocksOfABudget_AndServesTheEngineAlonesOutputsUnderLoad()
+    {
+        string model = SharedModels.File("synth/ci-d256-l4-q8_0.gguf");
+        var f32 = StrataServer.EngineOptionsFor(model, new ServerConfig { KvBudgetMib = 4, Context = 256 });
+        var f16 = StrataServer.EngineOptionsFor(model, new ServerConfig { KvBudgetMib = 4, Context = 256, KvType = "f16" });
+        Assert.Equal(Kernels.GgmlType.F16, f16.KvType);
+        Assert.Equal(2 * f32.KvBlocks, f16.KvBlocks);
+
+        var config = ServerFixture.Config();
+        await using var server = await StrataServer.StartAsync([new ModelConfig { Name = "q8", Path = model }], "127.0.0.1", 0,
+            new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 8, Numerics = "fast", Context = 256, KvType = "f16" });
+        using var http = Client(server);
+        string[] prompts = ["Once upon a time", "The capital of France is", "One two three", "A cat"];
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            http.PostAsJsonAsync("/v1/completions", new { prompt = prompts[i % prompts.Length], max_tokens = 40, temperature = 0 })));
+        using var runtime = Engine.Runtime.ModelRuntime.Load(model, null, new Engine.Runtime.EngineOptions(Threads: 2, ContextTokens: 256,
+            Mode: Kernels.NumericMode.QuantizedActivations, BatchInvariant: true, KvType: Kernels.GgmlType.F16));
+        for (int i = 0; i < replies.Length; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, replies[i].StatusCode);
+            using var doc = JsonDocument.Parse(await replies[i].Content.ReadAsStringAsync());
+            using var session = new Engine.Generation.GenerationSession(runtime, new Engine.Generation.GenerationRequest(
+                prompts[i % prompts.Length], 40, new Engine.Sampling.SamplerOptions { Temperature = 0 }));
+            Assert.Equal(session.Run().Text, doc.RootElement.GetProperty("choices")[0].GetProperty("text").GetString());
+            Assert.Equal("f16", (await Evidence(http, replies[i])).GetProperty("kv_type").GetString());
+        }
+    }
 }

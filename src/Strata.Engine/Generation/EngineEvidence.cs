@@ -63,6 +63,7 @@ public static class EngineEvidence
             ModelSha256 = runtime.Model.FileSha256,
             Architecture = runtime.Model.Spec.Architecture,
             QuantTypes = runtime.Model.TypeHistogram,
+            KvType = runtime.KvPool.Half ? "f16" : "f32",
             PromptTokenCount = m.PromptTokens,
             GeneratedTokenCount = m.GeneratedTokens,
             StopReason = StopReasonText(result.StopReason),

@@ -4,18 +4,19 @@ using Strata.Substrate;
 namespace Strata.Engine.KvCache;
 
 /// <summary>
-/// The KV cache's storage: per layer one native region of K and one of V, each
-/// (blockCount, blockTokens, kvDim) f32. Blocks are handed out by id and returned; nothing is allocated after construction.
+/// The KV cache's storage: per layer one native region of K and one of V, each (blockCount, blockTokens, kvDim) f32, or
+/// f16 (half the memory; values rounded to nearest even as they are stored, as llama.cpp's default cache type does).
+/// Blocks are handed out by id and returned; nothing is allocated after construction.
 /// </summary>
 public sealed class KvBlockPool : IKvBlockSource, IDisposable
 {
-    private readonly NativeBuffer[] _keys;   // per layer: (blockCount, blockTokens, kvDim) f32
-    private readonly NativeBuffer[] _values; // per layer: (blockCount, blockTokens, kvDim) f32
+    private readonly NativeBuffer[] _keys;   // per layer: (blockCount, blockTokens, kvDim) f32 or f16
+    private readonly NativeBuffer[] _values; // per layer: (blockCount, blockTokens, kvDim) f32 or f16
     private readonly Stack<int> _free;
     private bool _disposed;
 
-    /// <summary>Allocates the pool (pages are committed as blocks are first written).</summary>
-    public KvBlockPool(int layers, int kvDim, int blockTokens, int blockCount)
+    /// <summary>Allocates the pool (pages are committed as blocks are first written); f16 elements with <paramref name="half"/>.</summary>
+    public KvBlockPool(int layers, int kvDim, int blockTokens, int blockCount, bool half = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(kvDim, 1);
@@ -25,10 +26,12 @@ public sealed class KvBlockPool : IKvBlockSource, IDisposable
         KvDim = kvDim;
         BlockTokens = blockTokens;
         BlockCount = blockCount;
+        Half = half;
+        ElementBytes = half ? sizeof(ushort) : sizeof(float);
         BlockFloats = (long)blockTokens * kvDim;
         _keys = new NativeBuffer[layers];
         _values = new NativeBuffer[layers];
-        long bytes = BlockFloats * blockCount * sizeof(float);
+        long bytes = BlockFloats * blockCount * ElementBytes;
         for (int l = 0; l < layers; l++)
         {
             // Not zeroed: a position is always written (KvStore) before attention reads it, and untouched blocks then
@@ -47,7 +50,13 @@ public sealed class KvBlockPool : IKvBlockSource, IDisposable
     /// <summary>Decoder layers.</summary>
     public int Layers { get; }
 
-    /// <summary>Floats per position per layer for K (and for V).</summary>
+    /// <summary>The elements are f16 (else f32).</summary>
+    public bool Half { get; }
+
+    /// <summary>Bytes per element: 2 or 4.</summary>
+    public int ElementBytes { get; }
+
+    /// <summary>Elements per position per layer for K (and for V).</summary>
     public int KvDim { get; }
 
     /// <summary>Positions per block.</summary>
@@ -56,14 +65,14 @@ public sealed class KvBlockPool : IKvBlockSource, IDisposable
     /// <summary>Total blocks.</summary>
     public int BlockCount { get; }
 
-    /// <summary>Floats of one block of one layer's K (or V).</summary>
+    /// <summary>Elements of one block of one layer's K (or V).</summary>
     public long BlockFloats { get; }
 
     /// <summary>Blocks not in use.</summary>
     public int FreeBlocks => _free.Count;
 
     /// <summary>Bytes the pool holds.</summary>
-    public long Bytes => 2L * Layers * BlockFloats * BlockCount * sizeof(float);
+    public long Bytes => 2L * Layers * BlockFloats * BlockCount * ElementBytes;
 
     /// <summary>Takes a free block.</summary>
     public bool TryAllocate(out int blockId) => _free.TryPop(out blockId);
@@ -77,10 +86,10 @@ public sealed class KvBlockPool : IKvBlockSource, IDisposable
     }
 
     /// <summary>Address of block <paramref name="blockId"/> of layer <paramref name="layer"/>'s keys.</summary>
-    public nint KeyBlock(int layer, int blockId) => _keys[layer].Address + (nint)(blockId * BlockFloats * sizeof(float));
+    public nint KeyBlock(int layer, int blockId) => _keys[layer].Address + (nint)(blockId * BlockFloats * ElementBytes);
 
     /// <summary>Address of block <paramref name="blockId"/> of layer <paramref name="layer"/>'s values.</summary>
-    public nint ValueBlock(int layer, int blockId) => _values[layer].Address + (nint)(blockId * BlockFloats * sizeof(float));
+    public nint ValueBlock(int layer, int blockId) => _values[layer].Address + (nint)(blockId * BlockFloats * ElementBytes);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -27,6 +27,9 @@ public sealed class SequenceKv
     /// <summary>Positions per block of the pool.</summary>
     public int BlockTokens => _pool.BlockTokens;
 
+    /// <summary>The cache holds f16 rows (else f32).</summary>
+    public bool HalfKv => _pool.Half;
+
     /// <summary>Most positions this sequence may hold.</summary>
     public int MaxTokens { get; }
 
@@ -85,11 +88,11 @@ public sealed class SequenceKv
 
     /// <summary>Address of position <paramref name="position"/>'s key row in <paramref name="layer"/>.</summary>
     public nint KeyRow(int layer, int position) =>
-        _pool.KeyBlock(layer, _blocks[position / _pool.BlockTokens]) + (nint)((position % _pool.BlockTokens) * _pool.KvDim * sizeof(float));
+        _pool.KeyBlock(layer, _blocks[position / _pool.BlockTokens]) + (nint)((position % _pool.BlockTokens) * _pool.KvDim * _pool.ElementBytes);
 
     /// <summary>Address of position <paramref name="position"/>'s value row in <paramref name="layer"/>.</summary>
     public nint ValueRow(int layer, int position) =>
-        _pool.ValueBlock(layer, _blocks[position / _pool.BlockTokens]) + (nint)((position % _pool.BlockTokens) * _pool.KvDim * sizeof(float));
+        _pool.ValueBlock(layer, _blocks[position / _pool.BlockTokens]) + (nint)((position % _pool.BlockTokens) * _pool.KvDim * _pool.ElementBytes);
 
     /// <summary>Writes the addresses of this sequence's blocks for one layer into the given spans.</summary>
     public int FillBlockAddresses(int layer, Span<nint> keys, Span<nint> values)

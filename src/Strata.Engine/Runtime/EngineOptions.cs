@@ -15,8 +15,13 @@ namespace Strata.Engine.Runtime;
 /// types: their row dot; exact: 4-row tiles of dequantized weights), so greedy output is the same alone or batched. It
 /// costs single-sequence decode speed in exact numerics and batched speed for 8-bit-activation types other than Q8_0
 /// </param>
+/// <param name="KvType">
+/// element type of the KV cache: F32, or F16 (half the memory and attention traffic; keys and values rounded to nearest
+/// even when stored, as llama.cpp's default f16 cache does)
+/// </param>
 public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
-    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false)
+    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false,
+    Kernels.GgmlType KvType = Kernels.GgmlType.F32)
 {
     /// <summary>Default cap on the context when the model trained on a longer one.</summary>
     public const int DefaultContextCap = 4096;
@@ -30,6 +35,10 @@ public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int B
         Check(BlockTokens is >= 1 and <= 1024, "block tokens", "1 to 1024", BlockTokens);
         Check(Sequences is >= 1 and <= 4096, "sequences", "1 to 4096", Sequences);
         Check(KvBlocks >= 0, "kv blocks", "0 (derived) or more", KvBlocks);
+        if (KvType is not (Kernels.GgmlType.F32 or Kernels.GgmlType.F16))
+        {
+            throw new ArgumentException($"option 'kv type' is {KvType}, expected F32 or F16", "kv type");
+        }
     }
 
     private static void Check(bool ok, string field, string expected, int found)

@@ -231,8 +231,16 @@ public sealed class ExecutableRunner : IDisposable
                 for (int r = 0; r < rows; r++)
                 {
                     var sequence = batch.Sequence(r);
-                    NativeRows.Store(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]));
-                    NativeRows.Store(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]));
+                    if (sequence.HalfKv)
+                    {
+                        NativeRows.StoreHalf(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]));
+                        NativeRows.StoreHalf(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]));
+                    }
+                    else
+                    {
+                        NativeRows.Store(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]));
+                        NativeRows.Store(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]));
+                    }
                 }
 
                 break;
@@ -306,7 +314,7 @@ public sealed class ExecutableRunner : IDisposable
     private void Attend(in ExecutableStep step, int rows, ForwardBatch batch)
     {
         var a = step.Attributes;
-        var shape = new AttentionShape(a.Heads, a.KvHeads, a.HeadDim, BlockTokensOf(batch), 1f / MathF.Sqrt(a.HeadDim));
+        var shape = new AttentionShape(a.Heads, a.KvHeads, a.HeadDim, BlockTokensOf(batch), 1f / MathF.Sqrt(a.HeadDim), batch.Sequence(0).HalfKv);
         int first = 0;
         while (first < rows)
         {

@@ -69,7 +69,7 @@ public sealed class ModelRuntime : IDisposable
             pool = new WorkerPool(options.Threads);
             int blocksPerSequence = (context + options.BlockTokens - 1) / options.BlockTokens;
             kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens,
-                options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences);
+                options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences, half: options.KvType == GgmlType.F16);
             var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens, options.BatchInvariant);
 
             // Parsing metadata and building the tokenizer leave megabytes of garbage; give those pages back to the OS once

@@ -20,8 +20,26 @@ public sealed class FastModeGoldenTests
     [InlineData("llama-2-tiny-random.gguf", "llama-2-tiny-random.llamacpp.json")]
     public void FirstStepLogits_FastMode_WithinToleranceOfLlamaCpp(string model, string golden)
     {
+        double worst = WorstFirstStepError(model, golden, GgmlType.F32);
+        Assert.True(worst <= LlamaCppTolerance, $"{model}: fast-mode first-step logits differ from llama.cpp by {worst:F4}");
+    }
+
+    /// <summary>With an f16 KV cache, llama.cpp's own cache type, the logits stay within the same bar.</summary>
+    [Theory]
+    [InlineData("synth/ci-d256-l4-q8_0.gguf", "synth-ci-d256-l4-q8_0.llamacpp.json")]
+    [InlineData("synth/ci-d256-l4-q4_k_m.gguf", "synth-ci-d256-l4-q4_k_m.llamacpp.json")]
+    [InlineData("stories260K.gguf", "stories260K.gguf.llamacpp.json")]
+    public void FirstStepLogits_FastModeF16Cache_WithinToleranceOfLlamaCpp(string model, string golden)
+    {
+        double worst = WorstFirstStepError(model, golden, GgmlType.F16);
+        Assert.True(worst <= LlamaCppTolerance, $"{model}: fast-mode first-step logits with an f16 cache differ from llama.cpp by {worst:F4}");
+    }
+
+    private static double WorstFirstStepError(string model, string golden, GgmlType kvType)
+    {
         using var runtime = ModelRuntime.Load(SharedModels.File(model), null,
-            new EngineOptions(Threads: 2, ContextTokens: 512, Mode: NumericMode.QuantizedActivations));
+            new EngineOptions(Threads: 2, ContextTokens: 512, Mode: NumericMode.QuantizedActivations, KvType: kvType));
+        Assert.Equal(kvType == GgmlType.F16, runtime.KvPool.Half);
         double worst = 0;
         foreach (var c in GoldenFile.Load(golden))
         {
@@ -45,7 +63,7 @@ public sealed class FastModeGoldenTests
             }
         }
 
-        Assert.True(worst <= LlamaCppTolerance, $"{model}: fast-mode first-step logits differ from llama.cpp by {worst:F4}");
+        return worst;
     }
 
     [Fact]
