@@ -100,13 +100,21 @@ internal unsafe struct AttentionJob : IParallelJob
         int d = Shape.HeadDim;
         int bt = Shape.BlockTokens;
         nint headOffset = (nint)kvh * d;
-        float* row = stackalloc float[typeof(T) == typeof(ushort) ? d : 0];
+        // f16 keys are widened 16 rows at a time into rows (exactly), once for all the group's heads.
+        float* rows = stackalloc float[typeof(T) == typeof(ushort) ? 16 * d : 0];
         int t = 0;
         while (t < Tokens)
         {
             int inBlock = t % bt;
             T* k = (T*)Keys[t / bt] + (inBlock * rowStride) + headOffset;
             int run = Math.Min(bt - inBlock, Tokens - t);
+            if (typeof(T) == typeof(ushort))
+            {
+                ScoresHalf(first, count, (ushort*)k, run, t, rowStride, rows);
+                t += run;
+                continue;
+            }
+
             for (int h = first; h < first + count; h++)
             {
                 float* q = Q + ((nint)h * d);
@@ -120,14 +128,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
                 for (; i < run; i++, kr += rowStride)
                 {
-                    float* kf = (float*)kr;
-                    if (typeof(T) == typeof(ushort))
-                    {
-                        FloatKernels.Widen16((ushort*)kr, row, d, brain: false);
-                        kf = row;
-                    }
-
-                    s[i] = Shape.Scale * FloatKernels.Dot(q, kf, d);
+                    s[i] = Shape.Scale * FloatKernels.Dot(q, (float*)kr, d);
                 }
             }
 
@@ -142,6 +143,37 @@ internal unsafe struct AttentionJob : IParallelJob
         for (int h = first; h < first + count; h += 3)
         {
             ValueSum<T>(h, Math.Min(3, first + count - h), headOffset, rowStride);
+        }
+    }
+
+    /// <summary>Scores of run f16 key rows from position t for the group's heads, as the f32 path computes them.</summary>
+    private readonly void ScoresHalf(int first, int count, ushort* k, int run, int t, nint rowStride, float* rows)
+    {
+        int d = Shape.HeadDim;
+        int i = 0;
+        for (; i < run; i += 16, k += 16 * rowStride)
+        {
+            int n = Math.Min(16, run - i);
+            for (int r = 0; r < n; r++)
+            {
+                FloatKernels.Widen16(k + (r * rowStride), rows + (r * d), d, brain: false);
+            }
+
+            for (int h = first; h < first + count; h++)
+            {
+                float* q = Q + ((nint)h * d);
+                float* s = Scores + ((nint)h * Tokens) + t + i;
+                if (n == 16)
+                {
+                    Scores16(q, rows, d, d, Shape.Scale, s);
+                    continue;
+                }
+
+                for (int r = 0; r < n; r++)
+                {
+                    s[r] = Shape.Scale * FloatKernels.Dot(q, rows + (r * d), d);
+                }
+            }
         }
     }
 
