@@ -16,7 +16,7 @@ public static class HalfConvert
     /// <summary>
     /// destination[i] = f16 bits of source[i], rounded to nearest even, as <see cref="SingleToHalf(float)"/> gives them for
     /// every non-NaN value (overflow to infinity, subnormals included); a NaN becomes the quiet NaN 0x7E00 with its sign.
-    /// 32 values per step with AVX-512, 16 with AVX2, integer operations only (.NET exposes no F16C).
+    /// 32 values per step with 512-bit vectors (integer operations: .NET exposes no F16C), one at a time otherwise.
     /// </summary>
     /// <exception cref="ArgumentException">destination is shorter than source</exception>
     public static unsafe void SingleToHalf(ReadOnlySpan<float> source, Span<ushort> destination)
@@ -37,13 +37,6 @@ public static class HalfConvert
                 for (; i + 32 <= n; i += 32)
                 {
                     Vector512.Narrow(ToHalfBits(Vector512.Load(src + i)), ToHalfBits(Vector512.Load(src + i + 16))).Store(pd + i);
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (; i + 16 <= n; i += 16)
-                {
-                    Vector256.Narrow(ToHalfBits(Vector256.Load(src + i)), ToHalfBits(Vector256.Load(src + i + 8))).Store(pd + i);
                 }
             }
 
@@ -95,20 +88,6 @@ public static class HalfConvert
         Vector512<uint> normal = (f + Vector512.Create(Rebias) + ((f >> 13) & Vector512<uint>.One)) >> 13;
         Vector512<uint> o = Vector512.ConditionalSelect(Vector512.LessThan(f, Vector512.Create(F16MinNormal)), denorm, normal);
         o = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(f, Vector512.Create(F16Overflow)), special, o);
-        return o | (sign >> 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> ToHalfBits(Vector256<uint> f)
-    {
-        Vector256<uint> sign = f & Vector256.Create(SignBit);
-        f ^= sign;
-        Vector256<uint> special = Vector256.ConditionalSelect(Vector256.GreaterThan(f, Vector256.Create(0x7F800000u)),
-            Vector256.Create(0x7E00u), Vector256.Create(0x7C00u));
-        Vector256<uint> denorm = (f.AsSingle() + Vector256.Create(DenormMagic).AsSingle()).AsUInt32() - Vector256.Create(DenormMagic);
-        Vector256<uint> normal = (f + Vector256.Create(Rebias) + ((f >> 13) & Vector256<uint>.One)) >> 13;
-        Vector256<uint> o = Vector256.ConditionalSelect(Vector256.LessThan(f, Vector256.Create(F16MinNormal)), denorm, normal);
-        o = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(f, Vector256.Create(F16Overflow)), special, o);
         return o | (sign >> 16);
     }
 
