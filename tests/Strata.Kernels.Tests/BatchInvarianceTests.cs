@@ -14,7 +14,7 @@ public unsafe class BatchInvarianceTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in TestData.Computable)
         {
-            // 75 rows: whole 4-row tiles and a remainder in each part; 1280 columns: two 512-column chunks and a partial one.
+            // 75 rows: 4-row tiles and 3 rows after them; 1280 columns: two 512-column chunks and a partial one.
             d.Add(t, 1280, 2);
             d.Add(t, 1280, 1);
         }
