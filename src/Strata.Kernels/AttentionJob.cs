@@ -106,20 +106,21 @@ internal unsafe struct AttentionJob : IParallelJob
         while (t < Tokens)
         {
             int inBlock = t % bt;
-            T* k = (T*)Keys[t / bt] + (inBlock * rowStride) + headOffset;
+            nint at = (inBlock * rowStride) + headOffset;
             int run = Math.Min(bt - inBlock, Tokens - t);
             if (typeof(T) == typeof(ushort))
             {
-                ScoresHalf(first, count, (ushort*)k, run, t, rowStride, rows);
+                ScoresHalf(first, count, (ushort*)Keys[t / bt] + at, run, t, rowStride, rows);
                 t += run;
                 continue;
             }
 
+            float* k = (float*)Keys[t / bt] + at;
             for (int h = first; h < first + count; h++)
             {
                 float* q = Q + ((nint)h * d);
                 float* s = Scores + ((nint)h * Tokens) + t;
-                T* kr = k;
+                float* kr = k;
                 int i = 0;
                 for (; i + 16 <= run; i += 16, kr += 16 * rowStride)
                 {
@@ -128,7 +129,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
                 for (; i < run; i++, kr += rowStride)
                 {
-                    s[i] = Shape.Scale * FloatKernels.Dot(q, (float*)kr, d);
+                    s[i] = Shape.Scale * FloatKernels.Dot(q, kr, d);
                 }
             }
 
@@ -267,7 +268,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
     /// <summary>dst[i] = scale · q · k_i for the 16 key rows k + i·stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scores16<T>(float* q, T* k, nint stride, int d, float scale, float* dst) where T : unmanaged
+    private static void Scores16(float* q, float* k, nint stride, int d, float scale, float* dst)
     {
         Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
         Vector512<float> a4 = default, a5 = default, a6 = default, a7 = default;
@@ -276,26 +277,26 @@ internal unsafe struct AttentionJob : IParallelJob
         for (int c = 0; c < d; c += 16)
         {
             Vector512<float> x = Vector512.Load(q + c);
-            T* p = k + c;
-            a0 = Vector512.FusedMultiplyAdd(x, Load16(p), a0);
-            a1 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a1);
-            a2 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a2);
-            a3 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a3);
+            float* p = k + c;
+            a0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a0);
+            a1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a1);
+            a2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a2);
+            a3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a3);
             p += 4 * stride;
-            a4 = Vector512.FusedMultiplyAdd(x, Load16(p), a4);
-            a5 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a5);
-            a6 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a6);
-            a7 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a7);
+            a4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a4);
+            a5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a5);
+            a6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a6);
+            a7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a7);
             p += 4 * stride;
-            a8 = Vector512.FusedMultiplyAdd(x, Load16(p), a8);
-            a9 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a9);
-            a10 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a10);
-            a11 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a11);
+            a8 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a8);
+            a9 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a9);
+            a10 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a10);
+            a11 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a11);
             p += 4 * stride;
-            a12 = Vector512.FusedMultiplyAdd(x, Load16(p), a12);
-            a13 = Vector512.FusedMultiplyAdd(x, Load16(p + stride), a13);
-            a14 = Vector512.FusedMultiplyAdd(x, Load16(p + (2 * stride)), a14);
-            a15 = Vector512.FusedMultiplyAdd(x, Load16(p + (3 * stride)), a15);
+            a12 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p), a12);
+            a13 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + stride), a13);
+            a14 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (2 * stride)), a14);
+            a15 = Vector512.FusedMultiplyAdd(x, Vector512.Load(p + (3 * stride)), a15);
         }
 
         // Sum4x4 puts the total of its (j, t) argument in lane 4·j + t; position 4·j + t is a{4j+t}.

@@ -8,8 +8,4 @@ namespace Strata.Kernels;
 /// <param name="BlockTokens">token rows per KV block</param>
 /// <param name="Scale">score scale, usually 1/sqrt(HeadDim)</param>
 /// <param name="HalfKv">the KV blocks hold f16 rows (converted exactly to f32 as they are read), else f32</param>
-public readonly record struct AttentionShape(int Heads, int KvHeads, int HeadDim, int BlockTokens, float Scale, bool HalfKv = false)
-{
-    /// <summary>Bytes of one KV element: 2 for f16, 4 for f32.</summary>
-    public int ElementBytes => HalfKv ? 2 : 4;
-}
+public readonly record struct AttentionShape(int Heads, int KvHeads, int HeadDim, int BlockTokens, float Scale, bool HalfKv = false);

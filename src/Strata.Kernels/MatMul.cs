@@ -119,8 +119,10 @@ public static unsafe class MatMul
     /// Matrix-vector products of one f32 activation row against two or three matrices of the same type and width (the
     /// Q/K/V or gate/up projections of a layer) in one pool run, so the small ones do not each pay a dispatch.
     /// </summary>
+    /// <remarks>With <paramref name="batchInvariant"/> each matrix takes <see cref="Run"/>'s batch-invariant arithmetic.</remarks>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
-    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, ReadOnlySpan<nint> outputs)
+    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, ReadOnlySpan<nint> outputs,
+        bool batchInvariant = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
@@ -145,8 +147,9 @@ public static unsafe class MatMul
             throw new ArgumentException($"x holds {x.Length} floats; a row of {first.Cols} needs {first.Cols}.", nameof(x));
         }
 
+        // Chunks are whole 4-row tiles, so a row is a tile row, or one of its matrix's last Rows mod 4, as in Run.
         int chunk = pool.ChunkRows(total, MatMulJob.Tile);
-        bool fast = KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        bool fast = !batchInvariant && KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
         fixed (float* px = x)
         {
             float* sums = null;
@@ -158,7 +161,7 @@ public static unsafe class MatMul
 
             float* xin = px;
             delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(first.Type) : null;
-            if (first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+            if (!batchInvariant && first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
                 float* prepared = F16Decode512.Prepare(px, first.Cols);
                 if (prepared != null)
@@ -185,6 +188,7 @@ public static unsafe class MatMul
                     Y = (float*)outputs[i],
                     Sums = sums,
                     Dot512 = dot512,
+                    Invariant = batchInvariant,
                 };
                 multi.Set(i, job, (w.Rows + chunk - 1) / chunk);
             }

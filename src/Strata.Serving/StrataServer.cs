@@ -116,11 +116,12 @@ public sealed class StrataServer : IAsyncDisposable
     public static EngineOptions EngineOptionsFor(string modelPath, ServerConfig config)
     {
         int threads = config.Threads == 0 ? Environment.ProcessorCount : config.Threads;
+        var kvType = config.KvType == "f16" ? Kernels.GgmlType.F16 : Kernels.GgmlType.F32;
         int blocks = 0;
         if (config.KvBudgetMib > 0)
         {
             using var artifact = ModelArtifact.Open(modelPath);
-            long blockBytes = 2L * artifact.Spec.Layers * config.BlockTokens * artifact.Spec.KvDim * (config.KvType == "f16" ? sizeof(ushort) : sizeof(float));
+            long blockBytes = 2L * artifact.Spec.Layers * config.BlockTokens * Kernels.GgmlTypeInfo.RowBytes(kvType, artifact.Spec.KvDim);
             int context = config.Context == 0 ? Math.Min(artifact.Spec.ContextLength, EngineOptions.DefaultContextCap) : config.Context;
             int oneContext = (context + config.BlockTokens - 1) / config.BlockTokens;
             blocks = Math.Max(oneContext + 1, (int)Math.Min(int.MaxValue, config.KvBudgetMib * (1L << 20) / blockBytes));
@@ -129,7 +130,7 @@ public sealed class StrataServer : IAsyncDisposable
         return new EngineOptions(Threads: threads, ContextTokens: config.Context, BatchTokens: Math.Max(config.BatchTokens, config.MaxRunning + 1),
             BlockTokens: config.BlockTokens, Sequences: config.MaxRunning,
             Mode: config.Numerics == "fast" ? Kernels.NumericMode.QuantizedActivations : Kernels.NumericMode.Exact, KvBlocks: blocks,
-            BatchInvariant: config.BatchInvariant, KvType: config.KvType == "f16" ? Kernels.GgmlType.F16 : Kernels.GgmlType.F32);
+            BatchInvariant: config.BatchInvariant, KvType: kvType);
     }
 
     /// <summary>Completes when the host stops (Ctrl+C or SIGTERM).</summary>

@@ -7,6 +7,9 @@ namespace Strata.Kernels.Tests;
 
 public unsafe class BatchInvarianceTests
 {
+    // 75 rows: 4-row tiles and 3 rows after them in each matrix, alone and in the fused decode alike.
+    private const int Rows = 75, MaxN = 45;
+
     private static readonly int[] BatchSizes = [2, 3, 4, 5, 7, 8, 9, 16, 17, 45];
 
     public static TheoryData<GgmlType, int, int> ExactCases()
@@ -14,7 +17,7 @@ public unsafe class BatchInvarianceTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in TestData.Computable)
         {
-            // 75 rows: 4-row tiles and 3 rows after them; 1280 columns: two 512-column chunks and a partial one.
+            // 1280 columns: two 512-column chunks and a partial one.
             d.Add(t, 1280, 2);
             d.Add(t, 1280, 1);
         }
@@ -29,28 +32,17 @@ public unsafe class BatchInvarianceTests
     [MemberData(nameof(ExactCases))]
     public void ExactProducts_BatchInvariant_EachRowEqualsItsProductAloneBitForBit(GgmlType type, int cols, int threads)
     {
-        const int rows = 75, maxN = 45;
         var rng = new Random(3 + (int)type + cols);
-        byte[] w = TestData.Row(type, rows * cols, rng);
-        float[] x = TestData.Floats(rng, maxN * cols);
+        byte[] w = TestData.Row(type, Rows * cols, rng);
+        float[] x = TestData.Floats(rng, MaxN * cols);
         using var pool = new WorkerPool(threads);
         fixed (byte* pw = w)
         {
-            var m = new WeightMatrix(type, (nint)pw, rows, cols);
-            var alone = new float[maxN * rows];
-            for (int j = 0; j < maxN; j++)
-            {
-                MatMul.Run(pool, m, x.AsSpan(j * cols, cols), 1, alone.AsSpan(j * rows, rows), batchInvariant: true);
-            }
-
-            foreach (int n in BatchSizes)
-            {
-                // Rows from an offset, so a row meets other neighbours and other places in the 4 × 4 tiles.
-                int first = n % 3;
-                var y = new float[n * rows];
-                MatMul.Run(pool, m, x.AsSpan(first * cols, n * cols), n, y, batchInvariant: true);
-                AssertSameBits(alone.AsSpan(first * rows, n * rows), y, $"{type} exact n={n} threads={threads}");
-            }
+            var m = new WeightMatrix(type, (nint)pw, Rows, cols);
+            AssertInvariant(
+                (first, n, y) => MatMul.Run(pool, m, x.AsSpan(first * cols, n * cols), n, y, batchInvariant: true),
+                (row, y0, y1) => MatMul.RunDecode(pool, [m, m], x.AsSpan(row * cols, cols), [y0, y1], batchInvariant: true),
+                $"{type} exact threads={threads}");
         }
     }
 
@@ -70,43 +62,61 @@ public unsafe class BatchInvarianceTests
     [MemberData(nameof(QuantizedCases))]
     public void QuantizedActivationProducts_BatchInvariant_EachRowEqualsItsProductAloneBitForBit(GgmlType type, int threads)
     {
-        const int rows = 75, cols = 1280, maxN = 45;
+        const int cols = 1280;
         var rng = new Random(7 + (int)type);
-        byte[] w = TestData.Row(type, rows * cols, rng);
-        float[] x = TestData.Floats(rng, maxN * cols);
+        byte[] w = TestData.Row(type, Rows * cols, rng);
+        float[] x = TestData.Floats(rng, MaxN * cols);
         int xRow = (int)ActivationQuant.RowBytes(type, cols);
-        var xq = new byte[maxN * xRow];
-        ActivationQuant.QuantizeRows(type, x, maxN, cols, xq);
+        var xq = new byte[MaxN * xRow];
+        ActivationQuant.QuantizeRows(type, x, MaxN, cols, xq);
         using var pool = new WorkerPool(threads);
         fixed (byte* pw = w)
         {
-            var m = new WeightMatrix(type, (nint)pw, rows, cols);
-            var alone = new float[maxN * rows];
-            for (int j = 0; j < maxN; j++)
-            {
-                MatMulQ8.Run(pool, m, xq.AsSpan(j * xRow, xRow), 1, alone.AsSpan(j * rows, rows), batchInvariant: true);
-            }
-
-            foreach (int n in BatchSizes)
-            {
-                int first = n % 3;
-                var y = new float[n * rows];
-                MatMulQ8.Run(pool, m, xq.AsSpan(first * xRow, n * xRow), n, y, batchInvariant: true);
-                AssertSameBits(alone.AsSpan(first * rows, n * rows), y, $"{type} quantized n={n} threads={threads}");
-            }
-
-            // The fused decode of two matrices over one row (Q/K/V, gate/up) takes the same arithmetic.
-            var y0 = new float[rows];
-            var y1 = new float[rows];
-            fixed (float* p0 = y0)
-            fixed (float* p1 = y1)
-            {
-                MatMulQ8.RunDecode(pool, [m, m], xq.AsSpan(5 * xRow, xRow), [(nint)p0, (nint)p1], batchInvariant: true);
-            }
-
-            AssertSameBits(alone.AsSpan(5 * rows, rows), y0, $"{type} fused decode, first matrix");
-            AssertSameBits(alone.AsSpan(5 * rows, rows), y1, $"{type} fused decode, second matrix");
+            var m = new WeightMatrix(type, (nint)pw, Rows, cols);
+            AssertInvariant(
+                (first, n, y) => MatMulQ8.Run(pool, m, xq.AsSpan(first * xRow, n * xRow), n, y, batchInvariant: true),
+                (row, y0, y1) => MatMulQ8.RunDecode(pool, [m, m], xq.AsSpan(row * xRow, xRow), [y0, y1], batchInvariant: true),
+                $"{type} quantized threads={threads}");
         }
+    }
+
+    /// <summary>Rows [first, first + n) of the activation set through the product into y (n × <see cref="Rows"/>).</summary>
+    private delegate void Product(int first, int n, Span<float> y);
+
+    /// <summary>Activation row <paramref name="row"/> through the fused decode of the matrix twice, into y0 and y1.</summary>
+    private delegate void FusedDecode(int row, nint y0, nint y1);
+
+    /// <summary>
+    /// Each of the MaxN activation rows alone, then batches of <see cref="BatchSizes"/> rows from an offset (so a row meets
+    /// other neighbours and other places in the 4 × 4 tiles), then the fused decode of two matrices over one row (Q/K/V,
+    /// gate/up): every result bit-identical to the row's product alone.
+    /// </summary>
+    private static void AssertInvariant(Product run, FusedDecode fused, string what)
+    {
+        var alone = new float[MaxN * Rows];
+        for (int j = 0; j < MaxN; j++)
+        {
+            run(j, 1, alone.AsSpan(j * Rows, Rows));
+        }
+
+        foreach (int n in BatchSizes)
+        {
+            int first = n % 3;
+            var y = new float[n * Rows];
+            run(first, n, y);
+            AssertSameBits(alone.AsSpan(first * Rows, n * Rows), y, $"{what} n={n}");
+        }
+
+        var y0 = new float[Rows];
+        var y1 = new float[Rows];
+        fixed (float* p0 = y0)
+        fixed (float* p1 = y1)
+        {
+            fused(5, (nint)p0, (nint)p1);
+        }
+
+        AssertSameBits(alone.AsSpan(5 * Rows, Rows), y0, $"{what} fused decode, first matrix");
+        AssertSameBits(alone.AsSpan(5 * Rows, Rows), y1, $"{what} fused decode, second matrix");
     }
 
     private static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)

@@ -66,7 +66,7 @@ public sealed class ExecutableRunner : IDisposable
         _blockOffsets = new int[rows];
         _visible = new int[rows];
         _scoreOffsets = new long[rows];
-        _fused = FuseGroups(executable, _matrices, batchInvariant);
+        _fused = FuseGroups(executable, _matrices);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
         if (batchInvariant)
         {
@@ -117,17 +117,16 @@ public sealed class ExecutableRunner : IDisposable
 
     /// <summary>
     /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
-    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once. Batch-invariant
-    /// exact products are not fused: their decode takes the batched arithmetic, which has no fused form.
+    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once.
     /// </summary>
-    private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices, bool batchInvariant)
+    private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
     {
         var fused = new int[exe.Steps.Length];
         for (int i = 0; i < fused.Length; i++)
         {
             fused[i] = 1;
             ref readonly var a = ref exe.Steps[i];
-            if (a.Op is not (OpKind.MatMulQuantized or OpKind.MatMul) || (batchInvariant && a.Op == OpKind.MatMul))
+            if (a.Op is not (OpKind.MatMulQuantized or OpKind.MatMul))
             {
                 continue;
             }
@@ -231,16 +230,8 @@ public sealed class ExecutableRunner : IDisposable
                 for (int r = 0; r < rows; r++)
                 {
                     var sequence = batch.Sequence(r);
-                    if (sequence.HalfKv)
-                    {
-                        NativeRows.StoreHalf(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]));
-                        NativeRows.StoreHalf(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]));
-                    }
-                    else
-                    {
-                        NativeRows.Store(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]));
-                        NativeRows.Store(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]));
-                    }
+                    NativeRows.Store(Row(step.Input0, step.InputWidth, r), sequence.KeyRow(a.Layer, batch.Positions[r]), sequence.HalfKv);
+                    NativeRows.Store(Row(step.Input1, step.InputWidth, r), sequence.ValueRow(a.Layer, batch.Positions[r]), sequence.HalfKv);
                 }
 
                 break;
@@ -367,7 +358,7 @@ public sealed class ExecutableRunner : IDisposable
         ref readonly var head = ref steps[first];
         if (head.Op == OpKind.MatMul)
         {
-            MatMul.RunDecode(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, 1), _groupOutputs.AsSpan(0, count));
+            MatMul.RunDecode(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, 1), _groupOutputs.AsSpan(0, count), _batchInvariant);
             return;
         }
 
