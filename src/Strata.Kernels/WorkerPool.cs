@@ -175,9 +175,15 @@ public sealed unsafe class WorkerPool : IDisposable
             {
                 Volatile.Write(ref _callerSleeping, 1);
                 Interlocked.MemoryBarrier();
-                if (Volatile.Read(ref _pending) != 0)
+
+                // Stop only at pending == 0: a worker of the previous run that read _callerSleeping just before that run's
+                // caller stopped waiting may Set late, after this run's Reset. Trusting that stale Set returned while this
+                // run's workers were still in the job; their late decrement then kept the next run's _pending from
+                // reaching 0, and the caller waited forever (a kernel-test run hung in CI that way).
+                while (Volatile.Read(ref _pending) != 0)
                 {
                     _done.Wait();
+                    _done.Reset();
                 }
 
                 Volatile.Write(ref _callerSleeping, 0);
