@@ -13,7 +13,7 @@ internal unsafe struct MatMulJob : IParallelJob
     public const int Tile = 4;
 
     /// <summary>Columns per cache block of the N &gt; 1 path: 4 rows × 512 floats = 8 KiB of L1.</summary>
-    private const int KChunk = 512;
+    internal const int KChunk = 512;
 
     public byte* W;
     public nint RowBytes;
@@ -105,6 +105,20 @@ internal unsafe struct MatMulJob : IParallelJob
             for (int r = r0; r < r1; r += Tile)
             {
                 int rows = Math.Min(Tile, r1 - r);
+                if (rows == Tile && N == 1 && DequantDot4.Applies(Type))
+                {
+                    // One activation row: the tile's sums with the weights dequantized in registers (no scratch round trip).
+                    new Span<float>(res, Tile).Clear();
+                    byte* w = W + (r * RowBytes);
+                    for (int k0 = 0; k0 < Cols; k0 += KChunk)
+                    {
+                        DequantDot4.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(KChunk, Cols - k0), res);
+                    }
+
+                    Store(0, r, res, Tile);
+                    continue;
+                }
+
                 if (rows == Tile)
                 {
                     // Dequantized a chunk at a time (4 × 512 floats stay in L1), with the same sums as whole rows.
