@@ -56,10 +56,14 @@ internal static class BenchCommand
         double bandwidthBytes = engine.Threads == 1 ? bandwidth.SingleThreadGBps * 1e9 : bandwidth.MultiThreadGBps * 1e9;
         double roofline = bandwidthBytes / result.WeightBytesPerToken;
         double fraction = result.DecodeTokensPerSecond / roofline;
+        var compute = ComputeProbe.Measure(engine.Threads);
+        double peakMacs = (engine.Threads == 1 ? compute.SingleThreadGmacs : compute.MultiThreadGmacs) * 1e9;
+        long macsPerToken = ThroughputBenchmark.MacsPerToken(runtime);
+        var prefill = new PrefillRoof(peakMacs / 1e9, macsPerToken, peakMacs / macsPerToken, result.PromptTokensPerSecond / (peakMacs / macsPerToken));
         var file = new FileInfo(modelPath);
         if (json)
         {
-            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, peerResult,
+            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, prefill, peerResult,
                 (rssAfterLoad, rssAfterRun, rssBound)));
             return 0;
         }
@@ -70,6 +74,7 @@ internal static class BenchCommand
         Console.Out.WriteLine($"tg{bench.GenerateTokens,-7} {result.DecodeTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.DecodeRuns)})");
         Console.Out.WriteLine($"weights    {result.WeightBytesPerToken / 1048576.0:F2} MiB read per decoded token");
         Console.Out.WriteLine($"bandwidth  {bandwidthBytes / 1e9:F1} GB/s measured read → roofline {roofline:F1} tok/s; decode at {fraction:P1} of it");
+        Console.Out.WriteLine($"compute    {prefill.Gmacs:F1} GMAC/s measured f32 FMA peak, {prefill.MacsPerToken / 1e6:F1} M MAC per token → prefill roofline {prefill.TokensPerSecond:F1} tok/s; prefill at {prefill.Fraction:P1} of it");
         Console.Out.WriteLine($"memory     resident {rssAfterLoad / 1048576.0:F1} MiB after load, {rssAfterRun / 1048576.0:F1} MiB after the runs; "
             + $"bound file + KV + 64 MiB = {rssBound / 1048576.0:F1} MiB");
         if (peerResult is not null)
@@ -102,7 +107,7 @@ internal static class BenchCommand
     }
 
     private static string Json(ModelRuntime runtime, EngineOptions engine, BenchOptions bench, BenchResult result, double gbps, double roofline,
-        double fraction, PeerResult? peer, (long AfterLoad, long AfterRun, long Bound) rss)
+        double fraction, PrefillRoof prefill, PeerResult? peer, (long AfterLoad, long AfterRun, long Bound) rss)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -122,6 +127,10 @@ internal static class BenchCommand
             w.WriteNumber("bandwidth_gbps", gbps);
             w.WriteNumber("decode_roofline_tokens_per_s", roofline);
             w.WriteNumber("decode_roofline_fraction", fraction);
+            w.WriteNumber("macs_per_token", prefill.MacsPerToken);
+            w.WriteNumber("compute_gmacs", prefill.Gmacs);
+            w.WriteNumber("prefill_roofline_tokens_per_s", prefill.TokensPerSecond);
+            w.WriteNumber("prefill_roofline_fraction", prefill.Fraction);
             w.WriteString("executable_hash", runtime.Executable.ContentHash);
             w.WriteNumber("kv_cache_bytes", runtime.KvPool.Bytes);
             w.WriteNumber("rss_after_load_bytes", rss.AfterLoad);
@@ -145,3 +154,6 @@ internal static class BenchCommand
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 }
+
+/// <summary>Prefill's compute roof: the measured peak rate over one token's multiply-accumulates, and prefill's share of it.</summary>
+internal sealed record PrefillRoof(double Gmacs, long MacsPerToken, double TokensPerSecond, double Fraction);

@@ -11,8 +11,8 @@ internal static class ProbeCommand
     {
         var format = CommonOptions.Format();
         var threads = CommonOptions.Threads();
-        var noBandwidth = new Option<bool>("--no-bandwidth") { Description = "skip the memory bandwidth measurement" };
-        var command = new Command("probe", "print time, version, OS, .NET, CPU, usable ISA, cores, memory and measured read bandwidth")
+        var noBandwidth = new Option<bool>("--no-bandwidth") { Description = "skip the memory bandwidth and peak compute measurements" };
+        var command = new Command("probe", "print time, version, OS, .NET, CPU, usable ISA, cores, memory, measured read bandwidth and peak f32 FMA rate")
         {
             format, threads, noBandwidth,
         };

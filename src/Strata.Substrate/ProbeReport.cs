@@ -19,6 +19,7 @@ namespace Strata.Substrate;
 /// <param name="Cpu">Processor description.</param>
 /// <param name="Memory">Memory figures.</param>
 /// <param name="Bandwidth">Measured read bandwidth, or null when the measurement was skipped.</param>
+/// <param name="Compute">Measured peak f32 multiply-accumulate rate, or null when the measurement was skipped.</param>
 public sealed record ProbeReport(
     DateTimeOffset UtcTime,
     string StrataVersion,
@@ -26,7 +27,8 @@ public sealed record ProbeReport(
     string DotnetVersion,
     CpuInfo Cpu,
     MemoryInfo Memory,
-    BandwidthResult? Bandwidth)
+    BandwidthResult? Bandwidth,
+    ComputeResult? Compute = null)
 {
     private const string FallbackVersion = "0.1.0";
     private const int LabelWidth = 10;
@@ -43,8 +45,10 @@ public sealed record ProbeReport(
     /// Collects a report about this machine.
     /// </summary>
     /// <param name="clock">Source of the report's time stamp.</param>
-    /// <param name="measureBandwidth">Whether to run <see cref="BandwidthProbe"/> (a few seconds, 256 MiB).</param>
-    /// <param name="threads">Threads for the multi-threaded bandwidth measurement; one or more.</param>
+    /// <param name="measureBandwidth">
+    /// Whether to run <see cref="BandwidthProbe"/> (a few seconds, 256 MiB) and <see cref="ComputeProbe"/> (about a second).
+    /// </param>
+    /// <param name="threads">Threads for the multi-threaded measurements; one or more.</param>
     /// <returns>The collected report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="threads"/> is below one.</exception>
     public static ProbeReport Collect(TimeProvider clock, bool measureBandwidth, int threads)
@@ -60,7 +64,8 @@ public sealed record ProbeReport(
             RuntimeInformation.FrameworkDescription,
             CpuInfo.Detect(),
             MemoryInfo.Detect(),
-            measureBandwidth ? BandwidthProbe.Measure(threads) : null);
+            measureBandwidth ? BandwidthProbe.Measure(threads) : null,
+            measureBandwidth ? ComputeProbe.Measure(threads) : null);
     }
 
     /// <summary>
@@ -95,6 +100,12 @@ public sealed record ProbeReport(
                 CultureInfo.InvariantCulture,
                 $"{Bandwidth.SingleThreadGBps:F1} GB/s (1 thread), {Bandwidth.MultiThreadGBps:F1} GB/s "
                 + $"({Bandwidth.Threads} {(Bandwidth.Threads == 1 ? "thread" : "threads")}), {FormatBytes(Bandwidth.BufferBytes)} buffer"));
+        Line("compute", Compute is null
+            ? "not measured"
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Compute.SingleThreadGmacs:F1} GMAC/s f32 FMA (1 thread), {Compute.MultiThreadGmacs:F1} GMAC/s "
+                + $"({Compute.Threads} {(Compute.Threads == 1 ? "thread" : "threads")}), {Compute.VectorBits}-bit vectors"));
         return text.ToString();
     }
 

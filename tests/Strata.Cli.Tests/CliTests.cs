@@ -158,6 +158,13 @@ public sealed class CliTests
         Assert.True(root.GetProperty("decode_tokens_per_s").GetDouble() > 0);
         Assert.True(root.GetProperty("decode_roofline_fraction").GetDouble() > 0);
         Assert.True(root.GetProperty("weight_bytes_per_token").GetInt64() > 0);
+
+        // stories260K: 5 layers of q, k, v, o (64 × 64, k and v 32 × 64) and gate, up, down (172 × 64), output 512 × 64.
+        Assert.Equal((5 * ((2 * 64 * 64) + (2 * 32 * 64) + (3 * 172 * 64))) + (512 * 64), root.GetProperty("macs_per_token").GetInt64());
+        double gmacs = root.GetProperty("compute_gmacs").GetDouble();
+        Assert.True(gmacs > 0, $"compute_gmacs {gmacs}");
+        Assert.Equal(gmacs * 1e9 / root.GetProperty("macs_per_token").GetInt64(), root.GetProperty("prefill_roofline_tokens_per_s").GetDouble(), 6);
+        Assert.True(root.GetProperty("prefill_roofline_fraction").GetDouble() > 0);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class ProbeReportTests
     {
         ProbeReport report = ProbeReport.Collect(new FixedClock(FixedTime), measureBandwidth: false, threads: 1)
             with
-        { Bandwidth = new BandwidthResult(12.5, 20.25, 2, 1 << 20) };
+        { Bandwidth = new BandwidthResult(12.5, 20.25, 2, 1 << 20), Compute = new ComputeResult(40.5, 80.25, 2, 256) };
 
         using JsonDocument doc = JsonDocument.Parse(report.ToJson());
         JsonElement root = doc.RootElement;
@@ -43,6 +43,12 @@ public sealed class ProbeReportTests
         Assert.Equal(20.25, bandwidth.GetProperty("multi_thread_gbps").GetDouble());
         Assert.Equal(2, bandwidth.GetProperty("threads").GetInt32());
         Assert.Equal(1 << 20, bandwidth.GetProperty("buffer_bytes").GetInt64());
+
+        JsonElement compute = root.GetProperty("compute");
+        Assert.Equal(40.5, compute.GetProperty("single_thread_gmacs").GetDouble());
+        Assert.Equal(80.25, compute.GetProperty("multi_thread_gmacs").GetDouble());
+        Assert.Equal(2, compute.GetProperty("threads").GetInt32());
+        Assert.Equal(256, compute.GetProperty("vector_bits").GetInt32());
     }
 
     [Fact]
@@ -63,6 +69,8 @@ public sealed class ProbeReportTests
         Assert.Null(report.Bandwidth);
         using JsonDocument doc = JsonDocument.Parse(report.ToJson());
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("bandwidth").ValueKind);
+        Assert.Null(report.Compute);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("compute").ValueKind);
         Assert.Contains("not measured", report.ToText(), StringComparison.Ordinal);
     }
 
@@ -80,13 +88,14 @@ public sealed class ProbeReportTests
     {
         ProbeReport report = ProbeReport.Collect(new FixedClock(FixedTime), measureBandwidth: false, threads: 1)
             with
-        { Bandwidth = new BandwidthResult(26.64, 54.61, 2, 256L << 20) };
+        { Bandwidth = new BandwidthResult(26.64, 54.61, 2, 256L << 20), Compute = new ComputeResult(46.56, 92.04, 2, 512) };
         string[] lines = report.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Contains(lines, l => l.StartsWith("cpu       ", StringComparison.Ordinal)
             && l.Contains($"({report.Cpu.LogicalCores} logical cores", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("isa       ", StringComparison.Ordinal));
         Assert.Contains("bandwidth 26.6 GB/s (1 thread), 54.6 GB/s (2 threads)", lines.Single(l => l.StartsWith("bandwidth", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal("compute   46.6 GMAC/s f32 FMA (1 thread), 92.0 GMAC/s (2 threads), 512-bit vectors", lines.Single(l => l.StartsWith("compute", StringComparison.Ordinal)));
         Assert.All(lines, l => Assert.True(l[9] == ' ' && l[10] != ' ', $"expected values to start at column 10, found '{l}'"));
         Assert.Throws<ArgumentOutOfRangeException>(() => ProbeReport.Collect(TimeProvider.System, false, 0));
     }

@@ -97,6 +97,33 @@ public static class ThroughputBenchmark
         return bytes;
     }
 
+    /// <summary>
+    /// Multiply-accumulates of one token's matrix products: rows × columns of every matrix once (the output matrix
+    /// included, the embedding lookup and attention's context-dependent products not). With the measured peak FMA rate
+    /// it gives prefill's compute roofline, as <see cref="WeightBytesPerToken"/> and the bandwidth give decode's.
+    /// </summary>
+    public static long MacsPerToken(ModelRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        long macs = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in runtime.Executable.Steps)
+        {
+            if (step.WeightIndex < 0 || step.Op is not (Compiler.Ir.OpKind.MatMul or Compiler.Ir.OpKind.MatMulQuantized))
+            {
+                continue;
+            }
+
+            var w = runtime.Executable.Weights[step.WeightIndex];
+            if (seen.Add(w.Name))
+            {
+                macs += (long)w.Rows * w.Cols;
+            }
+        }
+
+        return macs;
+    }
+
     private static void Decode(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, int steps, int token)
     {
         for (int i = 0; i < steps; i++)
