@@ -16,8 +16,10 @@ namespace Strata.Kernels;
 /// </summary>
 internal static unsafe class DequantDot4
 {
-    /// <summary>Columns the kernels take at once: MatMulJob's chunk, 16 blocks.</summary>
-    public const int MaxColumns = MatMulJob.KChunk;
+    /// <summary>Most columns the kernels take at once: MatMulJob's longest chunk.</summary>
+    public const int MaxColumns = MatMulJob.MaxChunk;
+
+    private const int MaxBlocks = MaxColumns / 32;
 
     /// <summary>True where <see cref="Add"/> computes type: AVX-512 and a quantized type with a block decoder.</summary>
     public static bool Applies(GgmlType type) => KernelIsa.Use512 && type is GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_1
@@ -58,23 +60,26 @@ internal static unsafe class DequantDot4
                 return;
         }
 
-        // The 4 × 16 block scales first: a full chunk converts each row's 16 at once, which also touches every cache
-        // line of the four rows' chunks up front (a scalar conversion per block in the loop ran 2.5× slower on the
-        // 28 MB output matrix, whose rows come from DRAM).
-        float* sc = stackalloc float[64];
+        // The block scales first, 16 at a time where the chunk allows, which also touches every cache line of the four
+        // rows' chunks up front (a scalar conversion per block in the loop ran 2.5× slower on the 28 MB output matrix,
+        // whose rows come from DRAM).
+        float* sc = stackalloc float[4 * MaxBlocks];
         int blockBytes = type == GgmlType.Q8_0 ? 34 : 18;
+        int blocks = n / 32;
         for (int t = 0; t < 4; t++)
         {
             byte* row = w + (t * rowBytes);
-            if (n == MaxColumns)
+            float* d = sc + (t * MaxBlocks);
+            int b = 0;
+            for (; b + 16 <= blocks; b += 16)
             {
-                (type == GgmlType.Q8_0 ? HalfVec512.Stride34(row) : HalfVec512.Stride18(row)).Store(sc + (16 * t));
-                continue;
+                byte* p = row + (b * blockBytes);
+                (type == GgmlType.Q8_0 ? HalfVec512.Stride34(p) : HalfVec512.Stride18(p)).Store(d + b);
             }
 
-            for (int b = 0; b < n / 32; b++)
+            for (; b < blocks; b++)
             {
-                sc[(16 * t) + b] = FastHalf.Read(row + (b * blockBytes));
+                d[b] = FastHalf.Read(row + (b * blockBytes));
             }
         }
 
@@ -96,8 +101,8 @@ internal static unsafe class DequantDot4
         for (int i = 0, k = 0; i < n; i += 32, k++, b0 += 34, b1 += 34, b2 += 34, b3 += 34)
         {
             Vector512<float> lo = Vector512.Load(x + i), hi = Vector512.Load(x + i + 16);
-            Vector512<float> d0 = Vector512.Create(sc[k]), d1 = Vector512.Create(sc[16 + k]);
-            Vector512<float> d2 = Vector512.Create(sc[32 + k]), d3 = Vector512.Create(sc[48 + k]);
+            Vector512<float> d0 = Vector512.Create(sc[k]), d1 = Vector512.Create(sc[MaxBlocks + k]);
+            Vector512<float> d2 = Vector512.Create(sc[(2 * MaxBlocks) + k]), d3 = Vector512.Create(sc[(3 * MaxBlocks) + k]);
             s0 = Vector512.FusedMultiplyAdd(SimdWiden512.I8(Vector128.Load((sbyte*)b0)) * d0, lo, s0);
             s1 = Vector512.FusedMultiplyAdd(SimdWiden512.I8(Vector128.Load((sbyte*)b1)) * d1, lo, s1);
             s2 = Vector512.FusedMultiplyAdd(SimdWiden512.I8(Vector128.Load((sbyte*)b2)) * d2, lo, s2);
@@ -125,8 +130,8 @@ internal static unsafe class DequantDot4
             Vector512<float> lo = Vector512.Load(x + i), hi = Vector512.Load(x + i + 16);
             Vector256<byte> q0 = LegacyQuantDecoders.Nibbles(b0), q1 = LegacyQuantDecoders.Nibbles(b1);
             Vector256<byte> q2 = LegacyQuantDecoders.Nibbles(b2), q3 = LegacyQuantDecoders.Nibbles(b3);
-            Vector512<float> d0 = Vector512.Create(sc[k]), d1 = Vector512.Create(sc[16 + k]);
-            Vector512<float> d2 = Vector512.Create(sc[32 + k]), d3 = Vector512.Create(sc[48 + k]);
+            Vector512<float> d0 = Vector512.Create(sc[k]), d1 = Vector512.Create(sc[MaxBlocks + k]);
+            Vector512<float> d2 = Vector512.Create(sc[(2 * MaxBlocks) + k]), d3 = Vector512.Create(sc[(3 * MaxBlocks) + k]);
             s0 = Vector512.FusedMultiplyAdd((SimdWiden512.U8(q0.GetLower()) - eight) * d0, lo, s0);
             s1 = Vector512.FusedMultiplyAdd((SimdWiden512.U8(q1.GetLower()) - eight) * d1, lo, s1);
             s2 = Vector512.FusedMultiplyAdd((SimdWiden512.U8(q2.GetLower()) - eight) * d2, lo, s2);

@@ -17,7 +17,7 @@ public static unsafe class MatMul
     /// <summary>n activation rows; n = 1 is matrix-vector. Parallel over the pool.</summary>
     /// <remarks>
     /// With <paramref name="batchInvariant"/> every n, 1 included, takes one arithmetic (<see cref="MatMulJob"/>'s 4-row
-    /// tiles of dequantized weights, 16-lane chains per 512-column chunk, chunks added in order), so a row's result is
+    /// tiles of dequantized weights, 16-lane chains per column chunk of at most 768, chunks added in order), so a row's result is
     /// bit-identical whatever rows share its call; without it decode and long prefills take faster kernels whose sums
     /// round differently.
     /// </remarks>

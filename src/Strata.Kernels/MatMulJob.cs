@@ -13,8 +13,22 @@ internal unsafe struct MatMulJob : IParallelJob
 {
     public const int Tile = 4;
 
-    /// <summary>Columns per cache block of the N &gt; 1 path: 4 rows × 512 floats = 8 KiB of L1.</summary>
-    internal const int KChunk = 512;
+    /// <summary>Longest column chunk of the tiled path: 4 rows × 768 floats = 12 KiB of L1.</summary>
+    internal const int MaxChunk = 768;
+
+    /// <summary>
+    /// Column chunk of the tiled path for a matrix cols wide: the fewest chunks of at most <see cref="MaxChunk"/>, as even
+    /// as the type's block (and 16 lanes) allow, never wider than the row: 576 → one chunk, 1536 → 768 + 768, 2048 Q4_K → 768 + 768 + 512. It
+    /// depends on the matrix alone, so every row count sums the same chunks. (Fixed 512-column chunks left SmolLM's
+    /// 576-wide matrices a 64-column tail with a whole chunk's reductions: 16-row steps took 36.3 ms against 34.5.)
+    /// </summary>
+    internal static int ChunkColumns(GgmlType type, int cols)
+    {
+        int granule = Math.Max(GgmlTypeInfo.BlockElements(type), 16);
+        int chunks = Math.Max(1, (cols + MaxChunk - 1) / MaxChunk);
+        int len = (cols + chunks - 1) / chunks;
+        return Math.Min((len + granule - 1) / granule * granule, cols);
+    }
 
     public byte* W;
     public nint RowBytes;
@@ -111,9 +125,10 @@ internal unsafe struct MatMulJob : IParallelJob
                     // One activation row: the tile's sums with the weights dequantized in registers (no scratch round trip).
                     new Span<float>(res, Tile).Clear();
                     byte* w = W + (r * RowBytes);
-                    for (int k0 = 0; k0 < Cols; k0 += KChunk)
+                    int kc = ChunkColumns(Type, Cols);
+                    for (int k0 = 0; k0 < Cols; k0 += kc)
                     {
-                        DequantDot4.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(KChunk, Cols - k0), res);
+                        DequantDot4.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(kc, Cols - k0), res);
                     }
 
                     Store(0, r, res, Tile);
@@ -122,8 +137,8 @@ internal unsafe struct MatMulJob : IParallelJob
 
                 if (rows == Tile)
                 {
-                    // Dequantized a chunk at a time (4 × 512 floats stay in L1), with the same sums as whole rows.
-                    TileDots(s, Math.Min(KChunk, Cols), r, s + ((nint)Tile * Cols), dequantize: true);
+                    // Dequantized a chunk at a time (4 × ≤ 768 floats stay in L1), with the same sums as whole rows.
+                    TileDots(s, ChunkColumns(Type, Cols), r, s + ((nint)Tile * Cols), dequantize: true);
                     continue;
                 }
 
@@ -205,10 +220,10 @@ internal unsafe struct MatMulJob : IParallelJob
     }
 
     /// <summary>
-    /// Y rows r..r+4 for every activation row from four f32 weight rows. Columns go in chunks of <see cref="KChunk"/> so
+    /// Y rows r..r+4 for every activation row from four f32 weight rows. Columns go in chunks of <see cref="ChunkColumns"/> so
     /// the four weight chunks stay in L1 while every activation row streams past them; each result is the sum, in chunk
     /// order, of one 16-lane chain per chunk, whatever N. Without <paramref name="dequantize"/> the rows are at w, wStride
-    /// apart; with it, weight rows r..r+4 are dequantized one chunk at a time into w (wStride ≥ KChunk). The partial sums
+    /// apart; with it, weight rows r..r+4 are dequantized one chunk at a time into w (wStride ≥ the chunk). The partial sums
     /// collect in acc (Tile·N floats; the per-thread scratch when null).
     /// </summary>
     private readonly void TileDots(float* w, nint wStride, int r, float* acc = null, bool dequantize = false)
@@ -237,13 +252,14 @@ internal unsafe struct MatMulJob : IParallelJob
             }
         }
 
-        for (int k0 = 0; k0 < Cols; k0 += KChunk)
+        int kc = ChunkColumns(Type, Cols);
+        for (int k0 = 0; k0 < Cols; k0 += kc)
         {
-            int len = Math.Min(KChunk, Cols - k0);
+            int len = Math.Min(kc, Cols - k0);
             float* wk = w + k0;
             if (dequantize)
             {
-                // KChunk is a multiple of 256, so k0 falls on a block boundary of every type.
+                // The chunk is a multiple of the type's block, so k0 falls on a block boundary.
                 nint offset = (nint)GgmlTypeInfo.RowBytes(Type, k0);
                 for (int t = 0; t < Tile; t++)
                 {

@@ -17,7 +17,7 @@ public unsafe class BatchInvarianceTests
         var d = new TheoryData<GgmlType, int, int>();
         foreach (GgmlType t in TestData.Computable)
         {
-            // 1280 columns: two 512-column chunks and a partial one.
+            // 1280 columns: two chunks (640 + 640; 768 + 512 for K-quants), 16-block scale groups and scalar ones.
             d.Add(t, 1280, 2);
             d.Add(t, 1280, 1);
         }
@@ -26,6 +26,24 @@ public unsafe class BatchInvarianceTests
         d.Add(GgmlType.F32, 1283, 2);
         d.Add(GgmlType.F16, 1283, 1);
         return d;
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q8_0, 576, 576)]
+    [InlineData(GgmlType.Q8_0, 1536, 768)]
+    [InlineData(GgmlType.Q8_0, 1280, 640)]
+    [InlineData(GgmlType.Q8_0, 5632, 704)]
+    [InlineData(GgmlType.Q4_K, 2048, 768)]
+    [InlineData(GgmlType.Q4_K, 5632, 768)]
+    [InlineData(GgmlType.Q6_K, 256, 256)]
+    [InlineData(GgmlType.F32, 1283, 656)]
+    [InlineData(GgmlType.F16, 7, 7)]
+    public void ChunkColumns_FewestEvenChunksOfWholeBlocks(GgmlType type, int cols, int expected)
+    {
+        int chunk = MatMulJob.ChunkColumns(type, cols);
+        Assert.Equal(expected, chunk);
+        Assert.True(chunk <= MatMulJob.MaxChunk && chunk <= cols && chunk % GgmlTypeInfo.BlockElements(type) == 0);
+        Assert.Equal((cols + MatMulJob.MaxChunk - 1) / MatMulJob.MaxChunk, (cols + chunk - 1) / chunk);
     }
 
     [Theory]
