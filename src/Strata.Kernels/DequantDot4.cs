@@ -8,11 +8,12 @@ namespace Strata.Kernels;
 /// <summary>
 /// <see cref="FloatKernels.Dot4Add"/> over four quantized rows, each 16-weight group dequantized in registers instead of
 /// into a scratch chunk first. The weights take exactly the values <see cref="QuantKernels.Dequantize"/> stores (Q8_0
-/// and Q4_0 products are exact in f32; Q4_K table entries and the other types' block decoders compute each value as the
-/// decoder does), and the chains and reduction are Dot4Add's, so a result is bit-identical to the batched tile's
+/// and Q4_0 products are exact in f32; Q4_K table entries, Q6_K values and the other types' block decoders compute each
+/// value as the decoder does), and the chains and reduction are Dot4Add's, so a result is bit-identical to the batched tile's
 /// (<see cref="MatMulJob"/>'s batch-invariant path). One activation row stops paying the chunk's 8 KiB of stores and
 /// reloads. SmolLM-135M Q8_0 one-row decode went from 15.9 to 9.6 ms (7.7 without invariance), TinyLlama Q4_K_M from
-/// 136 to 96 ms (63 without).
+/// 136 to 62 ms (52 without). Q4_K and Q6_K form a super-block's scale products vectorwise; unpacking them one scalar
+/// at a time per sub-block had held TinyLlama at 96 ms.
 /// </summary>
 internal static unsafe class DequantDot4
 {
@@ -56,7 +57,7 @@ internal static unsafe class DequantDot4
                 Chains<Q5KDecoder>(w, rowBytes, x, n, r);
                 return;
             case GgmlType.Q6_K:
-                Chains<Q6KDecoder>(w, rowBytes, x, n, r);
+                Q6K(w, rowBytes, x, n, r);
                 return;
         }
 
@@ -151,7 +152,8 @@ internal static unsafe class DequantDot4
     /// <summary>
     /// Q4_K by table: a sub-block's 16 possible values (d·sc·q − dmin·m for q = 0…15, each computed as the decoder
     /// computes it) form one vector, and each 16 weights are a permute of it by their nibbles, in place of a convert, a
-    /// multiply and a subtract per 16.
+    /// multiply and a subtract per 16. A super-block's eight d·sc and dmin·m products are formed eight at a time (the
+    /// same IEEE products the decoder forms one by one) from the 6-bit fields unpacked with ggml's masks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Q4K(byte* w, nint rowBytes, float* x, int n, float* r)
@@ -167,17 +169,21 @@ internal static unsafe class DequantDot4
             Sse.Prefetch0(b3 + o);
         }
 
+        // Per row: d·sc for the 8 sub-blocks, then dmin·m for the 8.
+        float* f = stackalloc float[4 * 16];
         for (int o = 0; o < n; o += 256, b0 += 144, b1 += 144, b2 += 144, b3 += 144)
         {
-            Vector128<float> d = Vector128.Create(FastHalf.Read(b0), FastHalf.Read(b1), FastHalf.Read(b2), FastHalf.Read(b3));
-            Vector128<float> m = Vector128.Create(FastHalf.Read(b0 + 2), FastHalf.Read(b1 + 2), FastHalf.Read(b2 + 2), FastHalf.Read(b3 + 2));
+            Q4KScales(b0, f);
+            Q4KScales(b1, f + 16);
+            Q4KScales(b2, f + 32);
+            Q4KScales(b3, f + 48);
             for (int j = 0; j < 4; j++)
             {
                 float* xj = x + o + (64 * j);
-                s0 = Q4KGroup(b0, j, d.GetElement(0), m.GetElement(0), xj, iota, s0);
-                s1 = Q4KGroup(b1, j, d.GetElement(1), m.GetElement(1), xj, iota, s1);
-                s2 = Q4KGroup(b2, j, d.GetElement(2), m.GetElement(2), xj, iota, s2);
-                s3 = Q4KGroup(b3, j, d.GetElement(3), m.GetElement(3), xj, iota, s3);
+                s0 = Q4KGroup(b0, j, f, xj, iota, s0);
+                s1 = Q4KGroup(b1, j, f + 16, xj, iota, s1);
+                s2 = Q4KGroup(b2, j, f + 32, xj, iota, s2);
+                s3 = Q4KGroup(b3, j, f + 48, xj, iota, s3);
             }
         }
 
@@ -187,14 +193,30 @@ internal static unsafe class DequantDot4
         r[3] += Reduce512.Sum(s3);
     }
 
-    /// <summary>Elements 64j…64j + 63 of the Q4_K super-block at b into the chain s, in column order.</summary>
+    /// <summary>
+    /// f[0..8) = d·sc_i and f[8..16) = dmin·m_i of the Q4_K super-block at b: the twelve packed bytes unpacked as ggml's
+    /// SIMD kernels do (bytes 0–7 of the result the scales, 8–15 the mins), widened and multiplied eight at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Q4KGroup(byte* b, int j, float d, float min, float* x, Vector512<float> iota, Vector512<float> s)
+    private static void Q4KScales(byte* b, float* f)
     {
-        KScales.ScaleMinK4(2 * j, b + 4, out byte sc1, out byte m1);
-        KScales.ScaleMinK4((2 * j) + 1, b + 4, out byte sc2, out byte m2);
-        Vector512<float> t1 = (Vector512.Create(d * sc1) * iota) - Vector512.Create(min * m1);
-        Vector512<float> t2 = (Vector512.Create(d * sc2) * iota) - Vector512.Create(min * m2);
+        const uint kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
+        uint u0 = Unsafe.ReadUnaligned<uint>(b + 4), u1 = Unsafe.ReadUnaligned<uint>(b + 8), u2 = Unsafe.ReadUnaligned<uint>(b + 12);
+        uint m1 = ((u2 >> 4) & kmask2) | (((u1 >> 6) & kmask3) << 4);
+        uint sc1 = (u2 & kmask2) | (((u0 >> 6) & kmask3) << 4);
+        Vector128<byte> packed = Vector128.Create(u0 & kmask1, sc1, u1 & kmask1, m1).AsByte();
+        Vector256<int> sc = Avx2.ConvertToVector256Int32(packed);
+        Vector256<int> mn = Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(packed, 8));
+        (Vector256.ConvertToSingle(sc) * Vector256.Create(FastHalf.Read(b))).Store(f);
+        (Vector256.ConvertToSingle(mn) * Vector256.Create(FastHalf.Read(b + 2))).Store(f + 8);
+    }
+
+    /// <summary>Elements 64j…64j + 63 of the Q4_K super-block at b into the chain s, in column order; f from <see cref="Q4KScales"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Q4KGroup(byte* b, int j, float* f, float* x, Vector512<float> iota, Vector512<float> s)
+    {
+        Vector512<float> t1 = (Vector512.Create(f[2 * j]) * iota) - Vector512.Create(f[8 + (2 * j)]);
+        Vector512<float> t2 = (Vector512.Create(f[(2 * j) + 1]) * iota) - Vector512.Create(f[9 + (2 * j)]);
         byte* q = b + 16 + (32 * j);
         // vpermps reads the low 4 bits of each index: the low nibble needs no mask, the high one a shift.
         Vector512<int> i0 = Avx512F.ConvertToVector512Int32(Vector128.Load(q));
@@ -203,6 +225,69 @@ internal static unsafe class DequantDot4
         s = Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(t1, i1), Vector512.Load(x + 16), s);
         s = Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(t2, Vector512.ShiftRightLogical(i0, 4)), Vector512.Load(x + 32), s);
         return Vector512.FusedMultiplyAdd(Avx512F.PermuteVar16x32(t2, Vector512.ShiftRightLogical(i1, 4)), Vector512.Load(x + 48), s);
+    }
+
+    /// <summary>
+    /// Q6_K with a super-block's sixteen d·sc products formed sixteen at a time (the decoder's IEEE products) and q − 32
+    /// taken on bytes before the widening (exact, as the decoder's float subtraction is).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Q6K(byte* w, nint rowBytes, float* x, int n, float* r)
+    {
+        Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        byte* b0 = w, b1 = w + rowBytes, b2 = w + (2 * rowBytes), b3 = w + (3 * rowBytes);
+        for (nint o = 0; o < n / 256 * 210; o += 64)
+        {
+            Sse.Prefetch0(b0 + o);
+            Sse.Prefetch0(b1 + o);
+            Sse.Prefetch0(b2 + o);
+            Sse.Prefetch0(b3 + o);
+        }
+
+        float* f = stackalloc float[4 * 16];
+        for (int o = 0; o < n; o += 256, b0 += 210, b1 += 210, b2 += 210, b3 += 210)
+        {
+            Q6KScales(b0, f);
+            Q6KScales(b1, f + 16);
+            Q6KScales(b2, f + 32);
+            Q6KScales(b3, f + 48);
+            for (int h = 0; h < 2; h++)
+            {
+                for (int k = 0; k < 4; k++)
+                {
+                    float* xk = x + o + (128 * h) + (32 * k);
+                    int si = (8 * h) + (2 * k);
+                    s0 = Q6KGroup(b0, h, k, f + si, xk, s0);
+                    s1 = Q6KGroup(b1, h, k, f + 16 + si, xk, s1);
+                    s2 = Q6KGroup(b2, h, k, f + 32 + si, xk, s2);
+                    s3 = Q6KGroup(b3, h, k, f + 48 + si, xk, s3);
+                }
+            }
+        }
+
+        r[0] += Reduce512.Sum(s0);
+        r[1] += Reduce512.Sum(s1);
+        r[2] += Reduce512.Sum(s2);
+        r[3] += Reduce512.Sum(s3);
+    }
+
+    /// <summary>f[0..16) = d·sc_i of the Q6_K super-block at b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Q6KScales(byte* b, float* f) =>
+        (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load((sbyte*)(b + 192)))) * Vector512.Create(FastHalf.Read(b + 208)))
+            .Store(f);
+
+    /// <summary>Elements 128h + 32k … + 31 of the Q6_K super-block at b into the chain s; d holds their two d·sc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Q6KGroup(byte* b, int h, int k, float* d, float* x, Vector512<float> s)
+    {
+        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        Vector256<byte> ql = Vector256.Load(b + (64 * h) + (k & 1) * 32);
+        Vector256<byte> low = k < 2 ? ql & mask : Vector256.ShiftRightLogical(ql, 4);
+        Vector256<byte> high = Vector256.ShiftRightLogical(Vector256.Load(b + 128 + (32 * h)), 2 * k) & Vector256.Create((byte)3);
+        Vector256<sbyte> q = ((low | Vector256.ShiftLeft(high, 4)) - Vector256.Create((byte)32)).AsSByte();
+        s = Vector512.FusedMultiplyAdd(SimdWiden512.I8(q.GetLower()) * Vector512.Create(d[0]), Vector512.Load(x), s);
+        return Vector512.FusedMultiplyAdd(SimdWiden512.I8(q.GetUpper()) * Vector512.Create(d[1]), Vector512.Load(x + 16), s);
     }
 
     /// <summary>
@@ -325,15 +410,5 @@ internal static unsafe class DequantDot4
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDecoders512.Q5K(b, o, ref s);
-    }
-
-    private struct Q6KDecoder : IBlockDecoder512
-    {
-        public static int Elements => 256;
-
-        public static int Bytes => 210;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDecoders512.Q6K(b, o, ref s);
     }
 }
