@@ -126,9 +126,23 @@ internal unsafe struct MatMulJob : IParallelJob
                     new Span<float>(res, Tile).Clear();
                     byte* w = W + (r * RowBytes);
                     int kc = ChunkColumns(Type, Cols);
-                    for (int k0 = 0; k0 < Cols; k0 += kc)
+                    if (kc < Cols && DequantDot4.AppliesToRow(Type))
                     {
-                        DequantDot4.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(kc, Cols - k0), res);
+                        // Rows of several chunks: one row at a time, one memory stream (same chains).
+                        for (int t = 0; t < Tile; t++)
+                        {
+                            for (int k0 = 0; k0 < Cols; k0 += kc)
+                            {
+                                DequantDot4.AddRow(Type, w + (t * RowBytes) + GgmlTypeInfo.RowBytes(Type, k0), X + k0, Math.Min(kc, Cols - k0), res + t);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int k0 = 0; k0 < Cols; k0 += kc)
+                        {
+                            DequantDot4.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(kc, Cols - k0), res);
+                        }
                     }
 
                     Store(0, r, res, Tile);
