@@ -535,46 +535,6 @@ public unsafe class IntDotTests
         }
     }
 
-    [Theory]
-    [InlineData(GgmlType.Q4_0, 1, 1)]
-    [InlineData(GgmlType.Q4_0, 1, 2)]
-    [InlineData(GgmlType.Q4_K, 1, 2)]
-    [InlineData(GgmlType.Q4_K, 4, 2)]
-    [InlineData(GgmlType.Q4_K, 33, 1)]
-    [InlineData(GgmlType.Q6_K, 4, 2)]
-    [InlineData(GgmlType.Q6_K, 5, 1)]
-    [InlineData(GgmlType.Q8_0, 4, 2)]
-    [InlineData(GgmlType.Q5_0, 4, 2)]
-    [InlineData(GgmlType.Q5_0, 33, 1)]
-    public void MatMulQ8_RunAfterWarmUp_AllocatesNothing(GgmlType type, int n, int threads)
-    {
-        const int rows = 64, cols = 1024;
-        var rng = new Random(6);
-        byte[] w = TestData.Row(type, rows * cols, rng);
-        float[] x = TestData.Floats(rng, n * cols);
-        byte[] xq = new byte[n * ActivationQuant.RowBytes(type, cols)];
-        var y = new float[n * rows];
-        using var pool = new WorkerPool(threads);
-        fixed (byte* pw = w)
-        {
-            var m = new WeightMatrix(type, (nint)pw, rows, cols);
-            for (int i = 0; i < 20; i++)
-            {
-                ActivationQuant.QuantizeRows(type, x, n, cols, xq);
-                MatMulQ8.Run(pool, m, xq, n, y);
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++)
-            {
-                ActivationQuant.QuantizeRows(type, x, n, cols, xq);
-                MatMulQ8.Run(pool, m, xq, n, y);
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-    }
-
     private static bool Available(int width) =>
         width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotKernels.Use256 : true;
 

@@ -98,35 +98,4 @@ public unsafe class MatMulPathTests
             }
         }
     }
-
-    [Theory]
-    [InlineData(GgmlType.Q4_K, 1)]
-    [InlineData(GgmlType.Q4_K, 2)]
-    [InlineData(GgmlType.Q4_0, 2)]
-    [InlineData(GgmlType.Q6_K, 2)]
-    public void Run_MatVecAfterWarmUp_AllocatesNothing(GgmlType type, int threads)
-    {
-        const int rows = 64, cols = 1024;
-        var rng = new Random(5);
-        byte[] w = TestData.Row(type, rows * cols, rng);
-        float[] x = TestData.Floats(rng, cols);
-        var y = new float[rows];
-        using var pool = new WorkerPool(threads);
-        fixed (byte* pw = w)
-        {
-            var m = new WeightMatrix(type, (nint)pw, rows, cols);
-            for (int i = 0; i < 20; i++)
-            {
-                MatMul.Run(pool, m, x, 1, y);
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++)
-            {
-                MatMul.Run(pool, m, x, 1, y);
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-    }
 }

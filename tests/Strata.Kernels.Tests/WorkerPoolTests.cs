@@ -89,30 +89,6 @@ public unsafe class WorkerPoolTests
     }
 
     [Fact]
-    public void Run_AfterWarmUp_AllocatesNothing()
-    {
-        using var pool = new WorkerPool(2);
-        var hits = new int[32];
-        fixed (int* p = hits)
-        {
-            var job = new CountJob { Hits = p };
-            for (int i = 0; i < 100; i++)
-            {
-                pool.Run(job, 32);
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++)
-            {
-                pool.Run(job, 32);
-            }
-
-            long after = GC.GetAllocatedBytesForCurrentThread();
-            Assert.Equal(0, after - before);
-        }
-    }
-
-    [Fact]
     public void Constructor_ZeroThreads_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerPool(0));
 }
