@@ -194,11 +194,19 @@ public sealed unsafe class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Test hook: runs as each worker thread starts, before it looks at the pool (null outside tests).</summary>
+    internal static Action? WorkerStartHook;
+
     private void WorkerLoop(object? state)
     {
+        WorkerStartHook?.Invoke();
         int index = (int)state!;
         ManualResetEventSlim go = _go[index];
-        int seen = Volatile.Read(ref _generation);
+
+        // The generation at construction, not at this thread's start: a thread that the OS starts after the first Run
+        // (or after Dispose) must see that run as new. Reading it here took an early run as already seen, and the run
+        // then waited forever for this thread's part (kernel tests hung in CI and locally about once in 20 runs).
+        int seen = 0;
         while (true)
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -1,4 +1,4 @@
-// Zero allocation after warm-up of the pool and the matrix products, measured by AllocationMeter (a no-GC region, this
+// WorkerPool with late-starting workers, and zero allocation after warm-up of the pool and the matrix products, measured by AllocationMeter (a no-GC region, this
 // collection alone): a raw GetAllocatedBytesForCurrentThread delta once read 7960 bytes in a full parallel run when
 // another test's collection retired this thread's allocation context.
 using Strata.Kernels;
@@ -101,6 +101,36 @@ public unsafe class KernelAllocationTests
         });
         GC.KeepAlive(w); // only m's address refers to it inside the measurement, which starts with a collection
         Assert.Equal(0, allocated);
+    }
+
+    // In this collection because it sets a static hook of WorkerPool: no other test runs meanwhile.
+    [Fact]
+    public void WorkerPool_WorkerThatStartsAfterTheFirstRun_StillTakesPartInIt()
+    {
+        // A worker thread can start late on a loaded machine. It used to read the pool's generation when it started, so a
+        // run begun before that counted as already seen, and the run waited forever for the worker's part: the kernel
+        // tests hung about once in 20 runs, in CI too. The hook delays every worker's start past the first Run.
+        WorkerPool.WorkerStartHook = () => Thread.Sleep(100);
+        try
+        {
+            int[] hits = GC.AllocateArray<int>(8, pinned: true);
+            var job = new CountJob { Hits = (int*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref hits[0]) };
+            var run = new Thread(() =>
+            {
+                using var pool = new WorkerPool(3);
+                pool.Run(job, 8);
+                pool.Run(job, 8);
+            })
+            { IsBackground = true };
+            run.Start();
+            Assert.True(run.Join(TimeSpan.FromSeconds(20)), "two runs of a pool whose workers start late did not finish in 20 s");
+            Assert.All(hits, h => Assert.Equal(2, h));
+            GC.KeepAlive(hits);
+        }
+        finally
+        {
+            WorkerPool.WorkerStartHook = null;
+        }
     }
 
     private struct CountJob : IParallelJob
