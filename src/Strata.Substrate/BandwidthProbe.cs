@@ -62,64 +62,19 @@ public static class BandwidthProbe
     /// </summary>
     private static unsafe double BestSeconds(byte* buffer, long bufferBytes, int threadCount, int repetitions)
     {
-        var starts = new long[threadCount];
-        var finishes = new long[threadCount];
         var sinks = new ulong[threadCount];
-        var workers = new Thread[threadCount];
 
         // Slices are whole 64-byte lines so every vector load stays aligned.
-        long lines = bufferBytes / AlignmentBytes;
-        long linesPerThread = lines / threadCount;
+        long linesPerThread = bufferBytes / AlignmentBytes / threadCount;
         nint address = (nint)buffer;
-
-        // The caller joins the barrier too: once to release each repetition, once to learn it has finished.
-        using var barrier = new Barrier(threadCount + 1);
-        for (int t = 0; t < threadCount; t++)
+        double seconds = TimedThreads.BestSeconds(threadCount, repetitions, "bandwidth", index =>
         {
-            int index = t;
             long offset = index * linesPerThread * AlignmentBytes;
             long length = index == threadCount - 1 ? bufferBytes - offset : linesPerThread * AlignmentBytes;
-            workers[t] = new Thread(() =>
-            {
-                byte* slice = (byte*)address + offset;
-                for (int rep = 0; rep < repetitions; rep++)
-                {
-                    barrier.SignalAndWait();
-                    starts[index] = Stopwatch.GetTimestamp();
-                    sinks[index] += Sum(slice, length);
-                    finishes[index] = Stopwatch.GetTimestamp();
-                    barrier.SignalAndWait();
-                }
-            })
-            {
-                IsBackground = true,
-                Name = $"strata-bandwidth-{index}",
-            };
-            workers[t].Start();
-        }
-
-        long bestTicks = long.MaxValue;
-        for (int rep = 0; rep < repetitions; rep++)
-        {
-            barrier.SignalAndWait();
-            barrier.SignalAndWait();
-            long firstStart = long.MaxValue, lastFinish = long.MinValue;
-            for (int t = 0; t < threadCount; t++)
-            {
-                firstStart = Math.Min(firstStart, starts[t]);
-                lastFinish = Math.Max(lastFinish, finishes[t]);
-            }
-
-            bestTicks = Math.Min(bestTicks, lastFinish - firstStart);
-        }
-
-        foreach (Thread worker in workers)
-        {
-            worker.Join();
-        }
-
+            sinks[index] += Sum((byte*)address + offset, length);
+        });
         GC.KeepAlive(sinks);
-        return Math.Max(bestTicks, 1) / (double)Stopwatch.Frequency;
+        return seconds;
     }
 
     /// <summary>

@@ -44,54 +44,10 @@ public static class ComputeProbe
 
     private static double BestSeconds(int threadCount, long iterations, int repetitions)
     {
-        var starts = new long[threadCount];
-        var finishes = new long[threadCount];
         var sinks = new float[threadCount];
-        var workers = new Thread[threadCount];
-        using var barrier = new Barrier(threadCount + 1);
-        for (int t = 0; t < threadCount; t++)
-        {
-            int index = t;
-            workers[t] = new Thread(() =>
-            {
-                for (int rep = 0; rep < repetitions; rep++)
-                {
-                    barrier.SignalAndWait();
-                    starts[index] = Stopwatch.GetTimestamp();
-                    sinks[index] += Chain(iterations);
-                    finishes[index] = Stopwatch.GetTimestamp();
-                    barrier.SignalAndWait();
-                }
-            })
-            {
-                IsBackground = true,
-                Name = $"strata-compute-{index}",
-            };
-            workers[t].Start();
-        }
-
-        long bestTicks = long.MaxValue;
-        for (int rep = 0; rep < repetitions; rep++)
-        {
-            barrier.SignalAndWait();
-            barrier.SignalAndWait();
-            long firstStart = long.MaxValue, lastFinish = long.MinValue;
-            for (int t = 0; t < threadCount; t++)
-            {
-                firstStart = Math.Min(firstStart, starts[t]);
-                lastFinish = Math.Max(lastFinish, finishes[t]);
-            }
-
-            bestTicks = Math.Min(bestTicks, lastFinish - firstStart);
-        }
-
-        foreach (Thread worker in workers)
-        {
-            worker.Join();
-        }
-
+        double seconds = TimedThreads.BestSeconds(threadCount, repetitions, "compute", index => sinks[index] += Chain(iterations));
         GC.KeepAlive(sinks);
-        return Math.Max(bestTicks, 1) / (double)Stopwatch.Frequency;
+        return seconds;
     }
 
     /// <summary>
