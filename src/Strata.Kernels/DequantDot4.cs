@@ -15,6 +15,7 @@ namespace Strata.Kernels;
 /// 136 to 62 ms (52 without). Q4_K and Q6_K form a super-block's scale products vectorwise; unpacking them one scalar
 /// at a time per sub-block had held TinyLlama at 96 ms.
 /// </summary>
+[SkipLocalsInit] // the scale scratch is written before it is read; no zeroing per chunk on the decode path
 internal static unsafe class DequantDot4
 {
     /// <summary>Most columns the kernels take at once: MatMulJob's longest chunk.</summary>
@@ -199,13 +200,7 @@ internal static unsafe class DequantDot4
         Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         Vector512<float> iota = Vector512.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
         byte* b0 = w, b1 = w + rowBytes, b2 = w + (2 * rowBytes), b3 = w + (3 * rowBytes);
-        for (nint o = 0; o < n / 256 * 144; o += 64)
-        {
-            Sse.Prefetch0(b0 + o);
-            Sse.Prefetch0(b1 + o);
-            Sse.Prefetch0(b2 + o);
-            Sse.Prefetch0(b3 + o);
-        }
+        PrefetchRows(w, rowBytes, n / 256 * 144);
 
         // Per row: d·sc for the 8 sub-blocks, then dmin·m for the 8.
         float* f = stackalloc float[4 * 16];
@@ -274,13 +269,7 @@ internal static unsafe class DequantDot4
     {
         Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
         byte* b0 = w, b1 = w + rowBytes, b2 = w + (2 * rowBytes), b3 = w + (3 * rowBytes);
-        for (nint o = 0; o < n / 256 * 210; o += 64)
-        {
-            Sse.Prefetch0(b0 + o);
-            Sse.Prefetch0(b1 + o);
-            Sse.Prefetch0(b2 + o);
-            Sse.Prefetch0(b3 + o);
-        }
+        PrefetchRows(w, rowBytes, n / 256 * 210);
 
         float* f = stackalloc float[4 * 16];
         for (int o = 0; o < n; o += 256, b0 += 210, b1 += 210, b2 += 210, b3 += 210)
@@ -328,6 +317,19 @@ internal static unsafe class DequantDot4
         return Vector512.FusedMultiplyAdd(SimdWiden512.I8(q.GetUpper()) * Vector512.Create(d[1]), Vector512.Load(x + 16), s);
     }
 
+    /// <summary>Requests every line of the four rows' first <paramref name="bytes"/> bytes, so their misses overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows(byte* w, nint rowBytes, nint bytes)
+    {
+        for (nint o = 0; o < bytes; o += 64)
+        {
+            Sse.Prefetch0(w + o);
+            Sse.Prefetch0(w + rowBytes + o);
+            Sse.Prefetch0(w + (2 * rowBytes) + o);
+            Sse.Prefetch0(w + (3 * rowBytes) + o);
+        }
+    }
+
     /// <summary>
     /// The other types through their block decoders (the values <see cref="QuantKernels.Dequantize"/> stores), one
     /// <see cref="ChainSink"/> per row, the four rows' blocks interleaved so their chains overlap.
@@ -340,18 +342,9 @@ internal static unsafe class DequantDot4
         byte* b0 = w, b1 = w + rowBytes, b2 = w + (2 * rowBytes), b3 = w + (3 * rowBytes);
         int step = TDecoder.Elements;
         nint bytes = TDecoder.Bytes;
-        {
-            // Every line of the four rows' chunk requested up front: without it the output matrix of TinyLlama
-            // (Q6_K, 54 MB, from DRAM) took 15.7 ms against 7.3.
-            nint chunk = n / step * bytes;
-            for (nint o = 0; o < chunk; o += 64)
-            {
-                Sse.Prefetch0(b0 + o);
-                Sse.Prefetch0(b1 + o);
-                Sse.Prefetch0(b2 + o);
-                Sse.Prefetch0(b3 + o);
-            }
-        }
+        // Every line of the four rows' chunk requested up front: without it TinyLlama's 54 MB output matrix (Q6_K, from
+        // DRAM, when it still came this way) took 15.7 ms against 7.3.
+        PrefetchRows(w, rowBytes, n / step * bytes);
         for (int o = 0; o < n; o += step, b0 += bytes, b1 += bytes, b2 += bytes, b3 += bytes)
         {
             TDecoder.Decode(b0, o, ref c0);

@@ -117,6 +117,7 @@ internal unsafe struct MatMulJob : IParallelJob
         float[] scratch = Scratch((Tile * Cols) + (Tile * N));
         fixed (float* s = scratch)
         {
+            int kc = ChunkColumns(Type, Cols);
             for (int r = r0; r < r1; r += Tile)
             {
                 int rows = Math.Min(Tile, r1 - r);
@@ -125,7 +126,6 @@ internal unsafe struct MatMulJob : IParallelJob
                     // One activation row: the tile's sums with the weights dequantized in registers (no scratch round trip).
                     new Span<float>(res, Tile).Clear();
                     byte* w = W + (r * RowBytes);
-                    int kc = ChunkColumns(Type, Cols);
                     if (kc < Cols && DequantDot4.AppliesToRow(Type))
                     {
                         // Rows of several chunks: one row at a time, one memory stream (same chains).
@@ -152,7 +152,7 @@ internal unsafe struct MatMulJob : IParallelJob
                 if (rows == Tile)
                 {
                     // Dequantized a chunk at a time (4 × ≤ 768 floats stay in L1), with the same sums as whole rows.
-                    TileDots(s, ChunkColumns(Type, Cols), r, s + ((nint)Tile * Cols), dequantize: true);
+                    TileDots(s, kc, r, s + ((nint)Tile * Cols), dequantize: true);
                     continue;
                 }
 
