@@ -122,12 +122,30 @@ public static unsafe class MatMul
     /// <remarks>With <paramref name="batchInvariant"/> each matrix takes <see cref="Run"/>'s batch-invariant arithmetic.</remarks>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, ReadOnlySpan<nint> outputs,
+        bool batchInvariant = false) => RunGroup(pool, weights, x, 1, outputs, batchInvariant);
+
+    /// <summary>
+    /// Whether <see cref="RunGroup"/> takes n rows in one pool run: matrix-vector always; batches that <see cref="Run"/> gives the
+    /// 4-row dot tiles (batch-invariant, or fewer than <see cref="OuterRows"/> rows).
+    /// </summary>
+    public static bool Groups(int n, bool batchInvariant) => n == 1 || batchInvariant || n < OuterRows;
+
+    /// <summary>
+    /// Products of n f32 activation rows against two or three matrices of the same type and width (the Q/K/V or gate/up
+    /// projections of a layer) in one pool run: outputs[i] receives y[n, weights[i].Rows]. The parts of all matrices share the
+    /// threads, so the small ones neither pay a dispatch of their own nor leave a thread idle at the end of each run. Each
+    /// result is bit-identical to <see cref="Run"/>'s for the same matrix (the same per-row arithmetic); batches
+    /// <see cref="Groups"/> declines go through <see cref="Run"/> one matrix at a time.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
+    public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, int n, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false)
     {
         ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
         {
-            throw new ArgumentException($"RunDecode takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
+            throw new ArgumentException($"RunGroup takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
         }
 
         WeightMatrix first = weights[0];
@@ -142,14 +160,24 @@ public static unsafe class MatMul
             total += w.Rows;
         }
 
-        if (x.Length < first.Cols)
+        if (x.Length < (long)n * first.Cols)
         {
-            throw new ArgumentException($"x holds {x.Length} floats; a row of {first.Cols} needs {first.Cols}.", nameof(x));
+            throw new ArgumentException($"x holds {x.Length} floats; [{n}, {first.Cols}] needs {(long)n * first.Cols}.", nameof(x));
+        }
+
+        if (!Groups(n, batchInvariant))
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                Run(pool, in weights[i], x, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
+            }
+
+            return;
         }
 
         // Chunks are whole 4-row tiles, so a row is a tile row, or one of its matrix's last Rows mod 4, as in Run.
         int chunk = pool.ChunkRows(total, MatMulJob.Tile);
-        bool fast = !batchInvariant && KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        bool fast = n == 1 && !batchInvariant && KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
         fixed (float* px = x)
         {
             float* sums = null;
@@ -161,7 +189,7 @@ public static unsafe class MatMul
 
             float* xin = px;
             delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(first.Type) : null;
-            if (!batchInvariant && first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+            if (n == 1 && !batchInvariant && first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
                 float* prepared = F16Decode512.Prepare(px, first.Cols);
                 if (prepared != null)
@@ -182,7 +210,7 @@ public static unsafe class MatMul
                     Type = w.Type,
                     Rows = w.Rows,
                     Cols = w.Cols,
-                    N = 1,
+                    N = n,
                     ChunkRows = chunk,
                     X = xin,
                     Y = (float*)outputs[i],

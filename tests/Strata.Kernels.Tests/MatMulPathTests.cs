@@ -98,4 +98,72 @@ public unsafe class MatMulPathTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(GgmlType.Q8_0, 16, true, 2)]
+    [InlineData(GgmlType.Q8_0, 16, false, 2)]
+    [InlineData(GgmlType.Q8_0, 5, true, 1)]
+    [InlineData(GgmlType.Q4_K, 7, true, 2)]
+    [InlineData(GgmlType.Q6_K, 16, false, 2)]
+    [InlineData(GgmlType.F16, 3, true, 2)]
+    [InlineData(GgmlType.F32, 16, false, 2)]
+    [InlineData(GgmlType.Q8_0, MatMul.OuterRows, false, 2)]
+    public void RunGroup_OfThree_EqualsSeparateRunsBitForBit(GgmlType type, int n, bool batchInvariant, int threads)
+    {
+        // Q/K/V-like shapes: 72 + 24 + 24 rows (a tail of rows outside whole 4-row tiles in none), one chunk of columns.
+        int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 576;
+        int[] rows = [72, 24, 26];
+        var rng = new Random(11 + (int)type + n);
+        var weights = new byte[3][];
+        for (int i = 0; i < 3; i++)
+        {
+            weights[i] = TestData.Row(type, rows[i] * cols, rng);
+        }
+
+        float[] x = TestData.Floats(rng, n * cols);
+        using var pool = new WorkerPool(threads);
+        var expected = new float[3][];
+        var actual = new float[3][];
+        fixed (byte* w0 = weights[0])
+        fixed (byte* w1 = weights[1])
+        fixed (byte* w2 = weights[2])
+        {
+            WeightMatrix[] m = [new(type, (nint)w0, rows[0], cols), new(type, (nint)w1, rows[1], cols), new(type, (nint)w2, rows[2], cols)];
+            for (int i = 0; i < 3; i++)
+            {
+                expected[i] = new float[n * rows[i]];
+                actual[i] = new float[n * rows[i]];
+                MatMul.Run(pool, m[i], x, n, expected[i], batchInvariant);
+            }
+
+            fixed (float* y0 = actual[0])
+            fixed (float* y1 = actual[1])
+            fixed (float* y2 = actual[2])
+            {
+                MatMul.RunGroup(pool, m, x, n, [(nint)y0, (nint)y1, (nint)y2], batchInvariant);
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
+    }
+
+    [Fact]
+    public void RunGroup_RejectsMismatchedMatricesAndShortInput()
+    {
+        using var pool = new WorkerPool(1);
+        var w = new byte[(int)GgmlTypeInfo.RowBytes(GgmlType.Q8_0, 64) * 8];
+        fixed (byte* pw = w)
+        {
+            var a = new WeightMatrix(GgmlType.Q8_0, (nint)pw, 4, 64);
+            var b = new WeightMatrix(GgmlType.Q8_0, (nint)pw, 4, 32);
+            // The checks come before any write, so the outputs are never touched.
+            nint y = 64;
+            Assert.Throws<ArgumentException>(() => MatMul.RunGroup(pool, [a, b], new float[128], 2, [y, y]));
+            var e = Assert.Throws<ArgumentException>(() => MatMul.RunGroup(pool, [a, a], new float[100], 2, [y, y]));
+            Assert.Contains("[2, 64]", e.Message, StringComparison.Ordinal);
+        }
+    }
 }

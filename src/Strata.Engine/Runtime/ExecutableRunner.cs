@@ -117,7 +117,8 @@ public sealed class ExecutableRunner : IDisposable
 
     /// <summary>
     /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
-    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once.
+    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once; exact products of
+    /// batches that take the 4-row tiles go as one job too.
     /// </summary>
     private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
     {
@@ -172,9 +173,9 @@ public sealed class ExecutableRunner : IDisposable
         {
             ref readonly var step = ref steps[i];
             int rows = step.Rows == RowSpace.Outputs ? batch.OutputCount : batch.TokenCount;
-            if (rows == 1 && _fused[i] > 1)
+            if (_fused[i] > 1 && (rows == 1 || (rows > 1 && step.Op == OpKind.MatMul && MatMul.Groups(rows, _batchInvariant))))
             {
-                RunFused(i, _fused[i]);
+                RunFused(i, _fused[i], rows);
                 i += _fused[i] - 1;
                 continue;
             }
@@ -345,7 +346,7 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
-    private void RunFused(int first, int count)
+    private void RunFused(int first, int count, int rows)
     {
         var steps = _exe.Steps;
         for (int k = 0; k < count; k++)
@@ -358,7 +359,7 @@ public sealed class ExecutableRunner : IDisposable
         ref readonly var head = ref steps[first];
         if (head.Op == OpKind.MatMul)
         {
-            MatMul.RunDecode(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, 1), _groupOutputs.AsSpan(0, count), _batchInvariant);
+            MatMul.RunGroup(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, rows), rows, _groupOutputs.AsSpan(0, count), _batchInvariant);
             return;
         }
 
