@@ -93,7 +93,8 @@ internal unsafe struct AttentionJob : IParallelJob
     /// AVX-512 path for head sizes that are a multiple of 16: scores come 16 positions at a time (16 accumulators, one
     /// FMA per position and 16 dimensions, one transposing reduction), every head of the group over one run of key rows
     /// while it is in L1; the value sum keeps each 16-dimension slice of up to three heads' outputs in registers across
-    /// all positions, so a value row is loaded once for three heads.
+    /// all positions, so a value row is loaded once for three heads. Key and value rows are prefetched
+    /// <see cref="PrefetchBlocks"/> blocks ahead.
     /// </summary>
     private readonly void Fast512<T>(int first, int count, int kvh, nint rowStride) where T : unmanaged
     {
@@ -102,10 +103,17 @@ internal unsafe struct AttentionJob : IParallelJob
         nint headOffset = (nint)kvh * d;
         // f16 keys are widened 16 rows at a time into rows (exactly), once for all the group's heads.
         float* rows = stackalloc float[typeof(T) == typeof(ushort) ? 16 * d : 0];
+        int blocks = (Tokens + bt - 1) / bt;
+        for (int b = 0; b < PrefetchBlocks && b < blocks; b++)
+        {
+            Prefetch<T>(Keys, b, headOffset, rowStride);
+        }
+
         int t = 0;
         while (t < Tokens)
         {
             int inBlock = t % bt;
+            Prefetch<T>(Keys, (t / bt) + PrefetchBlocks, headOffset, rowStride);
             nint at = (inBlock * rowStride) + headOffset;
             int run = Math.Min(bt - inBlock, Tokens - t);
             if (typeof(T) == typeof(ushort))
@@ -134,6 +142,12 @@ internal unsafe struct AttentionJob : IParallelJob
             }
 
             t += run;
+        }
+
+        // The value rows start coming in while the softmax runs.
+        for (int b = 0; b < PrefetchBlocks && b < blocks; b++)
+        {
+            Prefetch<T>(Values, b, headOffset, rowStride);
         }
 
         for (int h = first; h < first + count; h++)
@@ -201,6 +215,11 @@ internal unsafe struct AttentionJob : IParallelJob
             {
                 T* v = (T*)Values[b] + headOffset + c4;
                 int n = Math.Min(bt, Tokens - t0);
+                if (c4 == 0)
+                {
+                    Prefetch<T>(Values, b + PrefetchBlocks, headOffset, rowStride);
+                }
+
                 for (int r = t0; r < t0 + n; r++, v += rowStride)
                 {
                     Vector512<float> v0 = Load16(v), v1 = Load16(v + 16), v2 = Load16(v + 32), v3 = Load16(v + 48);
@@ -254,6 +273,44 @@ internal unsafe struct AttentionJob : IParallelJob
 
                 acc.Store(o + c);
             }
+        }
+    }
+
+    /// <summary>
+    /// Blocks fetched (into L2) ahead of the one being read. A part's rows of a block are short runs (one head's slice of
+    /// each position, 256 bytes of a 768-byte row for SmolLM), each block elsewhere in the pool: too little for the
+    /// hardware prefetchers, so a part waited on DRAM at every block. With them, 30 layers of attention for 16 sequences
+    /// of 800 positions went from 42–49 ms to 25.5 ms on two threads (23 GB/s of the 29 the machine reads), 64 positions
+    /// from 3.0–3.5 to 1.4 ms. Prefetching into L1 instead gained nothing (the L1 miss queue drops them); 4 blocks ahead
+    /// no more than 2.
+    /// </summary>
+    private const int PrefetchBlocks = 2;
+
+    /// <summary>Most rows of a block prefetched: large blocks are long enough runs for the hardware prefetchers.</summary>
+    private const int PrefetchRows = 32;
+
+    /// <summary>Prefetches this part's head slice of the positions of block b of blocks (nothing past the last block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Prefetch<T>(nint* blocks, int b, nint headOffset, nint rowStride) where T : unmanaged
+    {
+        int bt = Shape.BlockTokens;
+        int n = Math.Min(Math.Min(bt, PrefetchRows), Tokens - (b * bt));
+        if (n <= 0 || !Sse.IsSupported)
+        {
+            return;
+        }
+
+        byte* p = (byte*)((T*)blocks[b] + headOffset);
+        nint stride = rowStride * sizeof(T);
+        int last = (Shape.HeadDim * sizeof(T)) - 1;
+        for (int r = 0; r < n; r++, p += stride)
+        {
+            for (int o = 0; o < last; o += 64)
+            {
+                Sse.Prefetch1(p + o);
+            }
+
+            Sse.Prefetch1(p + last);
         }
     }
 

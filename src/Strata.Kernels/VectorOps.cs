@@ -205,9 +205,25 @@ public static unsafe class VectorOps
     internal static void SoftmaxCore(float* p, int n)
     {
         float max = float.NegativeInfinity;
-        for (int i = 0; i < n; i++)
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
         {
-            max = MathF.Max(max, p[i]);
+            // The maximum is exact in any order; a ±0 tie may give either zero, which p[i] − max and exp() do not tell apart.
+            Vector512<float> mv = Vector512.Create(float.NegativeInfinity);
+            for (; k + 16 <= n; k += 16)
+            {
+                mv = Vector512.Max(mv, Vector512.Load(p + k));
+            }
+
+            for (int l = 0; l < 16; l++)
+            {
+                max = MathF.Max(max, mv.GetElement(l));
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            max = MathF.Max(max, p[k]);
         }
 
         double sum = 0;
