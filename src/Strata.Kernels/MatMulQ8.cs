@@ -152,6 +152,79 @@ public static unsafe class MatMulQ8
         }
     }
 
+    /// <summary>Whether <see cref="RunGroup"/> takes n rows of these matrices in one pool run: decode always; batches of Q8_0 (its tile).</summary>
+    public static bool Groups(GgmlType type, int cols, int n) => n == 1 || (type == GgmlType.Q8_0 && Q8Gemm512.Applies(cols));
+
+    /// <summary>
+    /// n quantized activation rows against two or three matrices of the same type and width (Q/K/V, gate/up) in one pool
+    /// run: outputs[i] receives y[n, weights[i].Rows]. For Q8_0 batches the rows are prepared for the tile once for all the
+    /// matrices and the parts of all of them share the threads; each result is bit-identical to <see cref="Run"/>'s. Other
+    /// batches (<see cref="Groups"/> false) go through <see cref="Run"/> one matrix at a time.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
+    public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs,
+        bool batchInvariant = false)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        if (n == 1)
+        {
+            RunDecode(pool, weights, xq, outputs, batchInvariant);
+            return;
+        }
+
+        if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
+        {
+            throw new ArgumentException($"RunGroup takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
+        }
+
+        WeightMatrix first = weights[0];
+        int total = 0;
+        foreach (WeightMatrix w in weights)
+        {
+            if (w.Type != first.Type || w.Cols != first.Cols)
+            {
+                throw new ArgumentException($"matrix {w.Type} × {w.Cols} does not match {first.Type} × {first.Cols}", nameof(weights));
+            }
+
+            total += w.Rows;
+        }
+
+        long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
+        if (xq.Length < n * xRowBytes)
+        {
+            throw new ArgumentException($"xq holds {xq.Length} bytes; [{n}, {first.Cols}] needs {n * xRowBytes}", nameof(xq));
+        }
+
+        if (!Groups(first.Type, first.Cols, n))
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                Run(pool, in weights[i], xq, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
+            }
+
+            return;
+        }
+
+        fixed (byte* px = xq)
+        {
+            // As Run for n ≥ 2: every Q8_0 batch takes the tile, over activation rows prepared once.
+            nint xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
+            byte* xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
+            Q8Gemm512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
+            int chunk = pool.ChunkRows(total, MatMulQ8Job.Tile);
+            var multi = new MultiJob<MatMulQ8Job>();
+            for (int i = 0; i < weights.Length; i++)
+            {
+                WeightMatrix w = weights[i];
+                multi.Set(i, MatMulQ8Job.For(in w, n, chunk, px, (nint)xRowBytes, (float*)outputs[i], IntDotKernels.Kernel(w.Type), null, xp, xpRowBytes),
+                    (w.Rows + chunk - 1) / chunk);
+            }
+
+            pool.Run(in multi, multi.Count);
+        }
+    }
+
     private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights)
     {
         foreach (WeightMatrix w in weights)

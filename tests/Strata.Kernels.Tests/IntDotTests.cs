@@ -464,6 +464,55 @@ public unsafe class IntDotTests
     }
 
     [Theory]
+    [InlineData(GgmlType.Q8_0, 16, 2, true)]
+    [InlineData(GgmlType.Q8_0, 16, 2, false)]
+    [InlineData(GgmlType.Q8_0, 5, 1, true)]
+    [InlineData(GgmlType.Q4_K, 16, 2, false)]
+    [InlineData(GgmlType.Q4_0, 6, 2, true)]
+    public void MatMulQ8_RunGroupOfThree_EqualsSeparateRunsBitForBit(GgmlType type, int n, int threads, bool batchInvariant)
+    {
+        // Batches of Q8_0 go as one run of the tile; other types fall back to a run per matrix. Either way each matrix's
+        // rows equal its own Run bit for bit.
+        int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 576;
+        int[] rows = [72, 24, 26];
+        var rng = new Random(5 + (int)type + n);
+        var weights = new byte[3][];
+        for (int i = 0; i < 3; i++)
+        {
+            weights[i] = TestData.Row(type, rows[i] * cols, rng);
+        }
+
+        byte[] xq = Quantize(type, TestData.Floats(rng, n * cols), n, cols);
+        using var pool = new WorkerPool(threads);
+        var expected = new float[3][];
+        var actual = new float[3][];
+        fixed (byte* w0 = weights[0])
+        fixed (byte* w1 = weights[1])
+        fixed (byte* w2 = weights[2])
+        {
+            WeightMatrix[] m = [new(type, (nint)w0, rows[0], cols), new(type, (nint)w1, rows[1], cols), new(type, (nint)w2, rows[2], cols)];
+            for (int i = 0; i < 3; i++)
+            {
+                expected[i] = new float[n * rows[i]];
+                actual[i] = new float[n * rows[i]];
+                MatMulQ8.Run(pool, m[i], xq, n, expected[i], batchInvariant);
+            }
+
+            fixed (float* y0 = actual[0])
+            fixed (float* y1 = actual[1])
+            fixed (float* y2 = actual[2])
+            {
+                MatMulQ8.RunGroup(pool, m, xq, n, [(nint)y0, (nint)y1, (nint)y2], batchInvariant);
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
+    }
+
+    [Theory]
     [InlineData(GgmlType.Q4_K, 4, 1)]
     [InlineData(GgmlType.Q4_K, 4, 2)]
     [InlineData(GgmlType.Q4_K, 5, 1)]

@@ -118,7 +118,7 @@ public sealed class ExecutableRunner : IDisposable
     /// <summary>
     /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
     /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once; exact products of
-    /// batches that take the 4-row tiles go as one job too.
+    /// batches that take the 4-row tiles, and quantized Q8_0 batches, go as one job too.
     /// </summary>
     private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
     {
@@ -173,7 +173,7 @@ public sealed class ExecutableRunner : IDisposable
         {
             ref readonly var step = ref steps[i];
             int rows = step.Rows == RowSpace.Outputs ? batch.OutputCount : batch.TokenCount;
-            if (_fused[i] > 1 && (rows == 1 || (rows > 1 && step.Op == OpKind.MatMul && MatMul.Groups(rows, _batchInvariant))))
+            if (_fused[i] > 1 && rows > 0 && Groups(in step, rows))
             {
                 RunFused(i, _fused[i], rows);
                 i += _fused[i] - 1;
@@ -346,6 +346,18 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
+    /// <summary>Whether a fused group's products of rows rows go to the pool as one run (<see cref="RunFused"/>).</summary>
+    private bool Groups(in ExecutableStep step, int rows)
+    {
+        if (rows == 1)
+        {
+            return true;
+        }
+
+        ref readonly WeightMatrix w = ref _matrices[step.WeightIndex];
+        return step.Op == OpKind.MatMul ? MatMul.Groups(rows, _batchInvariant) : MatMulQ8.Groups(w.Type, w.Cols, rows);
+    }
+
     private void RunFused(int first, int count, int rows)
     {
         var steps = _exe.Steps;
@@ -363,7 +375,7 @@ public sealed class ExecutableRunner : IDisposable
             return;
         }
 
-        MatMulQ8.RunDecode(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, 1)),
+        MatMulQ8.RunGroup(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, rows)), rows,
             _groupOutputs.AsSpan(0, count), _batchInvariant);
     }
 
