@@ -425,42 +425,12 @@ public unsafe class IntDotTests
     public void MatMulQ8_RunDecodeOfThree_EqualsSeparateRunsBitForBit(GgmlType type, int threads)
     {
         int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 576;
-        int[] rows = [72, 24, 24];
         var rng = new Random(3 + (int)type + threads);
-        var weights = new byte[3][];
-        for (int i = 0; i < 3; i++)
-        {
-            weights[i] = TestData.Row(type, rows[i] * cols, rng);
-        }
-
         byte[] xq = Quantize(type, TestData.Floats(rng, cols), 1, cols);
         using var pool = new WorkerPool(threads);
-        var expected = new float[3][];
-        var actual = new float[3][];
-        fixed (byte* w0 = weights[0])
-        fixed (byte* w1 = weights[1])
-        fixed (byte* w2 = weights[2])
-        {
-            WeightMatrix[] m = [new(type, (nint)w0, rows[0], cols), new(type, (nint)w1, rows[1], cols), new(type, (nint)w2, rows[2], cols)];
-            for (int i = 0; i < 3; i++)
-            {
-                expected[i] = new float[rows[i]];
-                actual[i] = new float[rows[i]];
-                MatMulQ8.Run(pool, m[i], xq, 1, expected[i]);
-            }
-
-            fixed (float* y0 = actual[0])
-            fixed (float* y1 = actual[1])
-            fixed (float* y2 = actual[2])
-            {
-                MatMulQ8.RunDecode(pool, m, xq, [(nint)y0, (nint)y1, (nint)y2]);
-            }
-        }
-
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.Equal(expected[i], actual[i]);
-        }
+        TestData.AssertGroupEqualsSeparateRuns(type, cols, [72, 24, 24], 1, rng,
+            (m, y) => MatMulQ8.Run(pool, m, xq, 1, y),
+            (m, y) => MatMulQ8.RunDecode(pool, m, xq, y));
     }
 
     [Theory]
@@ -474,42 +444,12 @@ public unsafe class IntDotTests
         // Batches of Q8_0 go as one run of the tile; other types fall back to a run per matrix. Either way each matrix's
         // rows equal its own Run bit for bit.
         int cols = GgmlTypeInfo.BlockElements(type) == 256 ? 768 : 576;
-        int[] rows = [72, 24, 26];
         var rng = new Random(5 + (int)type + n);
-        var weights = new byte[3][];
-        for (int i = 0; i < 3; i++)
-        {
-            weights[i] = TestData.Row(type, rows[i] * cols, rng);
-        }
-
         byte[] xq = Quantize(type, TestData.Floats(rng, n * cols), n, cols);
         using var pool = new WorkerPool(threads);
-        var expected = new float[3][];
-        var actual = new float[3][];
-        fixed (byte* w0 = weights[0])
-        fixed (byte* w1 = weights[1])
-        fixed (byte* w2 = weights[2])
-        {
-            WeightMatrix[] m = [new(type, (nint)w0, rows[0], cols), new(type, (nint)w1, rows[1], cols), new(type, (nint)w2, rows[2], cols)];
-            for (int i = 0; i < 3; i++)
-            {
-                expected[i] = new float[n * rows[i]];
-                actual[i] = new float[n * rows[i]];
-                MatMulQ8.Run(pool, m[i], xq, n, expected[i], batchInvariant);
-            }
-
-            fixed (float* y0 = actual[0])
-            fixed (float* y1 = actual[1])
-            fixed (float* y2 = actual[2])
-            {
-                MatMulQ8.RunGroup(pool, m, xq, n, [(nint)y0, (nint)y1, (nint)y2], batchInvariant);
-            }
-        }
-
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.Equal(expected[i], actual[i]);
-        }
+        TestData.AssertGroupEqualsSeparateRuns(type, cols, [72, 24, 26], n, rng,
+            (m, y) => MatMulQ8.Run(pool, m, xq, n, y, batchInvariant),
+            (m, y) => MatMulQ8.RunGroup(pool, m, xq, n, y, batchInvariant));
     }
 
     [Theory]

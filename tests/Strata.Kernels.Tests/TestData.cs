@@ -86,5 +86,48 @@ internal static class TestData
     public static void SetHalf(Span<byte> b, int offset, float v) =>
         BinaryPrimitives.WriteUInt16LittleEndian(b[offset..], HalfConvert.SingleToHalf(v));
 
+    /// <summary>
+    /// Three random matrices of one type, rows[i] × cols, through <paramref name="run"/> one at a time (into n × rows[i]
+    /// outputs) and through <paramref name="runGroup"/> together (output addresses): asserts the two agree bit for bit.
+    /// </summary>
+    public static unsafe void AssertGroupEqualsSeparateRuns(GgmlType type, int cols, int[] rows, int n, Random rng,
+        Action<WeightMatrix, float[]> run, Action<WeightMatrix[], nint[]> runGroup)
+    {
+        var weights = new byte[rows.Length][];
+        var expected = new float[rows.Length][];
+        var actual = new float[rows.Length][];
+        var m = new WeightMatrix[rows.Length];
+        var outputs = new nint[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            // Pinned arrays: the kernels take raw addresses.
+            byte[] w = Row(type, rows[i] * cols, rng);
+            weights[i] = GC.AllocateUninitializedArray<byte>(w.Length, pinned: true);
+            w.CopyTo(weights[i], 0);
+            expected[i] = new float[n * rows[i]];
+            actual[i] = GC.AllocateArray<float>(n * rows[i], pinned: true);
+            fixed (byte* pw = weights[i])
+            fixed (float* py = actual[i])
+            {
+                m[i] = new WeightMatrix(type, (nint)pw, rows[i], cols);
+                outputs[i] = (nint)py;
+            }
+        }
+
+        for (int i = 0; i < rows.Length; i++)
+        {
+            run(m[i], expected[i]);
+        }
+
+        runGroup(m, outputs);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Xunit.Assert.Equal(expected[i], actual[i]);
+        }
+
+        GC.KeepAlive(weights);
+        GC.KeepAlive(actual);
+    }
+
     private static float Sane(Random rng, float scale) => (float)((rng.NextDouble() * 2) - 1) * scale;
 }
