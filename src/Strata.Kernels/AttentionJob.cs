@@ -295,22 +295,16 @@ internal unsafe struct AttentionJob : IParallelJob
     {
         int bt = Shape.BlockTokens;
         int n = Math.Min(Math.Min(bt, PrefetchRows), Tokens - (b * bt));
-        if (n <= 0 || !Sse.IsSupported)
+        if (n <= 0)
         {
             return;
         }
 
         byte* p = (byte*)((T*)blocks[b] + headOffset);
         nint stride = rowStride * sizeof(T);
-        int last = (Shape.HeadDim * sizeof(T)) - 1;
         for (int r = 0; r < n; r++, p += stride)
         {
-            for (int o = 0; o < last; o += 64)
-            {
-                Sse.Prefetch1(p + o);
-            }
-
-            Sse.Prefetch1(p + last);
+            StreamPrefetch.ToL2(p, Shape.HeadDim * sizeof(T));
         }
     }
 

@@ -1,7 +1,6 @@
 // Parallel job of MatMul: one chunk of weight rows against all activation rows.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
@@ -254,16 +253,12 @@ internal unsafe struct MatMulJob : IParallelJob
         }
 
         new Span<float>(acc, Tile * N).Clear();
-        if (dequantize && Sse.IsSupported)
+        if (dequantize)
         {
             // The next tile's rows into L2 while this one computes: 16-row steps of SmolLM-135M Q8_0 went from 38.6 to
             // 34.9 ms (30 layers of distinct matrices 29.6 → 26.3 ms); into L1 (T0) they gained nothing.
-            byte* next = W + ((r + Tile) * RowBytes);
-            byte* end = W + (Rows * RowBytes);
-            for (nint o = 0; o < Tile * RowBytes && next + o < end; o += 64)
-            {
-                Sse.Prefetch1(next + o);
-            }
+            nint next = (r + Tile) * RowBytes;
+            StreamPrefetch.ToL2(W + next, Math.Min(Tile * RowBytes, (Rows * RowBytes) - next));
         }
 
         int kc = ChunkColumns(Type, Cols);

@@ -28,8 +28,7 @@ public static unsafe class MatMulQ8
 
         int chunk = pool.ChunkRows(w.Rows, MatMulQ8Job.Tile);
         // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
-        // A packed matrix takes it always: without the per-call weight shuffle one row costs no more than the decode kernel.
-        bool q8Tile = w.Type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || w.Packed != 0) && Q8Gemm512.Applies(w.Cols);
+        bool q8Tile = TakesTile(w.Type, w.Cols, n, batchInvariant, w.Packed != 0);
         bool rowDots = batchInvariant && !q8Tile;
         bool q4Tile = !rowDots && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
         var gemm = q4Tile || q8Tile || rowDots ? null : GemmKernel(w.Type, w.Cols, n);
@@ -85,81 +84,21 @@ public static unsafe class MatMulQ8
 
     /// <summary>
     /// Matrix-vector products of one quantized activation row against two or three matrices of the same type and width
-    /// (the Q/K/V or gate/up projections of a layer): the row is prepared once and all matrices' rows go to the pool in
-    /// one run, so the small ones (K and V) no longer each pay a dispatch and a cold start.
+    /// (the Q/K/V or gate/up projections of a layer): <see cref="RunGroup"/> with one row.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, ReadOnlySpan<nint> outputs,
-        bool batchInvariant = false)
-    {
-        ArgumentNullException.ThrowIfNull(pool);
-        if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
-        {
-            throw new ArgumentException($"RunDecode takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
-        }
-
-        WeightMatrix first = weights[0];
-        for (int i = 1; i < weights.Length; i++)
-        {
-            if (weights[i].Type != first.Type || weights[i].Cols != first.Cols)
-            {
-                throw new ArgumentException($"matrix {i} is {weights[i].Type} × {weights[i].Cols}; matrix 0 is {first.Type} × {first.Cols}", nameof(weights));
-            }
-        }
-
-        long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
-        if (xq.Length < xRowBytes)
-        {
-            throw new ArgumentException($"xq holds {xq.Length} bytes; a row of {first.Cols} needs {xRowBytes}", nameof(xq));
-        }
-
-        fixed (byte* px = xq)
-        {
-            var dot = IntDotKernels.Kernel(first.Type);
-            delegate*<byte*, byte*, int, float> dotLast = null;
-            byte* x = px;
-            byte* xp = null;
-            nint xpRowBytes = 0;
-            if ((batchInvariant || AllPacked(weights)) && first.Type == GgmlType.Q8_0 && Q8Gemm512.Applies(first.Cols))
-            {
-                // As Run: Q8_0 decode goes through the tile arithmetic, so it equals the same row inside a batch.
-                xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
-                xp = ThreadBuffer.Activations((int)xpRowBytes);
-                Q8Gemm512.Prepare(px, (nint)xRowBytes, 1, first.Cols, xp);
-            }
-            else if (!batchInvariant)
-            {
-                x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
-            }
-
-            int total = 0;
-            foreach (WeightMatrix w in weights)
-            {
-                total += w.Rows;
-            }
-
-            // The same ~8 parts per thread as Run, spread over the matrices by rows.
-            int chunk = pool.ChunkRows(total, MatMulQ8Job.Tile);
-            var multi = new MultiJob<MatMulQ8Job>();
-            for (int i = 0; i < weights.Length; i++)
-            {
-                WeightMatrix w = weights[i];
-                multi.Set(i, MatMulQ8Job.For(in w, 1, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
-                    (w.Rows + chunk - 1) / chunk);
-            }
-
-            pool.Run(in multi, multi.Count);
-        }
-    }
+        bool batchInvariant = false) => RunGroup(pool, weights, xq, 1, outputs, batchInvariant);
 
     /// <summary>Whether <see cref="RunGroup"/> takes n rows of these matrices in one pool run: decode always; batches of Q8_0 (its tile).</summary>
-    public static bool Groups(GgmlType type, int cols, int n) => n == 1 || (type == GgmlType.Q8_0 && Q8Gemm512.Applies(cols));
+    public static bool Groups(GgmlType type, int cols, int n) => n == 1 || TakesTile(type, cols, n, false, false);
 
     /// <summary>
     /// n quantized activation rows against two or three matrices of the same type and width (Q/K/V, gate/up) in one pool
-    /// run: outputs[i] receives y[n, weights[i].Rows]. For Q8_0 batches the rows are prepared for the tile once for all the
-    /// matrices and the parts of all of them share the threads; each result is bit-identical to <see cref="Run"/>'s. Other
-    /// batches (<see cref="Groups"/> false) go through <see cref="Run"/> one matrix at a time.
+    /// run: outputs[i] receives y[n, weights[i].Rows]. The rows are prepared once for all the matrices (the decode kernel's
+    /// layout, or the Q8_0 tile's) and the parts of all of them share the threads, so the small ones (K and V) no longer
+    /// each pay a dispatch and a cold start; each result is bit-identical to <see cref="Run"/>'s. Batches
+    /// <see cref="Groups"/> declines go through <see cref="Run"/> one matrix at a time.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs,
@@ -167,12 +106,6 @@ public static unsafe class MatMulQ8
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        if (n == 1)
-        {
-            RunDecode(pool, weights, xq, outputs, batchInvariant);
-            return;
-        }
-
         if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
         {
             throw new ArgumentException($"RunGroup takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
@@ -180,14 +113,14 @@ public static unsafe class MatMulQ8
 
         WeightMatrix first = weights[0];
         int total = 0;
-        foreach (WeightMatrix w in weights)
+        for (int i = 0; i < weights.Length; i++)
         {
-            if (w.Type != first.Type || w.Cols != first.Cols)
+            if (weights[i].Type != first.Type || weights[i].Cols != first.Cols)
             {
-                throw new ArgumentException($"matrix {w.Type} × {w.Cols} does not match {first.Type} × {first.Cols}", nameof(weights));
+                throw new ArgumentException($"matrix {i} is {weights[i].Type} × {weights[i].Cols}; matrix 0 is {first.Type} × {first.Cols}", nameof(weights));
             }
 
-            total += w.Rows;
+            total += weights[i].Rows;
         }
 
         long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
@@ -208,22 +141,44 @@ public static unsafe class MatMulQ8
 
         fixed (byte* px = xq)
         {
-            // As Run for n ≥ 2: every Q8_0 batch takes the tile, over activation rows prepared once.
-            nint xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
-            byte* xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
-            Q8Gemm512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
+            var dot = IntDotKernels.Kernel(first.Type);
+            delegate*<byte*, byte*, int, float> dotLast = null;
+            byte* x = px;
+            byte* xp = null;
+            nint xpRowBytes = 0;
+            if (TakesTile(first.Type, first.Cols, n, batchInvariant, AllPacked(weights)))
+            {
+                // As Run: the rows go through the tile arithmetic, decode included, so a row equals itself inside a batch.
+                xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
+                xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
+                Q8Gemm512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
+            }
+            else if (!batchInvariant)
+            {
+                // Only one row gets here (Groups): prepared for the type's matrix-vector kernel.
+                x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
+            }
+
+            // The same ~8 parts per thread as Run, spread over the matrices by rows.
             int chunk = pool.ChunkRows(total, MatMulQ8Job.Tile);
             var multi = new MultiJob<MatMulQ8Job>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
-                multi.Set(i, MatMulQ8Job.For(in w, n, chunk, px, (nint)xRowBytes, (float*)outputs[i], IntDotKernels.Kernel(w.Type), null, xp, xpRowBytes),
+                multi.Set(i, MatMulQ8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
                     (w.Rows + chunk - 1) / chunk);
             }
 
             pool.Run(in multi, multi.Count);
         }
     }
+
+    /// <summary>
+    /// Whether Q8_0 rows take <see cref="Q8Gemm512"/>'s tile: every batch of two or more rows, and decode too with batch
+    /// invariance or packed weights (without the per-call weight shuffle one row costs no more than the decode kernel).
+    /// </summary>
+    private static bool TakesTile(GgmlType type, int cols, int n, bool batchInvariant, bool packed) =>
+        type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Gemm512.Applies(cols);
 
     private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights)
     {
