@@ -26,6 +26,17 @@ public static unsafe class MatMulQ8
             return;
         }
 
+        if (w.Packed != 0 && w.PackedLayout == Q8Layout.Vnni)
+        {
+            fixed (float* py = y)
+            {
+                nint output = (nint)py;
+                RunVnni(pool, new ReadOnlySpan<WeightMatrix>(in w), xq, n, new ReadOnlySpan<nint>(in output));
+            }
+
+            return;
+        }
+
         int chunk = pool.ChunkRows(w.Rows, MatMulQ8Job.Tile);
         // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
         bool q8Tile = TakesTile(w.Type, w.Cols, n, batchInvariant, w.Packed != 0);
@@ -129,6 +140,12 @@ public static unsafe class MatMulQ8
             throw new ArgumentException($"xq holds {xq.Length} bytes; [{n}, {first.Cols}] needs {n * xRowBytes}", nameof(xq));
         }
 
+        if (AllPacked(weights, Q8Layout.Vnni))
+        {
+            RunVnni(pool, weights, xq, n, outputs);
+            return;
+        }
+
         if (!Groups(first.Type, first.Cols, n))
         {
             for (int i = 0; i < weights.Length; i++)
@@ -146,7 +163,7 @@ public static unsafe class MatMulQ8
             byte* x = px;
             byte* xp = null;
             nint xpRowBytes = 0;
-            if (TakesTile(first.Type, first.Cols, n, batchInvariant, AllPacked(weights)))
+            if (TakesTile(first.Type, first.Cols, n, batchInvariant, AllPacked(weights, Q8Layout.Tile)))
             {
                 // As Run: the rows go through the tile arithmetic, decode included, so a row equals itself inside a batch.
                 xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
@@ -180,17 +197,64 @@ public static unsafe class MatMulQ8
     private static bool TakesTile(GgmlType type, int cols, int n, bool batchInvariant, bool packed) =>
         type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Gemm512.Applies(cols);
 
-    private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights)
+    private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights, Q8Layout layout)
     {
         foreach (WeightMatrix w in weights)
         {
-            if (w.Packed == 0)
+            if (w.Packed == 0 || w.PackedLayout != layout)
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// n rows against <see cref="Q8Vnni"/>-packed matrices (one to three, one type and width) in one pool run: the
+    /// rows are prepared once, the panels of all the matrices share the threads. Every n, decode included, takes the
+    /// same micro-kernel arithmetic, so a row's result does not depend on the batch.
+    /// </summary>
+    private static void RunVnni(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs)
+    {
+        WeightMatrix first = weights[0];
+        int total = 0;
+        foreach (WeightMatrix w in weights)
+        {
+            if (w.Type != GgmlType.Q8_0 || w.Cols != first.Cols || w.Packed == 0 || w.PackedLayout != Q8Layout.Vnni)
+            {
+                throw new ArgumentException($"a VNNI group takes Q8_0 matrices of one width packed for VNNI; got {w.Type} × {w.Cols}", nameof(weights));
+            }
+
+            total += w.Rows;
+        }
+
+        long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
+        fixed (byte* px = xq)
+        {
+            int rowBytes = Q8Vnni.RowBytes(first.Cols);
+            byte* xp = ThreadBuffer.Activations(n * rowBytes);
+            Q8Vnni.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
+            int chunkPanels = pool.ChunkRows(total, Q8Vnni.PanelRows) / Q8Vnni.PanelRows;
+            var multi = new MultiJob<MatMulVnniJob>();
+            for (int i = 0; i < weights.Length; i++)
+            {
+                WeightMatrix w = weights[i];
+                var job = new MatMulVnniJob
+                {
+                    W = (byte*)w.Packed,
+                    Rows = w.Rows,
+                    Nb = w.Cols / 32,
+                    N = n,
+                    ChunkPanels = chunkPanels,
+                    Xp = xp,
+                    Y = (float*)outputs[i],
+                };
+                multi.Set(i, in job, (Q8Vnni.Panels(w.Rows) + chunkPanels - 1) / chunkPanels);
+            }
+
+            pool.Run(in multi, multi.Count);
+        }
     }
 
     /// <summary>Prepares the activation row for the type's matrix-vector kernel and selects it; returns the row to pass.</summary>

@@ -231,9 +231,9 @@ public unsafe class IntDotTests
                 return; // the packed layout is for the AVX-512 kernels only
             }
 
-            using Q8Packed? packed = Q8Packed.TryPack(pool, raw);
+            using Q8Packed? packed = Q8Packed.TryPack(pool, raw, Q8Layout.Tile);
             Assert.NotNull(packed);
-            Assert.Equal(Q8Packed.SizeOf(raw), packed.Bytes);
+            Assert.Equal(Q8Packed.SizeOf(raw, Q8Layout.Tile), packed.Bytes);
             var matrix = raw with { Packed = packed.Address };
             for (int n = 1; n <= 9; n++)
             {
@@ -274,7 +274,7 @@ public unsafe class IntDotTests
         fixed (byte* p8 = q8)
         {
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q4_0, (nint)p4, 4, 128)));
-            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, (nint)p8, 4, 96))); // 3 blocks: odd
+            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, (nint)p8, 4, 96), Q8Layout.Tile)); // 3 blocks: odd
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, 0, 4, 128)));
         }
     }

@@ -104,7 +104,7 @@ public sealed class ExecutableRunner : IDisposable
                 if (packed != null)
                 {
                     _packed.Add(packed);
-                    w = w with { Packed = packed.Address };
+                    w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
                 }
             }
         }

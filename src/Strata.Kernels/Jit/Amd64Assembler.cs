@@ -1,0 +1,205 @@
+// A minimal x86-64 assembler for the kernels .NET cannot express: the EVEX forms the generated micro-kernels use.
+namespace Strata.Kernels.Jit;
+
+/// <summary>General-purpose registers in their encoding order.</summary>
+internal enum Gpr
+{
+    Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8, R9, R10, R11, R12, R13, R14, R15,
+}
+
+/// <summary>A memory operand [base + index·scale + disp]; index null for none. Always encoded with a 32-bit displacement.</summary>
+internal readonly record struct Mem(Gpr Base, int Disp = 0, Gpr? Index = null, int Scale = 1);
+
+/// <summary>
+/// Emits x86-64 machine code into a byte list: the 512-bit EVEX instructions of <see cref="Q8Vnni"/>'s micro-kernels
+/// (loads, stores, broadcasts, vpdpbusd, converts, multiplies, fused multiply-adds) and the few integer instructions
+/// of their loops. .NET 10 has no intrinsic for AVX-512 VNNI (the CPU has it; no X86 class reports it), so the kernels
+/// that need it are assembled here at run time, as oneDNN's Xbyak kernels are. Memory operands always take a 32-bit
+/// displacement (mod = 10), which sidesteps the EVEX compressed-displacement rules; bytes are checked against GNU as in
+/// the tests.
+/// </summary>
+internal sealed class Amd64Assembler
+{
+    private readonly List<byte> _code = new(1024);
+
+    /// <summary>The bytes emitted so far.</summary>
+    public byte[] ToArray() => [.. _code];
+
+    /// <summary>Offset of the next instruction: a label for <see cref="Jnz"/>.</summary>
+    public int Position => _code.Count;
+
+    // ---- EVEX.512 vector instructions -------------------------------------------------------------------------------
+
+    /// <summary>vmovups zmm, [m].</summary>
+    public void VmovupsLoad(int zmm, Mem m) => EvexMem(1, 0, false, 0x10, zmm, 0, m, false);
+
+    /// <summary>vmovups [m], zmm.</summary>
+    public void VmovupsStore(Mem m, int zmm) => EvexMem(1, 0, false, 0x11, zmm, 0, m, false);
+
+    /// <summary>vpbroadcastd zmm, dword [m].</summary>
+    public void VpbroadcastdLoad(int zmm, Mem m) => EvexMem(2, 1, false, 0x58, zmm, 0, m, false);
+
+    /// <summary>vpdpbusd dst, a, b: dst.i32 += Σ₄ a.u8 · b.s8 per lane.</summary>
+    public void Vpdpbusd(int dst, int a, int b) => EvexReg(2, 1, false, 0x50, dst, a, b);
+
+    /// <summary>vpdpbusd dst, a, dword [m]{1to16}.</summary>
+    public void VpdpbusdBroadcast(int dst, int a, Mem m) => EvexMem(2, 1, false, 0x50, dst, a, m, true);
+
+    /// <summary>vcvtdq2ps dst, src (round to nearest even).</summary>
+    public void Vcvtdq2ps(int dst, int src) => EvexReg(1, 0, false, 0x5B, dst, 0, src);
+
+    /// <summary>vmulps dst, a, dword [m]{1to16}.</summary>
+    public void VmulpsBroadcast(int dst, int a, Mem m) => EvexMem(1, 0, false, 0x59, dst, a, m, true);
+
+    /// <summary>vmulps dst, a, b.</summary>
+    public void Vmulps(int dst, int a, int b) => EvexReg(1, 0, false, 0x59, dst, a, b);
+
+    /// <summary>vfmadd231ps dst, a, b: dst = a · b + dst, one rounding.</summary>
+    public void Vfmadd231ps(int dst, int a, int b) => EvexReg(2, 1, false, 0xB8, dst, a, b);
+
+    /// <summary>vpxord dst, a, b.</summary>
+    public void Vpxord(int dst, int a, int b) => EvexReg(1, 1, false, 0xEF, dst, a, b);
+
+    /// <summary>vzeroupper.</summary>
+    public void Vzeroupper() => Emit(0xC5, 0xF8, 0x77);
+
+    /// <summary>prefetcht0 [m].</summary>
+    public void Prefetcht0(Mem m) => Legacy(false, [0x0F, 0x18], 1, m);
+
+    // ---- integer instructions ---------------------------------------------------------------------------------------
+
+    /// <summary>add r64, imm32.</summary>
+    public void AddImm(Gpr r, int imm) => AluImm(0, r, imm);
+
+    /// <summary>sub r64, imm32.</summary>
+    public void SubImm(Gpr r, int imm) => AluImm(5, r, imm);
+
+    /// <summary>lea r64, [m].</summary>
+    public void Lea(Gpr r, Mem m) => Legacy(true, [0x8D], (int)r, m);
+
+    /// <summary>dec r64.</summary>
+    public void Dec(Gpr r)
+    {
+        int n = (int)r;
+        Emit((byte)(0x48 | (n >> 3)), 0xFF, (byte)(0xC8 | (n & 7)));
+    }
+
+    /// <summary>jnz to an earlier <see cref="Position"/> (rel32).</summary>
+    public void Jnz(int target)
+    {
+        int rel = target - (_code.Count + 6);
+        Emit(0x0F, 0x85);
+        Imm32(rel);
+    }
+
+    /// <summary>ret.</summary>
+    public void Ret() => Emit(0xC3);
+
+    // ---- encoding ---------------------------------------------------------------------------------------------------
+
+    private void AluImm(int ext, Gpr r, int imm)
+    {
+        int n = (int)r;
+        Emit((byte)(0x48 | (n >> 3)), 0x81, (byte)(0xC0 | (ext << 3) | (n & 7)));
+        Imm32(imm);
+    }
+
+    /// <summary>A legacy-encoded instruction with a memory operand: optional REX.W, opcode bytes, ModRM reg field.</summary>
+    private void Legacy(bool w, byte[] opcode, int reg, Mem m)
+    {
+        int x = m.Index is { } ix ? ((int)ix >> 3) & 1 : 0;
+        int rex = (w ? 8 : 0) | (((reg >> 3) & 1) << 2) | (x << 1) | (((int)m.Base >> 3) & 1);
+        if (rex != 0)
+        {
+            Emit((byte)(0x40 | rex));
+        }
+
+        foreach (byte b in opcode)
+        {
+            Emit(b);
+        }
+
+        ModRmMem(reg, m);
+    }
+
+    /// <summary>EVEX.512 with a register rm operand. map: 1 = 0F, 2 = 0F38; pp: 0 none, 1 = 66, 2 = F3, 3 = F2; vvvv 0 when unused.</summary>
+    private void EvexReg(int map, int pp, bool w, byte opcode, int reg, int vvvv, int rm)
+    {
+        CheckZmm(reg);
+        CheckZmm(vvvv);
+        CheckZmm(rm);
+        Evex(map, pp, w, reg, vvvv, (rm >> 3) & 1, (rm >> 4) & 1, false);
+        Emit(opcode, (byte)(0xC0 | ((reg & 7) << 3) | (rm & 7)));
+    }
+
+    /// <summary>EVEX.512 with a memory rm operand; broadcast sets EVEX.b (a 32-bit element broadcast).</summary>
+    private void EvexMem(int map, int pp, bool w, byte opcode, int reg, int vvvv, Mem m, bool broadcast)
+    {
+        CheckZmm(reg);
+        CheckZmm(vvvv);
+        int x = m.Index is { } ix ? ((int)ix >> 3) & 1 : 0;
+        Evex(map, pp, w, reg, vvvv, ((int)m.Base >> 3) & 1, x, broadcast);
+        Emit(opcode);
+        ModRmMem(reg, m);
+    }
+
+    /// <summary>62 P0 P1 P2 with L'L = 10 (512 bits), no masking.</summary>
+    private void Evex(int map, int pp, bool w, int reg, int vvvv, int b, int x, bool broadcast)
+    {
+        int p0 = ((~reg >> 3) & 1) << 7 | ((~x & 1) << 6) | ((~b & 1) << 5) | (((~reg >> 4) & 1) << 4) | map;
+        int p1 = (w ? 0x80 : 0) | ((~vvvv & 15) << 3) | 0x04 | pp;
+        int p2 = (2 << 5) | (broadcast ? 0x10 : 0) | (((~vvvv >> 4) & 1) << 3);
+        Emit(0x62, (byte)p0, (byte)p1, (byte)p2);
+    }
+
+    /// <summary>ModRM (mod = 10), SIB where an index or an rsp/r12 base needs one, disp32.</summary>
+    private void ModRmMem(int reg, Mem m)
+    {
+        int bas = (int)m.Base & 7;
+        if (m.Index is { } index)
+        {
+            if (index == Gpr.Rsp)
+            {
+                throw new ArgumentException("rsp cannot be an index", nameof(m));
+            }
+
+            int ss = m.Scale switch
+            {
+                1 => 0,
+                2 => 1,
+                4 => 2,
+                8 => 3,
+                _ => throw new ArgumentException($"scale {m.Scale} is not 1, 2, 4 or 8", nameof(m)),
+            };
+            Emit((byte)(0x80 | ((reg & 7) << 3) | 4), (byte)((ss << 6) | (((int)index & 7) << 3) | bas));
+        }
+        else if (bas == 4)
+        {
+            Emit((byte)(0x80 | ((reg & 7) << 3) | 4), 0x24);
+        }
+        else
+        {
+            Emit((byte)(0x80 | ((reg & 7) << 3) | bas));
+        }
+
+        Imm32(m.Disp);
+    }
+
+    private static void CheckZmm(int r)
+    {
+        if ((uint)r > 31)
+        {
+            throw new ArgumentOutOfRangeException(nameof(r), r, "zmm registers are 0–31");
+        }
+    }
+
+    private void Imm32(int v) => Emit((byte)v, (byte)(v >> 8), (byte)(v >> 16), (byte)(v >> 24));
+
+    private void Emit(params ReadOnlySpan<byte> bytes)
+    {
+        foreach (byte b in bytes)
+        {
+            _code.Add(b);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+// The run-time assembled AVX-512 VNNI Q8_0 kernels: encoding against GNU as, results against raw Q8_0 arithmetic, batch invariance.
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using Strata.Kernels.Jit;
+
+namespace Strata.Kernels.Tests;
+
+public sealed unsafe class Q8VnniTests
+{
+    [Fact]
+    public void Assembler_EncodesAsGnuAsDoes()
+    {
+        // GNU as 2.x output for the same instructions, each forced to a 32-bit displacement ({disp32}).
+        const string expected =
+            "62617c4810878000000062b17c4811bc484000000062e27d485884562400000062123d4050e262d27550509b0800000062a17c485bf6" +
+            "62413450599c932000000062916c4859ce62124d40b8d262513d48efc0c5f877410f188c24400000004881c7800400004981eb2800010" +
+            "04c8d9c160000000048ffc9c3";
+        var a = new Amd64Assembler();
+        a.VmovupsLoad(24, new Mem(Gpr.Rdi, 0x80));
+        a.VmovupsStore(new Mem(Gpr.Rax, 0x40, Gpr.R9, 2), 7);
+        a.VpbroadcastdLoad(16, new Mem(Gpr.Rsi, 0x24, Gpr.Rdx, 2));
+        a.Vpdpbusd(12, 24, 26);
+        a.VpdpbusdBroadcast(3, 17, new Mem(Gpr.R11, 8));
+        a.Vcvtdq2ps(22, 22);
+        a.VmulpsBroadcast(27, 25, new Mem(Gpr.R11, 0x20, Gpr.Rdx, 4));
+        a.Vmulps(1, 2, 30);
+        a.Vfmadd231ps(10, 22, 26);
+        a.Vpxord(8, 8, 8);
+        a.Vzeroupper();
+        a.Prefetcht0(new Mem(Gpr.R12, 0x40));
+        a.AddImm(Gpr.Rdi, 0x480);
+        a.SubImm(Gpr.R11, 0x10028);
+        a.Lea(Gpr.R11, new Mem(Gpr.Rsi, 0, Gpr.Rdx, 1));
+        a.Dec(Gpr.Rcx);
+        a.Ret();
+        Assert.Equal(expected, Convert.ToHexStringLower(a.ToArray()));
+    }
+
+    [Fact]
+    public void Assembler_JnzReachesBack_AndRejectsBadOperands()
+    {
+        var a = new Amd64Assembler();
+        int top = a.Position;
+        a.Dec(Gpr.Rcx);
+        a.Jnz(top);
+        Assert.Equal("48ffc90f85f7ffffff", Convert.ToHexStringLower(a.ToArray())); // rel32 = −9: back over both
+        Assert.Throws<ArgumentOutOfRangeException>(() => a.Vpxord(32, 0, 0));
+        Assert.Throws<ArgumentException>(() => a.VmovupsLoad(0, new Mem(Gpr.Rax, 0, Gpr.Rsp, 1)));
+        Assert.Throws<ArgumentException>(() => a.VmovupsLoad(0, new Mem(Gpr.Rax, 0, Gpr.Rcx, 3)));
+    }
+
+    [Fact]
+    public void Supported_FollowsCpuid_OnLinuxX64WithAvx512()
+    {
+        bool cpu = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && KernelIsa.Use512 &&
+                   (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0 && Environment.GetEnvironmentVariable("STRATA_VNNI") != "0";
+        Assert.Equal(cpu, Q8Vnni.Supported);
+    }
+
+    public static TheoryData<int, int> KernelCases()
+    {
+        var d = new TheoryData<int, int>();
+        foreach (int cols in new[] { 32, 96, 576 })
+        {
+            for (int rows = 1; rows <= Q8Vnni.MaxRows; rows++)
+            {
+                d.Add(rows, cols);
+            }
+        }
+
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelCases))]
+    public void Kernel_EqualsRawQ8Arithmetic_BitForBit(int rows, int cols)
+    {
+        if (!Q8Vnni.Supported)
+        {
+            return; // Supported_FollowsCpuid_OnLinuxX64WithAvx512 pins when this runs
+        }
+
+        // 45 weight rows: one whole panel and one with 13 rows past the matrix (zero weights).
+        const int wRows = 45;
+        var rng = new Random((rows * 1000) + cols);
+        byte[] w = TestData.Row(GgmlType.Q8_0, wRows * cols, rng);
+        byte[] xq = Quantize(TestData.Floats(rng, rows * cols), rows, cols);
+        int panels = Q8Vnni.Panels(wRows);
+        byte[] packed = new byte[Q8Vnni.PackedBytes(wRows, cols)];
+        byte[] xp = new byte[rows * Q8Vnni.RowBytes(cols)];
+        float[] y = new float[rows * panels * 32];
+        int rowBytes = cols / 32 * 34;
+        fixed (byte* pw = w, pp = packed, px = xq, pxp = xp)
+        fixed (float* py = y)
+        {
+            Q8Vnni.Pack(pw, rowBytes, wRows, cols, 0, panels, pp);
+            Q8Vnni.Prepare(px, rowBytes, rows, cols, pxp);
+            for (int p = 0; p < panels; p++)
+            {
+                Q8Vnni.Kernel(rows)(pp + ((long)p * (cols / 32) * Q8Vnni.PanelBlockBytes), pxp, Q8Vnni.RowBytes(cols), cols / 32,
+                    py + (p * 32), panels * 32 * sizeof(float));
+            }
+
+            for (int j = 0; j < rows; j++)
+            {
+                for (int i = 0; i < panels * 32; i++)
+                {
+                    float expected = i < wRows ? RawDot(pw + (i * rowBytes), px + (j * rowBytes), cols) : 0f;
+                    float viaPack = Q8Vnni.Reference(pp + ((long)(i / 32) * (cols / 32) * Q8Vnni.PanelBlockBytes), i % 32, pxp + (j * Q8Vnni.RowBytes(cols)), cols);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(viaPack));
+                    Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(y[(j * panels * 32) + i]));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MatMulQ8_VnniPacked_IsRawArithmetic_AndBatchInvariant(int threads)
+    {
+        if (!Q8Vnni.Supported)
+        {
+            return;
+        }
+
+        // 77 rows: two whole panels and a partial one; 19 blocks; n from 1 to 17 (every micro-kernel height, several tiles).
+        const int rows = 77, cols = 608;
+        var rng = new Random(17 + threads);
+        byte[] w = GC.AllocateArray<byte>(rows * cols / 32 * 34, pinned: true);
+        TestData.Row(GgmlType.Q8_0, rows * cols, rng).CopyTo(w, 0);
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        {
+            var raw = new WeightMatrix(GgmlType.Q8_0, (nint)pw, rows, cols);
+            using Q8Packed? packed = Q8Packed.TryPack(pool, raw);
+            Assert.NotNull(packed);
+            Assert.Equal(Q8Layout.Vnni, packed.Layout);
+            Assert.Equal(Q8Vnni.PackedBytes(rows, cols), packed.Bytes);
+            var matrix = raw with { Packed = packed.Address, PackedLayout = packed.Layout };
+            byte[] all = Quantize(TestData.Floats(rng, 17 * cols), 17, cols);
+            int xRow = cols / 32 * 34;
+            var batch = new float[17 * rows];
+            MatMulQ8.Run(pool, matrix, all, 17, batch, batchInvariant: true);
+            for (int j = 0; j < 17; j++)
+            {
+                fixed (byte* px = all)
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        Assert.Equal(BitConverter.SingleToInt32Bits(RawDot(pw + (i * xRow), px + (j * xRow), cols)), BitConverter.SingleToInt32Bits(batch[(j * rows) + i]));
+                    }
+                }
+            }
+
+            for (int n = 1; n <= 16; n++)
+            {
+                var y = new float[n * rows];
+                MatMulQ8.Run(pool, matrix, all.AsSpan(0, n * xRow), n, y);
+                Assert.Equal(batch.AsSpan(0, n * rows).ToArray(), y);
+            }
+
+            // Grouped (Q/K/V-like) runs equal their separate runs, decode and batch.
+            foreach (int n in new[] { 1, 7 })
+            {
+                var fused = GC.AllocateArray<float>(3 * n * rows, pinned: true);
+                fixed (float* pf = fused)
+                {
+                    MatMulQ8.RunGroup(pool, [matrix, matrix, matrix], all.AsSpan(0, n * xRow), n, [(nint)pf, (nint)(pf + (n * rows)), (nint)(pf + (2 * n * rows))]);
+                }
+
+                for (int g = 0; g < 3; g++)
+                {
+                    Assert.Equal(batch.AsSpan(0, n * rows).ToArray(), fused.AsSpan(g * n * rows, n * rows).ToArray());
+                }
+            }
+        }
+    }
+
+    /// <summary>The VNNI arithmetic straight from raw Q8_0 blocks: Σ₃₂ q_w · q_x exact, then fma((float)s, d_w · d_x, acc) per block.</summary>
+    private static float RawDot(byte* w, byte* x, int cols)
+    {
+        float acc = 0;
+        for (int b = 0; b < cols / 32; b++, w += 34, x += 34)
+        {
+            int s = 0;
+            for (int k = 0; k < 32; k++)
+            {
+                s += ((sbyte*)w)[2 + k] * ((sbyte*)x)[2 + k];
+            }
+
+            acc = MathF.FusedMultiplyAdd(s, (float)BitConverter.UInt16BitsToHalf(*(ushort*)w) * (float)BitConverter.UInt16BitsToHalf(*(ushort*)x), acc);
+        }
+
+        return acc;
+    }
+
+    private static byte[] Quantize(float[] x, int n, int cols)
+    {
+        var xq = new byte[n * ActivationQuant.RowBytes(GgmlType.Q8_0, cols)];
+        ActivationQuant.QuantizeRows(GgmlType.Q8_0, x, n, cols, xq, 0);
+        return xq;
+    }
+}
