@@ -48,7 +48,8 @@ internal static class BenchCommand
         long rssAfterLoad = ResidentBytes();
         var result = ThroughputBenchmark.Run(runtime, bench);
         long rssAfterRun = ResidentBytes();
-        long rssBound = runtime.Model.FileBytes + runtime.KvPool.Bytes + (64L << 20);
+        long packedBytes = runtime.Runner.PackedBytes;
+        long rssBound = runtime.Model.FileBytes + packedBytes + runtime.KvPool.Bytes + (64L << 20);
         var peerResult = peerPath is null
             ? null
             : LlamaBenchPeer.Run(peerPath, modelPath, engine.Threads, bench.PromptTokens, bench.GenerateTokens, bench.Repetitions);
@@ -60,10 +61,16 @@ internal static class BenchCommand
         double peakMacs = (engine.Threads == 1 ? compute.SingleThreadGmacs : compute.MultiThreadGmacs) * 1e9;
         long macsPerToken = ThroughputBenchmark.MacsPerToken(runtime);
         var prefill = new PrefillRoof(peakMacs / 1e9, macsPerToken, peakMacs / macsPerToken, result.PromptTokensPerSecond / (peakMacs / macsPerToken));
+
+        // Fast numerics on VNNI: the quantized products run on int8 vpdpbusd, so their roof is its peak, not the FMA's.
+        double int8Macs = engine.Mode == NumericMode.QuantizedActivations && packedBytes > 0 ? KernelIsa.VnniPeakGmacs(engine.Threads) * 1e9 : 0;
+        PrefillRoof? int8 = int8Macs > 0
+            ? new PrefillRoof(int8Macs / 1e9, macsPerToken, int8Macs / macsPerToken, result.PromptTokensPerSecond / (int8Macs / macsPerToken))
+            : null;
         var file = new FileInfo(modelPath);
         if (json)
         {
-            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, prefill, peerResult,
+            Console.Out.WriteLine(Json(runtime, engine, bench, result, bandwidthBytes / 1e9, roofline, fraction, prefill, int8, peerResult,
                 (rssAfterLoad, rssAfterRun, rssBound)));
             return 0;
         }
@@ -75,8 +82,13 @@ internal static class BenchCommand
         Console.Out.WriteLine($"weights    {result.WeightBytesPerToken / 1048576.0:F2} MiB read per decoded token");
         Console.Out.WriteLine($"bandwidth  {bandwidthBytes / 1e9:F1} GB/s measured read → roofline {roofline:F1} tok/s; decode at {fraction:P1} of it");
         Console.Out.WriteLine($"compute    {prefill.Gmacs:F1} GMAC/s measured f32 FMA peak, {prefill.MacsPerToken / 1e6:F1} M MAC per token → prefill roofline {prefill.TokensPerSecond:F1} tok/s; prefill at {prefill.Fraction:P1} of it");
+        if (int8 is not null)
+        {
+            Console.Out.WriteLine($"compute    {int8.Gmacs:F1} GMAC/s measured int8 VNNI peak (the quantized products' roof) → prefill roofline {int8.TokensPerSecond:F1} tok/s; prefill at {int8.Fraction:P1} of it");
+        }
+
         Console.Out.WriteLine($"memory     resident {rssAfterLoad / 1048576.0:F1} MiB after load, {rssAfterRun / 1048576.0:F1} MiB after the runs; "
-            + $"bound file + KV + 64 MiB = {rssBound / 1048576.0:F1} MiB");
+            + $"bound file + packed weights + KV + 64 MiB = {rssBound / 1048576.0:F1} MiB");
         if (peerResult is not null)
         {
             Console.Out.WriteLine($"peer       llama-bench ({peerResult.BuildCommit}), same model, threads and sizes, medians:");
@@ -107,7 +119,7 @@ internal static class BenchCommand
     }
 
     private static string Json(ModelRuntime runtime, EngineOptions engine, BenchOptions bench, BenchResult result, double gbps, double roofline,
-        double fraction, PrefillRoof prefill, PeerResult? peer, (long AfterLoad, long AfterRun, long Bound) rss)
+        double fraction, PrefillRoof prefill, PrefillRoof? int8, PeerResult? peer, (long AfterLoad, long AfterRun, long Bound) rss)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -131,8 +143,16 @@ internal static class BenchCommand
             w.WriteNumber("compute_gmacs", prefill.Gmacs);
             w.WriteNumber("prefill_roofline_tokens_per_s", prefill.TokensPerSecond);
             w.WriteNumber("prefill_roofline_fraction", prefill.Fraction);
+            if (int8 is not null)
+            {
+                w.WriteNumber("int8_vnni_gmacs", int8.Gmacs);
+                w.WriteNumber("prefill_int8_roofline_tokens_per_s", int8.TokensPerSecond);
+                w.WriteNumber("prefill_int8_roofline_fraction", int8.Fraction);
+            }
+
             w.WriteString("executable_hash", runtime.Executable.ContentHash);
             w.WriteNumber("kv_cache_bytes", runtime.KvPool.Bytes);
+            w.WriteNumber("packed_weight_bytes", runtime.Runner.PackedBytes);
             w.WriteNumber("rss_after_load_bytes", rss.AfterLoad);
             w.WriteNumber("rss_after_run_bytes", rss.AfterRun);
             w.WriteNumber("rss_bound_bytes", rss.Bound);

@@ -7,8 +7,19 @@ namespace Strata.Kernels;
 /// <summary>Which instruction set the kernels dispatch to on this process, for evidence.</summary>
 public static class KernelIsa
 {
-    /// <summary>"avx512", "avx2" or "scalar": the widest quant-kernel path enabled (honours DOTNET_EnableAVX512=0, DOTNET_EnableHWIntrinsic=0).</summary>
-    public static string Active => Use512 ? "avx512" : Use256 ? "avx2" : "scalar";
+    /// <summary>
+    /// "avx512-vnni", "avx512", "avx2" or "scalar": the widest quant-kernel path enabled (honours DOTNET_EnableAVX512=0,
+    /// DOTNET_EnableHWIntrinsic=0, STRATA_VNNI=0). "avx512-vnni" is AVX-512 with <see cref="Q8Vnni"/>'s assembled Q8_0
+    /// kernels, whose 8-bit-activation results differ in rounding from the plain AVX-512 ones, so it is part of an
+    /// executable's identity.
+    /// </summary>
+    public static string Active => Use512 ? (Q8Vnni.Supported ? "avx512-vnni" : "avx512") : Use256 ? "avx2" : "scalar";
+
+    /// <summary>The Q8_0 8-bit-activation products run on the assembled AVX-512 VNNI kernels (<see cref="Q8Vnni"/>).</summary>
+    public static bool Vnni => Q8Vnni.Supported;
+
+    /// <summary>Measured int8 VNNI multiply-accumulate peak of <paramref name="threads"/> threads in GMAC/s; 0 without <see cref="Vnni"/>.</summary>
+    public static double VnniPeakGmacs(int threads) => Q8Vnni.PeakGmacs(threads);
 
     /// <summary>The Vector512 paths run: 512-bit vectors are accelerated and the AVX-512 F/BW classes they call exist.</summary>
     internal static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512BW.IsSupported;

@@ -167,17 +167,32 @@ public sealed class CliTests
         Assert.True(root.GetProperty("prefill_roofline_fraction").GetDouble() > 0);
     }
 
-    [Fact]
-    public void Bench_ResidentMemory_WithinFilePlusKvPlus64MiB()
+    [Theory]
+    [InlineData("exact")]
+    [InlineData("fast")]
+    public void Bench_ResidentMemory_WithinFilePlusPackedPlusKvPlus64MiB(string numerics)
     {
         var r = StrataProcess.Run("bench", "--model", StrataProcess.Shared("synth/ci-d256-l4-q8_0.gguf"), "--prompt-tokens", "64",
-            "--gen-tokens", "32", "--repetitions", "1", "--threads", "2", "--format", "json");
+            "--gen-tokens", "32", "--repetitions", "1", "--threads", "2", "--numerics", numerics, "--format", "json");
         Assert.True(r.ExitCode == 0, r.StdErr);
         using var doc = JsonDocument.Parse(r.StdOut);
         var root = doc.RootElement;
         long rss = root.GetProperty("rss_after_run_bytes").GetInt64();
         long bound = root.GetProperty("rss_bound_bytes").GetInt64();
-        Assert.Equal(root.GetProperty("model_bytes").GetInt64() + root.GetProperty("kv_cache_bytes").GetInt64() + (64L << 20), bound);
+        long packed = root.GetProperty("packed_weight_bytes").GetInt64();
+        Assert.Equal(root.GetProperty("model_bytes").GetInt64() + packed + root.GetProperty("kv_cache_bytes").GetInt64() + (64L << 20), bound);
+
+        // Exact numerics copy nothing; fast numerics on VNNI pack every Q8_0 product's matrix (about the file's size).
+        if (numerics == "exact" || !root.GetProperty("isa").GetString()!.EndsWith("vnni", StringComparison.Ordinal))
+        {
+            Assert.Equal(0, packed);
+        }
+        else
+        {
+            Assert.True(packed > root.GetProperty("model_bytes").GetInt64() / 2, $"packed {packed} bytes");
+            Assert.True(root.GetProperty("int8_vnni_gmacs").GetDouble() > root.GetProperty("compute_gmacs").GetDouble(), "VNNI peak above the f32 FMA peak");
+        }
+
         Assert.True(rss <= bound, $"resident {rss >> 20} MiB after the runs exceeds file + KV + 64 MiB = {bound >> 20} MiB");
     }
 

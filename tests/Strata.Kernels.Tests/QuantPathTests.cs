@@ -232,7 +232,7 @@ public unsafe class QuantPathTests
     [Fact]
     public void KernelIsa_Active_MatchesTheEnabledPaths()
     {
-        string expected = KernelIsa.Use512 ? "avx512" : KernelIsa.Use256 ? "avx2" : "scalar";
+        string expected = KernelIsa.Use512 ? (Q8Vnni.Supported ? "avx512-vnni" : "avx512") : KernelIsa.Use256 ? "avx2" : "scalar";
         Assert.Equal(expected, KernelIsa.Active);
         if (!System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
