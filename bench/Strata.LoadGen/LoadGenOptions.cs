@@ -23,7 +23,8 @@ internal sealed class LoadGenOptions
           --timeout-s S             cap of a whole level in seconds; open requests are cancelled (default 120)
           --extra-json JSON         object merged into every request body, e.g. '{"ignore_eos":true}'
           --probe PATHS             comma-separated GET paths probed every 50 ms during a level
-                                    (default /health/live,/metrics; "none" disables)
+                                    (default /health/live,/metrics; "none" disables); each path is
+                                    fetched once, untimed, before the first level
           --markdown FILE           also write the result table as markdown to FILE
           --label TEXT              label of the rows (default: host:port)
           --connection keep-alive|close   reuse pooled connections (default) or send Connection: close and open a

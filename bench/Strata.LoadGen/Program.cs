@@ -75,6 +75,7 @@ internal static class Program
             + $"connection={(options.CloseConnections ? "close" : "keep-alive")}"
             + (options.ExtraJson is null ? string.Empty : $" extra={options.ExtraJson.ToJsonString()}"));
 
+        await HealthProbe.WarmAsync(probeClient, options.Origin, options.ProbePaths, abort.Token).ConfigureAwait(false);
         for (int i = 0; i < options.Concurrency.Count && !abort.IsCancellationRequested; i++)
         {
             LevelResult level = await runner.RunAsync(options.Concurrency[i], abort.Token).ConfigureAwait(false);
