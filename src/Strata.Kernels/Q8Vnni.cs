@@ -40,10 +40,11 @@ internal static unsafe class Q8Vnni
     private static readonly nint[] s_kernels = Assemble();
 
     /// <summary>
-    /// True where the kernels run: Linux x86-64, AVX-512 F/BW in use, and the CPU reports AVX-512 VNNI (CPUID 7.0
-    /// ECX bit 11). STRATA_VNNI=0 turns the path off (for A/B runs).
+    /// True where the kernels run: Linux x86-64, AVX-512 F/BW in use, the CPU reports AVX-512 VNNI (CPUID 7.0 ECX bit
+    /// 11), and the kernels could be placed in executable pages (a policy that forbids that leaves the path off).
+    /// STRATA_VNNI=0 turns the path off (for A/B runs).
     /// </summary>
-    public static bool Supported { get; } = Detect();
+    public static bool Supported { get; } = s_kernels[1] != 0;
 
     /// <summary>True where <paramref name="w"/> can take the path: Q8_0 with whole blocks.</summary>
     public static bool Applies(in WeightMatrix w) => Supported && w.Type == GgmlType.Q8_0 && w.Rows > 0 && w.Cols >= 32 && w.Cols % 32 == 0;
@@ -168,9 +169,17 @@ internal static unsafe class Q8Vnni
             return kernels;
         }
 
-        for (int rows = 1; rows <= MaxRows; rows++)
+        try
         {
-            kernels[rows] = ExecutableCode.Place(Generate(rows));
+            for (int rows = 1; rows <= MaxRows; rows++)
+            {
+                kernels[rows] = ExecutableCode.Place(Generate(rows));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // mmap or mprotect refused (e.g. a policy against executable anonymous pages): the tile path serves.
+            Array.Clear(kernels);
         }
 
         return kernels;
