@@ -9,7 +9,7 @@ namespace Strata.Kernels;
 /// the batched product then no longer shuffles every weight tile row on every call (a quarter of a 16-row decode pass
 /// on SmolLM-135M), and one-row decode takes the tile's arithmetic at no extra cost, so a row's result never depends on
 /// the rows beside it. Where the CPU has AVX-512 VNNI (<see cref="Q8Vnni.Supported"/>) the copy takes
-/// <see cref="Q8Vnni"/>'s panel layout instead (1152 bytes per 32 rows × 32 weights), read by its micro-kernels.
+/// <see cref="Q8Vnni"/>'s panel layout instead (1088 bytes per 32 rows × 32 weights, the raw size), read by its micro-kernels.
 /// </summary>
 public sealed unsafe class Q8Packed : IDisposable
 {

@@ -18,9 +18,10 @@ namespace Strata.Kernels;
 /// s = Σ₃₂ q_w · q_x (exact int32), acc = fma((float)s, d_w · d_x, acc), from acc = 0. The weights are stored as
 /// u8 = q_w + 128 (vpdpbusd's unsigned operand) and the activation block's 128 · Σ q_x starts the int32 sum negated,
 /// which takes the offset back out exactly.</para>
-/// <para>Packed weights, panel p (weight rows 32p … 32p + 31), block b, at (p · nb + b) · 1152: eight 128-byte groups
-/// kq = 0 … 7, each the 4 bytes k = 4kq … 4kq + 3 of rows 0–15 then of rows 16–31 (one zmm each), then the 32 f32
-/// scales. Rows past the matrix are zero weights with scale 0.</para>
+/// <para>Packed weights, panel p (weight rows 32p … 32p + 31), block b, at (p · nb + b) · 1088: eight 128-byte groups
+/// kq = 0 … 7, each the 4 bytes k = 4kq … 4kq + 3 of rows 0–15 then of rows 16–31 (one zmm each), then the 32 f16
+/// scales as in the file (the kernel widens them with vcvtph2ps, exactly), so the copy is the raw matrix's size. Rows
+/// past the matrix are zero weights with scale 0.</para>
 /// <para>Prepared activation row, block b at 40b: the 32 quants, d_x as f32, −128 · Σ q_x as int32.</para>
 /// </remarks>
 internal static unsafe class Q8Vnni
@@ -31,8 +32,8 @@ internal static unsafe class Q8Vnni
     /// <summary>Weight rows per panel.</summary>
     public const int PanelRows = 32;
 
-    /// <summary>Bytes of one panel block: 1024 quant bytes and 32 f32 scales.</summary>
-    public const int PanelBlockBytes = 1152;
+    /// <summary>Bytes of one panel block: 1024 quant bytes and 32 f16 scales, as many as 32 raw Q8_0 blocks.</summary>
+    public const int PanelBlockBytes = 1088;
 
     /// <summary>Bytes of one prepared activation block.</summary>
     public const int XBlockBytes = 40;
@@ -71,7 +72,7 @@ internal static unsafe class Q8Vnni
             for (int b = 0; b < nb; b++)
             {
                 byte* block = dst + (((long)p * nb) + b) * PanelBlockBytes;
-                float* scales = (float*)(block + 1024);
+                ushort* scales = (ushort*)(block + 1024);
                 for (int lane = 0; lane < PanelRows; lane++)
                 {
                     int i = (p * PanelRows) + lane;
@@ -93,7 +94,7 @@ internal static unsafe class Q8Vnni
                         *(uint*)(q + (kq * 128)) = *(uint*)(src + 2 + (kq * 4)) ^ 0x80808080u;
                     }
 
-                    scales[lane] = FastHalf.Read(src);
+                    scales[lane] = *(ushort*)src;
                 }
             }
         }
@@ -137,7 +138,7 @@ internal static unsafe class Q8Vnni
                 }
             }
 
-            float dw = ((float*)(w + 1024))[lane];
+            float dw = (float)BitConverter.UInt16BitsToHalf(((ushort*)(w + 1024))[lane]);
             acc = MathF.FusedMultiplyAdd(s, dw * *(float*)(x + 32), acc);
         }
 
@@ -293,8 +294,8 @@ internal static unsafe class Q8Vnni
             }
         }
 
-        a.VmovupsLoad(24, new Mem(Gpr.Rdi, 1024));
-        a.VmovupsLoad(25, new Mem(Gpr.Rdi, 1088));
+        a.Vcvtph2psLoad(24, new Mem(Gpr.Rdi, 1024));
+        a.Vcvtph2psLoad(25, new Mem(Gpr.Rdi, 1056));
         for (int r = 0; r < rows; r++)
         {
             int lo = 12 + (2 * r), hi = 13 + (2 * r);

@@ -7,7 +7,7 @@ namespace Strata.Substrate;
 /// Maps a whole file read-only and exposes it as a base pointer and length. The mapping lives until
 /// <see cref="Dispose"/>; every span handed out is bounds-checked against <see cref="LengthBytes"/>.
 /// </summary>
-public sealed unsafe class MappedFile : IDisposable
+public sealed unsafe partial class MappedFile : IDisposable
 {
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;
@@ -76,6 +76,37 @@ public sealed unsafe class MappedFile : IDisposable
         CheckRange(offsetBytes, countBytes);
         return (nint)(_base + offsetBytes);
     }
+
+    /// <summary>
+    /// Takes the whole pages of [address, address + bytes) out of this process's resident set (Linux madvise
+    /// MADV_DONTNEED; elsewhere nothing): for weights that were copied into another layout and are read from the copy.
+    /// The mapping is read-only and file-backed, so nothing is lost: a later read faults the page back in from the file
+    /// (an embedding table tied to a packed output head is still looked up row by row). Returns the bytes released.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">the range is not inside the mapping</exception>
+    public long DropResident(nint address, long bytes)
+    {
+        CheckRange((long)((byte*)address - _base), bytes);
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        long page = Environment.SystemPageSize;
+        long start = ((long)address + page - 1) / page * page;
+        long end = ((long)address + bytes) / page * page;
+        if (end <= start)
+        {
+            return 0;
+        }
+
+        return Madvise((nint)start, (nuint)(end - start), MadvDontNeed) == 0 ? end - start : 0;
+    }
+
+    private const int MadvDontNeed = 4;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(nint address, nuint length, int advice);
 
     private void CheckRange(long offsetBytes, long countBytes)
     {

@@ -170,7 +170,7 @@ public sealed class CliTests
     [Theory]
     [InlineData("exact")]
     [InlineData("fast")]
-    public void Bench_ResidentMemory_WithinFilePlusPackedPlusKvPlus64MiB(string numerics)
+    public void Bench_ResidentMemory_WithinFilePlusKvPlus64MiB(string numerics)
     {
         var r = StrataProcess.Run("bench", "--model", StrataProcess.Shared("synth/ci-d256-l4-q8_0.gguf"), "--prompt-tokens", "64",
             "--gen-tokens", "32", "--repetitions", "1", "--threads", "2", "--numerics", numerics, "--format", "json");
@@ -180,9 +180,10 @@ public sealed class CliTests
         long rss = root.GetProperty("rss_after_run_bytes").GetInt64();
         long bound = root.GetProperty("rss_bound_bytes").GetInt64();
         long packed = root.GetProperty("packed_weight_bytes").GetInt64();
-        Assert.Equal(root.GetProperty("model_bytes").GetInt64() + packed + root.GetProperty("kv_cache_bytes").GetInt64() + (64L << 20), bound);
+        Assert.Equal(root.GetProperty("model_bytes").GetInt64() + root.GetProperty("kv_cache_bytes").GetInt64() + (64L << 20), bound);
 
-        // Exact numerics copy nothing; fast numerics on VNNI pack every Q8_0 product's matrix (about the file's size).
+        // Exact numerics copy nothing; fast numerics on VNNI pack every Q8_0 product's matrix (about the file's size) and
+        // still fit the bound, the packed matrices' file pages having left the resident set.
         if (numerics == "exact" || !root.GetProperty("isa").GetString()!.EndsWith("vnni", StringComparison.Ordinal))
         {
             Assert.Equal(0, packed);

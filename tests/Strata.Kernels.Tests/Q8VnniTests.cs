@@ -37,6 +37,15 @@ public sealed unsafe class Q8VnniTests
     }
 
     [Fact]
+    public void Assembler_EncodesVcvtph2psAsGnuAsDoes()
+    {
+        var a = new Amd64Assembler();
+        a.Vcvtph2psLoad(2, new Mem(Gpr.Rdi, 0x20));
+        a.Vcvtph2psLoad(17, new Mem(Gpr.R9, 0x20, Gpr.Rax, 2));
+        Assert.Equal("62f27d48139720000000" + "62c27d48138c4120000000", Convert.ToHexStringLower(a.ToArray()));
+    }
+
+    [Fact]
     public void Assembler_JnzReachesBack_AndRejectsBadOperands()
     {
         var a = new Amd64Assembler();

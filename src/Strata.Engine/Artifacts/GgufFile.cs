@@ -330,6 +330,9 @@ public sealed class GgufFile : IDisposable
     /// <summary>Address of a tensor's first byte in the mapping (valid while this file is open).</summary>
     public nint TensorAddress(GgufTensorInfo tensor) => _file.Address(tensor.OffsetBytes, tensor.SizeBytes);
 
+    /// <summary>Takes the whole pages of a range of the file out of the resident set (<see cref="MappedFile.DropResident"/>).</summary>
+    public long DropResident(nint address, long bytes) => _file.DropResident(address, bytes);
+
     /// <summary>A tensor's bytes, when it is under 2 GiB.</summary>
     public ReadOnlySpan<byte> TensorBytes(GgufTensorInfo tensor) => _file.Span(tensor.OffsetBytes, checked((int)tensor.SizeBytes));
 

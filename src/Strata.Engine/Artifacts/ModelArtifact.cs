@@ -134,6 +134,18 @@ public sealed class ModelArtifact : IDisposable
     /// <summary>Address of a weight tensor's first byte, checked against the file.</summary>
     public nint WeightAddress(string tensorName) => _address(tensorName);
 
+    /// <summary>
+    /// Takes the whole pages of [address, address + bytes) of the mapped file out of the resident set, for weights now
+    /// read from a packed copy; a later read faults them back in from the file. Returns the bytes released.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">the range is not inside the model file</exception>
+    public long DropResident(nint address, long bytes) => _owner switch
+    {
+        GgufFile gguf => gguf.DropResident(address, bytes),
+        MappedFile file => file.DropResident(address, bytes),
+        _ => 0,
+    };
+
     /// <inheritdoc/>
     public void Dispose() => _owner.Dispose();
 }

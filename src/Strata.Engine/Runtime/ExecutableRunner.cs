@@ -70,7 +70,7 @@ public sealed class ExecutableRunner : IDisposable
         _scoreOffsets = new long[rows];
         _fused = FuseGroups(executable, _matrices);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
-        PackQuantizedProducts(executable, vnniOnly: !batchInvariant);
+        PackQuantizedProducts(executable, model, vnniOnly: !batchInvariant);
     }
 
     /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (resident beside the mapped file).</summary>
@@ -103,7 +103,10 @@ public sealed class ExecutableRunner : IDisposable
     // packed copy; an embedding table tied to the output head keeps its raw rows for the lookup as well.
     // Without batch invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode
     // kernel and its batches (prefill, batched decode) about twice the integer tile's speed.
-    private void PackQuantizedProducts(Executable executable, bool vnniOnly)
+    // The packed matrices' pages of the mapped file then leave the resident set: the products read the copy, so the
+    // process holds the weights about once, not twice (an embedding table tied to the output head faults back in only
+    // the rows it looks up).
+    private void PackQuantizedProducts(Executable executable, ModelArtifact model, bool vnniOnly)
     {
         var done = new HashSet<int>();
         try
@@ -126,6 +129,7 @@ public sealed class ExecutableRunner : IDisposable
                 {
                     _packed.Add(packed);
                     w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
+                    model.DropResident(w.Data, (long)w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols));
                 }
             }
         }

@@ -57,6 +57,9 @@ internal sealed class Amd64Assembler
     /// <summary>vfmadd231ps dst, a, b: dst = a · b + dst, one rounding.</summary>
     public void Vfmadd231ps(int dst, int a, int b) => EvexReg(2, 1, false, 0xB8, dst, a, b);
 
+    /// <summary>vcvtph2ps zmm, [m]: 16 halves (256 bits) to singles, exactly (F16C's conversion in its EVEX form, which .NET 10 does not expose).</summary>
+    public void Vcvtph2psLoad(int zmm, Mem m) => EvexMem(2, 1, false, 0x13, zmm, 0, m, false);
+
     /// <summary>vpxord dst, a, b.</summary>
     public void Vpxord(int dst, int a, int b) => EvexReg(1, 1, false, 0xEF, dst, a, b);
 
