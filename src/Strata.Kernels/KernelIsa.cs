@@ -15,10 +15,7 @@ public static class KernelIsa
     /// </summary>
     public static string Active => Use512 ? (Q8Vnni.Supported ? "avx512-vnni" : "avx512") : Use256 ? "avx2" : "scalar";
 
-    /// <summary>The Q8_0 8-bit-activation products run on the assembled AVX-512 VNNI kernels (<see cref="Q8Vnni"/>).</summary>
-    public static bool Vnni => Q8Vnni.Supported;
-
-    /// <summary>Measured int8 VNNI multiply-accumulate peak of <paramref name="threads"/> threads in GMAC/s; 0 without <see cref="Vnni"/>.</summary>
+    /// <summary>Measured int8 VNNI multiply-accumulate peak of <paramref name="threads"/> threads in GMAC/s; 0 without the VNNI kernels.</summary>
     public static double VnniPeakGmacs(int threads) => Q8Vnni.PeakGmacs(threads);
 
     /// <summary>The Vector512 paths run: 512-bit vectors are accelerated and the AVX-512 F/BW classes they call exist.</summary>

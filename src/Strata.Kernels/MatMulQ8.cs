@@ -213,7 +213,8 @@ public static unsafe class MatMulQ8
     /// <summary>
     /// n rows against <see cref="Q8Vnni"/>-packed matrices (one to three, one type and width) in one pool run: the
     /// rows are prepared once, the panels of all the matrices share the threads. Every n, decode included, takes the
-    /// same micro-kernel arithmetic, so a row's result does not depend on the batch.
+    /// same micro-kernel arithmetic, so a row's result does not depend on the batch. The callers (Run, RunGroup) have
+    /// checked the buffers, the common width and the layout.
     /// </summary>
     private static void RunVnni(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs)
     {
@@ -221,11 +222,6 @@ public static unsafe class MatMulQ8
         int total = 0;
         foreach (WeightMatrix w in weights)
         {
-            if (w.Type != GgmlType.Q8_0 || w.Cols != first.Cols || w.Packed == 0 || w.PackedLayout != Q8Layout.Vnni)
-            {
-                throw new ArgumentException($"a VNNI group takes Q8_0 matrices of one width packed for VNNI; got {w.Type} × {w.Cols}", nameof(weights));
-            }
-
             total += w.Rows;
         }
 

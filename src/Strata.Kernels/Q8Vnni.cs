@@ -189,8 +189,8 @@ internal static unsafe class Q8Vnni
     /// <summary>
     /// The int8 multiply-accumulate peak of <paramref name="threads"/> threads together in GMAC/s (1e9 u8 · s8
     /// products summed into int32 per second): twelve independent vpdpbusd chains per thread, the best of three timed
-    /// runs of <paramref name="iterations"/> steps each; 0 where the kernels do not run. The compute roof of the
-    /// VNNI products, as <c>ComputeProbe</c> measures the f32 FMA one.
+    /// runs of <paramref name="iterations"/> steps each (the probes' timing harness); 0 where the kernels do not run. The
+    /// compute roof of the VNNI products, as <c>ComputeProbe</c> measures the f32 FMA one.
     /// </summary>
     public static double PeakGmacs(int threads, long iterations = 20_000_000)
     {
@@ -201,34 +201,11 @@ internal static unsafe class Q8Vnni
             return 0;
         }
 
-        var chain = (delegate* unmanaged[SuppressGCTransition]<long, void>)s_peak.Value;
-        double best = double.MaxValue;
-        for (int rep = 0; rep < 3; rep++)
-        {
-            using var start = new Barrier(threads + 1);
-            var workers = new Thread[threads];
-            for (int t = 0; t < threads; t++)
-            {
-                workers[t] = new Thread(() =>
-                {
-                    start.SignalAndWait();
-                    chain(iterations);
-                }) { IsBackground = true };
-                workers[t].Start();
-            }
-
-            start.SignalAndWait();
-            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            foreach (Thread w in workers)
-            {
-                w.Join();
-            }
-
-            best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
-
-        return iterations * 12.0 * 64 * threads / best / 1e9;
+        double seconds = Substrate.TimedThreads.BestSeconds(threads, 3, "vnni-peak", _ => PeakChains(iterations));
+        return iterations * 12.0 * 64 * threads / seconds / 1e9;
     }
+
+    private static void PeakChains(long iterations) => ((delegate* unmanaged[SuppressGCTransition]<long, void>)s_peak.Value)(iterations);
 
     private static readonly Lazy<nint> s_peak = new(() =>
     {

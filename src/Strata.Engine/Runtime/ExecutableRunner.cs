@@ -73,7 +73,7 @@ public sealed class ExecutableRunner : IDisposable
         PackQuantizedProducts(executable, model, vnniOnly: !batchInvariant);
     }
 
-    /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (resident beside the mapped file).</summary>
+    /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (the file's pages of those matrices leave the resident set).</summary>
     public long PackedBytes
     {
         get
@@ -119,7 +119,7 @@ public sealed class ExecutableRunner : IDisposable
                 }
 
                 ref WeightMatrix w = ref _matrices[step.WeightIndex];
-                if (vnniOnly && (!Q8Packed.Applies(in w) || Q8Packed.LayoutOf(in w) != Q8Layout.Vnni))
+                if (vnniOnly && Q8Packed.LayoutOf(in w) != Q8Layout.Vnni)
                 {
                     continue;
                 }

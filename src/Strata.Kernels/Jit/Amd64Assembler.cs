@@ -13,7 +13,7 @@ internal readonly record struct Mem(Gpr Base, int Disp = 0, Gpr? Index = null, i
 /// <summary>
 /// Emits x86-64 machine code into a byte list: the 512-bit EVEX instructions of <see cref="Q8Vnni"/>'s micro-kernels
 /// (loads, stores, broadcasts, vpdpbusd, converts, multiplies, fused multiply-adds) and the few integer instructions
-/// of their loops. .NET 10 has no intrinsic for AVX-512 VNNI (the CPU has it; no X86 class reports it), so the kernels
+/// of their loops, and nothing else. .NET 10 has no intrinsic for AVX-512 VNNI (the CPU has it; no X86 class reports it), so the kernels
 /// that need it are assembled here at run time, as oneDNN's Xbyak kernels are. Memory operands always take a 32-bit
 /// displacement (mod = 10), which sidesteps the EVEX compressed-displacement rules; bytes are checked against GNU as in
 /// the tests.
@@ -42,17 +42,11 @@ internal sealed class Amd64Assembler
     /// <summary>vpdpbusd dst, a, b: dst.i32 += Σ₄ a.u8 · b.s8 per lane.</summary>
     public void Vpdpbusd(int dst, int a, int b) => EvexReg(2, 1, false, 0x50, dst, a, b);
 
-    /// <summary>vpdpbusd dst, a, dword [m]{1to16}.</summary>
-    public void VpdpbusdBroadcast(int dst, int a, Mem m) => EvexMem(2, 1, false, 0x50, dst, a, m, true);
-
     /// <summary>vcvtdq2ps dst, src (round to nearest even).</summary>
     public void Vcvtdq2ps(int dst, int src) => EvexReg(1, 0, false, 0x5B, dst, 0, src);
 
     /// <summary>vmulps dst, a, dword [m]{1to16}.</summary>
     public void VmulpsBroadcast(int dst, int a, Mem m) => EvexMem(1, 0, false, 0x59, dst, a, m, true);
-
-    /// <summary>vmulps dst, a, b.</summary>
-    public void Vmulps(int dst, int a, int b) => EvexReg(1, 0, false, 0x59, dst, a, b);
 
     /// <summary>vfmadd231ps dst, a, b: dst = a · b + dst, one rounding.</summary>
     public void Vfmadd231ps(int dst, int a, int b) => EvexReg(2, 1, false, 0xB8, dst, a, b);
@@ -66,19 +60,24 @@ internal sealed class Amd64Assembler
     /// <summary>vzeroupper.</summary>
     public void Vzeroupper() => Emit(0xC5, 0xF8, 0x77);
 
-    /// <summary>prefetcht0 [m].</summary>
-    public void Prefetcht0(Mem m) => Legacy(false, [0x0F, 0x18], 1, m);
-
     // ---- integer instructions ---------------------------------------------------------------------------------------
 
-    /// <summary>add r64, imm32.</summary>
-    public void AddImm(Gpr r, int imm) => AluImm(0, r, imm);
+    /// <summary>add r64, imm32 (REX.W 81 /0 id).</summary>
+    public void AddImm(Gpr r, int imm)
+    {
+        int n = (int)r;
+        Emit((byte)(0x48 | (n >> 3)), 0x81, (byte)(0xC0 | (n & 7)));
+        Imm32(imm);
+    }
 
-    /// <summary>sub r64, imm32.</summary>
-    public void SubImm(Gpr r, int imm) => AluImm(5, r, imm);
-
-    /// <summary>lea r64, [m].</summary>
-    public void Lea(Gpr r, Mem m) => Legacy(true, [0x8D], (int)r, m);
+    /// <summary>lea r64, [m] (REX.W 8D /r).</summary>
+    public void Lea(Gpr r, Mem m)
+    {
+        int reg = (int)r;
+        int x = m.Index is { } ix ? ((int)ix >> 3) & 1 : 0;
+        Emit((byte)(0x48 | (((reg >> 3) & 1) << 2) | (x << 1) | (((int)m.Base >> 3) & 1)), 0x8D);
+        ModRmMem(reg, m);
+    }
 
     /// <summary>dec r64.</summary>
     public void Dec(Gpr r)
@@ -99,31 +98,6 @@ internal sealed class Amd64Assembler
     public void Ret() => Emit(0xC3);
 
     // ---- encoding ---------------------------------------------------------------------------------------------------
-
-    private void AluImm(int ext, Gpr r, int imm)
-    {
-        int n = (int)r;
-        Emit((byte)(0x48 | (n >> 3)), 0x81, (byte)(0xC0 | (ext << 3) | (n & 7)));
-        Imm32(imm);
-    }
-
-    /// <summary>A legacy-encoded instruction with a memory operand: optional REX.W, opcode bytes, ModRM reg field.</summary>
-    private void Legacy(bool w, byte[] opcode, int reg, Mem m)
-    {
-        int x = m.Index is { } ix ? ((int)ix >> 3) & 1 : 0;
-        int rex = (w ? 8 : 0) | (((reg >> 3) & 1) << 2) | (x << 1) | (((int)m.Base >> 3) & 1);
-        if (rex != 0)
-        {
-            Emit((byte)(0x40 | rex));
-        }
-
-        foreach (byte b in opcode)
-        {
-            Emit(b);
-        }
-
-        ModRmMem(reg, m);
-    }
 
     /// <summary>EVEX.512 with a register rm operand. map: 1 = 0F, 2 = 0F38; pp: 0 none, 1 = 66, 2 = F3, 3 = F2; vvvv 0 when unused.</summary>
     private void EvexReg(int map, int pp, bool w, byte opcode, int reg, int vvvv, int rm)
