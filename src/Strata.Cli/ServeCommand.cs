@@ -16,7 +16,12 @@ internal static class ServeCommand
         };
         var host = new Option<string>("--host") { Description = "address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "port to listen on (0 = any free port)", DefaultValueFactory = _ => 8080 };
-        var config = new Option<string?>("--config") { Description = "config file (JSON): tenants, keys, limits, queue, KV budget, models" };
+        var config = new Option<string[]>("--config")
+        {
+            Description = "config file (JSON): tenants, keys, limits, queue, KV budget, models; repeatable, a later file overrides "
+                + "an earlier one (e.g. keys in a secrets file); environment variables STRATA__FIELD override both",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var threads = new Option<int?>("--threads", "-t") { Description = "kernel worker threads (default: config, else all cores)" };
         var context = new Option<int?>("--ctx") { Description = "context per sequence (default: config, else the model's, at most 4096)" };
         var numerics = new Option<string?>("--numerics") { Description = "exact (default) or fast (8-bit activations)" };
@@ -28,7 +33,7 @@ internal static class ServeCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var cfg = parse.GetValue(config) is { } path ? ServerConfig.Load(path) : new ServerConfig();
+            var cfg = ServerConfig.Load(parse.GetValue(config) ?? []);
             cfg = Override(cfg, parse.GetValue(threads), parse.GetValue(context), parse.GetValue(numerics), parse.GetValue(kvType));
             var models = new List<ModelConfig>();
             foreach (string spec in parse.GetValue(model) ?? [])

@@ -70,7 +70,7 @@ internal sealed class CompletionHandler(ServerState state)
         var refusal = state.Admission.TryAdmit(tenant, prompt.Length + maxTokens);
         if (refusal is not null)
         {
-            state.Metrics.Rejections.Add(1, new KeyValuePair<string, object?>("reason", refusal.Code));
+            state.Metrics.Rejections.Add(1, ServingMetrics.ModelTag(scheduler.Name), new KeyValuePair<string, object?>("reason", refusal.Code));
             throw new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
         }
 
@@ -122,6 +122,7 @@ internal sealed class CompletionHandler(ServerState state)
             {
                 recorded = true;
                 state.Record(sequence, scheduler, record, endpoint);
+                context.Items[ServerState.ServingItem] = record.Serving;
             }
         }
 

@@ -19,6 +19,7 @@ internal sealed class Scheduler : IDisposable
     private readonly ModelRuntime _runtime;
     private readonly Admission _admission;
     private readonly ServingMetrics _metrics;
+    private readonly KeyValuePair<string, object?> _modelTag;
     private readonly PrefixCache _cache;
     private readonly ForwardBatch _batch;
     private readonly int _maxRunning;
@@ -43,6 +44,7 @@ internal sealed class Scheduler : IDisposable
         _runtime = runtime;
         _admission = admission;
         _metrics = metrics;
+        _modelTag = ServingMetrics.ModelTag(name);
         _maxRunning = maxRunning;
         _cache = new PrefixCache(runtime.KvPool);
         _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
@@ -218,7 +220,7 @@ internal sealed class Scheduler : IDisposable
                 s.LeftQueue = true;
                 s.FirstScheduledTicks = Stopwatch.GetTimestamp();
                 _admission.LeftQueue();
-                _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, s.FirstScheduledTicks).TotalSeconds);
+                _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, s.FirstScheduledTicks).TotalSeconds, _modelTag);
             }
         }
     }
@@ -286,7 +288,7 @@ internal sealed class Scheduler : IDisposable
 
             _inBatch.Add(s);
             _batchTo.Add(to);
-            _metrics.PromptTokens.Add(to - from);
+            _metrics.PromptTokens.Add(to - from, _modelTag);
         }
 
         if (_batch.TokenCount == 0)
@@ -296,7 +298,7 @@ internal sealed class Scheduler : IDisposable
 
         long id = ++_passes;
         _runtime.Runner.Run(_batch);
-        _metrics.BatchSize.Record(_inBatch.Count);
+        _metrics.BatchSize.Record(_inBatch.Count, _modelTag);
         var run = new Evidence.BatchRun(id, _inBatch.Count, _batch.TokenCount);
         for (int k = 0; k < _inBatch.Count; k++)
         {
@@ -332,14 +334,14 @@ internal sealed class Scheduler : IDisposable
         if (s.FirstTokenTicks == 0)
         {
             s.FirstTokenTicks = now;
-            _metrics.Ttft.Record(Stopwatch.GetElapsedTime(request.ArrivalTicks, now).TotalSeconds);
+            _metrics.Ttft.Record(Stopwatch.GetElapsedTime(request.ArrivalTicks, now).TotalSeconds, _modelTag);
         }
         else
         {
             double itl = Stopwatch.GetElapsedTime(s.LastTokenTicks, now).TotalMilliseconds;
             s.ItlSumMs += itl;
             s.ItlMaxMs = Math.Max(s.ItlMaxMs, itl);
-            _metrics.Itl.Record(itl / 1000.0);
+            _metrics.Itl.Record(itl / 1000.0, _modelTag);
         }
 
         s.LastTokenTicks = now;
@@ -352,7 +354,7 @@ internal sealed class Scheduler : IDisposable
 
         s.Tokens[s.TokenCount++] = token;
         s.Generated++;
-        _metrics.GeneratedTokens.Add(1);
+        _metrics.GeneratedTokens.Add(1, _modelTag);
         if (s.Text.Append(tokenizer.TokenBytes(token)))
         {
             Finish(s, "stop", "stop_sequence", logprob, null);
@@ -411,8 +413,9 @@ internal sealed class Scheduler : IDisposable
         }
 
         _admission.Finished(s.Request.Tenant);
-        _metrics.Requests.Add(1, new KeyValuePair<string, object?>("finish_reason", finishReason),
-            new KeyValuePair<string, object?>("stop_reason", stopReason));
+        var stopTag = new KeyValuePair<string, object?>("stop_reason", stopReason);
+        _metrics.Requests.Add(1, _modelTag, new KeyValuePair<string, object?>("finish_reason", finishReason), stopTag);
+        _metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks).TotalSeconds, _modelTag, stopTag);
     }
 
     private void Preempt(ServingSequence s)

@@ -1,6 +1,5 @@
 // The server's configuration file (strata.json): models, tenants with keys and limits, queue, KV budget, batch sizes.
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
 
 namespace Strata.Serving;
 
@@ -8,84 +7,192 @@ namespace Strata.Serving;
 public sealed record ServerConfig
 {
     /// <summary>Models to serve (added to those given with --model).</summary>
+    [ConfigurationKeyName("models")]
     public List<ModelConfig> Models { get; init; } = [];
 
     /// <summary>Tenants and their API keys; none = one local tenant, no keys required.</summary>
+    [ConfigurationKeyName("tenants")]
     public List<TenantConfig> Tenants { get; init; } = [];
 
     /// <summary>Requests that may wait for a slot, over all tenants; more get 429.</summary>
+    [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; init; } = 32;
 
     /// <summary>Sequences that run together in one batch per model.</summary>
+    [ConfigurationKeyName("max_running")]
     public int MaxRunning { get; init; } = 16;
 
     /// <summary>Deadline for requests without an X-Strata-Deadline-Ms header; 0 = none.</summary>
+    [ConfigurationKeyName("default_deadline_ms")]
     public int DefaultDeadlineMs { get; init; }
 
     /// <summary>Largest request body accepted; larger gets 413.</summary>
+    [ConfigurationKeyName("max_body_bytes")]
     public long MaxBodyBytes { get; init; } = 1 << 20;
 
     /// <summary>Memory for the KV cache of each model in MiB; 0 = full contexts for <see cref="MaxRunning"/> sequences.</summary>
+    [ConfigurationKeyName("kv_budget_mib")]
     public int KvBudgetMib { get; init; }
 
     /// <summary>Most token rows in one forward pass (decode rows plus a prefill chunk).</summary>
+    [ConfigurationKeyName("batch_tokens")]
     public int BatchTokens { get; init; } = 64;
 
     /// <summary>Positions per KV block.</summary>
+    [ConfigurationKeyName("block_tokens")]
     public int BlockTokens { get; init; } = 16;
 
     /// <summary>Context per sequence; 0 = the model's, at most 4096.</summary>
+    [ConfigurationKeyName("context")]
     public int Context { get; init; }
 
     /// <summary>
     /// A request's results do not depend on the requests batched with it, for every weight type and both numerics (see
     /// EngineOptions.BatchInvariant): greedy output alone equals greedy output in any batch.
     /// </summary>
+    [ConfigurationKeyName("batch_invariant")]
     public bool BatchInvariant { get; init; } = true;
 
     /// <summary>Kernel threads; 0 = all cores.</summary>
+    [ConfigurationKeyName("threads")]
     public int Threads { get; init; }
 
     /// <summary>"exact" (f32 activations) or "fast" (8-bit activations).</summary>
+    [ConfigurationKeyName("numerics")]
     public string Numerics { get; init; } = "exact";
 
     /// <summary>
     /// KV cache elements: "f32", or "f16" (half the memory per block, so twice the positions for a budget, and 10–15 %
     /// less attention time; keys and values are rounded to nearest even when stored, as llama.cpp's default cache does).
     /// </summary>
+    [ConfigurationKeyName("kv_type")]
     public string KvType { get; init; } = "f32";
 
     /// <summary>OTLP endpoint (e.g. http://127.0.0.1:4317) to export traces and metrics to; null = none (metrics stay on /metrics).</summary>
+    [ConfigurationKeyName("otlp_endpoint")]
     public string? OtlpEndpoint { get; init; }
 
     /// <summary>Evidence records kept in memory for GET /v1/strata/evidence/{id} (oldest dropped first).</summary>
+    [ConfigurationKeyName("evidence_records")]
     public int EvidenceRecords { get; init; } = 4096;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
+    /// <summary>The prefix of environment variables that override config values (<c>STRATA__QUEUE_CAPACITY=8</c>).</summary>
+    public const string EnvironmentPrefix = "STRATA__";
 
-    /// <summary>Reads and validates a config file.</summary>
-    /// <exception cref="ArgumentException">the file is not valid JSON or a field is out of range; the message names it</exception>
-    public static ServerConfig Load(string path)
+    /// <summary>Reads and validates one config file, with environment overrides.</summary>
+    /// <exception cref="ArgumentException">the file is not valid JSON or a field is unknown or out of range; the message names it</exception>
+    public static ServerConfig Load(string path) => Load([path]);
+
+    /// <summary>
+    /// Reads the config the ASP.NET Core way: each JSON file in order (a later one overrides an earlier one, so API keys
+    /// can sit in a secrets file of their own), then environment variables named <c>STRATA__FIELD</c> with <c>__</c>
+    /// between levels (<c>STRATA__TENANTS__0__API_KEYS__0=sk-…</c>), then validates the result.
+    /// </summary>
+    /// <param name="files">JSON files, lowest precedence first; may be empty.</param>
+    /// <param name="environment">variables to read instead of the process environment (tests); names keep the prefix.</param>
+    /// <exception cref="ArgumentException">a file is missing or not valid JSON, a field is unknown, mistyped or out of range; the message names it</exception>
+    public static ServerConfig Load(IReadOnlyList<string> files, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        ServerConfig? config;
+        var builder = new ConfigurationBuilder();
+        foreach (string file in files)
+        {
+            if (!File.Exists(file))
+            {
+                throw new ArgumentException($"config file '{file}' does not exist", nameof(files));
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+
+        if (environment is null)
+        {
+            builder.AddEnvironmentVariables(EnvironmentPrefix);
+        }
+        else
+        {
+            builder.AddInMemoryCollection(FromEnvironmentNames(environment));
+        }
+
+        IConfigurationRoot root;
         try
         {
-            config = JsonSerializer.Deserialize<ServerConfig>(File.ReadAllText(path), Json);
+            root = builder.Build();
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
-            throw new ArgumentException($"{path}: {e.Message}", nameof(path), e);
+            throw new ArgumentException($"config: {e.Message} {e.InnerException?.Message}".TrimEnd(), nameof(files), e);
         }
 
-        config ??= new ServerConfig();
+        return Bind(root);
+    }
+
+    /// <summary>Binds and validates a configuration whose keys are the config file's snake_case names.</summary>
+    /// <exception cref="ArgumentException">a field is unknown, mistyped or out of range; the message names it</exception>
+    public static ServerConfig Bind(IConfiguration configuration)
+    {
+        RefuseUnknownKeys(configuration.GetChildren(), typeof(ServerConfig), "");
+        var config = new ServerConfig();
+        try
+        {
+            configuration.Bind(config);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the value it could not convert and where it was.
+            throw new ArgumentException($"config: {e.Message} {e.InnerException?.Message}".TrimEnd(), nameof(configuration), e);
+        }
+
         config.Validate();
         return config;
+    }
+
+    // The binder's own unknown-key check compares keys with property names and ignores [ConfigurationKeyName], so it
+    // cannot be used with snake_case keys: this walks the sections against the key names of each type instead.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "the config types are never trimmed")]
+    private static void RefuseUnknownKeys(IEnumerable<IConfigurationSection> sections, Type type, string where)
+    {
+        foreach (var section in sections)
+        {
+            System.Reflection.PropertyInfo? match = null;
+            foreach (var p in type.GetProperties())
+            {
+                if (p.GetCustomAttributes(typeof(ConfigurationKeyNameAttribute), false) is [ConfigurationKeyNameAttribute key]
+                    && string.Equals(key.Name, section.Key, StringComparison.OrdinalIgnoreCase))
+                {
+                    match = p;
+                }
+            }
+
+            if (match is null)
+            {
+                throw new ArgumentException($"config field '{where}{section.Key.ToLowerInvariant()}' is not known (the fields are in the README)");
+            }
+
+            var property = match.PropertyType;
+            if (property.IsGenericType && property.GetGenericTypeDefinition() == typeof(List<>)
+                && property.GetGenericArguments()[0] is { IsClass: true } element && element != typeof(string))
+            {
+                foreach (var item in section.GetChildren())
+                {
+                    RefuseUnknownKeys(item.GetChildren(), element, $"{where}{section.Key.ToLowerInvariant()}[{item.Key}].");
+                }
+            }
+        }
+    }
+
+    // What the environment-variable provider does: drop the prefix, "__" separates levels.
+    private static Dictionary<string, string?> FromEnvironmentNames(IReadOnlyDictionary<string, string?> environment)
+    {
+        var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in environment)
+        {
+            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                keys[name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = value;
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>Throws ArgumentException naming the first field out of range.</summary>
@@ -146,9 +253,11 @@ public sealed record ServerConfig
 public sealed class ModelConfig
 {
     /// <summary>Name clients use in "model".</summary>
+    [ConfigurationKeyName("name")]
     public string Name { get; init; } = "";
 
     /// <summary>Model file.</summary>
+    [ConfigurationKeyName("path")]
     public string Path { get; init; } = "";
 }
 
@@ -156,21 +265,26 @@ public sealed class ModelConfig
 public sealed class TenantConfig
 {
     /// <summary>Tenant name (appears in evidence and metrics).</summary>
+    [ConfigurationKeyName("name")]
     public string Name { get; init; } = "";
 
     /// <summary>Bearer keys that identify the tenant.</summary>
+    [ConfigurationKeyName("api_keys")]
     public List<string> ApiKeys { get; init; } = [];
 
     /// <summary>Requests queued or running at once; 0 = unlimited.</summary>
+    [ConfigurationKeyName("max_concurrent")]
     public int MaxConcurrent { get; init; }
 
     /// <summary>Prompt plus max tokens admitted per minute; 0 = unlimited.</summary>
+    [ConfigurationKeyName("tokens_per_minute")]
     public int TokensPerMinute { get; init; }
 
     /// <summary>Queue priority: higher is served first.</summary>
+    [ConfigurationKeyName("priority")]
     public int Priority { get; init; }
 
     /// <summary>Models the tenant may use; null = all.</summary>
-    [JsonPropertyName("models")]
+    [ConfigurationKeyName("models")]
     public List<string>? AllowedModels { get; init; }
 }

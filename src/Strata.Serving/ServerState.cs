@@ -13,6 +13,12 @@ internal sealed class ServerState
     public const string TraceItem = "strata.trace_id";
     public const string DeadlineHeader = "X-Strata-Deadline-Ms";
 
+    /// <summary>The authenticated tenant's name, for the request log.</summary>
+    public const string TenantItem = "strata.tenant";
+
+    /// <summary>The request's serving evidence once it has ended, for the request log.</summary>
+    public const string ServingItem = "strata.serving";
+
     private readonly Dictionary<string, Tenant> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Scheduler> _models = new(StringComparer.Ordinal);
     private readonly Tenant? _local;
@@ -58,6 +64,13 @@ internal sealed class ServerState
 
     /// <summary>The tenant of the request's bearer key (or the local tenant when no tenants are configured).</summary>
     public Tenant Authenticate(HttpContext context)
+    {
+        var tenant = Identify(context);
+        context.Items[TenantItem] = tenant.Name;
+        return tenant;
+    }
+
+    private Tenant Identify(HttpContext context)
     {
         if (_local is not null)
         {

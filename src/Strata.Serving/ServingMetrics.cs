@@ -34,18 +34,18 @@ internal sealed class ServingMetrics : IDisposable
         PromptTokens = _meter.CreateCounter<long>("strata.prompt_tokens", "{token}", "prompt tokens computed (prefix-cache hits excluded)");
         Requests = _meter.CreateCounter<long>("strata.requests", "{request}", "requests ended, by finish reason");
         Rejections = _meter.CreateCounter<long>("strata.rejections", "{request}", "requests refused, by reason");
-        _meter.CreateObservableGauge("strata.kv_blocks_used", () => Sum(schedulers(), s => s.UsedBlocks), "{block}", "KV blocks held by queued or running sequences");
-        _meter.CreateObservableGauge("strata.kv_blocks_cached", () => Sum(schedulers(), s => s.CachedIdleBlocks), "{block}", "idle KV blocks holding a reusable prefix");
-        _meter.CreateObservableGauge("strata.kv_blocks_total", () => Sum(schedulers(), s => s.TotalBlocks), "{block}", "KV blocks in the pools");
-        _meter.CreateObservableGauge("strata.running", () => Sum(schedulers(), s => s.Running), "{sequence}", "sequences running");
-        _meter.CreateObservableGauge("strata.waiting", () => Sum(schedulers(), s => s.Waiting), "{sequence}", "sequences waiting for a slot");
-        _meter.CreateObservableCounter("strata.prefix_cache_lookup_blocks", () => SumLong(schedulers(), s => s.LookupBlocks), "{block}", "prompt blocks looked up in the prefix cache");
-        _meter.CreateObservableCounter("strata.prefix_cache_hit_blocks", () => SumLong(schedulers(), s => s.HitBlocks), "{block}", "prompt blocks found in the prefix cache");
-        _meter.CreateObservableGauge("strata.prefix_cache_hit_rate", () =>
-        {
-            long lookups = SumLong(schedulers(), s => s.LookupBlocks);
-            return lookups == 0 ? 0.0 : SumLong(schedulers(), s => s.HitBlocks) / (double)lookups;
-        }, "1", "prompt blocks found over prompt blocks looked up");
+        RequestDuration = _meter.CreateHistogram("strata.request_duration", "s", "time from arrival to the request's end (finish or refusal)", null, seconds);
+        _meter.CreateObservableGauge("strata.kv_blocks_used", () => PerModel(schedulers(), s => s.UsedBlocks), "{block}", "KV blocks held by queued or running sequences");
+        _meter.CreateObservableGauge("strata.kv_blocks_cached", () => PerModel(schedulers(), s => s.CachedIdleBlocks), "{block}", "idle KV blocks holding a reusable prefix");
+        _meter.CreateObservableGauge("strata.kv_blocks_total", () => PerModel(schedulers(), s => s.TotalBlocks), "{block}", "KV blocks in the pools");
+        _meter.CreateObservableGauge("strata.kv_usage", () => PerModel(schedulers(), s => s.TotalBlocks == 0 ? 0.0 : s.UsedBlocks / (double)s.TotalBlocks),
+            "1", "KV blocks held by queued or running sequences over the blocks in the pool");
+        _meter.CreateObservableGauge("strata.running", () => PerModel(schedulers(), s => s.Running), "{sequence}", "sequences running");
+        _meter.CreateObservableGauge("strata.waiting", () => PerModel(schedulers(), s => s.Waiting), "{sequence}", "sequences waiting for a slot");
+        _meter.CreateObservableCounter("strata.prefix_cache_lookup_blocks", () => PerModel(schedulers(), s => s.LookupBlocks), "{block}", "prompt blocks looked up in the prefix cache");
+        _meter.CreateObservableCounter("strata.prefix_cache_hit_blocks", () => PerModel(schedulers(), s => s.HitBlocks), "{block}", "prompt blocks found in the prefix cache");
+        _meter.CreateObservableGauge("strata.prefix_cache_hit_rate", () => PerModel(schedulers(), s => s.LookupBlocks == 0 ? 0.0 : s.HitBlocks / (double)s.LookupBlocks),
+            "1", "prompt blocks found over prompt blocks looked up");
     }
 
     /// <summary>This server's meter name ("Strata.Serving" for the first server of the process).</summary>
@@ -67,18 +67,24 @@ internal sealed class ServingMetrics : IDisposable
 
     public Counter<long> Rejections { get; }
 
+    /// <summary>End-to-end request time, by model and stop reason.</summary>
+    public Histogram<double> RequestDuration { get; }
+
+    /// <summary>The tag every per-model instrument carries.</summary>
+    public static KeyValuePair<string, object?> ModelTag(string model) => new("model", model);
+
     public void Dispose() => _meter.Dispose();
 
-    private static long SumLong(IEnumerable<Scheduler> all, Func<Scheduler, long> f)
+    // One measurement per served model, tagged with its name.
+    private static List<Measurement<T>> PerModel<T>(IEnumerable<Scheduler> all, Func<Scheduler, T> f)
+        where T : struct
     {
-        long total = 0;
+        var measurements = new List<Measurement<T>>();
         foreach (var s in all)
         {
-            total += f(s);
+            measurements.Add(new Measurement<T>(f(s), ModelTag(s.Name)));
         }
 
-        return total;
+        return measurements;
     }
-
-    private static int Sum(IEnumerable<Scheduler> all, Func<Scheduler, int> f) => (int)SumLong(all, s => f(s));
 }

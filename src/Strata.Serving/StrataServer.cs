@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Strata.Engine.Artifacts;
 using Strata.Engine.Runtime;
@@ -157,9 +159,22 @@ public sealed class StrataServer : IAsyncDisposable
     private static WebApplication Build(ServerState state, string host, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
+
+        // Strata's logging defaults sit below every other configuration source, so appsettings.json and environment
+        // variables (Logging__Console__FormatterName=json, Logging__LogLevel__Strata.Requests=Warning) override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = LoggingDefaults,
+        });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // a failed start is reported once, by the caller
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddConsole();
+
+        // The console provider did not apply Logging:Console:FormatterName from the configuration here (json stayed simple),
+        // so the configured name is applied explicitly; an unknown name falls back to simple, as the provider does.
+        string formatter = builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } f ? f : ConsoleFormatterNames.Simple;
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = formatter);
+        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd()); // the space separates simple lines
         builder.WebHost.UseUrls($"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -167,7 +182,9 @@ public sealed class StrataServer : IAsyncDisposable
             k.AddServerHeader = false;
         });
         string? otlp = state.Config.OtlpEndpoint;
+        string service = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } named ? named : DefaultServiceName;
         builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(service, serviceVersion: typeof(StrataServer).Assembly.GetName().Version?.ToString()))
             .WithMetrics(m =>
             {
                 m.AddMeter(state.Metrics.Name).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
@@ -186,8 +203,10 @@ public sealed class StrataServer : IAsyncDisposable
             });
         var app = builder.Build();
         var completions = new CompletionHandler(state);
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
         app.Use(async (context, next) =>
         {
+            long start = Stopwatch.GetTimestamp();
             using var activity = ServingMetrics.Activities.StartActivity("strata.request", ActivityKind.Server);
             activity?.SetTag("http.route", context.Request.Path.Value);
             string id = activity is not null ? activity.TraceId.ToHexString() : TraceId.NewRandom().Value;
@@ -215,6 +234,10 @@ public sealed class StrataServer : IAsyncDisposable
             {
                 await WriteError(context, new ApiError(500, $"internal error ({e.GetType().Name}): {e.Message}", "server_error", null, "internal_error"));
             }
+            finally
+            {
+                LogRequest(requests, context, id, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
         });
         app.MapPost("/v1/chat/completions", context => completions.Handle(context, chat: true));
         app.MapPost("/v1/completions", context => completions.Handle(context, chat: false));
@@ -225,6 +248,39 @@ public sealed class StrataServer : IAsyncDisposable
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback(context => throw new ApiError(404, $"no endpoint {context.Request.Method} {context.Request.Path}", "invalid_request_error", null, "not_found"));
         return app;
+    }
+
+    /// <summary>The OpenTelemetry service name when OTEL_SERVICE_NAME is not set.</summary>
+    public const string DefaultServiceName = "strata";
+
+    private static readonly Dictionary<string, string?> LoggingDefaults = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:" + RequestLog.Category] = "Information",
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting"] = "None", // a failed start is reported once, by the caller
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+    };
+
+    // Probes and scrapes are left out: a line per /metrics scrape would drown the requests.
+    private static void LogRequest(ILogger logger, HttpContext context, string traceId, double totalMs)
+    {
+        string path = context.Request.Path.Value ?? string.Empty;
+        if (path.StartsWith("/health/", StringComparison.Ordinal) || path == "/metrics" || !logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var serving = context.Items[ServerState.ServingItem] as ServingSection;
+        string? tenant = serving?.Tenant ?? context.Items[ServerState.TenantItem] as string;
+        string method = context.Request.Method;
+        int status = context.Response.StatusCode;
+        int promptTokens = serving?.PromptTokens ?? -1;
+        int completionTokens = serving?.CompletionTokens ?? -1;
+        double ms = Math.Round(totalMs, 3);
+        RequestLog.Request(logger, method, path, status, traceId, tenant, serving?.Model, promptTokens, completionTokens,
+            serving?.StopReason, serving?.QueueMs, serving?.TtftMs, ms);
     }
 
     private static Task ListModels(HttpContext context, ServerState state)

@@ -41,3 +41,73 @@ public sealed class ServerConfigTests
         }
     }
 }
+
+public sealed class ServerConfigLayeringTests
+{
+    private const string TenantFile = """{ "queue_capacity": 9, "tenants": [ { "name": "alpha", "api_keys": ["sk-file"], "max_concurrent": 2 } ] }""";
+
+    [Fact]
+    public void Load_EnvironmentVariables_OverrideFileValuesAndKeys()
+    {
+        string path = WriteTemp(TenantFile);
+        try
+        {
+            var config = ServerConfig.Load([path], new Dictionary<string, string?>
+            {
+                ["STRATA__QUEUE_CAPACITY"] = "5",
+                ["STRATA__TENANTS__0__API_KEYS__0"] = "sk-from-env",
+                ["OTHER__QUEUE_CAPACITY"] = "1", // not ours: ignored
+            });
+            Assert.Equal(5, config.QueueCapacity);
+            Assert.Equal("alpha", config.Tenants[0].Name);
+            Assert.Equal(["sk-from-env"], config.Tenants[0].ApiKeys);
+            Assert.Equal(2, config.Tenants[0].MaxConcurrent);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_LaterFile_OverridesEarlierFile()
+    {
+        string main = WriteTemp(TenantFile);
+        string secrets = WriteTemp("""{ "tenants": [ { "api_keys": ["sk-secret"] } ] }""");
+        try
+        {
+            var config = ServerConfig.Load([main, secrets], new Dictionary<string, string?>());
+            Assert.Equal(9, config.QueueCapacity);
+            Assert.Equal(["sk-secret"], config.Tenants[0].ApiKeys);
+        }
+        finally
+        {
+            File.Delete(main);
+            File.Delete(secrets);
+        }
+    }
+
+    [Theory]
+    [InlineData("STRATA__QUEUE_CAPACTY", "3", "queue_capacty")]
+    [InlineData("STRATA__MAX_RUNNING", "many", "max_running")]
+    [InlineData("STRATA__MAX_RUNNING", "0", "max_running")]
+    public void Load_BadEnvironmentVariable_ThrowsNamingTheField(string name, string value, string field)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ServerConfig.Load([], new Dictionary<string, string?> { [name] = value }));
+        Assert.Contains(field, e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Load_MissingFile_ThrowsNamingIt()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ServerConfig.Load(["/nonexistent/strata.json"], new Dictionary<string, string?>()));
+        Assert.Contains("/nonexistent/strata.json", e.Message, StringComparison.Ordinal);
+    }
+
+    private static string WriteTemp(string json)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"strata-config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+}
