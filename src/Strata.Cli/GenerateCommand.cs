@@ -92,7 +92,7 @@ internal static class GenerateCommand
         Console.Out.Flush();
         var m = result.Metrics;
         Console.Error.WriteLine(
-            $"[{EngineEvidence.StopReasonText(result.StopReason)}] prompt {m.PromptTokens} tokens in {m.PromptMilliseconds:F1} ms "
+            $"[{StopReasons.Name(result.StopReason)}] prompt {m.PromptTokens} tokens in {m.PromptMilliseconds:F1} ms "
             + $"({m.PromptTokensPerSecond:F1} tok/s); generated {m.GeneratedTokens} tokens, decode {m.DecodeTokensPerSecond:F1} tok/s; "
             + $"ttft {m.TimeToFirstTokenMilliseconds:F1} ms; load {runtime.LoadMilliseconds:F0} ms; {runtime.Pool.ThreadCount} threads, {Strata.Kernels.KernelIsa.Active}");
         if (printEvidence)

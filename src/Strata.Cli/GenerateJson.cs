@@ -21,7 +21,7 @@ internal static class GenerateJson
             WriteIds(w, "prompt_tokens", result.PromptTokens);
             WriteIds(w, "tokens", result.Tokens);
             w.WriteString("text", result.Text);
-            w.WriteString("stop_reason", EngineEvidence.StopReasonText(result.StopReason));
+            w.WriteString("stop_reason", StopReasons.Name(result.StopReason));
             var m = result.Metrics;
             w.WriteStartObject("metrics");
             w.WriteNumber("prompt_tokens", m.PromptTokens);

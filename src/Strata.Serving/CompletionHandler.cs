@@ -194,7 +194,7 @@ internal sealed class CompletionHandler(ServerState state)
 
             shape.WriteLogprobs(w, logprobs);
             w.WriteString("finish_reason", done!.FinishReason);
-            w.WriteString("strata_stop_reason", done.StopReason);
+            w.WriteString("strata_stop_reason", done.StopName);
             w.WriteEndObject();
             w.WriteEndArray();
             WriteUsage(w, done);
@@ -238,11 +238,11 @@ internal sealed class CompletionHandler(ServerState state)
                 {
                     if (done.Error is not null)
                     {
-                        WriteEvent(buffer, w => new ApiError(500, done.Error, "server_error", null, done.StopReason).Write(w));
+                        WriteEvent(buffer, w => new ApiError(500, done.Error, "server_error", null, done.StopName).Write(w));
                     }
                     else
                     {
-                        WriteEvent(buffer, w => shape.WriteChunk(w, null, null, done.FinishReason, done.StopReason, ref roleSent, ref offset));
+                        WriteEvent(buffer, w => shape.WriteChunk(w, null, null, done.FinishReason, done.StopName, ref roleSent, ref offset));
                         if (shape.IncludeUsage)
                         {
                             WriteEvent(buffer, w =>
@@ -310,10 +310,10 @@ internal sealed class CompletionHandler(ServerState state)
     {
         if (done.Error is not null)
         {
-            throw new ApiError(done.StopReason == "shutdown" ? 503 : 500, done.Error, "server_error", null, done.StopReason);
+            throw new ApiError(done.Reason == StopReason.Shutdown ? 503 : 500, done.Error, "server_error", null, done.StopName);
         }
 
-        if (done.StopReason == "deadline" && sequence.Generated == 0 && sequence.FirstTokenTicks == 0)
+        if (done.Reason == StopReason.Deadline && sequence.Generated == 0 && sequence.FirstTokenTicks == 0)
         {
             throw new ApiError(504, $"the request's deadline of {sequence.Request.DeadlineMs} ms passed before it produced a token",
                 "timeout_error", null, "deadline_exceeded");

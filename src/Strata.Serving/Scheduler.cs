@@ -1,5 +1,8 @@
-// Continuous batching for one model: one loop admits sequences, runs one forward pass over every active sequence, samples, streams and retires.
+// The serving loop of one model: takes submissions and cancellations, drives the engine's schedule → run → token step,
+// streams events and records metrics.
 using System.Diagnostics;
+using Strata.Engine.Batching;
+using Strata.Engine.Generation;
 using Strata.Engine.KvCache;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
@@ -7,12 +10,10 @@ using Strata.Engine.Sampling;
 namespace Strata.Serving;
 
 /// <summary>
-/// The scheduler of one served model. Its thread owns the runtime, the KV prefix cache and every sequence's state.
-/// Each pass: end sequences whose client left or whose deadline passed (their blocks go back at once); admit waiting
-/// sequences in priority order while slots and blocks last, reusing cached prefix blocks; put one decode row per
-/// decoding sequence and a chunk of prompt rows (the rest of the batch) in one <see cref="ForwardBatch"/>; run it; sample
-/// each output; stream; retire finished sequences. When a decoding sequence needs a block and none is free, the
-/// lowest-priority, newest sequence is preempted: its blocks are released and it is recomputed later.
+/// The loop of one served model. Its thread owns the runtime and every sequence's state. Each pass: end sequences whose
+/// client left or whose deadline passed (their blocks go back at once); let the engine's <see cref="BatchScheduler"/>
+/// decide the pass (admission, decode rows, prompt chunks, preemption), run it with <see cref="ModelStep"/>, put each
+/// output through <see cref="TokenStep"/> (sampling and every stop rule), stream, and retire finished sequences.
 /// </summary>
 internal sealed class Scheduler : IDisposable
 {
@@ -21,17 +22,11 @@ internal sealed class Scheduler : IDisposable
     private readonly ServingMetrics _metrics;
     private readonly KeyValuePair<string, object?> _modelTag;
     private readonly PrefixCache _cache;
-    private readonly ForwardBatch _batch;
-    private readonly int _maxRunning;
+    private readonly BatchScheduler _engine;
+    private readonly ModelStep _step;
+    private readonly ScheduledBatch _plan = new();
     private readonly Lock _gate = new();
     private readonly List<ServingSequence> _incoming = [];
-    private readonly List<ServingSequence> _waiting = [];      // sorted: priority desc, then arrival
-    private readonly List<ServingSequence> _running = [];      // same order
-    private readonly List<ServingSequence> _inBatch = [];
-    private readonly List<int> _batchTo = [];                   // per _inBatch: KV length after the pass
-    private readonly List<ServingSequence> _outputs = [];       // per output row
-    private readonly List<int> _hits = [];
-    private readonly Dictionary<string, UInt128> _salts = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private volatile bool _stopping;
@@ -45,9 +40,9 @@ internal sealed class Scheduler : IDisposable
         _admission = admission;
         _metrics = metrics;
         _modelTag = ServingMetrics.ModelTag(name);
-        _maxRunning = maxRunning;
-        _cache = new PrefixCache(runtime.KvPool);
-        _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
+        _cache = runtime.KvBlocks;
+        _step = new ModelStep(runtime);
+        _engine = new BatchScheduler(_cache, maxRunning, _step.Capacity, runtime.ContextTokens);
         TotalBlocks = runtime.KvPool.BlockCount;
         _thread = new Thread(Loop) { IsBackground = true, Name = $"strata-scheduler-{name}" };
         _thread.Start();
@@ -78,7 +73,7 @@ internal sealed class Scheduler : IDisposable
     /// <summary>Hands an admitted request to the loop; its events arrive on the returned sequence.</summary>
     public ServingSequence Submit(ServingRequest request)
     {
-        var sequence = new ServingSequence(request, Interlocked.Increment(ref _order), _runtime.ContextTokens, _runtime.Model.Spec.VocabSize);
+        var sequence = new ServingSequence(request, Interlocked.Increment(ref _order), _runtime.ContextTokens, _runtime.Model.Spec.VocabSize, Name);
         lock (_gate)
         {
             if (_stopping)
@@ -112,7 +107,7 @@ internal sealed class Scheduler : IDisposable
             {
                 foreach (var s in _incoming)
                 {
-                    Insert(_waiting, s);
+                    _engine.Add(s);
                 }
 
                 _incoming.Clear();
@@ -120,17 +115,17 @@ internal sealed class Scheduler : IDisposable
 
             if (_stopping)
             {
-                EndAll("shutdown");
+                EndAll(StopReason.Shutdown);
                 return;
             }
 
             Sweep();
-            Admit();
+            _engine.Schedule(_plan);
             Publish();
-            if (_running.Count == 0)
+            if (_plan.Rows == 0)
             {
                 // Idle: sleep until a submission, a cancellation, or (with sequences waiting on deadlines) a short tick.
-                _wake.Wait(_waiting.Count > 0 ? 20 : Timeout.Infinite);
+                _wake.Wait(_engine.Waiting.Count > 0 ? 20 : Timeout.Infinite);
                 continue;
             }
 
@@ -143,9 +138,9 @@ internal sealed class Scheduler : IDisposable
 #pragma warning restore CA1031
             {
                 LastFault = $"{e.GetType().Name}: {e.Message}";
-                foreach (var s in _running.ToArray())
+                foreach (var s in ToArray(_engine.Running))
                 {
-                    Finish(s, "stop", "error", null, $"the forward pass failed: {e.Message}");
+                    Finish(s, StopReason.Error, null, $"the forward pass failed: {e.Message}");
                 }
             }
 
@@ -158,177 +153,75 @@ internal sealed class Scheduler : IDisposable
         long now = Stopwatch.GetTimestamp();
         for (int pass = 0; pass < 2; pass++)
         {
-            var list = pass == 0 ? _waiting : _running;
+            var list = pass == 0 ? _engine.Waiting : _engine.Running;
             for (int i = list.Count - 1; i >= 0; i--)
             {
-                var s = list[i];
+                var s = (ServingSequence)list[i];
                 if (s.Cancelled)
                 {
-                    Finish(s, "stop", "client_gone", null, null);
+                    Finish(s, StopReason.ClientGone, null, null);
                 }
                 else if (now > s.DeadlineTicks)
                 {
-                    Finish(s, "length", "deadline", null, null);
+                    Finish(s, StopReason.Deadline, null, null);
                 }
-            }
-        }
-    }
-
-    private void Admit()
-    {
-        int blockTokens = _cache.BlockTokens;
-        while (_running.Count < _maxRunning && _waiting.Count > 0)
-        {
-            var s = _waiting[0];
-            int known = s.TokenCount;
-            var salt = Salt(s.Request.Tenant.Name);
-            _cache.Match(s.Tokens.AsSpan(0, known), salt, _hits, out var chain);
-            // Every known position plus the first new one; while others run, keep one spare block for each of them so
-            // an admission does not force the next decode pass to preempt it straight back.
-            int needed = ((known + blockTokens) / blockTokens) - _hits.Count;
-            if (_cache.AvailableBlocks < needed + _running.Count)
-            {
-                foreach (int b in _hits)
-                {
-                    _cache.Free(b);
-                }
-
-                break; // head of line waits for blocks; running sequences will free some
-            }
-
-            var kv = new SequenceKv(_runtime.KvPool, _runtime.ContextTokens, _cache);
-            foreach (int b in _hits)
-            {
-                kv.AdoptFilled(b);
-            }
-
-            if (!kv.TryReserve(known))
-            {
-                kv.Release();
-                break;
-            }
-
-            s.Kv = kv;
-            s.HitBlocks += _hits.Count;
-            s.RegisteredBlocks = _hits.Count;
-            s.ChainHash = chain;
-            s.Phase = SequencePhase.Prefill;
-            _waiting.RemoveAt(0);
-            Insert(_running, s);
-            if (!s.LeftQueue)
-            {
-                s.LeftQueue = true;
-                s.FirstScheduledTicks = Stopwatch.GetTimestamp();
-                _admission.LeftQueue();
-                _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, s.FirstScheduledTicks).TotalSeconds, _modelTag);
             }
         }
     }
 
     private void Pass()
     {
-        _batch.Clear();
-        _inBatch.Clear();
-        _batchTo.Clear();
-        _outputs.Clear();
-
-        // One decode row per decoding sequence, in priority order; a sequence that cannot get a block preempts the
-        // lowest-priority newest one that is not yet in the batch (possibly itself).
-        for (int i = 0; i < _running.Count; i++)
+        long now = Stopwatch.GetTimestamp();
+        foreach (var admitted in _plan.FirstAdmitted)
         {
-            var s = _running[i];
-            if (s.Phase != SequencePhase.Decode)
-            {
-                continue;
-            }
-
-            int position = s.Kv!.Length;
-            while (!s.Kv.TryReserve(position + 1))
-            {
-                var victim = _running[^1];
-                Preempt(victim);
-                if (victim == s)
-                {
-                    break;
-                }
-            }
-
-            if (s.Phase != SequencePhase.Decode)
-            {
-                i--; // s was removed from _running
-                continue;
-            }
-
-            _batch.Add(s.Tokens[position], position, s.Kv, wantsLogits: true);
-            _inBatch.Add(s);
-            _batchTo.Add(position + 1);
-            _outputs.Add(s);
+            var s = (ServingSequence)admitted;
+            s.LeftQueue = true;
+            s.FirstScheduledTicks = now;
+            _admission.LeftQueue();
+            _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, now).TotalSeconds, _modelTag);
         }
 
-        // Prompt chunks fill the rest of the batch.
-        for (int i = 0; i < _running.Count && _batch.TokenCount < _batch.Capacity; i++)
-        {
-            var s = _running[i];
-            if (s.Phase != SequencePhase.Prefill)
-            {
-                continue;
-            }
-
-            int from = s.Kv!.Length;
-            int to = Math.Min(s.TokenCount, from + (_batch.Capacity - _batch.TokenCount));
-            for (int p = from; p < to; p++)
-            {
-                bool last = p == s.TokenCount - 1;
-                _batch.Add(s.Tokens[p], p, s.Kv, wantsLogits: last);
-                if (last)
-                {
-                    _outputs.Add(s);
-                }
-            }
-
-            _inBatch.Add(s);
-            _batchTo.Add(to);
-            _metrics.PromptTokens.Add(to - from, _modelTag);
-        }
-
-        if (_batch.TokenCount == 0)
+        if (_plan.Rows == 0)
         {
             return;
         }
 
+        _step.Run(_plan);
+        _engine.Complete(_plan);
         long id = ++_passes;
-        _runtime.Runner.Run(_batch);
-        _metrics.BatchSize.Record(_inBatch.Count, _modelTag);
-        var run = new Evidence.BatchRun(id, _inBatch.Count, _batch.TokenCount);
-        for (int k = 0; k < _inBatch.Count; k++)
+        _metrics.BatchSize.Record(_plan.Chunks.Count, _modelTag);
+        var run = new Evidence.BatchRun(id, _plan.Chunks.Count, _plan.Rows);
+        foreach (var chunk in _plan.Chunks)
         {
-            var s = _inBatch[k];
-            s.Kv!.Advance(_batchTo[k]);
+            var s = (ServingSequence)chunk.Sequence;
             if (s.Batches.Count < 4096)
             {
                 s.Batches.Add(run);
             }
 
-            RegisterFullBlocks(s);
+            if (s.Phase == SequencePhase.Prefill)
+            {
+                _metrics.PromptTokens.Add(chunk.To - chunk.From, _modelTag);
+            }
         }
 
-        for (int o = 0; o < _outputs.Count; o++)
+        for (int o = 0; o < _step.Outputs.Count; o++)
         {
-            Sample(_outputs[o], _runtime.Runner.Logits(o));
+            Sample((ServingSequence)_step.Outputs[o], _step.Logits(o));
         }
     }
 
     private void Sample(ServingSequence s, ReadOnlySpan<float> logits)
     {
-        int bad = LogitCheck.FirstNonFinite(logits);
-        if (bad >= 0)
+        var request = s.Request;
+        var step = TokenStep.Next(s.State, logits, s.Kv!.Length, _runtime.Model.Tokenizer);
+        int token = step.Token;
+        if (step.Stop == StopReason.Error)
         {
-            Finish(s, "stop", "error", null, $"the model produced a non-finite logit (token {bad} is {logits[bad]}): corrupt weights?");
+            Finish(s, StopReason.Error, null, $"the model produced a non-finite logit (token {token} is {logits[token]}): corrupt weights?");
             return;
         }
 
-        var request = s.Request;
-        int token = s.Sampler.Sample(logits, s.Tokens.AsSpan(0, s.TokenCount));
         var logprob = request.Logprobs ? Logprobs.For(logits, token, request.TopLogprobs, _runtime.Model.Tokenizer) : null;
         long now = Stopwatch.GetTimestamp();
         if (s.FirstTokenTicks == 0)
@@ -345,67 +238,41 @@ internal sealed class Scheduler : IDisposable
         }
 
         s.LastTokenTicks = now;
-        var tokenizer = _runtime.Model.Tokenizer;
-        if (tokenizer.IsEndOfGeneration(token))
+        if (step.Stop == StopReason.EndOfSequence)
         {
-            Finish(s, "stop", "eos", null, null);
+            Finish(s, StopReason.EndOfSequence, null, null);
             return;
         }
 
-        s.Tokens[s.TokenCount++] = token;
-        s.Generated++;
         _metrics.GeneratedTokens.Add(1, _modelTag);
-        if (s.Text.Append(tokenizer.TokenBytes(token)))
+        if (step.Stop is { } stop)
         {
-            Finish(s, "stop", "stop_sequence", logprob, null);
-        }
-        else if (s.Generated >= request.MaxTokens)
-        {
-            Finish(s, "length", "max_tokens", logprob, null);
-        }
-        else if (s.Kv!.Length + 1 > _runtime.ContextTokens)
-        {
-            Finish(s, "length", "context_full", logprob, null);
+            Finish(s, stop, logprob, null);
         }
         else
         {
             s.Emit(new SequenceEvent(s.Text.TakeSafe().ToString(), logprob, null));
-            s.Phase = SequencePhase.Decode;
+            BatchScheduler.ContinueDecoding(s);
         }
     }
 
-    private void Finish(ServingSequence s, string finishReason, string stopReason, TokenLogprob? lastLogprob, string? error)
+    private void Finish(ServingSequence s, StopReason reason, TokenLogprob? lastLogprob, string? error)
     {
         if (s.Phase == SequencePhase.Finished)
         {
             return;
         }
 
-        var rest = s.Text.Finish(stopReason == "stop_sequence");
+        var rest = s.State.FinishText(reason);
         if (!rest.IsEmpty || lastLogprob is not null)
         {
             s.Emit(new SequenceEvent(rest.ToString(), lastLogprob, null));
         }
 
-        s.Completion = new SequenceCompletion(finishReason, stopReason, s.Request.PromptTokens.Length, s.Generated, error);
+        s.Completion = new SequenceCompletion(reason, s.Request.PromptTokens.Length, s.Generated, error);
         s.Emit(new SequenceEvent(string.Empty, null, s.Completion));
+        _engine.Finish(s);
         s.Complete();
-        if (s.Kv is not null)
-        {
-            s.Kv.Release();
-            s.Kv = null;
-        }
-
-        if (s.Phase == SequencePhase.Waiting)
-        {
-            _waiting.Remove(s);
-        }
-        else
-        {
-            _running.Remove(s);
-        }
-
-        s.Phase = SequencePhase.Finished;
         if (!s.LeftQueue)
         {
             s.LeftQueue = true;
@@ -413,50 +280,21 @@ internal sealed class Scheduler : IDisposable
         }
 
         _admission.Finished(s.Request.Tenant);
-        var stopTag = new KeyValuePair<string, object?>("stop_reason", stopReason);
-        _metrics.Requests.Add(1, _modelTag, new KeyValuePair<string, object?>("finish_reason", finishReason), stopTag);
+        var stopTag = new KeyValuePair<string, object?>("stop_reason", s.Completion.StopName);
+        _metrics.Requests.Add(1, _modelTag, new KeyValuePair<string, object?>("finish_reason", s.Completion.FinishReason), stopTag);
         _metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks).TotalSeconds, _modelTag, stopTag);
     }
 
-    private void Preempt(ServingSequence s)
+    private void EndAll(StopReason reason)
     {
-        s.Kv!.Release();
-        s.Kv = null;
-        s.Phase = SequencePhase.Waiting;
-        s.Preemptions++;
-        _running.Remove(s);
-        Insert(_waiting, s);
-    }
-
-    // Full blocks of computed tokens join the prefix cache, chained on the blocks before them.
-    private void RegisterFullBlocks(ServingSequence s)
-    {
-        int blockTokens = _cache.BlockTokens;
-        int full = s.Kv!.Length / blockTokens;
-        var blocks = s.Kv.Blocks;
-        var salt = s.RegisteredBlocks == 0 ? Salt(s.Request.Tenant.Name) : s.ChainHash;
-        for (int b = s.RegisteredBlocks; b < full; b++)
+        foreach (var s in ToArray(_engine.Running))
         {
-            salt = _cache.Register(blocks[b], salt, s.Tokens.AsSpan(b * blockTokens, blockTokens));
+            Finish(s, reason, null, "the server is shutting down");
         }
 
-        if (full > s.RegisteredBlocks)
+        foreach (var s in ToArray(_engine.Waiting))
         {
-            s.RegisteredBlocks = full;
-            s.ChainHash = salt;
-        }
-    }
-
-    private void EndAll(string reason)
-    {
-        foreach (var s in _running.ToArray())
-        {
-            Finish(s, "stop", reason, null, "the server is shutting down");
-        }
-
-        foreach (var s in _waiting.ToArray())
-        {
-            Finish(s, "stop", reason, null, "the server is shutting down");
+            Finish(s, reason, null, "the server is shutting down");
         }
     }
 
@@ -464,36 +302,20 @@ internal sealed class Scheduler : IDisposable
     {
         UsedBlocks = _cache.UsedBlocks;
         CachedIdleBlocks = _cache.CachedIdleBlocks;
-        Running = _running.Count;
-        Waiting = _waiting.Count;
+        Running = _engine.Running.Count;
+        Waiting = _engine.Waiting.Count;
         LookupBlocks = _cache.LookupBlocks;
         HitBlocks = _cache.HitBlocks;
     }
 
-    private UInt128 Salt(string tenant)
+    private static ServingSequence[] ToArray(IReadOnlyList<BatchSequence> list)
     {
-        if (!_salts.TryGetValue(tenant, out var salt))
+        var copy = new ServingSequence[list.Count];
+        for (int i = 0; i < copy.Length; i++)
         {
-            salt = PrefixCache.Salt(tenant, Name);
-            _salts[tenant] = salt;
+            copy[i] = (ServingSequence)list[i];
         }
 
-        return salt;
+        return copy;
     }
-
-    private static void Insert(List<ServingSequence> list, ServingSequence s)
-    {
-        int i = list.Count;
-        while (i > 0 && Before(s, list[i - 1]))
-        {
-            i--;
-        }
-
-        list.Insert(i, s);
-    }
-
-    private static bool Before(ServingSequence a, ServingSequence b) =>
-        a.Request.Tenant.Config.Priority != b.Request.Tenant.Config.Priority
-            ? a.Request.Tenant.Config.Priority > b.Request.Tenant.Config.Priority
-            : a.Order < b.Order;
 }

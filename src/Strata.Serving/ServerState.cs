@@ -172,14 +172,7 @@ internal sealed class ServerState
         var runtime = scheduler.Runtime;
         var done = s.Completion;
         double Ms(long from, long to) => from == 0 || to == 0 ? 0 : Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
-        var stop = done?.StopReason switch
-        {
-            "eos" => StopReason.EndOfSequence,
-            "stop_sequence" => StopReason.StopString,
-            "max_tokens" => StopReason.MaxTokens,
-            "context_full" => StopReason.ContextFull,
-            _ => StopReason.Cancelled,
-        };
+        var stop = done?.Reason ?? StopReason.ClientGone;
         int generated = s.Generated;
         var metrics = new TokenMetrics(s.Request.PromptTokens.Length, generated, Ms(s.FirstScheduledTicks, s.FirstTokenTicks),
             Ms(s.FirstTokenTicks, s.LastTokenTicks), Math.Max(0, generated - 1), Ms(s.Request.ArrivalTicks, s.FirstTokenTicks));
@@ -209,7 +202,7 @@ internal sealed class ServerState
             PrefixCacheHitTokens = s.HitBlocks * runtime.KvPool.BlockTokens,
             Preemptions = s.Preemptions,
             Batches = [.. s.Batches],
-            StopReason = done?.StopReason ?? "client_gone",
+            StopReason = StopReasons.WireName(stop),
             FinishReason = done?.FinishReason,
         };
         Evidence.Add(s.Request.Tenant.Name, record);

@@ -1,6 +1,7 @@
 // One request inside the scheduler: its tokens, KV block table, sampler, text, timings and the channel its events go to.
 using System.Diagnostics;
 using System.Threading.Channels;
+using Strata.Engine.Batching;
 using Strata.Engine.Generation;
 using Strata.Engine.KvCache;
 using Strata.Engine.Sampling;
@@ -8,24 +9,8 @@ using Strata.Evidence;
 
 namespace Strata.Serving;
 
-/// <summary>Where a sequence is in its life.</summary>
-internal enum SequencePhase
-{
-    /// <summary>Admitted, waiting for a slot and KV blocks (also after a preemption).</summary>
-    Waiting,
-
-    /// <summary>Computing its known tokens (prompt, or everything after a preemption) in chunks.</summary>
-    Prefill,
-
-    /// <summary>One new token per forward pass.</summary>
-    Decode,
-
-    /// <summary>Ended; its blocks are back in the cache.</summary>
-    Finished,
-}
-
 /// <summary>The scheduler's state for one request. Only the scheduler thread touches it, except <see cref="Cancel"/>.</summary>
-internal sealed class ServingSequence
+internal sealed class ServingSequence : BatchSequence
 {
     private readonly Channel<SequenceEvent> _events = Channel.CreateUnbounded<SequenceEvent>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -33,15 +18,11 @@ internal sealed class ServingSequence
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _cancelled;
 
-    public ServingSequence(ServingRequest request, long order, int contextTokens, int vocabSize)
+    public ServingSequence(ServingRequest request, long order, int contextTokens, int vocabSize, string model)
+        : base(new GenerationState(request.PromptTokens, request.MaxTokens, contextTokens, SamplerChain.FromOptions(request.Sampling, vocabSize),
+            request.StopStrings), request.Tenant.Config.Priority, order, PrefixCache.Salt(request.Tenant.Name, model))
     {
         Request = request;
-        Order = order;
-        Tokens = new int[contextTokens + 1];
-        request.PromptTokens.CopyTo(Tokens, 0);
-        TokenCount = request.PromptTokens.Length;
-        Sampler = SamplerChain.FromOptions(request.Sampling, vocabSize);
-        Text = new GeneratedText(request.StopStrings, Math.Min(request.MaxTokens, contextTokens));
         DeadlineTicks = request.DeadlineMs > 0
             ? request.ArrivalTicks + (long)(request.DeadlineMs * (Stopwatch.Frequency / 1000.0))
             : long.MaxValue;
@@ -49,28 +30,16 @@ internal sealed class ServingSequence
 
     public ServingRequest Request { get; }
 
-    /// <summary>Arrival order (ties in priority go to the earlier).</summary>
-    public long Order { get; }
+    /// <summary>Prompt then generated ids.</summary>
+    public int[] Tokens => State.Tokens;
 
-    public SequencePhase Phase { get; set; } = SequencePhase.Waiting;
+    public int TokenCount => State.Count;
 
-    /// <summary>Prompt then generated ids; the last generated one is not in the KV cache yet while decoding.</summary>
-    public int[] Tokens { get; }
+    public int Generated => State.Generated;
 
-    public int TokenCount { get; set; }
+    public SamplerChain Sampler => State.Sampler;
 
-    public int Generated { get; set; }
-
-    public SamplerChain Sampler { get; }
-
-    public GeneratedText Text { get; }
-
-    public SequenceKv? Kv { get; set; }
-
-    /// <summary>Blocks of this sequence registered in the prefix cache so far, and the chained hash after them.</summary>
-    public int RegisteredBlocks { get; set; }
-
-    public UInt128 ChainHash { get; set; }
+    public GeneratedText Text => State.Text;
 
     public long DeadlineTicks { get; }
 
@@ -83,10 +52,6 @@ internal sealed class ServingSequence
     public double ItlSumMs { get; set; }
 
     public double ItlMaxMs { get; set; }
-
-    public int HitBlocks { get; set; }
-
-    public int Preemptions { get; set; }
 
     public bool LeftQueue { get; set; }
 

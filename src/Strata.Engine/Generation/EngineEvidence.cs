@@ -66,7 +66,7 @@ public static class EngineEvidence
             KvType = runtime.KvPool.Half ? "f16" : "f32",
             PromptTokenCount = m.PromptTokens,
             GeneratedTokenCount = m.GeneratedTokens,
-            StopReason = StopReasonText(result.StopReason),
+            StopReason = StopReasons.Name(result.StopReason),
             SamplerStages = sampler.Stages,
             SamplerSeed = sampler.Seed,
             Timings = new EngineTimings
@@ -81,15 +81,6 @@ public static class EngineEvidence
         };
     }
 
-    /// <summary>snake_case name of a stop reason, as APIs and evidence print it.</summary>
-    public static string StopReasonText(StopReason reason) => reason switch
-    {
-        StopReason.EndOfSequence => "end_of_sequence",
-        StopReason.StopString => "stop_string",
-        StopReason.MaxTokens => "max_tokens",
-        StopReason.ContextFull => "context_full",
-        _ => "cancelled",
-    };
 }
 
 /// <summary>The sampler chain as evidence sees it.</summary>

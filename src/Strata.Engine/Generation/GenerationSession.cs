@@ -1,7 +1,7 @@
-// One sequence's generation: tokenize, prefill in chunks, then sample/decode step by step, streaming text as it completes.
+// One sequence's generation: the one-sequence use of the batch path (schedule, model step, token step), streaming text.
 using System.Diagnostics;
 using Strata.Engine.Artifacts;
-using Strata.Engine.KvCache;
+using Strata.Engine.Batching;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
 
@@ -16,13 +16,11 @@ public sealed class GenerationSession : IDisposable
 {
     private readonly ModelRuntime _runtime;
     private readonly GenerationRequest _request;
-    private readonly SamplerChain _sampler;
-    private readonly SequenceKv _sequence;
-    private readonly ForwardBatch _batch;
-    private readonly int[] _history;         // (context + 1) prompt then generated ids; the last token is sampled after the context is full
-    private readonly GeneratedText _text;
-    private int _historyLength;
-    private int _generated;
+    private readonly GenerationState _state;
+    private readonly BatchSequence _sequence;
+    private readonly BatchScheduler _scheduler;
+    private readonly ModelStep _step;
+    private readonly ScheduledBatch _plan = new();
     private long _startTicks;
     private long _firstTokenTicks;
     private long _decodeTicks;
@@ -48,13 +46,14 @@ public sealed class GenerationSession : IDisposable
             throw new PromptTooLongException(PromptTokens.Length, runtime.ContextTokens);
         }
 
-        _text = new GeneratedText(request.StopStrings, Math.Min(request.MaxTokens, runtime.ContextTokens));
-        _sampler = SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize);
-        _sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
-        _batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
-        _history = new int[runtime.ContextTokens + 1];
-        PromptTokens.CopyTo(_history, 0);
-        _historyLength = PromptTokens.Length;
+        _state = new GenerationState(PromptTokens, request.MaxTokens, runtime.ContextTokens,
+            SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize), request.StopStrings);
+        // The server's path with one sequence and no prefix caching: prompt chunks of the executable's batch capacity,
+        // then one decode row per step.
+        _step = new ModelStep(runtime);
+        _scheduler = new BatchScheduler(runtime.KvBlocks, maxRunning: 1, _step.Capacity, runtime.ContextTokens);
+        _sequence = new BatchSequence(_state, priority: 0, order: 0, prefixSalt: null);
+        _scheduler.Add(_sequence);
     }
 
     /// <summary>Prompt ids (BOS included when added).</summary>
@@ -67,20 +66,35 @@ public sealed class GenerationSession : IDisposable
     public float[]? FirstStepLogits { get; private set; }
 
     /// <summary>The sampler chain's stages and seed, for evidence.</summary>
-    public SamplerDescription Sampler => new(_sampler.Describe(), _sampler.Seed);
+    public SamplerDescription Sampler => new(_state.Sampler.Describe(), _state.Sampler.Seed);
 
     /// <summary>Generated ids so far.</summary>
-    public ReadOnlySpan<int> Tokens => _history.AsSpan(PromptTokens.Length, _generated);
+    public ReadOnlySpan<int> Tokens => _state.GeneratedTokens;
 
-    /// <summary>Evaluates the prompt in chunks of the executable's batch capacity.</summary>
-    public void Prefill()
+    /// <summary>
+    /// Evaluates the prompt in chunks of the executable's batch capacity. A cancellation is seen between chunks: the
+    /// session then ends with <see cref="Generation.StopReason.Cancelled"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the KV cache cannot hold the prompt</exception>
+    public void Prefill(CancellationToken cancellation = default)
     {
         long start = Stopwatch.GetTimestamp();
-        SequenceForward.Prefill(_runtime, _batch, _sequence, PromptTokens);
+        do
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                StopReason = Generation.StopReason.Cancelled;
+                return;
+            }
+
+            RunPass();
+        }
+        while (_step.Outputs.Count == 0);
+
         _promptMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         if (_request.CaptureFirstLogits)
         {
-            FirstStepLogits = _runtime.Runner.Logits(0).ToArray();
+            FirstStepLogits = _step.Logits(0).ToArray();
         }
 
         if (_request.MaxTokens == 0)
@@ -108,38 +122,27 @@ public sealed class GenerationSession : IDisposable
             return End(Generation.StopReason.Cancelled, out newText);
         }
 
-        var logits = _runtime.Runner.Logits(0);
-        ThrowIfNotFinite(logits);
-        token = _sampler.Sample(logits, _history.AsSpan(0, _historyLength));
-        if (_generated == 0)
+        var logits = _step.Logits(0);
+        bool first = _state.Generated == 0;
+        var step = TokenStep.Next(_state, logits, _sequence.Kv!.Length, _runtime.Model.Tokenizer);
+        if (step.Stop == Generation.StopReason.Error)
+        {
+            ThrowNotFinite(step.Token, logits[step.Token]);
+        }
+
+        token = step.Token;
+        if (first)
         {
             _firstTokenTicks = Stopwatch.GetTimestamp();
         }
 
-        if (_runtime.Model.Tokenizer.IsEndOfGeneration(token))
+        if (step.Stop is { } stop)
         {
-            return End(Generation.StopReason.EndOfSequence, out newText);
+            return End(stop, out newText);
         }
 
-        _history[_historyLength++] = token;
-        _generated++;
-        if (_text.Append(_runtime.Model.Tokenizer.TokenBytes(token)))
-        {
-            return End(Generation.StopReason.StopString, out newText);
-        }
-
-        if (_generated >= _request.MaxTokens)
-        {
-            return End(Generation.StopReason.MaxTokens, out newText);
-        }
-
-        if (_sequence.Length + 1 > _runtime.ContextTokens)
-        {
-            return End(Generation.StopReason.ContextFull, out newText);
-        }
-
-        newText = _text.TakeSafe();
-        Decode(token);
+        newText = _state.Text.TakeSafe();
+        Decode();
         return true;
     }
 
@@ -147,7 +150,7 @@ public sealed class GenerationSession : IDisposable
     /// <exception cref="ModelFormatException">the logits hold NaN or +infinity: the model's weights are corrupt</exception>
     public GenerationResult Run(Action<string>? onText = null, CancellationToken cancellation = default)
     {
-        Prefill();
+        Prefill(cancellation);
         while (true)
         {
             bool more = Step(out _, out var piece, cancellation);
@@ -167,40 +170,49 @@ public sealed class GenerationSession : IDisposable
     public GenerationResult ToResult()
     {
         double ttft = _firstTokenTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_startTicks, _firstTokenTicks).TotalMilliseconds;
-        var metrics = new TokenMetrics(PromptTokens.Length, _generated, _promptMs,
+        var metrics = new TokenMetrics(PromptTokens.Length, _state.Generated, _promptMs,
             Stopwatch.GetElapsedTime(0, _decodeTicks).TotalMilliseconds, _decodeSteps, ttft);
-        return new GenerationResult(PromptTokens, Tokens.ToArray(), new string(_text.Text),
+        return new GenerationResult(PromptTokens, Tokens.ToArray(), new string(_state.Text.Text),
             StopReason ?? Generation.StopReason.Cancelled, metrics, FirstStepLogits);
     }
 
-    private void Decode(int token)
+    private void Decode()
     {
         long start = Stopwatch.GetTimestamp();
-        SequenceForward.Decode(_runtime, _batch, _sequence, token);
+        BatchScheduler.ContinueDecoding(_sequence);
+        RunPass();
         _decodeTicks += Stopwatch.GetTimestamp() - start;
         _decodeSteps++;
     }
 
     // Corrupt weights (NaN, infinities, or values so large the matmuls overflow) give NaN/+inf logits, which no sampler
     // can rank: report the model file, not a sampler argument error.
-    private void ThrowIfNotFinite(ReadOnlySpan<float> logits)
-    {
-        int i = LogitCheck.FirstNonFinite(logits);
-        if (i >= 0)
-        {
-            throw new ModelFormatException(
-                $"{System.IO.Path.GetFileName(_runtime.Model.Path)}: logit of token {i} is {logits[i]} after position {_sequence.Length - 1}; "
-                + "the model's weights produce non-finite values (corrupt file?)");
-        }
-    }
+    private void ThrowNotFinite(int token, float logit) => throw new ModelFormatException(
+        $"{System.IO.Path.GetFileName(_runtime.Model.Path)}: logit of token {token} is {logit} after position {_sequence.Kv!.Length - 1}; "
+        + "the model's weights produce non-finite values (corrupt file?)");
 
     private bool End(StopReason reason, out ReadOnlySpan<char> newText)
     {
         StopReason = reason;
-        newText = _text.Finish(reason == Generation.StopReason.StopString);
+        newText = _state.FinishText(reason);
         return false;
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _sequence.Release();
+    public void Dispose() => _scheduler.Finish(_sequence);
+
+    // Schedule, run, complete: one pass of the batch path with this sequence alone.
+    private void RunPass()
+    {
+        _scheduler.Schedule(_plan);
+        if (_plan.Rows == 0)
+        {
+            throw new InvalidOperationException(
+                $"KV cache cannot hold position {_state.Count - 1}: {_runtime.KvBlocks.AvailableBlocks} of {_runtime.KvPool.BlockCount} blocks available, "
+                + $"sequence limit {_runtime.ContextTokens} positions");
+        }
+
+        _step.Run(_plan);
+        _scheduler.Complete(_plan);
+    }
 }

@@ -1,7 +1,7 @@
 // Why a generation ended; persisted in evidence and API responses (append-only, explicit values).
 namespace Strata.Engine.Generation;
 
-/// <summary>The reason generation stopped.</summary>
+/// <summary>The reason generation stopped: the one list every front door (CLI, server, in-process client) reports from.</summary>
 public enum StopReason
 {
     /// <summary>The model produced an end-of-generation token (EOS/EOT).</summary>
@@ -12,6 +12,14 @@ public enum StopReason
     MaxTokens = 3,
     /// <summary>The sequence filled the context window.</summary>
     ContextFull = 4,
-    /// <summary>The caller cancelled.</summary>
+    /// <summary>The caller cancelled (Ctrl+C, a cancelled token).</summary>
     Cancelled = 5,
+    /// <summary>The request's deadline passed.</summary>
+    Deadline = 6,
+    /// <summary>The client disconnected.</summary>
+    ClientGone = 7,
+    /// <summary>The server shut down before the sequence ended.</summary>
+    Shutdown = 8,
+    /// <summary>The sequence failed: a forward pass threw, or the model produced non-finite logits.</summary>
+    Error = 9,
 }

@@ -6,13 +6,12 @@ namespace Strata.Engine.KvCache;
 /// <summary>
 /// The KV cache's storage: per layer one native region of K and one of V, each (blockCount, blockTokens, kvDim) f32, or
 /// f16 (half the memory; values rounded to nearest even as they are stored, as llama.cpp's default cache type does).
-/// Blocks are handed out by id and returned; nothing is allocated after construction.
+/// It only holds memory: <see cref="PrefixCache"/> decides which block ids are free. Nothing is allocated after construction.
 /// </summary>
-public sealed class KvBlockPool : IKvBlockSource, IDisposable
+public sealed class KvBlockPool : IDisposable
 {
     private readonly NativeBuffer[] _keys;   // per layer: (blockCount, blockTokens, kvDim) f32 or f16
     private readonly NativeBuffer[] _values; // per layer: (blockCount, blockTokens, kvDim) f32 or f16
-    private readonly Stack<int> _free;
     private bool _disposed;
 
     /// <summary>Allocates the pool (pages are committed as blocks are first written); f16 elements with <paramref name="half"/>.</summary>
@@ -39,12 +38,6 @@ public sealed class KvBlockPool : IKvBlockSource, IDisposable
             _keys[l] = new NativeBuffer(bytes, zeroed: false);
             _values[l] = new NativeBuffer(bytes, zeroed: false);
         }
-
-        _free = new Stack<int>(blockCount);
-        for (int b = blockCount - 1; b >= 0; b--)
-        {
-            _free.Push(b);
-        }
     }
 
     /// <summary>Decoder layers.</summary>
@@ -68,22 +61,8 @@ public sealed class KvBlockPool : IKvBlockSource, IDisposable
     /// <summary>Elements of one block of one layer's K (or V).</summary>
     public long BlockFloats { get; }
 
-    /// <summary>Blocks not in use.</summary>
-    public int FreeBlocks => _free.Count;
-
     /// <summary>Bytes the pool holds.</summary>
     public long Bytes => 2L * Layers * BlockFloats * BlockCount * ElementBytes;
-
-    /// <summary>Takes a free block.</summary>
-    public bool TryAllocate(out int blockId) => _free.TryPop(out blockId);
-
-    /// <summary>Returns a block to the pool.</summary>
-    public void Free(int blockId)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(blockId);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(blockId, BlockCount);
-        _free.Push(blockId);
-    }
 
     /// <summary>Address of block <paramref name="blockId"/> of layer <paramref name="layer"/>'s keys.</summary>
     public nint KeyBlock(int layer, int blockId) => _keys[layer].Address + (nint)(blockId * BlockFloats * ElementBytes);

@@ -5,23 +5,17 @@ namespace Strata.Engine.KvCache;
 public sealed class SequenceKv
 {
     private readonly KvBlockPool _pool;
-    private readonly IKvBlockSource _source;
+    private readonly PrefixCache _source;
     private readonly int[] _blocks;
     private int _blockCount;
 
-    /// <summary>Creates an empty table that can grow to <paramref name="maxTokens"/> positions.</summary>
-    public SequenceKv(KvBlockPool pool, int maxTokens)
-        : this(pool, maxTokens, pool)
+    /// <summary>Creates an empty table that can grow to <paramref name="maxTokens"/> positions, its blocks from <paramref name="blocks"/>.</summary>
+    public SequenceKv(PrefixCache blocks, int maxTokens)
     {
-    }
-
-    /// <summary>Creates an empty table whose blocks come from <paramref name="source"/> (which hands out blocks of <paramref name="pool"/>).</summary>
-    public SequenceKv(KvBlockPool pool, int maxTokens, IKvBlockSource source)
-    {
-        _pool = pool;
-        _source = source;
+        _pool = blocks.Pool;
+        _source = blocks;
         MaxTokens = maxTokens;
-        _blocks = new int[(maxTokens + pool.BlockTokens - 1) / pool.BlockTokens];
+        _blocks = new int[(maxTokens + _pool.BlockTokens - 1) / _pool.BlockTokens];
     }
 
     /// <summary>Positions per block of the pool.</summary>

@@ -19,6 +19,7 @@ public sealed class ModelRuntime : IDisposable
         Runner = runner;
         Pool = pool;
         KvPool = kvPool;
+        KvBlocks = new PrefixCache(kvPool);
         Options = options;
         ContextTokens = contextTokens;
         LoadMilliseconds = loadMs;
@@ -38,6 +39,9 @@ public sealed class ModelRuntime : IDisposable
 
     /// <summary>KV cache storage.</summary>
     public KvBlockPool KvPool { get; }
+
+    /// <summary>The only allocator of <see cref="KvPool"/>'s blocks, with its prefix cache; owned by the thread that runs the model.</summary>
+    public PrefixCache KvBlocks { get; }
 
     /// <summary>Options it was loaded with.</summary>
     public EngineOptions Options { get; }

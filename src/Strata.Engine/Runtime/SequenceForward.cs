@@ -45,7 +45,7 @@ public static class SequenceForward
         if (!sequence.TryReserve(tokens))
         {
             throw new InvalidOperationException(
-                $"KV cache cannot hold position {tokens - 1}: {runtime.KvPool.FreeBlocks} of {runtime.KvPool.BlockCount} blocks free, "
+                $"KV cache cannot hold position {tokens - 1}: {runtime.KvBlocks.AvailableBlocks} of {runtime.KvPool.BlockCount} blocks available, "
                 + $"sequence limit {sequence.MaxTokens} positions");
         }
     }

@@ -46,7 +46,7 @@ public static class ThroughputBenchmark
         }
 
         var batch = new ForwardBatch(runtime.Executable.MaxBatchTokens, runtime.Executable.MaxOutputRows);
-        var sequence = new SequenceKv(runtime.KvPool, runtime.ContextTokens);
+        var sequence = new SequenceKv(runtime.KvBlocks, runtime.ContextTokens);
         SequenceForward.Prefill(runtime, batch, sequence, prompt.AsSpan(0, Math.Min(prompt.Length, 8))); // warm-up
         Decode(runtime, batch, sequence, 4, prompt[0]);
         sequence.Release();

@@ -24,7 +24,7 @@ public sealed class BatchInvarianceTests
         var tokens = new List<int>[prompts.Length];
         for (int s = 0; s < prompts.Length; s++)
         {
-            var seq = new SequenceKv(rt.KvPool, 256);
+            var seq = new SequenceKv(rt.KvBlocks, 256);
             SequenceForward.Prefill(rt, batch, seq, prompts[s]);
             alone[s] = [];
             tokens[s] = [];
@@ -43,7 +43,7 @@ public sealed class BatchInvarianceTests
         // The prompt token by token gives the same first logits as the prompt in chunks.
         for (int s = 0; s < prompts.Length; s++)
         {
-            var seq = new SequenceKv(rt.KvPool, 256);
+            var seq = new SequenceKv(rt.KvBlocks, 256);
             foreach (int token in prompts[s])
             {
                 SequenceForward.Decode(rt, batch, seq, token);
@@ -57,7 +57,7 @@ public sealed class BatchInvarianceTests
         var seqs = new SequenceKv[prompts.Length];
         for (int s = 0; s < prompts.Length; s++)
         {
-            seqs[s] = new SequenceKv(rt.KvPool, 256);
+            seqs[s] = new SequenceKv(rt.KvBlocks, 256);
             SequenceForward.Prefill(rt, batch, seqs[s], prompts[s]);
             AssertBits(alone[s][0], rt.Runner.Logits(0), $"sequence {s}, prefill");
         }

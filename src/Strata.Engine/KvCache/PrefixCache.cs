@@ -1,18 +1,17 @@
-// The serving KV allocator: reference-counted blocks, automatic prefix caching by chained block hashes, LRU eviction.
+// The KV block allocator: reference-counted blocks, automatic prefix caching by chained block hashes, LRU eviction.
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Strata.Engine.KvCache;
-
-namespace Strata.Serving;
+namespace Strata.Engine.KvCache;
 
 /// <summary>
-/// Owns every block of a <see cref="KvBlockPool"/> for the scheduler. A block is in exactly one state: free (never
+/// The only allocator of a <see cref="KvBlockPool"/>'s blocks (the pool only holds their memory). A block is in exactly one state: free (never
 /// cached or evicted), in use (reference count ≥ 1), or cached-idle (count 0, contents valid, evictable in LRU order).
 /// A full block of tokens is registered under the hash of its tokens chained with the previous block's hash and salted
 /// per tenant and model, so a later request of the same tenant whose prompt starts with the same tokens takes the block
-/// instead of computing it, and no tenant ever reaches another's blocks. Not thread-safe: the scheduler thread owns it.
+/// instead of computing it, and no tenant ever reaches another's blocks. A caller that never registers blocks (one
+/// generation) gets a plain free list. Not thread-safe: the one thread that runs the model owns it.
 /// </summary>
-internal sealed class PrefixCache : IKvBlockSource
+public sealed class PrefixCache
 {
     private readonly int[] _refs;
     private readonly UInt128[] _hashOf;       // 0 = not registered
@@ -24,6 +23,7 @@ internal sealed class PrefixCache : IKvBlockSource
     private int _lruHead = -1;                // least recently used
     private int _lruTail = -1;
 
+    /// <summary>Takes charge of every block of <paramref name="pool"/>; all start free.</summary>
     public PrefixCache(KvBlockPool pool)
     {
         Pool = pool;
@@ -40,9 +40,14 @@ internal sealed class PrefixCache : IKvBlockSource
         }
     }
 
+    /// <summary>The memory the blocks live in.</summary>
     public KvBlockPool Pool { get; }
 
+    /// <summary>Positions per block.</summary>
     public int BlockTokens => Pool.BlockTokens;
+
+    /// <summary>Blocks never cached or evicted: free without losing a cached prefix.</summary>
+    public int FreeBlocks => _free.Count;
 
     /// <summary>Blocks referenced by a running or waiting sequence.</summary>
     public int UsedBlocks { get; private set; }
@@ -59,6 +64,10 @@ internal sealed class PrefixCache : IKvBlockSource
     /// <summary>Prompt blocks found since start.</summary>
     public long HitBlocks { get; private set; }
 
+    /// <summary>
+    /// Takes a block for exclusive writing: a free one, else the least recently used cached-idle one (its prefix is
+    /// forgotten). False when every block is in use.
+    /// </summary>
     public bool TryAllocate(out int blockId)
     {
         if (!_free.TryPop(out blockId))
@@ -80,6 +89,8 @@ internal sealed class PrefixCache : IKvBlockSource
         return true;
     }
 
+    /// <summary>Gives back one reference; at zero the block becomes free, or cached-idle if it holds a registered prefix.</summary>
+    /// <exception cref="InvalidOperationException">the block has no reference left to give back</exception>
     public void Free(int blockId)
     {
         if (_refs[blockId] <= 0)
