@@ -12,6 +12,12 @@ internal static class CommonOptions
         Required = true,
     };
 
+    /// <summary>--model for commands that fall back to the embedded default model when it is not given.</summary>
+    public static Option<string?> ModelOrDefault() => new("--model", "-m")
+    {
+        Description = "model file: GGUF, or a llama2.c checkpoint (*.bin) with --tokenizer " + DefaultModel.Help("no --model is given"),
+    };
+
     public static Option<string?> Tokenizer() => new("--tokenizer")
     {
         Description = "llama2.c tokenizer file (tok*.bin) for a llama2.c checkpoint",

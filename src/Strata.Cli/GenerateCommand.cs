@@ -12,7 +12,7 @@ internal static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = CommonOptions.Model();
+        var model = CommonOptions.ModelOrDefault();
         var tokenizer = CommonOptions.Tokenizer();
         var prompt = new Option<string>("--prompt", "-p") { Description = "prompt text", Required = true };
         var maxTokens = new Option<int>("--max-tokens", "-n") { Description = "most tokens to generate", DefaultValueFactory = _ => 128 };
@@ -58,7 +58,7 @@ internal static class GenerateCommand
                 Mode: CommonOptions.ToMode(parse.GetValue(numerics)!), BatchInvariant: parse.GetValue(invariant),
                 KvType: CommonOptions.ToKvType(parse.GetValue(kvType)));
             bool json = parse.GetValue(format) == "json";
-            return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), options, request, json, parse.GetValue(evidence));
+            return Run(DefaultModel.Resolve(parse.GetValue(model)), parse.GetValue(tokenizer), options, request, json, parse.GetValue(evidence));
         });
         return command;
     }

@@ -11,7 +11,8 @@ internal static class ServeCommand
     {
         var model = new Option<string[]>("--model", "-m")
         {
-            Description = "model to serve, as [NAME=]PATH (repeatable); NAME defaults to the file name without extension",
+            Description = "model to serve, as [NAME=]PATH (repeatable); NAME defaults to the file name without extension "
+                + DefaultModel.Help("neither --model nor the config names a model"),
             AllowMultipleArgumentsPerToken = false,
         };
         var host = new Option<string>("--host") { Description = "address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
@@ -42,6 +43,11 @@ internal static class ServeCommand
                 string file = eq > 0 ? spec[(eq + 1)..] : spec;
                 string name = eq > 0 ? spec[..eq] : Path.GetFileNameWithoutExtension(file);
                 models.Add(new ModelConfig { Name = name, Path = file });
+            }
+
+            if (models.Count == 0 && cfg.Models.Count == 0)
+            {
+                models.Add(new ModelConfig { Name = Path.GetFileNameWithoutExtension(DefaultModel.FileName), Path = DefaultModel.Resolve(null) });
             }
 
             await using var server = await StrataServer.StartAsync(models, parse.GetValue(host)!, parse.GetValue(port), cfg, cancellation);

@@ -7,15 +7,19 @@ internal sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
 
 internal static class StrataProcess
 {
-    public static ProcessResult Run(params string[] args)
+    public static ProcessResult Run(params string[] args) =>
+        Exec("dotnet", [Path.Combine(AppContext.BaseDirectory, "strata.dll"), .. args], workingDirectory: null, TimeSpan.FromMinutes(2));
+
+    /// <summary>Runs any program (dotnet pack, an installed tool) to its end, or kills it after <paramref name="timeout"/>.</summary>
+    public static ProcessResult Exec(string file, IEnumerable<string> args, string? workingDirectory, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "strata.dll"));
         foreach (string a in args)
         {
             start.ArgumentList.Add(a);
@@ -24,10 +28,10 @@ internal static class StrataProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"strata {string.Join(' ', args)} did not finish in 2 minutes");
+            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not finish in {timeout.TotalSeconds:F0} s");
         }
 
         return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
