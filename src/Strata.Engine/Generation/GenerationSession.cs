@@ -72,12 +72,24 @@ public sealed class GenerationSession : IDisposable
     /// <summary>Generated ids so far.</summary>
     public ReadOnlySpan<int> Tokens => _history.AsSpan(PromptTokens.Length, _generated);
 
-    /// <summary>Evaluates the prompt in chunks of the executable's batch capacity.</summary>
-    public void Prefill()
+    /// <summary>Positions held in the KV cache: prompt tokens evaluated so far plus tokens decoded.</summary>
+    public int EvaluatedTokens => _sequence.Length;
+
+    /// <summary>
+    /// Evaluates the prompt in chunks of the executable's batch capacity; when <paramref name="cancellation"/> fires between
+    /// chunks, generation ends there with <see cref="Generation.StopReason.Cancelled"/>.
+    /// </summary>
+    public void Prefill(CancellationToken cancellation = default)
     {
         long start = Stopwatch.GetTimestamp();
-        SequenceForward.Prefill(_runtime, _batch, _sequence, PromptTokens);
+        bool complete = SequenceForward.Prefill(_runtime, _batch, _sequence, PromptTokens, cancellation);
         _promptMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (!complete)
+        {
+            StopReason = Generation.StopReason.Cancelled;
+            return;
+        }
+
         if (_request.CaptureFirstLogits)
         {
             FirstStepLogits = _runtime.Runner.Logits(0).ToArray();
@@ -147,7 +159,7 @@ public sealed class GenerationSession : IDisposable
     /// <exception cref="ModelFormatException">the logits hold NaN or +infinity: the model's weights are corrupt</exception>
     public GenerationResult Run(Action<string>? onText = null, CancellationToken cancellation = default)
     {
-        Prefill();
+        Prefill(cancellation);
         while (true)
         {
             bool more = Step(out _, out var piece, cancellation);
