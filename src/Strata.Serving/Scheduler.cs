@@ -31,6 +31,7 @@ internal sealed class Scheduler : IDisposable
     private readonly List<ServingSequence> _outputs = [];       // per output row
     private readonly List<int> _hits = [];
     private readonly Dictionary<string, UInt128> _salts = [];
+    private readonly Dictionary<Tenant, TenantPasses> _tenantPasses = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private volatile bool _stopping;
@@ -94,12 +95,33 @@ internal sealed class Scheduler : IDisposable
     /// <summary>Asks the loop to look at cancellations now.</summary>
     public void Poke() => _wake.Release();
 
+    /// <summary>
+    /// Ends every sequence now (the drain after a shutdown signal is over) and refuses new ones: sequences that produced
+    /// tokens finish with finish_reason "length" and stop reason "shutdown", so their clients get a final event; those
+    /// that did not end with an error (503). Safe to call more than once, and after <see cref="Dispose"/>.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            _wake.Release();
+        }
+    }
+
     public void Dispose()
     {
-        _stopping = true;
-        _wake.Release();
+        Stop();
         _thread.Join();
-        _wake.Dispose();
+        lock (_gate)
+        {
+            _wake.Dispose();
+        }
     }
 
     private void Loop()
@@ -217,7 +239,6 @@ internal sealed class Scheduler : IDisposable
             {
                 s.LeftQueue = true;
                 s.FirstScheduledTicks = Stopwatch.GetTimestamp();
-                _admission.LeftQueue();
                 _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, s.FirstScheduledTicks).TotalSeconds);
             }
         }
@@ -297,14 +318,16 @@ internal sealed class Scheduler : IDisposable
         long id = ++_passes;
         _runtime.Runner.Run(_batch);
         _metrics.BatchSize.Record(_inBatch.Count);
-        var run = new Evidence.BatchRun(id, _inBatch.Count, _batch.TokenCount);
+        CountTenantPasses(id);
         for (int k = 0; k < _inBatch.Count; k++)
         {
             var s = _inBatch[k];
+            var passes = _tenantPasses[s.Request.Tenant];
+            passes.Run ??= new Evidence.BatchRun(passes.Ordinal, passes.Sequences, passes.Rows);
             s.Kv!.Advance(_batchTo[k]);
             if (s.Batches.Count < 4096)
             {
-                s.Batches.Add(run);
+                s.Batches.Add(passes.Run);
             }
 
             RegisterFullBlocks(s);
@@ -313,6 +336,33 @@ internal sealed class Scheduler : IDisposable
         for (int o = 0; o < _outputs.Count; o++)
         {
             Sample(_outputs[o], _runtime.Runner.Logits(o));
+        }
+    }
+
+    // A request's evidence tells its tenant only the tenant's own facts: the tenant's pass number on this model, and its
+    // own sequences and token rows in each pass; the server-wide pass number and other tenants' sequences stay out.
+    private void CountTenantPasses(long id)
+    {
+        for (int k = 0; k < _inBatch.Count; k++)
+        {
+            var s = _inBatch[k];
+            if (!_tenantPasses.TryGetValue(s.Request.Tenant, out var passes))
+            {
+                passes = new TenantPasses();
+                _tenantPasses.Add(s.Request.Tenant, passes);
+            }
+
+            if (passes.LastPass != id)
+            {
+                passes.LastPass = id;
+                passes.Ordinal++;
+                passes.Sequences = 0;
+                passes.Rows = 0;
+                passes.Run = null;
+            }
+
+            passes.Sequences++;
+            passes.Rows += _batchTo[k] - s.Kv!.Length;
         }
     }
 
@@ -404,13 +454,8 @@ internal sealed class Scheduler : IDisposable
         }
 
         s.Phase = SequencePhase.Finished;
-        if (!s.LeftQueue)
-        {
-            s.LeftQueue = true;
-            _admission.LeftQueue();
-        }
-
-        _admission.Finished(s.Request.Tenant);
+        s.LeftQueue = true;
+        _admission.Finished(s.Request.Tenant, Name);
         _metrics.Requests.Add(1, new KeyValuePair<string, object?>("finish_reason", finishReason),
             new KeyValuePair<string, object?>("stop_reason", stopReason));
     }
@@ -448,10 +493,24 @@ internal sealed class Scheduler : IDisposable
     {
         foreach (var s in _running.ToArray())
         {
-            Finish(s, "stop", reason, null, "the server is shutting down");
+            EndForShutdown(s, reason);
         }
 
         foreach (var s in _waiting.ToArray())
+        {
+            EndForShutdown(s, reason);
+        }
+    }
+
+    // A sequence with output ends like one cut by max_tokens, so a stream gets its final chunk and [DONE] and a plain
+    // request its text; one without output has nothing to give and ends with an error (503).
+    private void EndForShutdown(ServingSequence s, string reason)
+    {
+        if (s.Generated > 0)
+        {
+            Finish(s, "length", reason, null, null);
+        }
+        else
         {
             Finish(s, "stop", reason, null, "the server is shutting down");
         }
