@@ -146,7 +146,7 @@ public sealed class EdgeFaultTests(ServerFixture fixture) : IClassFixture<Server
         string Prompt(int i) => $"{i} " + string.Concat(Enumerable.Repeat("Once upon a time, ", 100));
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
         {
-            using var reply = await http.PostAsJsonAsync("/v1/completions", new { prompt = Prompt(i), max_tokens = 200, temperature = 0 });
+            using var reply = await http.PostAsJsonAsync("/v1/completions", new { prompt = Prompt(i), max_tokens = 16, temperature = 0 });
             string body = await reply.Content.ReadAsStringAsync();
             Assert.True(reply.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"{(int)reply.StatusCode}: {body}");
             if (reply.StatusCode == HttpStatusCode.TooManyRequests)
@@ -166,7 +166,9 @@ public sealed class EdgeFaultTests(ServerFixture fixture) : IClassFixture<Server
         var server = await StrataServer.StartAsync([new ModelConfig { Name = "q8", Path = RandomModel }], "127.0.0.1", 0,
             ServerFixture.Config() with { Context = 8192, ShutdownDrainMs = 200 });
         using var http = Client(server, ServerFixture.KeyA);
-        // 8000 tokens of a random-weight model: many seconds, far past the 200 ms drain.
+        // 8000 tokens of a random-weight model: many seconds, far past the 200 ms drain. The plain request goes first, so
+        // it is in the server by the time the stream's first token arrives.
+        var plain = http.PostAsJsonAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 8000, temperature = 0 });
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
         {
             Content = JsonContent.Create(new { prompt = "The quick brown fox", max_tokens = 8000, temperature = 0, stream = true }),
@@ -183,5 +185,19 @@ public sealed class EdgeFaultTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Contains("\"finish_reason\":\"length\"", rest, StringComparison.Ordinal);
         Assert.Contains("\"strata_stop_reason\":\"shutdown\"", rest, StringComparison.Ordinal);
         Assert.EndsWith("data: [DONE]\n\n", rest, StringComparison.Ordinal);
+
+        // The plain request gets its text so far with the same reasons, or a clear 503 if it had produced nothing.
+        using var plainReply = await plain;
+        string body = await plainReply.Content.ReadAsStringAsync();
+        if (plainReply.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.Contains("\"strata_stop_reason\":\"shutdown\"", body, StringComparison.Ordinal);
+            Assert.Contains("\"finish_reason\":\"length\"", body, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, plainReply.StatusCode);
+            Assert.Contains("shutdown", body, StringComparison.Ordinal);
+        }
     }
 }
