@@ -15,8 +15,19 @@ internal static class ServeCommand
                 + DefaultModel.Help("neither --model nor the config names a model"),
             AllowMultipleArgumentsPerToken = false,
         };
-        var host = new Option<string>("--host") { Description = "address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "port to listen on (0 = any free port)", DefaultValueFactory = _ => 8080 };
+        var host = new Option<string?>("--host")
+        {
+            Description = "IP address (or localhost) to listen on (default 127.0.0.1); beyond loopback without API keys needs --allow-unauthenticated",
+        };
+        var port = new Option<int?>("--port") { Description = "port to listen on (default 8080; 0 = any free port)" };
+        var urls = new Option<string?>("--urls")
+        {
+            Description = "URLs to listen on, separated by ';' (as ASPNETCORE_URLS, which is read when neither this nor --host/--port is given)",
+        };
+        var allowUnauthenticated = new Option<bool>("--allow-unauthenticated")
+        {
+            Description = "allow listening beyond loopback with no API keys configured (anyone who reaches the port may use the server)",
+        };
         var config = new Option<string[]>("--config")
         {
             Description = "config file (JSON): tenants, keys, limits, queue, KV budget, models; repeatable, a later file overrides "
@@ -30,12 +41,13 @@ internal static class ServeCommand
         var kvType = CommonOptions.KvType();
         var command = new Command("serve", "serve models over an OpenAI-compatible HTTP API with continuous batching")
         {
-            model, host, port, config, threads, context, numerics, kvType,
+            model, host, port, urls, allowUnauthenticated, config, threads, context, numerics, kvType,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var cfg = ServerConfig.Load(parse.GetValue(config) ?? []);
             cfg = Override(cfg, parse.GetValue(threads), parse.GetValue(context), parse.GetValue(numerics), parse.GetValue(kvType));
+            cfg = cfg with { AllowUnauthenticated = cfg.AllowUnauthenticated || parse.GetValue(allowUnauthenticated) };
             var models = new List<ModelConfig>();
             foreach (string spec in parse.GetValue(model) ?? [])
             {
@@ -50,7 +62,8 @@ internal static class ServeCommand
                 models.Add(new ModelConfig { Name = Path.GetFileNameWithoutExtension(DefaultModel.FileName), Path = DefaultModel.Resolve(null) });
             }
 
-            await using var server = await StrataServer.StartAsync(models, parse.GetValue(host)!, parse.GetValue(port), cfg, cancellation);
+            var listen = ListenOn(parse.GetValue(host), parse.GetValue(port), parse.GetValue(urls), cfg);
+            await using var server = await StrataServer.StartAsync(models, listen, cfg, cancellation);
             foreach (var (name, file) in server.Models)
             {
                 Console.Error.WriteLine($"serving '{name}' from {file}");
@@ -72,6 +85,33 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    // --host/--port first, then --urls, then ASP.NET Core's ASPNETCORE_URLS, then 127.0.0.1:8080; every URL is checked.
+    private static IReadOnlyList<string> ListenOn(string? host, int? port, string? urls, ServerConfig config)
+    {
+        bool keyed = config.Tenants.Count > 0;
+        if (host is not null || port is not null)
+        {
+            if (urls is not null)
+            {
+                throw new ArgumentException("give either --host/--port or --urls, not both");
+            }
+
+            string url = ListenUrls.FromHostPort(host ?? "127.0.0.1", port ?? 8080);
+            ListenUrls.Check([url], "--host", keyed, config.AllowUnauthenticated);
+            return [url];
+        }
+
+        if (urls is not null)
+        {
+            return ListenUrls.Parse(urls, "--urls", keyed, config.AllowUnauthenticated);
+        }
+
+        string? environment = Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
+        return string.IsNullOrWhiteSpace(environment)
+            ? [ListenUrls.Default]
+            : ListenUrls.Parse(environment, "ASPNETCORE_URLS", keyed, config.AllowUnauthenticated);
     }
 
     private static ServerConfig Override(ServerConfig c, int? threads, int? context, string? numerics, string? kvType) => c with

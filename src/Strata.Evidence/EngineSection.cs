@@ -4,8 +4,8 @@ namespace Strata.Evidence;
 /// <summary>What the engine loaded and did for this call.</summary>
 public sealed record EngineSection
 {
-    /// <summary>Path of the model file as given.</summary>
-    public required string ModelPath { get; init; }
+    /// <summary>Path of the model file as given; absent in the evidence a server gives its tenants (the server's files are not theirs).</summary>
+    public string? ModelPath { get; init; }
 
     /// <summary>SHA-256 of the model file, lowercase hex (see <see cref="EvidenceHash.Sha256HexOfFile"/>).</summary>
     public string? ModelSha256 { get; init; }

@@ -74,8 +74,11 @@ public sealed record ServingSection
     public string? FinishReason { get; init; }
 }
 
-/// <summary>One forward pass of the scheduler: its id, the sequences and the token rows it held.</summary>
-/// <param name="Id">pass number since the model was loaded</param>
-/// <param name="Sequences">sequences in the pass</param>
-/// <param name="Rows">token rows in the pass (decode rows plus prefill chunk rows)</param>
+/// <summary>
+/// One forward pass of the scheduler as its tenant sees it: the tenant's own pass number and its own sequences and token rows
+/// in it (other tenants' sequences in the same pass, and the server's pass count, are not the tenant's facts).
+/// </summary>
+/// <param name="Id">the tenant's pass number on the model since it was loaded (passes that held any of the tenant's sequences)</param>
+/// <param name="Sequences">the tenant's sequences in the pass</param>
+/// <param name="Rows">the tenant's token rows in the pass (decode rows plus prefill chunk rows)</param>
 public sealed record BatchRun(long Id, int Sequences, int Rows);

@@ -1,4 +1,4 @@
-// Admission control: a bounded global queue, per-tenant concurrency and token-rate limits; what is refused gets a reason and a retry time.
+// Admission control: running slots plus a bounded global queue, per-tenant concurrency and token-rate limits; what is refused gets a reason.
 using System.Diagnostics;
 
 namespace Strata.Serving;
@@ -6,43 +6,61 @@ namespace Strata.Serving;
 /// <summary>Why a request was not admitted, and when to try again.</summary>
 /// <param name="Code">machine-readable code, e.g. "queue_full"</param>
 /// <param name="Message">what limit was hit</param>
-/// <param name="RetryAfterSeconds">value for the Retry-After header</param>
-internal sealed record Refusal(string Code, string Message, int RetryAfterSeconds);
+/// <param name="RetryAfterSeconds">value for the Retry-After header; 0 when retrying cannot help</param>
+internal sealed record Refusal(string Code, string Message, int RetryAfterSeconds)
+{
+    /// <summary>The request can never be admitted as it is (retrying cannot help): a 4xx other than 429.</summary>
+    public bool Permanent => RetryAfterSeconds == 0;
+}
 
 /// <summary>
-/// Counts requests waiting for a slot (over all models) and each tenant's live requests and token bucket. Admitted
-/// requests are released once: <see cref="LeftQueue"/> when they first run (or end while queued), <see cref="Finished"/> at the end.
+/// Counts each model's requests in flight (admitted and not finished) and each tenant's live requests and token bucket.
+/// A model's first <c>maxRunning</c> requests in flight take its running slots; only those beyond wait, and the waiting
+/// requests of all models together are bounded by the queue capacity. Counting a request as waiting until the scheduler's
+/// loop picked it up refused bursts while slots sat free (200 requests against 16 slots and a queue of 16 admitted 17).
+/// Every admitted request is released once, by <see cref="Finished"/>.
 /// </summary>
-internal sealed class Admission(int queueCapacity)
+internal sealed class Admission(int queueCapacity, int maxRunning)
 {
     private readonly Lock _gate = new();
-    private int _queued;
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private int _waiting;
 
     public int QueueCapacity { get; } = queueCapacity;
 
-    /// <summary>Requests admitted and waiting for a slot.</summary>
+    /// <summary>Requests admitted beyond their model's running slots (waiting for one).</summary>
     public int Queued
     {
         get
         {
             lock (_gate)
             {
-                return _queued;
+                return _waiting;
             }
         }
     }
 
-    /// <summary>Admits a request costing <paramref name="tokens"/> (prompt plus max tokens), or says why not.</summary>
-    public Refusal? TryAdmit(Tenant tenant, int tokens)
+    /// <summary>Admits a request to <paramref name="model"/> costing <paramref name="tokens"/> (prompt plus max tokens), or says why not.</summary>
+    public Refusal? TryAdmit(Tenant tenant, string model, int tokens, int promptTokens)
     {
         lock (_gate)
         {
-            if (_queued >= QueueCapacity)
+            var c = tenant.Config;
+            if (c.TokensPerMinute > 0 && tokens > c.TokensPerMinute)
             {
-                return new Refusal("queue_full", $"the server's queue is full ({QueueCapacity} requests waiting); retry later", 1);
+                return new Refusal("exceeds_tenant_token_budget",
+                    $"the request needs {tokens} tokens ({promptTokens} in the prompt + {tokens - promptTokens} max_tokens) and tenant '{tenant.Name}' "
+                    + $"may use {c.TokensPerMinute} per minute, so it can never be admitted; lower max_tokens or shorten the prompt", 0);
             }
 
-            var c = tenant.Config;
+            int inFlight = _inFlight.GetValueOrDefault(model);
+            bool waits = inFlight >= maxRunning;
+            if (waits && _waiting >= QueueCapacity)
+            {
+                return new Refusal("queue_full",
+                    $"the server is full ({maxRunning} running for model '{model}', {QueueCapacity} requests waiting); retry later", 1);
+            }
+
             if (c.MaxConcurrent > 0 && tenant.Active >= c.MaxConcurrent)
             {
                 return new Refusal("tenant_concurrency_limit", $"tenant '{tenant.Name}' has {tenant.Active} requests in flight, its limit is {c.MaxConcurrent}", 1);
@@ -54,12 +72,6 @@ internal sealed class Admission(int queueCapacity)
                 double perSecond = c.TokensPerMinute / 60.0;
                 tenant.Bucket = Math.Min(c.TokensPerMinute, tenant.Bucket + (Stopwatch.GetElapsedTime(tenant.RefilledAt, now).TotalSeconds * perSecond));
                 tenant.RefilledAt = now;
-                if (tokens > c.TokensPerMinute)
-                {
-                    return new Refusal("tenant_token_limit",
-                        $"the request needs {tokens} tokens (prompt + max_tokens), tenant '{tenant.Name}' may use {c.TokensPerMinute} per minute", 60);
-                }
-
                 if (tenant.Bucket < tokens)
                 {
                     int wait = (int)Math.Ceiling((tokens - tenant.Bucket) / perSecond);
@@ -71,26 +83,28 @@ internal sealed class Admission(int queueCapacity)
             }
 
             tenant.Active++;
-            _queued++;
+            _inFlight[model] = inFlight + 1;
+            if (waits)
+            {
+                _waiting++;
+            }
+
             return null;
         }
     }
 
-    /// <summary>The request left the queue (it started running, or ended while waiting).</summary>
-    public void LeftQueue()
-    {
-        lock (_gate)
-        {
-            _queued--;
-        }
-    }
-
-    /// <summary>The request ended.</summary>
-    public void Finished(Tenant tenant)
+    /// <summary>The request admitted to <paramref name="model"/> for <paramref name="tenant"/> ended.</summary>
+    public void Finished(Tenant tenant, string model)
     {
         lock (_gate)
         {
             tenant.Active--;
+            int inFlight = _inFlight[model] - 1;
+            _inFlight[model] = inFlight;
+            if (inFlight >= maxRunning)
+            {
+                _waiting--; // one of the waiting takes the slot this request leaves
+            }
         }
     }
 }

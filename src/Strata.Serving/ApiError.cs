@@ -18,6 +18,9 @@ internal sealed class ApiError(int status, string message, string type, string? 
     /// <summary>Seconds for a Retry-After header; 0 = none.</summary>
     public int RetryAfterSeconds { get; } = retryAfterSeconds;
 
+    /// <summary>Methods for an Allow header (with 405); null = none.</summary>
+    public string? Allow { get; init; }
+
     public static ApiError BadRequest(string message, string? param = null, string? code = null) =>
         new(400, message, "invalid_request_error", param, code);
 

@@ -21,6 +21,13 @@ internal sealed class CompletionHandler(ServerState state)
         long arrival = Stopwatch.GetTimestamp();
         string traceId = ServerState.TraceIdOf(context);
         var tenant = state.Authenticate(context);
+        if (!context.Request.HasJsonContentType())
+        {
+            // A browser's cross-site form may POST text/plain without a preflight; only JSON runs a generation.
+            throw new ApiError(415, $"the request body must be JSON sent with 'Content-Type: application/json'; found '{context.Request.ContentType ?? "no Content-Type"}'",
+                "invalid_request_error", null, "unsupported_media_type");
+        }
+
         string endpoint = chat ? "/v1/chat/completions" : "/v1/completions";
         using var body = await ServerState.ReadJson(context);
         var api = ApiRequest.Parse(body.RootElement, chat);
@@ -67,11 +74,13 @@ internal sealed class CompletionHandler(ServerState state)
         }
 
         int deadline = state.DeadlineMs(context);
-        var refusal = state.Admission.TryAdmit(tenant, prompt.Length + maxTokens);
+        var refusal = state.Admission.TryAdmit(tenant, scheduler.Name, prompt.Length + maxTokens, prompt.Length);
         if (refusal is not null)
         {
             state.Metrics.Rejections.Add(1, ServingMetrics.ModelTag(scheduler.Name), new KeyValuePair<string, object?>("reason", refusal.Code));
-            throw new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
+            throw refusal.Permanent
+                ? ApiError.BadRequest(refusal.Message, "max_tokens", refusal.Code)
+                : new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
         }
 
         var record = new EvidenceRecord(TraceId.Parse(traceId), TimeProvider.System);
@@ -106,8 +115,7 @@ internal sealed class CompletionHandler(ServerState state)
         }
         catch (InvalidOperationException e)
         {
-            state.Admission.LeftQueue();
-            state.Admission.Finished(tenant);
+            state.Admission.Finished(tenant, scheduler.Name);
             throw new ApiError(503, e.Message, "server_error", null, "shutting_down");
         }
 

@@ -27,6 +27,7 @@ internal sealed class Scheduler : IDisposable
     private readonly ScheduledBatch _plan = new();
     private readonly Lock _gate = new();
     private readonly List<ServingSequence> _incoming = [];
+    private readonly Dictionary<Tenant, TenantPasses> _tenantPasses = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private volatile bool _stopping;
@@ -91,12 +92,33 @@ internal sealed class Scheduler : IDisposable
     /// <summary>Asks the loop to look at cancellations now.</summary>
     public void Poke() => _wake.Release();
 
+    /// <summary>
+    /// Ends every sequence now (the drain after a shutdown signal is over) and refuses new ones: sequences that produced
+    /// tokens finish with stop reason shutdown (finish_reason "length"), so their clients get a final event; those that
+    /// did not end with an error (503). Safe to call more than once, and after <see cref="Dispose"/>.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            _wake.Release();
+        }
+    }
+
     public void Dispose()
     {
-        _stopping = true;
-        _wake.Release();
+        Stop();
         _thread.Join();
-        _wake.Dispose();
+        lock (_gate)
+        {
+            _wake.Dispose();
+        }
     }
 
     private void Loop()
@@ -177,7 +199,6 @@ internal sealed class Scheduler : IDisposable
             var s = (ServingSequence)admitted;
             s.LeftQueue = true;
             s.FirstScheduledTicks = now;
-            _admission.LeftQueue();
             _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, now).TotalSeconds, _modelTag);
         }
 
@@ -190,13 +211,15 @@ internal sealed class Scheduler : IDisposable
         _engine.Complete(_plan);
         long id = ++_passes;
         _metrics.BatchSize.Record(_plan.Chunks.Count, _modelTag);
-        var run = new Evidence.BatchRun(id, _plan.Chunks.Count, _plan.Rows);
+        CountTenantPasses(id);
         foreach (var chunk in _plan.Chunks)
         {
             var s = (ServingSequence)chunk.Sequence;
+            var passes = _tenantPasses[s.Request.Tenant];
+            passes.Run ??= new Evidence.BatchRun(passes.Ordinal, passes.Sequences, passes.Rows);
             if (s.Batches.Count < 4096)
             {
-                s.Batches.Add(run);
+                s.Batches.Add(passes.Run);
             }
 
             if (s.Phase == SequencePhase.Prefill)
@@ -208,6 +231,33 @@ internal sealed class Scheduler : IDisposable
         for (int o = 0; o < _step.Outputs.Count; o++)
         {
             Sample((ServingSequence)_step.Outputs[o], _step.Logits(o));
+        }
+    }
+
+    // A request's evidence tells its tenant only the tenant's own facts: the tenant's pass number on this model, and its
+    // own sequences and token rows in each pass; the server-wide pass number and other tenants' sequences stay out.
+    private void CountTenantPasses(long id)
+    {
+        foreach (var chunk in _plan.Chunks)
+        {
+            var tenant = ((ServingSequence)chunk.Sequence).Request.Tenant;
+            if (!_tenantPasses.TryGetValue(tenant, out var passes))
+            {
+                passes = new TenantPasses();
+                _tenantPasses.Add(tenant, passes);
+            }
+
+            if (passes.LastPass != id)
+            {
+                passes.LastPass = id;
+                passes.Ordinal++;
+                passes.Sequences = 0;
+                passes.Rows = 0;
+                passes.Run = null;
+            }
+
+            passes.Sequences++;
+            passes.Rows += chunk.To - chunk.From;
         }
     }
 
@@ -273,13 +323,9 @@ internal sealed class Scheduler : IDisposable
         s.Emit(new SequenceEvent(string.Empty, null, s.Completion));
         _engine.Finish(s);
         s.Complete();
-        if (!s.LeftQueue)
-        {
-            s.LeftQueue = true;
-            _admission.LeftQueue();
-        }
+        s.LeftQueue = true;
 
-        _admission.Finished(s.Request.Tenant);
+        _admission.Finished(s.Request.Tenant, Name);
         var stopTag = new KeyValuePair<string, object?>("stop_reason", s.Completion.StopName);
         _metrics.Requests.Add(1, _modelTag, new KeyValuePair<string, object?>("finish_reason", s.Completion.FinishReason), stopTag);
         _metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks).TotalSeconds, _modelTag, stopTag);
@@ -289,14 +335,19 @@ internal sealed class Scheduler : IDisposable
     {
         foreach (var s in ToArray(_engine.Running))
         {
-            Finish(s, reason, null, "the server is shutting down");
+            EndForShutdown(s, reason);
         }
 
         foreach (var s in ToArray(_engine.Waiting))
         {
-            Finish(s, reason, null, "the server is shutting down");
+            EndForShutdown(s, reason);
         }
     }
+
+    // A sequence with output ends like one cut by a limit, so a stream gets its final chunk and [DONE] and a plain
+    // request its text; one without output has nothing to give and ends with an error (503).
+    private void EndForShutdown(ServingSequence s, StopReason reason) =>
+        Finish(s, reason, null, s.Generated > 0 ? null : "the server is shutting down");
 
     private void Publish()
     {

@@ -14,7 +14,7 @@ public sealed record ServerConfig
     [ConfigurationKeyName("tenants")]
     public List<TenantConfig> Tenants { get; init; } = [];
 
-    /// <summary>Requests that may wait for a slot, over all tenants; more get 429.</summary>
+    /// <summary>Requests that may wait for a running slot (beyond <see cref="MaxRunning"/> per model), over all tenants; more get 429.</summary>
     [ConfigurationKeyName("queue_capacity")]
     public int QueueCapacity { get; init; } = 32;
 
@@ -71,6 +71,20 @@ public sealed record ServerConfig
     /// <summary>OTLP endpoint (e.g. http://127.0.0.1:4317) to export traces and metrics to; null = none (metrics stay on /metrics).</summary>
     [ConfigurationKeyName("otlp_endpoint")]
     public string? OtlpEndpoint { get; init; }
+
+    /// <summary>
+    /// After Ctrl+C or SIGTERM, how long requests in flight may run on before they are ended (streams get a final event with
+    /// finish_reason "length" and strata_stop_reason "shutdown", then [DONE]); new connections are refused meanwhile.
+    /// </summary>
+    [ConfigurationKeyName("shutdown_drain_ms")]
+    public int ShutdownDrainMs { get; init; } = 30_000;
+
+    /// <summary>
+    /// Listening beyond loopback (0.0.0.0, a public address) without API keys (no tenants) is refused unless this is true:
+    /// anyone who can reach the port could use the server.
+    /// </summary>
+    [ConfigurationKeyName("allow_unauthenticated")]
+    public bool AllowUnauthenticated { get; init; }
 
     /// <summary>Evidence records kept in memory for GET /v1/strata/evidence/{id} (oldest dropped first).</summary>
     [ConfigurationKeyName("evidence_records")]
@@ -198,14 +212,15 @@ public sealed record ServerConfig
     /// <summary>Throws ArgumentException naming the first field out of range.</summary>
     public void Validate()
     {
-        Check(QueueCapacity is >= 0 and <= 100_000, "queue_capacity", "0 to 100000", QueueCapacity);
+        Check(QueueCapacity is >= 1 and <= 100_000, "queue_capacity", "1 to 100000", QueueCapacity);
         Check(MaxRunning is >= 1 and <= 256, "max_running", "1 to 256", MaxRunning);
         Check(DefaultDeadlineMs >= 0, "default_deadline_ms", "0 (none) or more", DefaultDeadlineMs);
         Check(MaxBodyBytes is >= 1024 and <= 1L << 30, "max_body_bytes", "1024 to 2^30", MaxBodyBytes);
         Check(KvBudgetMib >= 0, "kv_budget_mib", "0 (derived) or more", KvBudgetMib);
         Check(BatchTokens is >= 1 and <= 8192, "batch_tokens", "1 to 8192", BatchTokens);
         Check(BlockTokens is >= 1 and <= 1024, "block_tokens", "1 to 1024", BlockTokens);
-        Check(Context >= 0, "context", "0 (model default) or more", Context);
+        Check(Context is >= 0 and <= 1 << 30, "context", "0 (model default) to 2^30", Context);
+        Check(ShutdownDrainMs is >= 0 and <= 3_600_000, "shutdown_drain_ms", "0 to 3600000", ShutdownDrainMs);
         Check(Threads is >= 0 and <= 1024, "threads", "0 (all cores) to 1024", Threads);
         Check(Numerics is "exact" or "fast", "numerics", "\"exact\" or \"fast\"", Numerics);
         Check(KvType is "f32" or "f16", "kv_type", "\"f32\" or \"f16\"", KvType);

@@ -179,6 +179,7 @@ internal sealed class ServerState
         var result = new GenerationResult(s.Request.PromptTokens, s.Tokens.AsSpan(s.Request.PromptTokens.Length, generated).ToArray(),
             new string(s.Text.Text), stop, metrics, null);
         EngineEvidence.Fill(record, runtime, result, new SamplerDescription(s.Sampler.Describe(), s.Sampler.Seed));
+        record.Engine = record.Engine! with { ModelPath = null }; // the served model's name, hash and version say which; its path is the server's
         record.Serving = new ServingSection
         {
             Endpoint = endpoint,

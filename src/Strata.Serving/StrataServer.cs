@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
@@ -40,12 +41,20 @@ public sealed class StrataServer : IAsyncDisposable
     public IReadOnlyList<(string Name, string Path)> Models => _schedulers.ConvertAll(s => (s.Name, s.Runtime.Model.Path));
 
     /// <summary>Loads every model, then starts listening on <paramref name="host"/>:<paramref name="port"/> (0 = any free port).</summary>
-    /// <exception cref="ArgumentException">a model name repeats or the config is invalid</exception>
+    /// <exception cref="ArgumentException">a model name repeats, the config is invalid, or the host is refused (see <see cref="ListenUrls"/>)</exception>
     /// <exception cref="ModelFormatException">a model file is malformed</exception>
-    public static async Task<StrataServer> StartAsync(IReadOnlyList<ModelConfig> models, string host, int port, ServerConfig config,
+    public static Task<StrataServer> StartAsync(IReadOnlyList<ModelConfig> models, string host, int port, ServerConfig config,
+        CancellationToken cancellation = default) =>
+        StartAsync(models, [ListenUrls.FromHostPort(host, port)], config, cancellation);
+
+    /// <summary>Loads every model, then starts listening on <paramref name="urls"/> (http URLs; port 0 = any free port).</summary>
+    /// <exception cref="ArgumentException">a model name repeats, the config is invalid, or a URL is refused (see <see cref="ListenUrls"/>)</exception>
+    /// <exception cref="ModelFormatException">a model file is malformed</exception>
+    public static async Task<StrataServer> StartAsync(IReadOnlyList<ModelConfig> models, IReadOnlyList<string> urls, ServerConfig config,
         CancellationToken cancellation = default)
     {
         config.Validate();
+        ListenUrls.Check(urls, "listen URL", keyed: config.Tenants.Count > 0, config.AllowUnauthenticated);
         var all = new List<ModelConfig>(models);
         all.AddRange(config.Models);
         if (all.Count == 0)
@@ -53,7 +62,7 @@ public sealed class StrataServer : IAsyncDisposable
             throw new ArgumentException("no model to serve: give --model [NAME=]PATH or list models in the config");
         }
 
-        var admission = new Admission(config.QueueCapacity);
+        var admission = new Admission(config.QueueCapacity, config.MaxRunning);
         var schedulers = new List<Scheduler>();
         var metrics = new ServingMetrics(() => schedulers);
         try
@@ -70,7 +79,7 @@ public sealed class StrataServer : IAsyncDisposable
             }
 
             var state = new ServerState(config, schedulers, admission, metrics);
-            var app = Build(state, host, port);
+            var app = Build(state, urls);
             await app.StartAsync(cancellation);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             await WarmUp(addresses, cancellation);
@@ -125,7 +134,7 @@ public sealed class StrataServer : IAsyncDisposable
             using var artifact = ModelArtifact.Open(modelPath);
             long blockBytes = 2L * artifact.Spec.Layers * config.BlockTokens * Kernels.GgmlTypeInfo.RowBytes(kvType, artifact.Spec.KvDim);
             int context = config.Context == 0 ? Math.Min(artifact.Spec.ContextLength, EngineOptions.DefaultContextCap) : config.Context;
-            int oneContext = (context + config.BlockTokens - 1) / config.BlockTokens;
+            int oneContext = (int)(((long)context + config.BlockTokens - 1) / config.BlockTokens);
             blocks = Math.Max(oneContext + 1, (int)Math.Min(int.MaxValue, config.KvBudgetMib * (1L << 20) / blockBytes));
         }
 
@@ -156,7 +165,7 @@ public sealed class StrataServer : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private static WebApplication Build(ServerState state, string host, int port)
+    private static WebApplication Build(ServerState state, IReadOnlyList<string> urls)
     {
         var builder = WebApplication.CreateSlimBuilder();
 
@@ -175,7 +184,11 @@ public sealed class StrataServer : IAsyncDisposable
         string formatter = builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } f ? f : ConsoleFormatterNames.Simple;
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = formatter);
         builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd()); // the space separates simple lines
-        builder.WebHost.UseUrls($"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}");
+        builder.WebHost.UseUrls([.. urls]);
+        var drain = TimeSpan.FromMilliseconds(state.Config.ShutdownDrainMs);
+        // Kestrel aborts the connections still open when the host's shutdown timeout passes; the drain ends the requests
+        // first, so the timeout only has to leave their final events time to go out.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = state.Config.MaxBodyBytes;
@@ -202,6 +215,7 @@ public sealed class StrataServer : IAsyncDisposable
                 }
             });
         var app = builder.Build();
+        app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Schedulers, drain));
         var completions = new CompletionHandler(state);
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
         app.Use(async (context, next) =>
@@ -246,7 +260,7 @@ public sealed class StrataServer : IAsyncDisposable
         app.MapGet("/health/live", context => WriteJson(context, 200, w => w.WriteString("status", "live")));
         app.MapGet("/health/ready", context => Ready(context, state));
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapFallback(context => throw new ApiError(404, $"no endpoint {context.Request.Method} {context.Request.Path}", "invalid_request_error", null, "not_found"));
+        app.MapFallback(NoEndpoint);
         return app;
     }
 
@@ -281,6 +295,31 @@ public sealed class StrataServer : IAsyncDisposable
         double ms = Math.Round(totalMs, 3);
         RequestLog.Request(logger, method, path, status, traceId, tenant, serving?.Model, promptTokens, completionTokens,
             serving?.StopReason, serving?.QueueMs, serving?.TtftMs, ms);
+    }
+
+    // Once the drain window after a shutdown signal has passed, every scheduler ends its sequences (with a final event).
+    private static void EndAfterDrain(IReadOnlyList<Scheduler> schedulers, TimeSpan drain) =>
+        _ = Task.Delay(drain).ContinueWith(_ =>
+        {
+            foreach (var s in schedulers)
+            {
+                s.Stop();
+            }
+        }, TaskScheduler.Default);
+
+    // A known path asked with the wrong method is 405 with the methods it takes; anything else is 404.
+    private static Task NoEndpoint(HttpContext context)
+    {
+        string path = context.Request.Path.Value ?? "";
+        string? allow = path is "/v1/chat/completions" or "/v1/completions" ? "POST"
+            : path is "/v1/models" or "/health/live" or "/health/ready" or "/metrics" || path.StartsWith("/v1/strata/evidence/", StringComparison.Ordinal) ? "GET"
+            : null;
+        if (allow is not null)
+        {
+            throw new ApiError(405, $"{path} takes {allow}, not {context.Request.Method}", "invalid_request_error", null, "method_not_allowed") { Allow = allow };
+        }
+
+        throw new ApiError(404, $"no endpoint {context.Request.Method} {context.Request.Path}", "invalid_request_error", null, "not_found");
     }
 
     private static Task ListModels(HttpContext context, ServerState state)
@@ -349,6 +388,11 @@ public sealed class StrataServer : IAsyncDisposable
         if (error.RetryAfterSeconds > 0)
         {
             context.Response.Headers.RetryAfter = error.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (error.Allow is not null)
+        {
+            context.Response.Headers.Allow = error.Allow;
         }
 
         return WriteJson(context, error.Status, error.Write, wrap: false);

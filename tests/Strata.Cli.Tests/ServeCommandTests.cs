@@ -104,7 +104,11 @@ public sealed partial class ServeCommandTests
         }
     }
 
-    private static async Task<(Process Process, string Url)> StartServe(params string[] args)
+    private static Task<(Process Process, string Url)> StartServe(params string[] args) =>
+        StartServe(null, ["--port", "0", .. args]);
+
+    /// <summary>Starts `strata serve --threads 2 ARGS` (with <paramref name="environment"/> added) and waits for its listening line.</summary>
+    private static async Task<(Process Process, string Url)> StartServe(IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -112,9 +116,14 @@ public sealed partial class ServeCommandTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "serve", "--port", "0", "--threads", "2" }.Concat(args))
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "serve", "--threads", "2" }.Concat(args))
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start)!;

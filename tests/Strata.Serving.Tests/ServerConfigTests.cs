@@ -7,6 +7,10 @@ public sealed class ServerConfigTests
     [InlineData("""{ "kv_type": "q8_0" }""", "kv_type")]
     [InlineData("""{ "numerics": "fastest" }""", "numerics")]
     [InlineData("""{ "max_running": 0 }""", "max_running")]
+    [InlineData("""{ "queue_capacity": 0 }""", "queue_capacity")]
+    [InlineData("""{ "evidence_records": 0 }""", "evidence_records")]
+    [InlineData("""{ "shutdown_drain_ms": -1 }""", "shutdown_drain_ms")]
+    [InlineData("""{ "batch_tokens": 0 }""", "batch_tokens")]
     [InlineData("""{ "kv_typ": "f16" }""", "kv_typ")]
     [InlineData("""{ "kv_type": 16 }""", "kv_type")]
     public void Load_BadField_ThrowsNamingIt(string json, string field)

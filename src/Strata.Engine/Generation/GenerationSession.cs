@@ -71,6 +71,9 @@ public sealed class GenerationSession : IDisposable
     /// <summary>Generated ids so far.</summary>
     public ReadOnlySpan<int> Tokens => _state.GeneratedTokens;
 
+    /// <summary>Positions held in the KV cache: prompt tokens evaluated so far plus tokens decoded.</summary>
+    public int EvaluatedTokens => _sequence.Kv?.Length ?? 0;
+
     /// <summary>
     /// Evaluates the prompt in chunks of the executable's batch capacity. A cancellation is seen between chunks: the
     /// session then ends with <see cref="Generation.StopReason.Cancelled"/>.
@@ -92,6 +95,7 @@ public sealed class GenerationSession : IDisposable
         while (_step.Outputs.Count == 0);
 
         _promptMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
         if (_request.CaptureFirstLogits)
         {
             FirstStepLogits = _step.Logits(0).ToArray();

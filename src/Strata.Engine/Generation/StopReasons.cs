@@ -27,7 +27,10 @@ public static class StopReasons
         _ => Name(reason),
     };
 
-    /// <summary>OpenAI's <c>finish_reason</c>: "length" when a limit cut the text (tokens, context, deadline), else "stop".</summary>
+    /// <summary>
+    /// OpenAI's <c>finish_reason</c>: "length" when something cut the text short (the token limit, the context, the
+    /// deadline, a server shutdown), else "stop".
+    /// </summary>
     public static string FinishReason(StopReason reason) =>
-        reason is StopReason.MaxTokens or StopReason.ContextFull or StopReason.Deadline ? "length" : "stop";
+        reason is StopReason.MaxTokens or StopReason.ContextFull or StopReason.Deadline or StopReason.Shutdown ? "length" : "stop";
 }

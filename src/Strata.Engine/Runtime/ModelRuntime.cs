@@ -68,10 +68,11 @@ public sealed class ModelRuntime : IDisposable
                 ? Math.Min(model.Spec.ContextLength, EngineOptions.DefaultContextCap)
                 : options.ContextTokens;
             int batch = Math.Min(options.BatchTokens, context);
+            CheckContextFits(model, options, context, batch);
             var executable = DecoderCompiler.Compile(model.Spec,
                 new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode));
             pool = new WorkerPool(options.Threads);
-            int blocksPerSequence = (context + options.BlockTokens - 1) / options.BlockTokens;
+            int blocksPerSequence = (int)(((long)context + options.BlockTokens - 1) / options.BlockTokens);
             kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens,
                 options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences, half: options.KvType == GgmlType.F16);
             var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens, options.BatchInvariant);
@@ -87,6 +88,35 @@ public sealed class ModelRuntime : IDisposable
             pool?.Dispose();
             model.Dispose();
             throw;
+        }
+    }
+
+    // A context too large for this machine used to end in an OverflowException or OutOfMemoryException halfway through
+    // allocation: estimate the buffers a context needs first (the KV cache for every sequence, the attention scores of a
+    // row group, the block tables) and refuse, naming the limits, when they exceed the memory this process may use or an
+    // array's largest length.
+    private static void CheckContextFits(ModelArtifact model, EngineOptions options, int context, int batch)
+    {
+        var spec = model.Spec;
+        double blocksPerSequence = Math.Ceiling((double)context / options.BlockTokens);
+        double blocks = options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences;
+        double kvBytes = 2.0 * spec.Layers * blocks * options.BlockTokens * spec.KvDim * (options.KvType == GgmlType.F16 ? 2 : 4);
+        double scoreFloats = (double)Math.Min(batch, 8) * spec.Heads * context;
+        double tableEntries = (double)batch * blocksPerSequence;
+        double needed = kvBytes + (scoreFloats * sizeof(float)) + (2 * tableEntries * IntPtr.Size);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        string limit = $"the model was trained on {spec.ContextLength} tokens; lower the context (--ctx, config 'context')";
+        if (needed > available)
+        {
+            throw new ArgumentException(
+                $"a context of {context} tokens needs {needed / (1 << 20):F0} MiB (KV cache {kvBytes / (1 << 20):F0} MiB for {options.Sequences} "
+                + $"sequence(s) of {spec.Layers} layers, plus attention scratch), more than the {available >> 20} MiB of memory available; {limit}");
+        }
+
+        if (scoreFloats > Array.MaxLength || tableEntries > Array.MaxLength || blocks > int.MaxValue)
+        {
+            throw new ArgumentException(
+                $"a context of {context} tokens needs an attention scratch of {scoreFloats:F0} floats, more than the {Array.MaxLength} an array holds; {limit}");
         }
     }
 

@@ -8,14 +8,22 @@ public static class SequenceForward
 {
     /// <summary>
     /// Evaluates <paramref name="tokens"/> at the sequence's next positions in chunks of the batch capacity; only the last
-    /// token produces logits (output row 0 of the runner).
+    /// token produces logits (output row 0 of the runner). <paramref name="cancellation"/> is checked before each chunk, so a
+    /// long prompt stops within one chunk's time.
     /// </summary>
-    public static void Prefill(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, ReadOnlySpan<int> tokens)
+    /// <returns>true when every token was evaluated; false when cancelled first (the sequence holds the chunks done)</returns>
+    public static bool Prefill(ModelRuntime runtime, ForwardBatch batch, SequenceKv sequence, ReadOnlySpan<int> tokens,
+        CancellationToken cancellation = default)
     {
         int start = sequence.Length;
         int end = start + tokens.Length;
         for (int begin = start; begin < end; begin += batch.Capacity)
         {
+            if (cancellation.IsCancellationRequested)
+            {
+                return false;
+            }
+
             int chunkEnd = Math.Min(begin + batch.Capacity, end);
             Reserve(runtime, sequence, chunkEnd);
             batch.Clear();
@@ -27,6 +35,8 @@ public static class SequenceForward
             runtime.Runner.Run(batch);
             sequence.Advance(chunkEnd);
         }
+
+        return true;
     }
 
     /// <summary>Evaluates one token at the sequence's next position; its logits are output row 0.</summary>
