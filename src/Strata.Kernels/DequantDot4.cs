@@ -76,12 +76,12 @@ internal static unsafe class DequantDot4
             for (; b + 16 <= blocks; b += 16)
             {
                 byte* p = row + (b * blockBytes);
-                (type == GgmlType.Q8_0 ? HalfVec512.Stride34(p) : HalfVec512.Stride18(p)).Store(d + b);
+                (type == GgmlType.Q8_0 ? HalfScales512.Stride34(p) : HalfScales512.Stride18(p)).Store(d + b);
             }
 
             for (; b < blocks; b++)
             {
-                d[b] = FastHalf.Read(row + (b * blockBytes));
+                d[b] = HalfScale.Read(row + (b * blockBytes));
             }
         }
 
@@ -113,7 +113,7 @@ internal static unsafe class DequantDot4
         {
             for (int i = 0; i < n; i += 32, row += 34)
             {
-                Vector512<float> d = Vector512.Create(FastHalf.Read(row));
+                Vector512<float> d = Vector512.Create(HalfScale.Read(row));
                 s = Vector512.FusedMultiplyAdd(SimdWiden512.I8(Vector128.Load((sbyte*)(row + 2))) * d, Vector512.Load(x + i), s);
                 s = Vector512.FusedMultiplyAdd(SimdWiden512.I8(Vector128.Load((sbyte*)(row + 18))) * d, Vector512.Load(x + i + 16), s);
             }
@@ -124,7 +124,7 @@ internal static unsafe class DequantDot4
             for (int i = 0; i < n; i += 32, row += 18)
             {
                 Vector256<byte> v = LegacyQuantDecoders.Nibbles(row + 2);
-                Vector512<float> d = Vector512.Create(FastHalf.Read(row));
+                Vector512<float> d = Vector512.Create(HalfScale.Read(row));
                 s = Vector512.FusedMultiplyAdd((SimdWiden512.U8(v.GetLower()) - eight) * d, Vector512.Load(x + i), s);
                 s = Vector512.FusedMultiplyAdd((SimdWiden512.U8(v.GetUpper()) - eight) * d, Vector512.Load(x + i + 16), s);
             }
@@ -240,8 +240,8 @@ internal static unsafe class DequantDot4
         Vector128<byte> packed = Vector128.Create(u0 & kmask1, sc1, u1 & kmask1, m1).AsByte();
         Vector256<int> sc = Avx2.ConvertToVector256Int32(packed);
         Vector256<int> mn = Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(packed, 8));
-        (Vector256.ConvertToSingle(sc) * Vector256.Create(FastHalf.Read(b))).Store(f);
-        (Vector256.ConvertToSingle(mn) * Vector256.Create(FastHalf.Read(b + 2))).Store(f + 8);
+        (Vector256.ConvertToSingle(sc) * Vector256.Create(HalfScale.Read(b))).Store(f);
+        (Vector256.ConvertToSingle(mn) * Vector256.Create(HalfScale.Read(b + 2))).Store(f + 8);
     }
 
     /// <summary>Elements 64j…64j + 63 of the Q4_K super-block at b into the chain s, in column order; f from <see cref="Q4KScales"/>.</summary>
@@ -301,7 +301,7 @@ internal static unsafe class DequantDot4
     /// <summary>f[0..16) = d·sc_i of the Q6_K super-block at b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Q6KScales(byte* b, float* f) =>
-        (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load((sbyte*)(b + 192)))) * Vector512.Create(FastHalf.Read(b + 208)))
+        (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load((sbyte*)(b + 192)))) * Vector512.Create(HalfScale.Read(b + 208)))
             .Store(f);
 
     /// <summary>Elements 128h + 32k … + 31 of the Q6_K super-block at b into the chain s; d holds their two d·sc.</summary>

@@ -53,7 +53,7 @@ internal static unsafe class IntDots256
     {
         Vector256<sbyte> q = Vector256.Load((sbyte*)(w + 2));
         Vector256<sbyte> y = Vector256.Load((sbyte*)(x + 2));
-        return Scale(SignedSum(q, y), FastHalf.Read(w) * FastHalf.Read(x), acc);
+        return Scale(SignedSum(q, y), HalfScale.Read(w) * HalfScale.Read(x), acc);
     }
 
     /// <summary>acc + dw·dy·(lanes of Σ (q − 8)·y) for one Q4_0 block.</summary>
@@ -62,7 +62,7 @@ internal static unsafe class IntDots256
     {
         Vector256<sbyte> y = Vector256.Load((sbyte*)(x + 2));
         Vector256<int> s = OffsetSum(LegacyQuantDecoders.Nibbles(w + 2), y, Vector256.Create((byte)8));
-        return Scale(s, FastHalf.Read(w) * FastHalf.Read(x), acc);
+        return Scale(s, HalfScale.Read(w) * HalfScale.Read(x), acc);
     }
 
     /// <summary>acc + dw·dy·(lanes of Σ (q − 16)·y) for one Q5_0 block.</summary>
@@ -72,7 +72,7 @@ internal static unsafe class IntDots256
         Vector256<sbyte> y = Vector256.Load((sbyte*)(x + 2));
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(w + 6) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(w + 2));
         Vector256<int> s = OffsetSum(q, y, Vector256.Create((byte)16));
-        return Scale(s, FastHalf.Read(w) * FastHalf.Read(x), acc);
+        return Scale(s, HalfScale.Read(w) * HalfScale.Read(x), acc);
     }
 
     /// <summary>Eight int32 lanes summing to Σ w·y (sign trick: |w| as u8 times y with w's sign).</summary>

@@ -41,7 +41,7 @@ internal static unsafe class IntDots512
         Vector512<int> pairIdx = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
         for (; b + 16 <= nb; b += 16)
         {
-            Vector512<float> d16 = HalfVec512.Stride18(w) * HalfVec512.Stride34(x);
+            Vector512<float> d16 = HalfScales512.Stride18(w) * HalfScales512.Stride34(x);
             Vector512<int> idx = pairIdx;
             for (int k = 0; k < 8; k++, w += 36, x += 68, idx += Vector512.Create(2))
             {
@@ -135,7 +135,7 @@ internal static unsafe class IntDots512
     private static Vector512<float> Scale(Vector512<int> s, byte* w, int stride, byte* x, Vector512<float> acc)
     {
         Vector512<float> d = Vector512.Create(
-            Vector256.Create(FastHalf.Read(w) * FastHalf.Read(x)), Vector256.Create(FastHalf.Read(w + stride) * FastHalf.Read(x + 34)));
+            Vector256.Create(HalfScale.Read(w) * HalfScale.Read(x)), Vector256.Create(HalfScale.Read(w + stride) * HalfScale.Read(x + 34)));
         return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(s), d, acc);
     }
 }

@@ -31,8 +31,8 @@ internal static unsafe class IntKDots256
             }
 
             float dy = *(float*)x;
-            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum), Vector256.Create(dy * FastHalf.Read(w)), acc);
-            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
+            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum), Vector256.Create(dy * HalfScale.Read(w)), acc);
+            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * HalfScale.Read(w + 2)), accMin);
         }
 
         return Vector256.Sum(acc) - Vector256.Sum(accMin);
@@ -62,8 +62,8 @@ internal static unsafe class IntKDots256
             }
 
             float dy = *(float*)x;
-            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum), Vector256.Create(dy * FastHalf.Read(w)), acc);
-            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
+            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum), Vector256.Create(dy * HalfScale.Read(w)), acc);
+            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * HalfScale.Read(w + 2)), accMin);
         }
 
         return Vector256.Sum(acc) - Vector256.Sum(accMin);
@@ -97,7 +97,7 @@ internal static unsafe class IntKDots256
             }
 
             sum -= offset << 5;
-            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum), Vector256.Create(*(float*)x * FastHalf.Read(w + 208)), acc);
+            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum), Vector256.Create(*(float*)x * HalfScale.Read(w + 208)), acc);
         }
 
         return Vector256.Sum(acc);

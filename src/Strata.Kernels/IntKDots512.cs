@@ -27,8 +27,8 @@ internal static unsafe class IntKDots512
                 + Group(Nibbles(w + 80, nibbleShift), y + 128, scales, 2)
                 + Group(Nibbles(w + 112, nibbleShift), y + 192, scales, 3);
             float dy = *(float*)x;
-            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * FastHalf.Read(w)), acc);
-            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
+            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * HalfScale.Read(w)), acc);
+            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * HalfScale.Read(w + 2)), accMin);
         }
 
         return Reduce512.Sum(acc) - Vector256.Sum(accMin);
@@ -54,8 +54,8 @@ internal static unsafe class IntKDots512
                 + Group(Nibbles(w + 112, nibbleShift) | (qh.AsByte() & bit4), y + 128, scales, 2)
                 + Group(Nibbles(w + 144, nibbleShift) | (Vector512.ShiftRightLogical(qh, 2).AsByte() & bit4), y + 192, scales, 3);
             float dy = *(float*)x;
-            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * FastHalf.Read(w)), acc);
-            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
+            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * HalfScale.Read(w)), acc);
+            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * HalfScale.Read(w + 2)), accMin);
         }
 
         return Reduce512.Sum(acc) - Vector256.Sum(accMin);
@@ -81,7 +81,7 @@ internal static unsafe class IntKDots512
             Vector512<short> sc512 = Vector512.Create(sc, sc);
             Vector512<int> sum = SixHalf(w, x, sc512, 0, m4, m30, upLeft, upRight) + SixHalf(w, x, sc512, 1, m4, m30, upLeft, upRight);
             Vector256<int> total = sum.GetLower() + sum.GetUpper() - (offset << 5);
-            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(total), Vector256.Create(*(float*)x * FastHalf.Read(w + 208)), acc);
+            acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(total), Vector256.Create(*(float*)x * HalfScale.Read(w + 208)), acc);
         }
 
         return Vector256.Sum(acc);

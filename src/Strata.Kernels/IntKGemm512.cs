@@ -89,8 +89,8 @@ internal static unsafe class IntKGemm512
                 Fold(Mins(mLo, mHi, x2 + ox, even, odd), Mins(mLo, mHi, x3 + ox, even, odd), even, odd),
                 even, odd);
 
-            Vector128<float> d4 = Vector128.Create(FastHalf.Read(w + o), FastHalf.Read(w1 + o), FastHalf.Read(w2 + o), FastHalf.Read(w3 + o));
-            Vector128<float> m4f = Vector128.Create(FastHalf.Read(w + o + 2), FastHalf.Read(w1 + o + 2), FastHalf.Read(w2 + o + 2), FastHalf.Read(w3 + o + 2));
+            Vector128<float> d4 = Vector128.Create(HalfScale.Read(w + o), HalfScale.Read(w1 + o), HalfScale.Read(w2 + o), HalfScale.Read(w3 + o));
+            Vector128<float> m4f = Vector128.Create(HalfScale.Read(w + o + 2), HalfScale.Read(w1 + o + 2), HalfScale.Read(w2 + o + 2), HalfScale.Read(w3 + o + 2));
             Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), *(float*)(x1 + ox), *(float*)(x2 + ox), *(float*)(x3 + ox));
             Vector512<float> dy = Avx512F.PermuteVar16x32(dy4.ToVector256Unsafe().ToVector512Unsafe(), dyIndex);
             acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Quad(d4) * dy, acc);
@@ -179,7 +179,7 @@ internal static unsafe class IntKGemm512
                 Fold(Mins(sLo, sHi, x2 + ox, even, odd), Mins(sLo, sHi, x3 + ox, even, odd), even, odd),
                 even, odd);
 
-            Vector128<float> d4 = Vector128.Create(FastHalf.Read(w + o + 208), FastHalf.Read(w1 + o + 208), FastHalf.Read(w2 + o + 208), FastHalf.Read(w3 + o + 208));
+            Vector128<float> d4 = Vector128.Create(HalfScale.Read(w + o + 208), HalfScale.Read(w1 + o + 208), HalfScale.Read(w2 + o + 208), HalfScale.Read(w3 + o + 208));
             Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), *(float*)(x1 + ox), *(float*)(x2 + ox), *(float*)(x3 + ox));
             Vector512<float> dy = Avx512F.PermuteVar16x32(dy4.ToVector256Unsafe().ToVector512Unsafe(), dyIndex);
             acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum - (off << 5)), Quad(d4) * dy, acc);

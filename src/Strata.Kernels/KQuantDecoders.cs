@@ -31,8 +31,8 @@ internal static unsafe class KQuantDecoders
     public static void Q2K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = FastHalf.Read(b + 80);
-        float min = FastHalf.Read(b + 82);
+        float d = HalfScale.Read(b + 80);
+        float min = HalfScale.Read(b + 82);
         Vector256<byte> three = Vector256.Create((byte)3);
         for (int n = 0; n < 2; n++)
         {
@@ -56,7 +56,7 @@ internal static unsafe class KQuantDecoders
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         Span<sbyte> scales = stackalloc sbyte[16];
         QuantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), scales);
-        float dAll = FastHalf.Read(b + 108);
+        float dAll = HalfScale.Read(b + 108);
         Vector256<byte> hm = Vector256.Load(b);
         Vector256<byte> three = Vector256.Create((byte)3);
         Vector256<byte> four = Vector256.Create((byte)4);
@@ -90,8 +90,8 @@ internal static unsafe class KQuantDecoders
     public static void Q4K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = FastHalf.Read(b);
-        float min = FastHalf.Read(b + 2);
+        float d = HalfScale.Read(b);
+        float min = HalfScale.Read(b + 2);
         byte* scales = b + 4;
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         for (int j = 0; j < 4; j++)
@@ -114,8 +114,8 @@ internal static unsafe class KQuantDecoders
     public static void Q5K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = FastHalf.Read(b);
-        float min = FastHalf.Read(b + 2);
+        float d = HalfScale.Read(b);
+        float min = HalfScale.Read(b + 2);
         byte* scales = b + 4;
         Vector256<byte> qh = Vector256.Load(b + 16);
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
@@ -144,7 +144,7 @@ internal static unsafe class KQuantDecoders
     public static void Q6K<TSink>(byte* b, int o, ref TSink sink) where TSink : struct, IVecSink
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
-        float d = FastHalf.Read(b + 208);
+        float d = HalfScale.Read(b + 208);
         sbyte* sc = (sbyte*)(b + 192);
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         Vector256<byte> three = Vector256.Create((byte)3);

@@ -23,7 +23,7 @@ internal static unsafe class KQuantDots512
         {
             Vector128<byte> sc = Vector128.Load(p);
             Vector512<float> m = SimdWiden512.U8(Vector128.ShiftRightLogical(sc, 4));
-            mins = Vector512.FusedMultiplyAdd(m * Vector512.Create(FastHalf.Read(p + 82)), Vector512.Load(xs), mins);
+            mins = Vector512.FusedMultiplyAdd(m * Vector512.Create(HalfScale.Read(p + 82)), Vector512.Load(xs), mins);
             Vector512<float> sa = Vector512<float>.Zero, sb = sa;
             for (int h = 0; h < 2; h++)
             {
@@ -40,7 +40,7 @@ internal static unsafe class KQuantDots512
                 }
             }
 
-            acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p + 80)), sa + sb, acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.Create(HalfScale.Read(p + 80)), sa + sb, acc);
         }
 
         return Reduce512.Sum(acc - mins);
@@ -77,7 +77,7 @@ internal static unsafe class KQuantDots512
                 }
             }
 
-            acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p + 108)), sa + sb, acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.Create(HalfScale.Read(p + 108)), sa + sb, acc);
         }
 
         return Reduce512.Sum(acc);
@@ -93,7 +93,7 @@ internal static unsafe class KQuantDots512
         for (int o = 0; o < n; o += 256, p += 144, x += 256, s32 += 8)
         {
             ulong scs = Unpack(p + 4, out Vector256<float> m);
-            mins = Vector256.FusedMultiplyAdd(m * Vector256.Create(FastHalf.Read(p + 2)), Vector256.Load(s32), mins);
+            mins = Vector256.FusedMultiplyAdd(m * Vector256.Create(HalfScale.Read(p + 2)), Vector256.Load(s32), mins);
             Vector512<float> sa = Vector512<float>.Zero, sb = sa;
             for (int j = 0; j < 4; j++, scs >>= 16)
             {
@@ -105,7 +105,7 @@ internal static unsafe class KQuantDots512
                     (byte)(scs >> 8), sb);
             }
 
-            acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p)), sa + sb, acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.Create(HalfScale.Read(p)), sa + sb, acc);
         }
 
         return Reduce512.Sum(acc) - Vector256.Sum(mins);
@@ -122,7 +122,7 @@ internal static unsafe class KQuantDots512
         for (int o = 0; o < n; o += 256, p += 176, x += 256, s32 += 8)
         {
             ulong scs = Unpack(p + 4, out Vector256<float> m);
-            mins = Vector256.FusedMultiplyAdd(m * Vector256.Create(FastHalf.Read(p + 2)), Vector256.Load(s32), mins);
+            mins = Vector256.FusedMultiplyAdd(m * Vector256.Create(HalfScale.Read(p + 2)), Vector256.Load(s32), mins);
             Vector256<byte> qh = Vector256.Load(p + 16);
             Vector512<float> sa = Vector512<float>.Zero, sb = sa;
             for (int j = 0; j < 4; j++, scs >>= 16)
@@ -139,7 +139,7 @@ internal static unsafe class KQuantDots512
                 sb = SubBlock(q2.GetLower(), q2.GetUpper(), xj + 32, (byte)(scs >> 8), sb);
             }
 
-            acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p)), sa + sb, acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.Create(HalfScale.Read(p)), sa + sb, acc);
         }
 
         return Reduce512.Sum(acc) - Vector256.Sum(mins);
@@ -181,7 +181,7 @@ internal static unsafe class KQuantDots512
                 }
             }
 
-            acc = Vector512.FusedMultiplyAdd(Vector512.Create(FastHalf.Read(p + 208)), sa + sb, acc);
+            acc = Vector512.FusedMultiplyAdd(Vector512.Create(HalfScale.Read(p + 208)), sa + sb, acc);
         }
 
         return Reduce512.Sum(acc);

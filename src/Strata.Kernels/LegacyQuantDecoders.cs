@@ -11,7 +11,7 @@ namespace Strata.Kernels;
 internal static unsafe class LegacyQuantDecoders
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Half(byte* p) => FastHalf.Read(p);
+    public static float Half(byte* p) => HalfScale.Read(p);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<byte> Nibbles(byte* qs)

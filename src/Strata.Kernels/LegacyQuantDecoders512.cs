@@ -13,7 +13,7 @@ internal static unsafe class LegacyQuantDecoders512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q4_0<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512
     {
-        Vector512<float> d = Vector512.Create(FastHalf.Read(b));
+        Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         Vector512<float> eight = Vector512.Create(8f);
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 2);
         s.Put(o, (SimdWiden512.U8(q.GetLower()) - eight) * d, (SimdWiden512.U8(q.GetUpper()) - eight) * d);
@@ -22,8 +22,8 @@ internal static unsafe class LegacyQuantDecoders512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q4_1<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512
     {
-        Vector512<float> d = Vector512.Create(FastHalf.Read(b));
-        Vector512<float> m = Vector512.Create(FastHalf.Read(b + 2));
+        Vector512<float> d = Vector512.Create(HalfScale.Read(b));
+        Vector512<float> m = Vector512.Create(HalfScale.Read(b + 2));
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 4);
         s.Put(o, (SimdWiden512.U8(q.GetLower()) * d) + m, (SimdWiden512.U8(q.GetUpper()) * d) + m);
     }
@@ -31,7 +31,7 @@ internal static unsafe class LegacyQuantDecoders512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q5_0<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512
     {
-        Vector512<float> d = Vector512.Create(FastHalf.Read(b));
+        Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         Vector512<float> sixteen = Vector512.Create(16f);
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 6) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(b + 2));
         s.Put(o, (SimdWiden512.U8(q.GetLower()) - sixteen) * d, (SimdWiden512.U8(q.GetUpper()) - sixteen) * d);
@@ -40,8 +40,8 @@ internal static unsafe class LegacyQuantDecoders512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q5_1<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512
     {
-        Vector512<float> d = Vector512.Create(FastHalf.Read(b));
-        Vector512<float> m = Vector512.Create(FastHalf.Read(b + 2));
+        Vector512<float> d = Vector512.Create(HalfScale.Read(b));
+        Vector512<float> m = Vector512.Create(HalfScale.Read(b + 2));
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 8) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(b + 4));
         s.Put(o, (SimdWiden512.U8(q.GetLower()) * d) + m, (SimdWiden512.U8(q.GetUpper()) * d) + m);
     }
@@ -49,7 +49,7 @@ internal static unsafe class LegacyQuantDecoders512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q8_0<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512
     {
-        Vector512<float> d = Vector512.Create(FastHalf.Read(b));
+        Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         s.Put(o, SimdWiden512.I8(Vector128.Load((sbyte*)(b + 2))) * d, SimdWiden512.I8(Vector128.Load((sbyte*)(b + 18))) * d);
     }
 }

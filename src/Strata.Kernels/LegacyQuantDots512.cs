@@ -23,7 +23,7 @@ internal static unsafe class LegacyQuantDots512
         int nb = n / 32, b = 0;
         for (; b + 16 <= nb; b += 16, p += 288, x += 512)
         {
-            Vector512.Store(HalfVec512.Stride18(p), ds);
+            Vector512.Store(HalfScales512.Stride18(p), ds);
             for (int k = 0; k < 16; k += 2)
             {
                 acc0 = TableQ4_0(p + (18 * k) + 2, x + (32 * k), ds[k], table, acc0);
@@ -48,16 +48,16 @@ internal static unsafe class LegacyQuantDots512
         int o = 0;
         for (; o + 64 <= n; o += 64, p += 40, s32 += 2)
         {
-            acc0 = BlockU(p + 4, default, x + o, FastHalf.Read(p), acc0);
-            m0 += FastHalf.Read(p + 2) * s32[0];
-            acc1 = BlockU(p + 24, default, x + o + 32, FastHalf.Read(p + 20), acc1);
-            m1 += FastHalf.Read(p + 22) * s32[1];
+            acc0 = BlockU(p + 4, default, x + o, HalfScale.Read(p), acc0);
+            m0 += HalfScale.Read(p + 2) * s32[0];
+            acc1 = BlockU(p + 24, default, x + o + 32, HalfScale.Read(p + 20), acc1);
+            m1 += HalfScale.Read(p + 22) * s32[1];
         }
 
         if (o < n)
         {
-            acc0 = BlockU(p + 4, default, x + o, FastHalf.Read(p), acc0);
-            m0 += FastHalf.Read(p + 2) * s32[0];
+            acc0 = BlockU(p + 4, default, x + o, HalfScale.Read(p), acc0);
+            m0 += HalfScale.Read(p + 2) * s32[0];
         }
 
         return Reduce512.Sum(acc0 + acc1) + (m0 + m1);
@@ -91,16 +91,16 @@ internal static unsafe class LegacyQuantDots512
         int o = 0;
         for (; o + 64 <= n; o += 64, p += 48, s32 += 2)
         {
-            acc0 = BlockU(p + 8, High(p + 4), x + o, FastHalf.Read(p), acc0);
-            m0 += FastHalf.Read(p + 2) * s32[0];
-            acc1 = BlockU(p + 32, High(p + 28), x + o + 32, FastHalf.Read(p + 24), acc1);
-            m1 += FastHalf.Read(p + 26) * s32[1];
+            acc0 = BlockU(p + 8, High(p + 4), x + o, HalfScale.Read(p), acc0);
+            m0 += HalfScale.Read(p + 2) * s32[0];
+            acc1 = BlockU(p + 32, High(p + 28), x + o + 32, HalfScale.Read(p + 24), acc1);
+            m1 += HalfScale.Read(p + 26) * s32[1];
         }
 
         if (o < n)
         {
-            acc0 = BlockU(p + 8, High(p + 4), x + o, FastHalf.Read(p), acc0);
-            m0 += FastHalf.Read(p + 2) * s32[0];
+            acc0 = BlockU(p + 8, High(p + 4), x + o, HalfScale.Read(p), acc0);
+            m0 += HalfScale.Read(p + 2) * s32[0];
         }
 
         return Reduce512.Sum(acc0 + acc1) + (m0 + m1);
@@ -143,7 +143,7 @@ internal static unsafe class LegacyQuantDots512
         Vector128<byte> eight = Vector128.Create((byte)8);
         Vector128<sbyte> lo = ((q & mask) - eight).AsSByte();
         Vector128<sbyte> hi = ((Vector128.ShiftRightLogical(q, 4) & mask) - eight).AsSByte();
-        return Signed(lo, hi, x, FastHalf.Read(b), acc);
+        return Signed(lo, hi, x, HalfScale.Read(b), acc);
     }
 
     /// <summary>acc + d·Σ q·x for the 16 nibble bytes at qs, levels looked up in <paramref name="table"/>.</summary>
@@ -161,12 +161,12 @@ internal static unsafe class LegacyQuantDots512
     {
         Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 6) | High(b + 2);
         Vector256<sbyte> w = (q - Vector256.Create((byte)16)).AsSByte();
-        return Signed(w.GetLower(), w.GetUpper(), x, FastHalf.Read(b), acc);
+        return Signed(w.GetLower(), w.GetUpper(), x, HalfScale.Read(b), acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlockQ8_0(byte* b, float* x, Vector512<float> acc) =>
-        Signed(Vector128.Load((sbyte*)(b + 2)), Vector128.Load((sbyte*)(b + 18)), x, FastHalf.Read(b), acc);
+        Signed(Vector128.Load((sbyte*)(b + 2)), Vector128.Load((sbyte*)(b + 18)), x, HalfScale.Read(b), acc);
 
     /// <summary>acc + d·Σ q·x for the 4-bit values at qs with the fifth bits <paramref name="high"/> (0x10 lanes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

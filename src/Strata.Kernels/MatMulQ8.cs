@@ -330,7 +330,7 @@ public static unsafe class MatMulQ8
         {
             for (int b = 0; b < nb; b++)
             {
-                d[b] = FastHalf.Read(x + (b * 34));
+                d[b] = HalfScale.Read(x + (b * 34));
             }
 
             for (int b = nb; b < nbPad; b++)

@@ -273,7 +273,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 float* d = dw + (t * NbPad);
                 for (int b = 0; b < nb; b++)
                 {
-                    d[b] = FastHalf.Read(row + (b * BlockBytes));
+                    d[b] = HalfScale.Read(row + (b * BlockBytes));
                 }
 
                 for (int b = nb; b < NbPad; b++)

@@ -57,7 +57,7 @@ internal static unsafe class Q4Decode512
             float* dy = (float*)dst;
             for (int i = 0; i < blocks; i++)
             {
-                dy[i] = FastHalf.Read(xq + (i * 34));
+                dy[i] = HalfScale.Read(xq + (i * 34));
             }
 
             byte* step = dst + 64;
@@ -124,7 +124,7 @@ internal static unsafe class Q4Decode512
         int b = 0;
         for (; b + Group <= nb; b += Group, w += Group * 18, xp += GroupBytes)
         {
-            Vector512<float> d = HalfVec512.Stride18(w) * Vector512.Load((float*)xp);
+            Vector512<float> d = HalfScales512.Stride18(w) * Vector512.Load((float*)xp);
             byte* step = xp + 64;
             Vector512<int> idx = idx0;
             for (int k = 0; k < 4; k += 2, step += 384, idx += four + four)
@@ -142,7 +142,7 @@ internal static unsafe class Q4Decode512
         {
             // The padded lanes' scales come from the next row and may be anything: masked to zero (their activations are
             // zero too, so their integer sums are 0).
-            Vector512<float> d = HalfVec512.Stride18(w) * Vector512.Load((float*)xp);
+            Vector512<float> d = HalfScales512.Stride18(w) * Vector512.Load((float*)xp);
             d = Reduce512.KeepFirst(d, rem);
             byte* step = xp + 64;
             Vector512<int> idx = idx0;

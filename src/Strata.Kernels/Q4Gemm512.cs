@@ -64,7 +64,7 @@ internal static unsafe class Q4Gemm512
                     Vector256<sbyte> v = Vector256.Load((sbyte*)q);
                     int sum = Vector256.Sum(Vector256.WidenLower(v) + Vector256.WidenUpper(v));
                     Vector128.Create(-offset * sum, 0, 0, 0).Store(corr + (4 * i));
-                    Vector128.Create(FastHalf.Read(x)).Store(dy + (4 * i));
+                    Vector128.Create(HalfScale.Read(x)).Store(dy + (4 * i));
                 }
             }
         }
@@ -79,7 +79,7 @@ internal static unsafe class Q4Gemm512
         int b = 0;
         for (; b < nb; b++)
         {
-            Vector128.Create(FastHalf.Read(row + (b * blockBytes))).Store(dst + (4 * b));
+            Vector128.Create(HalfScale.Read(row + (b * blockBytes))).Store(dst + (4 * b));
         }
 
         for (; (b & 3) != 0; b++)

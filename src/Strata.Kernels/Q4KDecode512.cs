@@ -67,8 +67,8 @@ internal static unsafe class Q4KDecode512
                 + Scaled(v1 & low, y + 128, scales, lo1)
                 + Scaled(Vector512.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & low, y + 192, scales, hi1);
             float dy = *(float*)xp;
-            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * FastHalf.Read(w)), acc);
-            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * FastHalf.Read(w + 2)), accMin);
+            acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * HalfScale.Read(w)), acc);
+            accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * HalfScale.Read(w + 2)), accMin);
         }
 
         return Reduce512.Sum(acc) - Vector256.Sum(accMin);

@@ -51,7 +51,7 @@ internal static unsafe class Q8Decode512
             float* dy = (float*)dst;
             for (int i = 0; i < blocks; i++, xq += 34)
             {
-                dy[i] = FastHalf.Read(xq);
+                dy[i] = HalfScale.Read(xq);
                 Vector256.Load(xq + 2).Store(dst + 64 + (32 * i));
             }
 
@@ -81,7 +81,7 @@ internal static unsafe class Q8Decode512
         int b = 0;
         for (; b + Group <= nb; b += Group, w += Group * 34, xp += GroupBytes)
         {
-            Vector512<float> d = HalfVec512.Stride34(w) * Vector512.Load((float*)xp);
+            Vector512<float> d = HalfScales512.Stride34(w) * Vector512.Load((float*)xp);
             byte* y = xp + 64;
             Vector512<int> idx = idx0;
             for (int k = 0; k < Group; k += 4, y += 128, idx += two + two)
@@ -95,7 +95,7 @@ internal static unsafe class Q8Decode512
         if (padded && rem > 0)
         {
             // Padded lanes' scales come from the next row and may be anything: masked to zero (their activations are zero).
-            Vector512<float> d = HalfVec512.Stride34(w) * Vector512.Load((float*)xp);
+            Vector512<float> d = HalfScales512.Stride34(w) * Vector512.Load((float*)xp);
             d = Reduce512.KeepFirst(d, rem);
             byte* y = xp + 64;
             Vector512<int> idx = idx0;

@@ -43,8 +43,8 @@ internal static unsafe class Q8Gemm512
                 v.Store((sbyte*)(d + (s * 64)));
                 (Vector512<sbyte>.Zero - v).Store((sbyte*)(second + (s * 64)));
 
-                scales[2 * s] = FastHalf.Read(x);
-                scales[(2 * s) + 1] = FastHalf.Read(x + 34);
+                scales[2 * s] = HalfScale.Read(x);
+                scales[(2 * s) + 1] = HalfScale.Read(x + 34);
             }
         }
     }
@@ -72,8 +72,8 @@ internal static unsafe class Q8Gemm512
             {
                 Avx512F.PermuteVar16x32x2(
                     Vector256.Load<int>((int*)(x + 2)).ToVector512Unsafe(), idx, Vector256.Load<int>((int*)(x + 36)).ToVector512Unsafe()).Store((int*)(q + (s * 64)));
-                d[2 * s] = FastHalf.Read(x);
-                d[(2 * s) + 1] = FastHalf.Read(x + 34);
+                d[2 * s] = HalfScale.Read(x);
+                d[(2 * s) + 1] = HalfScale.Read(x + 34);
             }
         }
     }
@@ -203,7 +203,7 @@ internal static unsafe class Q8Gemm512
         for (; s + 8 <= steps; s += 8, w += 8 * 68)
         {
             // The 16 products dw_b · dx_b at once: the same scalar products the tile forms pairwise.
-            (HalfVec512.Stride34(w) * Vector512.Load(xs + (2 * s))).Store(ws);
+            (HalfScales512.Stride34(w) * Vector512.Load(xs + (2 * s))).Store(ws);
             for (int k = 0; k < 8; k++)
             {
                 acc = StepRaw(w + (k * 68), x + ((s + k) * 64), second, Pair((byte*)(ws + (2 * k))), idx, ones, acc);
@@ -212,8 +212,8 @@ internal static unsafe class Q8Gemm512
 
         for (; s < steps; s++, w += 68)
         {
-            ws[0] = FastHalf.Read(w);
-            ws[1] = FastHalf.Read(w + 34);
+            ws[0] = HalfScale.Read(w);
+            ws[1] = HalfScale.Read(w + 34);
             acc = StepRaw(w, x + (s * 64), second, Pair((byte*)ws) * Pair((byte*)(xs + (2 * s))), idx, ones, acc);
         }
 

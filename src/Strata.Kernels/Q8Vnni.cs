@@ -112,7 +112,7 @@ internal static unsafe class Q8Vnni
             {
                 Vector256<sbyte> q = Vector256.Load((sbyte*)(x + 2));
                 q.Store((sbyte*)d);
-                *(float*)(d + 32) = FastHalf.Read(x);
+                *(float*)(d + 32) = HalfScale.Read(x);
                 *(int*)(d + 36) = -128 * Sum(q);
             }
         }

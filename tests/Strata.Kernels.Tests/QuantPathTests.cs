@@ -151,8 +151,8 @@ public unsafe class QuantPathTests
                 b34[(34 * k) + 2] = 0x5A;
             }
 
-            Vector512.Store(HalfVec512.Stride18(b18), got18);
-            Vector512.Store(HalfVec512.Stride34(b34), got34);
+            Vector512.Store(HalfScales512.Stride18(b18), got18);
+            Vector512.Store(HalfScales512.Stride34(b34), got34);
             for (int k = 0; k < 16; k++)
             {
                 ushort h = (ushort)(i + ((k + (i >> 4)) & 15));
@@ -216,7 +216,7 @@ public unsafe class QuantPathTests
             b[0] = (byte)i;
             b[1] = (byte)(i >> 8);
             float expected = HalfConvert.HalfToSingle((ushort)i);
-            float actual = FastHalf.Read(b);
+            float actual = HalfScale.Read(b);
             if (float.IsNaN(expected))
             {
                 Assert.True(float.IsNaN(actual), $"bits {i:X4}");

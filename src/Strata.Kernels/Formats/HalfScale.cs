@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Strata.Kernels;
 
 /// <summary>Reads f16 block scales; equal to <see cref="HalfConvert.HalfToSingle"/> for every non-NaN bit pattern.</summary>
-internal static unsafe class FastHalf
+internal static unsafe class HalfScale
 {
     /// <summary>
     /// Exact IEEE half at <paramref name="p"/> to single without branches on the common path: the magnitude bits are

@@ -1,5 +1,5 @@
 // AVX-512 f16 → f32 of 16 block scales at once: the scales of 16 consecutive blocks are picked out of the row by
-// word permutes (no gather), sign-extended and converted with integer bit operations, exactly like FastHalf.Read.
+// word permutes (no gather), sign-extended and converted with integer bit operations, exactly like HalfScale.Read.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -10,7 +10,7 @@ namespace Strata.Kernels;
 /// Vector f16 scale conversion for the 512-bit row kernels; equal to <see cref="HalfConvert.HalfToSingle"/> for every
 /// non-NaN bit pattern (subnormals included). Requires AVX-512 F/BW.
 /// </summary>
-internal static unsafe class HalfVec512
+internal static unsafe class HalfScales512
 {
     /// <summary>The f16 scales (first two bytes) of the 16 consecutive 18-byte blocks at p (reads p[0, 272)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
