@@ -54,7 +54,7 @@ internal unsafe struct AttentionJob : IParallelJob
             float* o = Output + ((nint)h * d);
             for (int t = 0; t < Tokens; t++)
             {
-                s[t] = Shape.Scale * FloatKernels.Dot(q, Row(Keys, t, bt, rowStride, kvh * d, row), d);
+                s[t] = Shape.Scale * FloatDots.Dot(q, Row(Keys, t, bt, rowStride, kvh * d, row), d);
             }
 
             new Span<float>(o, d).Clear();
@@ -66,7 +66,7 @@ internal unsafe struct AttentionJob : IParallelJob
             VectorOps.SoftmaxCore(s, Tokens);
             for (int t = 0; t < Tokens; t++)
             {
-                FloatKernels.Axpy(s[t], Row(Values, t, bt, rowStride, kvh * d, row), o, d);
+                FloatDots.Axpy(s[t], Row(Values, t, bt, rowStride, kvh * d, row), o, d);
             }
         }
     }
@@ -80,14 +80,14 @@ internal unsafe struct AttentionJob : IParallelJob
             return (float*)blocks[t / bt] + element;
         }
 
-        FloatKernels.Widen16((ushort*)blocks[t / bt] + element, row, Shape.HeadDim, brain: false);
+        FloatDots.Widen16((ushort*)blocks[t / bt] + element, row, Shape.HeadDim, brain: false);
         return row;
     }
 
     /// <summary>16 elements at p as f32: f32 loaded, f16 converted exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Load16<T>(T* p) where T : unmanaged =>
-        typeof(T) == typeof(ushort) ? FloatKernels.LoadHalf16((ushort*)p) : Vector512.Load((float*)p);
+        typeof(T) == typeof(ushort) ? FloatDots.LoadHalf16((ushort*)p) : Vector512.Load((float*)p);
 
     /// <summary>
     /// AVX-512 path for head sizes that are a multiple of 16: scores come 16 positions at a time (16 accumulators, one
@@ -137,7 +137,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
                 for (; i < run; i++, kr += rowStride)
                 {
-                    s[i] = Shape.Scale * FloatKernels.Dot(q, kr, d);
+                    s[i] = Shape.Scale * FloatDots.Dot(q, kr, d);
                 }
             }
 
@@ -171,7 +171,7 @@ internal unsafe struct AttentionJob : IParallelJob
             int n = Math.Min(16, run - i);
             for (int r = 0; r < n; r++)
             {
-                FloatKernels.Widen16(k + (r * rowStride), rows + (r * d), d, brain: false);
+                FloatDots.Widen16(k + (r * rowStride), rows + (r * d), d, brain: false);
             }
 
             for (int h = first; h < first + count; h++)
@@ -186,7 +186,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
                 for (int r = 0; r < n; r++)
                 {
-                    s[r] = Shape.Scale * FloatKernels.Dot(q, rows + (r * d), d);
+                    s[r] = Shape.Scale * FloatDots.Dot(q, rows + (r * d), d);
                 }
             }
         }

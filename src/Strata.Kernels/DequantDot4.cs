@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>
-/// <see cref="FloatKernels.Dot4Add"/> over four quantized rows, each 16-weight group dequantized in registers instead of
-/// into a scratch chunk first. The weights take exactly the values <see cref="QuantKernels.Dequantize"/> stores (Q8_0
+/// <see cref="FloatDots.Dot4Add"/> over four quantized rows, each 16-weight group dequantized in registers instead of
+/// into a scratch chunk first. The weights take exactly the values <see cref="DequantDispatch.Dequantize"/> stores (Q8_0
 /// and Q4_0 products are exact in f32; Q4_K table entries, Q6_K values and the other types' block decoders compute each
 /// value as the decoder does), and the chains and reduction are Dot4Add's, so a result is bit-identical to the batched tile's
 /// (<see cref="MatMulJob"/>'s batch-invariant path). One activation row stops paying the chunk's 8 KiB of stores and
@@ -123,7 +123,7 @@ internal static unsafe class DequantDot4
             Vector512<float> eight = Vector512.Create(8f);
             for (int i = 0; i < n; i += 32, row += 18)
             {
-                Vector256<byte> v = LegacyQuantDecoders.Nibbles(row + 2);
+                Vector256<byte> v = LegacyQuantDequant.Nibbles(row + 2);
                 Vector512<float> d = Vector512.Create(HalfScale.Read(row));
                 s = Vector512.FusedMultiplyAdd((SimdWiden512.U8(v.GetLower()) - eight) * d, Vector512.Load(x + i), s);
                 s = Vector512.FusedMultiplyAdd((SimdWiden512.U8(v.GetUpper()) - eight) * d, Vector512.Load(x + i + 16), s);
@@ -168,8 +168,8 @@ internal static unsafe class DequantDot4
         for (int i = 0, k = 0; i < n; i += 32, k++, b0 += 18, b1 += 18, b2 += 18, b3 += 18)
         {
             Vector512<float> lo = Vector512.Load(x + i), hi = Vector512.Load(x + i + 16);
-            Vector256<byte> q0 = LegacyQuantDecoders.Nibbles(b0), q1 = LegacyQuantDecoders.Nibbles(b1);
-            Vector256<byte> q2 = LegacyQuantDecoders.Nibbles(b2), q3 = LegacyQuantDecoders.Nibbles(b3);
+            Vector256<byte> q0 = LegacyQuantDequant.Nibbles(b0), q1 = LegacyQuantDequant.Nibbles(b1);
+            Vector256<byte> q2 = LegacyQuantDequant.Nibbles(b2), q3 = LegacyQuantDequant.Nibbles(b3);
             Vector512<float> d0 = Vector512.Create(sc[k]), d1 = Vector512.Create(sc[MaxBlocks + k]);
             Vector512<float> d2 = Vector512.Create(sc[(2 * MaxBlocks) + k]), d3 = Vector512.Create(sc[(3 * MaxBlocks) + k]);
             s0 = Vector512.FusedMultiplyAdd((SimdWiden512.U8(q0.GetLower()) - eight) * d0, lo, s0);
@@ -331,7 +331,7 @@ internal static unsafe class DequantDot4
     }
 
     /// <summary>
-    /// The other types through their block decoders (the values <see cref="QuantKernels.Dequantize"/> stores), one
+    /// The other types through their block decoders (the values <see cref="DequantDispatch.Dequantize"/> stores), one
     /// <see cref="ChainSink"/> per row, the four rows' blocks interleaved so their chains overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -390,7 +390,7 @@ internal static unsafe class DequantDot4
         public static int Bytes => 20;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => LegacyQuantDecoders512.Q4_1(b, o, ref s);
+        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => LegacyQuantDequant512.Q4_1(b, o, ref s);
     }
 
     private struct Q5_0Decoder : IBlockDecoder512
@@ -400,7 +400,7 @@ internal static unsafe class DequantDot4
         public static int Bytes => 22;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => LegacyQuantDecoders512.Q5_0(b, o, ref s);
+        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => LegacyQuantDequant512.Q5_0(b, o, ref s);
     }
 
     private struct Q5_1Decoder : IBlockDecoder512
@@ -410,7 +410,7 @@ internal static unsafe class DequantDot4
         public static int Bytes => 24;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => LegacyQuantDecoders512.Q5_1(b, o, ref s);
+        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => LegacyQuantDequant512.Q5_1(b, o, ref s);
     }
 
     private struct Q2KDecoder : IBlockDecoder512
@@ -420,7 +420,7 @@ internal static unsafe class DequantDot4
         public static int Bytes => 84;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDecoders512.Q2K(b, o, ref s);
+        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDequant512.Q2K(b, o, ref s);
     }
 
     private struct Q3KDecoder : IBlockDecoder512
@@ -430,7 +430,7 @@ internal static unsafe class DequantDot4
         public static int Bytes => 110;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDecoders512.Q3K(b, o, ref s);
+        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDequant512.Q3K(b, o, ref s);
     }
 
     private struct Q5KDecoder : IBlockDecoder512
@@ -440,6 +440,6 @@ internal static unsafe class DequantDot4
         public static int Bytes => 176;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDecoders512.Q5K(b, o, ref s);
+        public static void Decode<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512 => KQuantDequant512.Q5K(b, o, ref s);
     }
 }

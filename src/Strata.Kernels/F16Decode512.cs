@@ -73,8 +73,8 @@ internal static unsafe class F16Decode512
             if (Vector512.EqualsAny(h & exp, exp))
             {
                 // An infinity or NaN in this chunk: exact conversion (the true value times x).
-                s0 = Vector512.FusedMultiplyAdd(FloatKernels.LoadHalf16(w + i), Vector512.Load(xs + i) * Vector512.Create(Down), s0);
-                s1 = Vector512.FusedMultiplyAdd(FloatKernels.LoadHalf16(w + i + 16), Vector512.Load(xs + i + 16) * Vector512.Create(Down), s1);
+                s0 = Vector512.FusedMultiplyAdd(FloatDots.LoadHalf16(w + i), Vector512.Load(xs + i) * Vector512.Create(Down), s0);
+                s1 = Vector512.FusedMultiplyAdd(FloatDots.LoadHalf16(w + i + 16), Vector512.Load(xs + i + 16) * Vector512.Create(Down), s1);
                 continue;
             }
 

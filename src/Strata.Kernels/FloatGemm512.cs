@@ -54,7 +54,7 @@ internal static unsafe class FloatGemm512
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Load16<T>(byte* p) where T : unmanaged =>
-        typeof(T) == typeof(ushort) ? FloatKernels.LoadHalf16((ushort*)p) : Vector512.Load((float*)p);
+        typeof(T) == typeof(ushort) ? FloatDots.LoadHalf16((ushort*)p) : Vector512.Load((float*)p);
 
     /// <summary>dst[c·32 + i] = element c of row i (rows stride bytes apart, f32 or f16) for i, c &lt; 16 (64 shuffles).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -76,7 +76,7 @@ public static unsafe class MatMul
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            if (fast && QuantKernels.NeedsSums(w.Type))
+            if (fast && DequantDispatch.NeedsSums(w.Type))
             {
                 sums = MatMulJob.SumsScratch(ActivationSums.Length(w.Cols));
                 ActivationSums.Compute(px, w.Cols, sums);
@@ -84,7 +84,7 @@ public static unsafe class MatMul
 
             // F16 matrix-vector: the half rebias folded into a prepared copy of the activation row.
             float* xin = px;
-            delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(w.Type) : null;
+            delegate*<byte*, float*, float*, int, float> dot512 = fast ? DequantDispatch.Dot512Kernel(w.Type) : null;
             if (n == 1 && !batchInvariant && w.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
                 float* prepared = F16Decode512.Prepare(px, w.Cols);
@@ -181,14 +181,14 @@ public static unsafe class MatMul
         fixed (float* px = x)
         {
             float* sums = null;
-            if (fast && QuantKernels.NeedsSums(first.Type))
+            if (fast && DequantDispatch.NeedsSums(first.Type))
             {
                 sums = MatMulJob.SumsScratch(ActivationSums.Length(first.Cols));
                 ActivationSums.Compute(px, first.Cols, sums);
             }
 
             float* xin = px;
-            delegate*<byte*, float*, float*, int, float> dot512 = fast ? QuantKernels.Dot512Kernel(first.Type) : null;
+            delegate*<byte*, float*, float*, int, float> dot512 = fast ? DequantDispatch.Dot512Kernel(first.Type) : null;
             if (n == 1 && !batchInvariant && first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
                 float* prepared = F16Decode512.Prepare(px, first.Cols);

@@ -48,7 +48,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Every N takes the tiled path below, N = 1 included (see <see cref="MatMul.Run"/>).</summary>
     public bool Invariant;
 
-    /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="QuantKernels.Dot"/>.</summary>
+    /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="DequantDispatch.Dot"/>.</summary>
     public delegate*<byte*, float*, float*, int, float> Dot512;
 
     [ThreadStatic]
@@ -77,7 +77,7 @@ internal unsafe struct MatMulJob : IParallelJob
 
             for (int r = r0; r < r1; r++)
             {
-                Y[r] = QuantKernels.Dot(Type, W + (r * RowBytes), X, Cols);
+                Y[r] = DequantDispatch.Dot(Type, W + (r * RowBytes), X, Cols);
             }
 
             return;
@@ -106,7 +106,7 @@ internal unsafe struct MatMulJob : IParallelJob
             {
                 for (int j = 0; j < N; j++)
                 {
-                    Y[((nint)j * Rows) + r] = FloatKernels.Dot((float*)(W + (r * RowBytes)), X + ((nint)j * Cols), Cols);
+                    Y[((nint)j * Rows) + r] = FloatDots.Dot((float*)(W + (r * RowBytes)), X + ((nint)j * Cols), Cols);
                 }
             }
 
@@ -157,7 +157,7 @@ internal unsafe struct MatMulJob : IParallelJob
 
                 for (int t = 0; t < rows; t++)
                 {
-                    QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
+                    DequantDispatch.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
                 }
 
                 for (int j = 0; j < N; j++)
@@ -165,7 +165,7 @@ internal unsafe struct MatMulJob : IParallelJob
                     float* x = X + ((nint)j * Cols);
                     for (int t = 0; t < rows; t++)
                     {
-                        res[t] = FloatKernels.Dot(s + ((nint)t * Cols), x, Cols);
+                        res[t] = FloatDots.Dot(s + ((nint)t * Cols), x, Cols);
                     }
 
                     Store(j, r, res, rows);
@@ -205,7 +205,7 @@ internal unsafe struct MatMulJob : IParallelJob
                     else
                     {
                         // kc and k0 are multiples of 256, so k0 falls on a block boundary of every type.
-                        QuantKernels.Dequantize(Type, row + GgmlTypeInfo.RowBytes(Type, k0), rows + (t * kc), kn);
+                        DequantDispatch.Dequantize(Type, row + GgmlTypeInfo.RowBytes(Type, k0), rows + (t * kc), kn);
                     }
                 }
 
@@ -224,7 +224,7 @@ internal unsafe struct MatMulJob : IParallelJob
             {
                 for (int t = 0; t < tr; t++)
                 {
-                    Y[((nint)j * Rows) + r + t] = QuantKernels.Dot(Type, W + ((r + t) * RowBytes), X + ((nint)j * Cols), Cols);
+                    Y[((nint)j * Rows) + r + t] = DequantDispatch.Dot(Type, W + ((r + t) * RowBytes), X + ((nint)j * Cols), Cols);
                 }
             }
         }
@@ -272,7 +272,7 @@ internal unsafe struct MatMulJob : IParallelJob
                 nint offset = (nint)GgmlTypeInfo.RowBytes(Type, k0);
                 for (int t = 0; t < Tile; t++)
                 {
-                    QuantKernels.Dequantize(Type, W + ((r + t) * RowBytes) + offset, w + (t * wStride), len);
+                    DequantDispatch.Dequantize(Type, W + ((r + t) * RowBytes) + offset, w + (t * wStride), len);
                 }
 
                 wk = w;
@@ -288,7 +288,7 @@ internal unsafe struct MatMulJob : IParallelJob
             for (; j < N; j++)
             {
                 // The same per-result arithmetic as the 4 × 4 tile, so a row's sums do not depend on N.
-                FloatKernels.Dot4Add(wk, wStride, X + ((nint)j * Cols) + k0, len, acc + (Tile * j));
+                FloatDots.Dot4Add(wk, wStride, X + ((nint)j * Cols) + k0, len, acc + (Tile * j));
             }
         }
 

@@ -56,7 +56,7 @@ public static unsafe class MatMulQ8
 
             // Matrix-vector: the activation row is rearranged once into the kernel's layout.
             byte* x = px;
-            var dot = IntDotKernels.Kernel(w.Type);
+            var dot = IntDotDispatch.Kernel(w.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
             if (n == 1 && !q8Tile && !rowDots)
             {
@@ -158,7 +158,7 @@ public static unsafe class MatMulQ8
 
         fixed (byte* px = xq)
         {
-            var dot = IntDotKernels.Kernel(first.Type);
+            var dot = IntDotDispatch.Kernel(first.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
             byte* x = px;
             byte* xp = null;

@@ -20,7 +20,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     public nint XRowBytes;
     public float* Y;
 
-    /// <summary>Row dot kernel from <see cref="IntDotKernels.Kernel"/>, hoisted out of the loops.</summary>
+    /// <summary>Row dot kernel from <see cref="IntDotDispatch.Kernel"/>, hoisted out of the loops.</summary>
     public delegate*<byte*, byte*, int, float> Dot;
 
     /// <summary>Row dot for the matrix's last row when <see cref="Dot"/> may read past its row (N = 1), or null.</summary>

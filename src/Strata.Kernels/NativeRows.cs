@@ -27,6 +27,6 @@ public static unsafe class NativeRows
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, matrix.Rows);
         long rowBytes = GgmlTypeInfo.RowBytes(matrix.Type, matrix.Cols);
         var bytes = new ReadOnlySpan<byte>((byte*)matrix.Data + row * rowBytes, (int)rowBytes);
-        Quant.DequantizeRow(matrix.Type, bytes, destination[..matrix.Cols]);
+        QuantizedRows.DequantizeRow(matrix.Type, bytes, destination[..matrix.Cols]);
     }
 }

@@ -140,7 +140,7 @@ internal static unsafe class Q5Decode512
             16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
         Vector512<ushort> m = Vector512.ConditionalSelect(Vector512.LessThan(lane, Vector512.Create((ushort)6)), a,
             Vector512.ConditionalSelect(Vector512.LessThan(lane, Vector512.Create((ushort)12)), b, c));
-        return FloatKernels.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(m.GetLower().AsInt16()));
+        return FloatDots.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(m.GetLower().AsInt16()));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

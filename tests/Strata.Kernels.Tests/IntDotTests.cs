@@ -1,4 +1,4 @@
-// Integer dots (AVX-512, AVX2, scalar) of every fast-path weight type against QuantDotReference, and MatMulQ8.Run.
+// Integer dots (AVX-512, AVX2, scalar) of every fast-path weight type against IntDotReference, and MatMulQ8.Run.
 using System.Buffers.Binary;
 using Strata.Kernels;
 using Xunit;
@@ -59,7 +59,7 @@ public unsafe class IntDotTests
                 }
 
                 byte[] xq = Quantize(type, x, 1, cols);
-                float expected = QuantDotReference.Dot(type, w, xq, cols);
+                float expected = IntDotReference.Dot(type, w, xq, cols);
                 float actual = Dot(type, width, w, xq, cols);
                 double tol = RelTol * AbsSum(type, w, xq, cols);
                 Assert.True(Math.Abs(actual - expected) <= tol,
@@ -161,7 +161,7 @@ public unsafe class IntDotTests
             for (int r = 0; r < rows; r++)
             {
                 byte[] row = w.AsSpan((int)(r * wRow), (int)wRow).ToArray();
-                float expected = QuantDotReference.Dot(type, row, a, cols);
+                float expected = IntDotReference.Dot(type, row, a, cols);
                 double tol = RelTol * AbsSum(type, row, a, cols);
                 float actual = y[(j * rows) + r];
                 Assert.True(Math.Abs(actual - expected) <= tol,
@@ -322,7 +322,7 @@ public unsafe class IntDotTests
                 for (int r = 0; r < rows; r++)
                 {
                     byte[] row = w.AsSpan((int)(r * wRow), (int)wRow).ToArray();
-                    float expected = QuantDotReference.Dot(type, row, a, cols);
+                    float expected = IntDotReference.Dot(type, row, a, cols);
                     double tol = RelTol * AbsSum(type, row, a, cols);
                     float actual = y[(j * rows) + r];
                     Assert.True(Math.Abs(actual - expected) <= tol,
@@ -373,7 +373,7 @@ public unsafe class IntDotTests
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    float expected = QuantDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    float expected = IntDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
                     Assert.True(expected == y[(j * rows) + r], $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
                 }
             }
@@ -409,7 +409,7 @@ public unsafe class IntDotTests
 
             for (int r = 0; r < rows; r++)
             {
-                float expected = QuantDotReference.Dot(type, w.AsSpan(r * blocks * blockBytes, blocks * blockBytes), xq, cols);
+                float expected = IntDotReference.Dot(type, w.AsSpan(r * blocks * blockBytes, blocks * blockBytes), xq, cols);
                 Assert.True(expected == y[r], $"{type} blocks={blocks} t={threads} r={r}: expected {expected:R}, got {y[r]:R}");
             }
         }
@@ -517,7 +517,7 @@ public unsafe class IntDotTests
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    float expected = QuantDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    float expected = IntDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
                     Assert.True(expected == y[(j * rows) + r], $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
                 }
             }
@@ -525,7 +525,7 @@ public unsafe class IntDotTests
     }
 
     private static bool Available(int width) =>
-        width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotKernels.Use256 : true;
+        width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotDispatch.Use256 : true;
 
     /// <summary>Random weights of a 32-element block type with every block scale set to 1 (f16 0x3C00).</summary>
     private static byte[] UnitScaleWeights(GgmlType type, int elements, Random rng)
@@ -570,9 +570,9 @@ public unsafe class IntDotTests
     {
         delegate*<byte*, byte*, int, float> kernel = width switch
         {
-            512 => IntDotKernels.Kernel512(type),
-            256 => IntDotKernels.Kernel256(type),
-            _ => IntDotKernels.KernelScalar(type),
+            512 => IntDotDispatch.Kernel512(type),
+            256 => IntDotDispatch.Kernel256(type),
+            _ => IntDotDispatch.KernelScalar(type),
         };
         fixed (byte* pw = w)
         fixed (byte* px = xq)
@@ -586,8 +586,8 @@ public unsafe class IntDotTests
     {
         var wf = new float[cols];
         var xf = new float[cols];
-        QuantReference.DequantizeRow(type, w, wf);
-        QuantReference.DequantizeRow(ActivationQuant.FormatFor(type), xq, xf);
+        DequantReference.DequantizeRow(type, w, wf);
+        DequantReference.DequantizeRow(ActivationQuant.FormatFor(type), xq, xf);
         double abs = 0;
         for (int i = 0; i < cols; i++)
         {

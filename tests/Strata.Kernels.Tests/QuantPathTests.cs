@@ -42,17 +42,17 @@ public unsafe class QuantPathTests
             byte[] row = TestData.Row(type, n, rng);
             var expected = new float[n];
             var actual = new float[n];
-            QuantReference.DequantizeRow(type, row, expected);
+            DequantReference.DequantizeRow(type, row, expected);
             fixed (byte* r = row)
             fixed (float* a = actual)
             {
                 if (width == 512)
                 {
-                    QuantKernels.Dequantize512(type, r, a, n);
+                    DequantDispatch.Dequantize512(type, r, a, n);
                 }
                 else
                 {
-                    QuantKernels.Dequantize256(type, r, a, n);
+                    DequantDispatch.Dequantize256(type, r, a, n);
                 }
             }
 
@@ -81,12 +81,12 @@ public unsafe class QuantPathTests
             byte[] row = TestData.Row(type, n, rng);
             float[] x = TestData.Floats(rng, n);
             double abs = AbsSum(type, row, x);
-            double expected = QuantReference.DotDouble(type, row, x);
+            double expected = DequantReference.DotDouble(type, row, x);
             float actual;
             fixed (byte* r = row)
             fixed (float* px = x)
             {
-                actual = width == 512 ? QuantKernels.Dot512(type, r, px, n) : QuantKernels.Dot256(type, r, px, n);
+                actual = width == 512 ? DequantDispatch.Dot512(type, r, px, n) : DequantDispatch.Dot256(type, r, px, n);
             }
 
             Assert.True(Math.Abs(actual - expected) <= DotRelTol * abs,
@@ -115,12 +115,12 @@ public unsafe class QuantPathTests
         }
 
         double abs = AbsSum(type, row, x);
-        double expected = QuantReference.DotDouble(type, row, x);
+        double expected = DequantReference.DotDouble(type, row, x);
         float actual;
         fixed (byte* r = row)
         fixed (float* px = x)
         {
-            actual = width == 512 ? QuantKernels.Dot512(type, r, px, n) : QuantKernels.Dot256(type, r, px, n);
+            actual = width == 512 ? DequantDispatch.Dot512(type, r, px, n) : DequantDispatch.Dot256(type, r, px, n);
         }
 
         Assert.True(Math.Abs(actual - expected) <= DotRelTol * abs,
@@ -190,7 +190,7 @@ public unsafe class QuantPathTests
                 h[k] = (ushort)(i + k);
             }
 
-            FloatKernels.LoadHalf16(h).Store(got);
+            FloatDots.LoadHalf16(h).Store(got);
             for (int k = 0; k < 16; k++)
             {
                 float expected = HalfConvert.HalfToSingle(h[k]);
@@ -245,7 +245,7 @@ public unsafe class QuantPathTests
     private static double AbsSum(GgmlType type, byte[] row, float[] x)
     {
         var w = new float[x.Length];
-        QuantReference.DequantizeRow(type, row, w);
+        DequantReference.DequantizeRow(type, row, w);
         double abs = 0;
         for (int i = 0; i < x.Length; i++)
         {

@@ -21,7 +21,7 @@ internal static unsafe class HalfScales512
         Vector512<ushort> r0 = Avx512BW.PermuteVar32x16x2(Vector512.Load((ushort*)p), idx, Vector512.Load((ushort*)(p + 64)));
         Vector512<ushort> r1 = Avx512BW.PermuteVar32x16x2(Vector512.Load((ushort*)(p + 144)), idx, Vector512.Load((ushort*)(p + 208)));
         Vector256<ushort> s = Vector256.Create(r0.GetLower().GetLower(), r1.GetLower().GetLower());
-        return FloatKernels.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(s.AsInt16()));
+        return FloatDots.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(s.AsInt16()));
     }
 
     /// <summary>The f16 scales of the 16 consecutive 34-byte (Q8_0) blocks at p (reads p[0, 536)).</summary>
@@ -39,6 +39,6 @@ internal static unsafe class HalfScales512
         Vector512<ushort> ab = Avx512BW.PermuteVar32x16x2(a, merge, b);
         Vector512<ushort> cd = Avx512BW.PermuteVar32x16x2(c, merge, d);
         Vector256<ushort> s = Vector256.Create(ab.GetLower().GetLower(), cd.GetLower().GetLower());
-        return FloatKernels.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(s.AsInt16()));
+        return FloatDots.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(s.AsInt16()));
     }
 }

@@ -8,7 +8,7 @@ namespace Strata.Kernels;
 /// Unchecked pointer entry points used by Quant, MatMul and the tests. Arguments are validated by callers. The widest
 /// path that <see cref="KernelIsa"/> enables runs; the width-specific methods let the tests compare every path.
 /// </summary>
-internal static unsafe class QuantKernels
+internal static unsafe class DequantDispatch
 {
     /// <summary>Largest sums table (floats) kept on the stack by <see cref="Dot512"/>.</summary>
     private const int StackSums = 6144;
@@ -26,10 +26,10 @@ internal static unsafe class QuantKernels
                 Buffer.MemoryCopy(src, dst, (long)n * 4, (long)n * 4);
                 return;
             case GgmlType.F16:
-                FloatKernels.Widen16((ushort*)src, dst, n, brain: false);
+                FloatDots.Widen16((ushort*)src, dst, n, brain: false);
                 return;
             case GgmlType.BF16:
-                FloatKernels.Widen16((ushort*)src, dst, n, brain: true);
+                FloatDots.Widen16((ushort*)src, dst, n, brain: true);
                 return;
         }
 
@@ -54,11 +54,11 @@ internal static unsafe class QuantKernels
         switch (type)
         {
             case GgmlType.F32:
-                return FloatKernels.Dot((float*)row, x, n);
+                return FloatDots.Dot((float*)row, x, n);
             case GgmlType.F16:
-                return FloatKernels.Dot16((ushort*)row, x, n, brain: false);
+                return FloatDots.Dot16((ushort*)row, x, n, brain: false);
             case GgmlType.BF16:
-                return FloatKernels.Dot16((ushort*)row, x, n, brain: true);
+                return FloatDots.Dot16((ushort*)row, x, n, brain: true);
         }
 
         return KernelIsa.Use512 ? Dot512(type, row, x, n)
@@ -70,28 +70,28 @@ internal static unsafe class QuantKernels
     public static void DequantizeScalar(GgmlType type, byte* src, float* dst, int n)
     {
         long bytes = GgmlTypeInfo.RowBytes(type, n);
-        QuantReference.DequantizeRow(type, new ReadOnlySpan<byte>(src, (int)bytes), new Span<float>(dst, n));
+        DequantReference.DequantizeRow(type, new ReadOnlySpan<byte>(src, (int)bytes), new Span<float>(dst, n));
     }
 
     /// <summary>Vector256 dequantization (quant types only; requires <see cref="KernelIsa.Use256"/>).</summary>
     public static void Dequantize256(GgmlType type, byte* src, float* dst, int n)
     {
         StoreSink sink = new() { Dst = dst };
-        QuantRows.Decode(type, src, n, ref sink);
+        DequantRows.Decode(type, src, n, ref sink);
     }
 
     /// <summary>AVX-512 dequantization (quant types only; requires <see cref="KernelIsa.Use512"/>).</summary>
     public static void Dequantize512(GgmlType type, byte* src, float* dst, int n)
     {
         StoreSink512 sink = new() { Dst = dst };
-        QuantRows512.Decode(type, src, n, ref sink);
+        DequantRows512.Decode(type, src, n, ref sink);
     }
 
     /// <summary>Scalar reference dot in double, rounded to f32 (quant types only).</summary>
     public static float DotScalar(GgmlType type, byte* row, float* x, int n)
     {
         long bytes = GgmlTypeInfo.RowBytes(type, n);
-        return (float)QuantReference.DotDouble(type, new ReadOnlySpan<byte>(row, (int)bytes), new ReadOnlySpan<float>(x, n));
+        return (float)DequantReference.DotDouble(type, new ReadOnlySpan<byte>(row, (int)bytes), new ReadOnlySpan<float>(x, n));
     }
 
     /// <summary>Vector256 dot (quant types only; requires <see cref="KernelIsa.Use256"/>).</summary>
@@ -99,7 +99,7 @@ internal static unsafe class QuantKernels
     public static float Dot256(GgmlType type, byte* row, float* x, int n)
     {
         DotSink sink = new() { X = x };
-        QuantRows.Decode(type, row, n, ref sink);
+        DequantRows.Decode(type, row, n, ref sink);
         return sink.Sum();
     }
 

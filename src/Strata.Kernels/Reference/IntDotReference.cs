@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace Strata.Kernels;
 
 /// <summary>Dot of one quantized weight row with one quantized activation row, integer sums per block scaled in f32.</summary>
-public static class QuantDotReference
+public static class IntDotReference
 {
     /// <summary>Σ over the row of weight·activation, as llama.cpp's generic vec_dot for the pair computes it.</summary>
     public static float Dot(GgmlType weightType, ReadOnlySpan<byte> w, ReadOnlySpan<byte> xq, int cols) => weightType switch
@@ -84,7 +84,7 @@ public static class QuantDotReference
             int sumMins = 0;
             for (int sub = 0; sub < 8; sub++)
             {
-                QuantReference.ScaleMinK4(sub, scales, out byte sc, out byte m);
+                DequantReference.ScaleMinK4(sub, scales, out byte sc, out byte m);
                 int group = sub / 2;
                 bool high = sub % 2 == 1;
                 int dot = 0;

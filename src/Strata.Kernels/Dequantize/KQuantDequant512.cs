@@ -8,7 +8,7 @@ namespace Strata.Kernels;
 /// Each decoder turns one 256-element super-block at <c>b</c> into 32-float groups handed to the sink at element offset
 /// <c>o</c>. Multiplies and subtracts are separate (never fused) to match ggml's scalar values bit for bit.
 /// </summary>
-internal static unsafe class KQuantDecoders512
+internal static unsafe class KQuantDequant512
 {
     /// <summary>Elements 0–15 of q become dA·q − mA, elements 16–31 dB·q − mB.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -48,7 +48,7 @@ internal static unsafe class KQuantDecoders512
     {
         TSink s = sink;
         sbyte* scales = stackalloc sbyte[16];
-        QuantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), new Span<sbyte>(scales, 16));
+        DequantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), new Span<sbyte>(scales, 16));
         float dAll = HalfScale.Read(b + 108);
         Vector256<byte> hm = Vector256.Load(b);
         Vector256<byte> three = Vector256.Create((byte)3);

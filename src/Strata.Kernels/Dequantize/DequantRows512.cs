@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Strata.Kernels;
 
 /// <summary>Runs a type's AVX-512 block decoder over n elements (a block multiple) of a row into a sink.</summary>
-internal static unsafe class QuantRows512
+internal static unsafe class DequantRows512
 {
     /// <summary>Dispatches on type; throws for types without a block decoder.</summary>
     public static void Decode<TSink>(GgmlType type, byte* p, int n, ref TSink s) where TSink : struct, IVecSink512
@@ -59,19 +59,19 @@ internal static unsafe class QuantRows512
             switch (kind)
             {
                 case 0:
-                    LegacyQuantDecoders512.Q4_0(p, o, ref s);
+                    LegacyQuantDequant512.Q4_0(p, o, ref s);
                     break;
                 case 1:
-                    LegacyQuantDecoders512.Q4_1(p, o, ref s);
+                    LegacyQuantDequant512.Q4_1(p, o, ref s);
                     break;
                 case 2:
-                    LegacyQuantDecoders512.Q5_0(p, o, ref s);
+                    LegacyQuantDequant512.Q5_0(p, o, ref s);
                     break;
                 case 3:
-                    LegacyQuantDecoders512.Q5_1(p, o, ref s);
+                    LegacyQuantDequant512.Q5_1(p, o, ref s);
                     break;
                 default:
-                    LegacyQuantDecoders512.Q8_0(p, o, ref s);
+                    LegacyQuantDequant512.Q8_0(p, o, ref s);
                     break;
             }
         }
@@ -85,7 +85,7 @@ internal static unsafe class QuantRows512
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 84)
         {
-            KQuantDecoders512.Q2K(p, o, ref s);
+            KQuantDequant512.Q2K(p, o, ref s);
         }
 
         sink = s;
@@ -97,7 +97,7 @@ internal static unsafe class QuantRows512
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 110)
         {
-            KQuantDecoders512.Q3K(p, o, ref s);
+            KQuantDequant512.Q3K(p, o, ref s);
         }
 
         sink = s;
@@ -109,7 +109,7 @@ internal static unsafe class QuantRows512
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 144)
         {
-            KQuantDecoders512.Q4K(p, o, ref s);
+            KQuantDequant512.Q4K(p, o, ref s);
         }
 
         sink = s;
@@ -121,7 +121,7 @@ internal static unsafe class QuantRows512
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 176)
         {
-            KQuantDecoders512.Q5K(p, o, ref s);
+            KQuantDequant512.Q5K(p, o, ref s);
         }
 
         sink = s;
@@ -133,7 +133,7 @@ internal static unsafe class QuantRows512
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 210)
         {
-            KQuantDecoders512.Q6K(p, o, ref s);
+            KQuantDequant512.Q6K(p, o, ref s);
         }
 
         sink = s;
@@ -145,7 +145,7 @@ internal static unsafe class QuantRows512
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 292)
         {
-            KQuantDecoders512.Q8K(p, o, ref s);
+            KQuantDequant512.Q8K(p, o, ref s);
         }
 
         sink = s;

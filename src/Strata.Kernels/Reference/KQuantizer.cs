@@ -72,7 +72,7 @@ internal static class KQuantizer
         BinaryPrimitives.WriteUInt16LittleEndian(y[2..], dminBits);
         for (int j = 0; j < 8; ++j)
         {
-            QuantReference.ScaleMinK4(j, packed, out byte sc, out byte m);
+            DequantReference.ScaleMinK4(j, packed, out byte sc, out byte m);
             float d = QuantizeMath.FromHalf(dBits) * sc;
             if (d == 0)
             {

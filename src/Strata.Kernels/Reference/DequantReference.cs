@@ -7,13 +7,13 @@ namespace Strata.Kernels;
 /// Scalar reference implementations. <see cref="DequantizeRow"/> reproduces ggml's reference dequantize_row_* bit for bit
 /// (same formula and operation order in f32); <see cref="Dot"/> sums the dequantized products in double.
 /// </summary>
-public static class QuantReference
+public static class DequantReference
 {
     /// <summary>Scalar dequantization of one row of dst.Length elements.</summary>
     /// <exception cref="ArgumentException">The type is not computable, dst.Length is not a block multiple or src is short.</exception>
     public static void DequantizeRow(GgmlType type, ReadOnlySpan<byte> src, Span<float> dst)
     {
-        Quant.CheckRow(type, src.Length, dst.Length);
+        QuantizedRows.CheckRow(type, src.Length, dst.Length);
         int be = GgmlTypeInfo.BlockElements(type);
         int bb = GgmlTypeInfo.BlockBytes(type);
         int nb = dst.Length / be;
@@ -31,7 +31,7 @@ public static class QuantReference
     /// <exception cref="ArgumentException">The type is not computable, x.Length is not a block multiple or row is short.</exception>
     public static double DotDouble(GgmlType type, ReadOnlySpan<byte> row, ReadOnlySpan<float> x)
     {
-        Quant.CheckRow(type, row.Length, x.Length);
+        QuantizedRows.CheckRow(type, row.Length, x.Length);
         int be = GgmlTypeInfo.BlockElements(type);
         int bb = GgmlTypeInfo.BlockBytes(type);
         Span<float> tmp = stackalloc float[256];

@@ -8,7 +8,7 @@ namespace Strata.Kernels;
 /// Each decoder turns one 256-element super-block at <c>b</c> into 8-float vectors handed to the sink at element
 /// offset <c>o</c>. Multiplies and subtracts are separate (never fused) to match ggml's scalar values bit for bit.
 /// </summary>
-internal static unsafe class KQuantDecoders
+internal static unsafe class KQuantDequant
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put4<TSink>(ref TSink s, int o, Vector256<byte> q, float dA, float mA, float dB, float mB)
@@ -55,7 +55,7 @@ internal static unsafe class KQuantDecoders
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         Span<sbyte> scales = stackalloc sbyte[16];
-        QuantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), scales);
+        DequantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), scales);
         float dAll = HalfScale.Read(b + 108);
         Vector256<byte> hm = Vector256.Load(b);
         Vector256<byte> three = Vector256.Create((byte)3);

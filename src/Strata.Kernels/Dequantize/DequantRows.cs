@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Strata.Kernels;
 
 /// <summary>Runs a type's block decoder over n elements (a block multiple) of a row into a sink.</summary>
-internal static unsafe class QuantRows
+internal static unsafe class DequantRows
 {
     /// <summary>Dispatches on type; throws for types without a block decoder.</summary>
     public static void Decode<TSink>(GgmlType type, byte* p, int n, ref TSink s) where TSink : struct, IVecSink
@@ -55,7 +55,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 32, p += 18)
         {
-            LegacyQuantDecoders.Q4_0(p, o, ref s);
+            LegacyQuantDequant.Q4_0(p, o, ref s);
         }
 
         sink = s;
@@ -67,7 +67,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 32, p += 20)
         {
-            LegacyQuantDecoders.Q4_1(p, o, ref s);
+            LegacyQuantDequant.Q4_1(p, o, ref s);
         }
 
         sink = s;
@@ -79,7 +79,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 32, p += 22)
         {
-            LegacyQuantDecoders.Q5_0(p, o, ref s);
+            LegacyQuantDequant.Q5_0(p, o, ref s);
         }
 
         sink = s;
@@ -91,7 +91,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 32, p += 24)
         {
-            LegacyQuantDecoders.Q5_1(p, o, ref s);
+            LegacyQuantDequant.Q5_1(p, o, ref s);
         }
 
         sink = s;
@@ -103,7 +103,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 32, p += 34)
         {
-            LegacyQuantDecoders.Q8_0(p, o, ref s);
+            LegacyQuantDequant.Q8_0(p, o, ref s);
         }
 
         sink = s;
@@ -115,7 +115,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 84)
         {
-            KQuantDecoders.Q2K(p, o, ref s);
+            KQuantDequant.Q2K(p, o, ref s);
         }
 
         sink = s;
@@ -127,7 +127,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 110)
         {
-            KQuantDecoders.Q3K(p, o, ref s);
+            KQuantDequant.Q3K(p, o, ref s);
         }
 
         sink = s;
@@ -139,7 +139,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 144)
         {
-            KQuantDecoders.Q4K(p, o, ref s);
+            KQuantDequant.Q4K(p, o, ref s);
         }
 
         sink = s;
@@ -151,7 +151,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 176)
         {
-            KQuantDecoders.Q5K(p, o, ref s);
+            KQuantDequant.Q5K(p, o, ref s);
         }
 
         sink = s;
@@ -163,7 +163,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 210)
         {
-            KQuantDecoders.Q6K(p, o, ref s);
+            KQuantDequant.Q6K(p, o, ref s);
         }
 
         sink = s;
@@ -175,7 +175,7 @@ internal static unsafe class QuantRows
         TSink s = sink;
         for (int o = 0; o < n; o += 256, p += 292)
         {
-            KQuantDecoders.Q8K(p, o, ref s);
+            KQuantDequant.Q8K(p, o, ref s);
         }
 
         sink = s;

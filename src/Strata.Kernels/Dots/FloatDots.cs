@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
-/// <summary>Pointer-based f32 kernels shared by Quant, MatMul and Attention.</summary>
-internal static unsafe class FloatKernels
+/// <summary>Pointer-based f32 kernels shared by QuantizedRows, MatMul and Attention.</summary>
+internal static unsafe class FloatDots
 {
     /// <summary>Σ a[i]·b[i] in f32 with FMA lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -61,7 +61,7 @@ internal static unsafe class IntDots256
     public static Vector256<float> BlockQ4_0(byte* w, byte* x, Vector256<float> acc)
     {
         Vector256<sbyte> y = Vector256.Load((sbyte*)(x + 2));
-        Vector256<int> s = OffsetSum(LegacyQuantDecoders.Nibbles(w + 2), y, Vector256.Create((byte)8));
+        Vector256<int> s = OffsetSum(LegacyQuantDequant.Nibbles(w + 2), y, Vector256.Create((byte)8));
         return Scale(s, HalfScale.Read(w) * HalfScale.Read(x), acc);
     }
 
@@ -70,7 +70,7 @@ internal static unsafe class IntDots256
     public static Vector256<float> BlockQ5_0(byte* w, byte* x, Vector256<float> acc)
     {
         Vector256<sbyte> y = Vector256.Load((sbyte*)(x + 2));
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(w + 6) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(w + 2));
+        Vector256<byte> q = LegacyQuantDequant.Nibbles(w + 6) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(w + 2));
         Vector256<int> s = OffsetSum(q, y, Vector256.Create((byte)16));
         return Scale(s, HalfScale.Read(w) * HalfScale.Read(x), acc);
     }

@@ -159,7 +159,7 @@ internal static unsafe class LegacyQuantDots512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlockQ5_0(byte* b, float* x, Vector512<float> acc)
     {
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 6) | High(b + 2);
+        Vector256<byte> q = LegacyQuantDequant.Nibbles(b + 6) | High(b + 2);
         Vector256<sbyte> w = (q - Vector256.Create((byte)16)).AsSByte();
         return Signed(w.GetLower(), w.GetUpper(), x, HalfScale.Read(b), acc);
     }

@@ -8,14 +8,14 @@ namespace Strata.Kernels;
 /// Each decoder turns one block at <c>b</c> into two 16-float vectors handed to the sink at element offset <c>o</c>.
 /// Multiplies and adds are separate (never fused) so the values equal ggml's scalar dequantization bit for bit.
 /// </summary>
-internal static unsafe class LegacyQuantDecoders512
+internal static unsafe class LegacyQuantDequant512
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Q4_0<TSink>(byte* b, int o, ref TSink s) where TSink : struct, IVecSink512
     {
         Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         Vector512<float> eight = Vector512.Create(8f);
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 2);
+        Vector256<byte> q = LegacyQuantDequant.Nibbles(b + 2);
         s.Put(o, (SimdWiden512.U8(q.GetLower()) - eight) * d, (SimdWiden512.U8(q.GetUpper()) - eight) * d);
     }
 
@@ -24,7 +24,7 @@ internal static unsafe class LegacyQuantDecoders512
     {
         Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         Vector512<float> m = Vector512.Create(HalfScale.Read(b + 2));
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 4);
+        Vector256<byte> q = LegacyQuantDequant.Nibbles(b + 4);
         s.Put(o, (SimdWiden512.U8(q.GetLower()) * d) + m, (SimdWiden512.U8(q.GetUpper()) * d) + m);
     }
 
@@ -33,7 +33,7 @@ internal static unsafe class LegacyQuantDecoders512
     {
         Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         Vector512<float> sixteen = Vector512.Create(16f);
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 6) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(b + 2));
+        Vector256<byte> q = LegacyQuantDequant.Nibbles(b + 6) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(b + 2));
         s.Put(o, (SimdWiden512.U8(q.GetLower()) - sixteen) * d, (SimdWiden512.U8(q.GetUpper()) - sixteen) * d);
     }
 
@@ -42,7 +42,7 @@ internal static unsafe class LegacyQuantDecoders512
     {
         Vector512<float> d = Vector512.Create(HalfScale.Read(b));
         Vector512<float> m = Vector512.Create(HalfScale.Read(b + 2));
-        Vector256<byte> q = LegacyQuantDecoders.Nibbles(b + 8) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(b + 4));
+        Vector256<byte> q = LegacyQuantDequant.Nibbles(b + 8) | SimdWiden.BitsToHigh16(Unsafe.ReadUnaligned<uint>(b + 4));
         s.Put(o, (SimdWiden512.U8(q.GetLower()) * d) + m, (SimdWiden512.U8(q.GetUpper()) * d) + m);
     }
 

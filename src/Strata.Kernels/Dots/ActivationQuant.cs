@@ -31,7 +31,7 @@ public static class ActivationQuant
 
     /// <summary>Quantizes n rows of cols floats (x: [n, cols]) into xq ([n, RowBytes]).</summary>
     public static void QuantizeRows(GgmlType weightType, ReadOnlySpan<float> x, int n, int cols, Span<byte> xq) =>
-        QuantizeRows(weightType, x, n, cols, xq, KernelIsa.Use512 ? 512 : IntDotKernels.Use256 ? 256 : 0);
+        QuantizeRows(weightType, x, n, cols, xq, KernelIsa.Use512 ? 512 : IntDotDispatch.Use256 ? 256 : 0);
 
     /// <summary>QuantizeRows on one path: width 512 (AVX-512), 256 (AVX2) or 0 (scalar); for the tests.</summary>
     internal static unsafe void QuantizeRows(GgmlType weightType, ReadOnlySpan<float> x, int n, int cols, Span<byte> xq, int width)

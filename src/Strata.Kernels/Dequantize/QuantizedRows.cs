@@ -2,7 +2,7 @@
 namespace Strata.Kernels;
 
 /// <summary>Per-type row kernels.</summary>
-public static unsafe class Quant
+public static unsafe class QuantizedRows
 {
     /// <summary>Dequantizes one row of dst.Length elements.</summary>
     /// <exception cref="ArgumentException">The type is not computable, dst.Length is not a block multiple or src is short.</exception>
@@ -17,7 +17,7 @@ public static unsafe class Quant
         fixed (byte* s = src)
         fixed (float* d = dst)
         {
-            QuantKernels.Dequantize(type, s, d, dst.Length);
+            DequantDispatch.Dequantize(type, s, d, dst.Length);
         }
     }
 
@@ -34,7 +34,7 @@ public static unsafe class Quant
         fixed (byte* r = row)
         fixed (float* px = x)
         {
-            return QuantKernels.Dot(type, r, px, x.Length);
+            return DequantDispatch.Dot(type, r, px, x.Length);
         }
     }
 

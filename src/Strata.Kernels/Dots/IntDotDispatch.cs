@@ -7,7 +7,7 @@ namespace Strata.Kernels;
 /// Row dot kernels (weight row, quantized activation row, cols) → f32. The widest path <see cref="KernelIsa"/> enables is
 /// returned by <see cref="Kernel"/>; the width-specific getters let the tests compare every path.
 /// </summary>
-internal static unsafe class IntDotKernels
+internal static unsafe class IntDotDispatch
 {
     /// <summary>True when the AVX2 kernels can run (and AVX-512 is off or absent).</summary>
     public static bool Use256 => KernelIsa.Use256 && Avx2.IsSupported && Fma.IsSupported;
@@ -40,7 +40,7 @@ internal static unsafe class IntDotKernels
         _ => throw Unsupported(type),
     };
 
-    /// <summary>The scalar reference <see cref="QuantDotReference.Dot"/> behind the same pointer signature.</summary>
+    /// <summary>The scalar reference <see cref="IntDotReference.Dot"/> behind the same pointer signature.</summary>
     public static delegate*<byte*, byte*, int, float> KernelScalar(GgmlType type) => type switch
     {
         GgmlType.Q8_0 => &ScalarQ8_0,
@@ -54,7 +54,7 @@ internal static unsafe class IntDotKernels
 
     private static ArgumentException Unsupported(GgmlType type) => new($"{type} has no integer dot", nameof(type));
 
-    private static float Scalar(GgmlType type, byte* w, byte* x, int cols) => QuantDotReference.Dot(type,
+    private static float Scalar(GgmlType type, byte* w, byte* x, int cols) => IntDotReference.Dot(type,
         new ReadOnlySpan<byte>(w, (int)GgmlTypeInfo.RowBytes(type, cols)),
         new ReadOnlySpan<byte>(x, (int)ActivationQuant.RowBytes(type, cols)), cols);
 

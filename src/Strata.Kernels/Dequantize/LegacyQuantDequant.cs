@@ -8,7 +8,7 @@ namespace Strata.Kernels;
 /// Each decoder turns one block at <c>b</c> into four 8-float vectors handed to the sink at element offset <c>o</c>.
 /// Multiplies and adds are separate (never fused) so the values equal ggml's scalar dequantization bit for bit.
 /// </summary>
-internal static unsafe class LegacyQuantDecoders
+internal static unsafe class LegacyQuantDequant
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Half(byte* p) => HalfScale.Read(p);
