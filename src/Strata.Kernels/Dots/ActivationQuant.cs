@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 
 namespace Strata.Kernels;
 
-/// <summary>Quantizes activation rows for <see cref="MatMulQ8"/>.</summary>
+/// <summary>Quantizes activation rows for <see cref="MatMulInt8"/>.</summary>
 public static class ActivationQuant
 {
     /// <summary>Bytes of a Q8_K activation block: f32 d, 256 int8, 16 int16 sums.</summary>

@@ -57,7 +57,7 @@ internal static unsafe class FloatDots
 
     /// <summary>
     /// r[t] += Σ_k w[t·stride + k] · x[k] for the four rows t = 0..3 with the same x: the vector chains' sums are added to
-    /// r, then each scalar tail product, exactly as one activation row of <see cref="FloatTile.Dot4x4"/> does.
+    /// r, then each scalar tail product, exactly as one activation row of <see cref="FloatTile4.Dot4x4"/> does.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4Add(float* w, nint stride, float* x, int n, float* r)

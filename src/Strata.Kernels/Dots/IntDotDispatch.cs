@@ -1,4 +1,4 @@
-// Dispatch of the integer weight·activation row dots (MatMulQ8) to the AVX-512, AVX2 or scalar reference kernels.
+// Dispatch of the integer weight·activation row dots (MatMulInt8) to the AVX-512, AVX2 or scalar reference kernels.
 using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;

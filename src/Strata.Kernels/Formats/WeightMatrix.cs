@@ -7,17 +7,17 @@ namespace Strata.Kernels;
 /// <param name="Rows">rows</param>
 /// <param name="Cols">elements per row</param>
 /// <param name="Packed">
-/// address of a <see cref="Q8Packed"/> copy of the same Q8_0 matrix, or 0: <see cref="MatMulQ8"/> reads it instead of
+/// address of a <see cref="Q8Packed"/> copy of the same Q8_0 matrix, or 0: <see cref="MatMulInt8"/> reads it instead of
 /// <see cref="Data"/>, which the other kernels (embedding rows, f32 products) keep reading
 /// </param>
-/// <param name="PackedLayout">the layout of <see cref="Packed"/>: <see cref="Q8Gemm512"/>'s tiles or <see cref="Q8Vnni"/>'s panels</param>
+/// <param name="PackedLayout">the layout of <see cref="Packed"/>: <see cref="Q8Tile512"/>'s tiles or <see cref="Q8Vnni"/>'s panels</param>
 /// <remarks>Each row is <see cref="GgmlTypeInfo.RowBytes"/>(Type, Cols) bytes; rows are contiguous.</remarks>
 public readonly record struct WeightMatrix(GgmlType Type, nint Data, int Rows, int Cols, nint Packed = 0, Q8Layout PackedLayout = Q8Layout.Tile);
 
 /// <summary>Layouts of a packed Q8_0 copy (<see cref="Q8Packed"/>).</summary>
 public enum Q8Layout
 {
-    /// <summary><see cref="Q8Gemm512.Pack"/>: interleaved block pairs per row, f32 scales after all quants.</summary>
+    /// <summary><see cref="Q8Tile512.Pack"/>: interleaved block pairs per row, f32 scales after all quants.</summary>
     Tile,
 
     /// <summary><see cref="Q8Vnni.Pack"/>: 32-row panels for the AVX-512 VNNI micro-kernels.</summary>

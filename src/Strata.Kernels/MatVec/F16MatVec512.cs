@@ -14,7 +14,7 @@ namespace Strata.Kernels;
 /// 32 halves holding an infinity or NaN (exponent all ones) takes the exact conversion instead. The prepared row is used
 /// only when every |x| &lt; 2^15 (so x·2^112 stays finite); otherwise the caller keeps the plain kernel. Requires AVX-512 F/BW.
 /// </summary>
-internal static unsafe class F16Decode512
+internal static unsafe class F16MatVec512
 {
     private const float Up = 5.192296858534828e33f;   // 2^112
     private const float Down = 1.925929944387236e-34f; // 2^−112

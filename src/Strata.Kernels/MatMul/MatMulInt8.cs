@@ -4,7 +4,7 @@ using System.Buffers;
 namespace Strata.Kernels;
 
 /// <summary>y[n, rows] = dequant(xq)[n, cols] · Wᵀ with integer block dots (the <see cref="NumericMode.QuantizedActivations"/> path).</summary>
-public static unsafe class MatMulQ8
+public static unsafe class MatMulInt8
 {
     /// <summary>
     /// xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool. With
@@ -37,11 +37,11 @@ public static unsafe class MatMulQ8
             return;
         }
 
-        int chunk = pool.ChunkRows(w.Rows, MatMulQ8Job.Tile);
+        int chunk = pool.ChunkRows(w.Rows, MatMulInt8Job.Tile);
         // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
         bool q8Tile = TakesTile(w.Type, w.Cols, n, batchInvariant, w.Packed != 0);
         bool rowDots = batchInvariant && !q8Tile;
-        bool q4Tile = !rowDots && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Gemm512.Applies(w.Cols);
+        bool q4Tile = !rowDots && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Tile512.Applies(w.Cols);
         var gemm = q4Tile || q8Tile || rowDots ? null : GemmKernel(w.Type, w.Cols, n);
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
@@ -64,20 +64,20 @@ public static unsafe class MatMulQ8
             }
 
             byte* xp = null;
-            nint xpRowBytes = Q4Gemm512.RowBytes(w.Cols);
+            nint xpRowBytes = Q4Tile512.RowBytes(w.Cols);
             if (q8Tile)
             {
-                xpRowBytes = Q8Gemm512.RowBytes(w.Cols);
+                xpRowBytes = Q8Tile512.RowBytes(w.Cols);
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
-                Q8Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp);
+                Q8Tile512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp);
             }
             else if (q4Tile)
             {
-                xp = ThreadBuffer.Activations(n * Q4Gemm512.RowBytes(w.Cols));
-                Q4Gemm512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
+                xp = ThreadBuffer.Activations(n * Q4Tile512.RowBytes(w.Cols));
+                Q4Tile512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
             }
 
-            var job = MatMulQ8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
+            var job = MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
                 Gemm = gemm,
                 GemmK = rowDots ? null : GemmKKernel(w.Type, n),
@@ -166,9 +166,9 @@ public static unsafe class MatMulQ8
             if (TakesTile(first.Type, first.Cols, n, batchInvariant, AllPacked(weights, Q8Layout.Tile)))
             {
                 // As Run: the rows go through the tile arithmetic, decode included, so a row equals itself inside a batch.
-                xpRowBytes = Q8Gemm512.RowBytes(first.Cols);
+                xpRowBytes = Q8Tile512.RowBytes(first.Cols);
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
-                Q8Gemm512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
+                Q8Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
             }
             else if (!batchInvariant)
             {
@@ -177,12 +177,12 @@ public static unsafe class MatMulQ8
             }
 
             // The same ~8 parts per thread as Run, spread over the matrices by rows.
-            int chunk = pool.ChunkRows(total, MatMulQ8Job.Tile);
-            var multi = new MultiJob<MatMulQ8Job>();
+            int chunk = pool.ChunkRows(total, MatMulInt8Job.Tile);
+            var multi = new GroupJob<MatMulInt8Job>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
-                multi.Set(i, MatMulQ8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
+                multi.Set(i, MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
                     (w.Rows + chunk - 1) / chunk);
             }
 
@@ -191,11 +191,11 @@ public static unsafe class MatMulQ8
     }
 
     /// <summary>
-    /// Whether Q8_0 rows take <see cref="Q8Gemm512"/>'s tile: every batch of two or more rows, and decode too with batch
+    /// Whether Q8_0 rows take <see cref="Q8Tile512"/>'s tile: every batch of two or more rows, and decode too with batch
     /// invariance or packed weights (without the per-call weight shuffle one row costs no more than the decode kernel).
     /// </summary>
     private static bool TakesTile(GgmlType type, int cols, int n, bool batchInvariant, bool packed) =>
-        type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Gemm512.Applies(cols);
+        type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Tile512.Applies(cols);
 
     private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights, Q8Layout layout)
     {
@@ -232,11 +232,11 @@ public static unsafe class MatMulQ8
             byte* xp = ThreadBuffer.Activations(n * rowBytes);
             Q8Vnni.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
             int chunkPanels = pool.ChunkRows(total, Q8Vnni.PanelRows) / Q8Vnni.PanelRows;
-            var multi = new MultiJob<MatMulVnniJob>();
+            var multi = new GroupJob<VnniJob>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
-                var job = new MatMulVnniJob
+                var job = new VnniJob
                 {
                     W = (byte*)w.Packed,
                     Rows = w.Rows,
@@ -258,32 +258,32 @@ public static unsafe class MatMulQ8
         ref delegate*<byte*, byte*, int, float> dotLast)
     {
         byte* x = px;
-        if (type == GgmlType.Q4_0 && Q4Decode512.Applies(cols))
+        if (type == GgmlType.Q4_0 && Q4MatVec512.Applies(cols))
         {
-            x = ThreadBuffer.Activations(Q4Decode512.PreparedBytes(cols));
-            Q4Decode512.Prepare(px, cols, x);
-            dot = &Q4Decode512.DotPadded;
-            dotLast = &Q4Decode512.Dot;
+            x = ThreadBuffer.Activations(Q4MatVec512.PreparedBytes(cols));
+            Q4MatVec512.Prepare(px, cols, x);
+            dot = &Q4MatVec512.DotPadded;
+            dotLast = &Q4MatVec512.Dot;
         }
-        else if (type == GgmlType.Q5_0 && Q4Decode512.Applies(cols))
+        else if (type == GgmlType.Q5_0 && Q4MatVec512.Applies(cols))
         {
-            x = ThreadBuffer.Activations(Q4Decode512.PreparedBytes(cols));
-            Q4Decode512.Prepare(px, cols, x, 16);
-            dot = &Q5Decode512.DotPadded;
-            dotLast = &Q5Decode512.Dot;
+            x = ThreadBuffer.Activations(Q4MatVec512.PreparedBytes(cols));
+            Q4MatVec512.Prepare(px, cols, x, 16);
+            dot = &Q5MatVec512.DotPadded;
+            dotLast = &Q5MatVec512.Dot;
         }
-        else if (type == GgmlType.Q4_K && Q4KDecode512.Applies(cols))
+        else if (type == GgmlType.Q4_K && Q4KMatVec512.Applies(cols))
         {
-            x = ThreadBuffer.Activations(Q4KDecode512.PreparedBytes(cols));
-            Q4KDecode512.Prepare(px, cols, x);
-            dot = &Q4KDecode512.Dot;
+            x = ThreadBuffer.Activations(Q4KMatVec512.PreparedBytes(cols));
+            Q4KMatVec512.Prepare(px, cols, x);
+            dot = &Q4KMatVec512.Dot;
         }
-        else if (type == GgmlType.Q8_0 && Q8Decode512.Applies(cols))
+        else if (type == GgmlType.Q8_0 && Q8MatVec512.Applies(cols))
         {
-            x = ThreadBuffer.Activations(Q8Decode512.PreparedBytes(cols));
-            Q8Decode512.Prepare(px, cols, x);
-            dot = &Q8Decode512.DotPadded;
-            dotLast = &Q8Decode512.Dot;
+            x = ThreadBuffer.Activations(Q8MatVec512.PreparedBytes(cols));
+            Q8MatVec512.Prepare(px, cols, x);
+            dot = &Q8MatVec512.DotPadded;
+            dotLast = &Q8MatVec512.Dot;
         }
 
         return x;
@@ -293,16 +293,16 @@ public static unsafe class MatMulQ8
     /// <summary>The 4 × 4 tile kernel for n &gt; 1 on AVX-512, or null where the row dots do the work.</summary>
     private static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> GemmKernel(GgmlType type, int cols, int n)
     {
-        if (!KernelIsa.Use512 || n < IntGemm512.Tile || cols / 32 > 8192)
+        if (!KernelIsa.Use512 || n < IntTile512.Tile || cols / 32 > 8192)
         {
             return null;
         }
 
         return type switch
         {
-            GgmlType.Q8_0 => &IntGemm512.Q8_0,
-            GgmlType.Q4_0 => &IntGemm512.Q4_0,
-            GgmlType.Q5_0 => &IntGemm512.Q5_0,
+            GgmlType.Q8_0 => &IntTile512.Q8_0,
+            GgmlType.Q4_0 => &IntTile512.Q4_0,
+            GgmlType.Q5_0 => &IntTile512.Q5_0,
             _ => null,
         };
     }
@@ -310,15 +310,15 @@ public static unsafe class MatMulQ8
     /// <summary>The 4 × 4 K-quant tile kernel for n &gt;= 4 on AVX-512, or null where the row dots do the work.</summary>
     private static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmKKernel(GgmlType type, int n)
     {
-        if (!KernelIsa.Use512 || n < IntKGemm512.Tile)
+        if (!KernelIsa.Use512 || n < IntKTile512.Tile)
         {
             return null;
         }
 
         return type switch
         {
-            GgmlType.Q4_K => &IntKGemm512.Q4K,
-            GgmlType.Q6_K => &IntKGemm512.Q6K,
+            GgmlType.Q4_K => &IntKTile512.Q4K,
+            GgmlType.Q6_K => &IntKTile512.Q6K,
             _ => null,
         };
     }

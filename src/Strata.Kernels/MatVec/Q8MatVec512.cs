@@ -19,7 +19,7 @@ namespace Strata.Kernels;
 /// with the padded lanes' scales masked to zero; <see cref="Dot"/> reads only its row. Block sums are exact int32.
 /// Requires AVX-512 F/BW.
 /// </remarks>
-internal static unsafe class Q8Decode512
+internal static unsafe class Q8MatVec512
 {
     /// <summary>Blocks per group (one f16 scale vector).</summary>
     public const int Group = 16;

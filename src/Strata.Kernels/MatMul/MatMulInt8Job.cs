@@ -1,4 +1,4 @@
-// Parallel part of MatMulQ8: one chunk of weight rows against every quantized activation row.
+// Parallel part of MatMulInt8: one chunk of weight rows against every quantized activation row.
 using System.Runtime.CompilerServices;
 
 namespace Strata.Kernels;
@@ -7,7 +7,7 @@ namespace Strata.Kernels;
 /// Part index covers weight rows [index·ChunkRows, …). For N &gt; 1 the rows go in tiles of <see cref="Tile"/>, each tile
 /// dotted with every activation row while its weights stay in L1.
 /// </summary>
-internal unsafe struct MatMulQ8Job : IParallelJob
+internal unsafe struct MatMulInt8Job : IParallelJob
 {
     public byte* W;
     public nint RowBytes;
@@ -26,16 +26,16 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     /// <summary>Row dot for the matrix's last row when <see cref="Dot"/> may read past its row (N = 1), or null.</summary>
     public delegate*<byte*, byte*, int, float> DotLast;
 
-    /// <summary>Q4_0 activation rows prepared for <see cref="Q4Gemm512"/> (N &gt;= 4), or null.</summary>
+    /// <summary>Q4_0 activation rows prepared for <see cref="Q4Tile512"/> (N &gt;= 4), or null.</summary>
     public byte* Xp;
 
     /// <summary>Bytes per prepared activation row.</summary>
     public nint XpRowBytes;
 
-    /// <summary>4 × 4 tile kernel of <see cref="IntGemm512"/> for N &gt; 1, or null (row dots only).</summary>
+    /// <summary>4 × 4 tile kernel of <see cref="IntTile512"/> for N &gt; 1, or null (row dots only).</summary>
     public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
 
-    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKGemm512"/> for N &gt;= 4, or null.</summary>
+    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKTile512"/> for N &gt;= 4, or null.</summary>
     public delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK;
 
     /// <summary>Activation block scales as f32, row j at Dx + j·NbPad (set with <see cref="Gemm"/>).</summary>
@@ -49,11 +49,11 @@ internal unsafe struct MatMulQ8Job : IParallelJob
 
     public const int Tile = 4;
 
-    /// <summary>The matrix packed for <see cref="Q8Gemm512.TilePacked"/> (<see cref="WeightMatrix.Packed"/>), or null.</summary>
+    /// <summary>The matrix packed for <see cref="Q8Tile512.TilePacked"/> (<see cref="WeightMatrix.Packed"/>), or null.</summary>
     public byte* Wp;
 
     /// <summary>The job for weight matrix w against n activation rows at x (prepared rows at xp when a tile path runs).</summary>
-    public static MatMulQ8Job For(in WeightMatrix w, int n, int chunkRows, byte* x, nint xRowBytes, float* y,
+    public static MatMulInt8Job For(in WeightMatrix w, int n, int chunkRows, byte* x, nint xRowBytes, float* y,
         delegate*<byte*, byte*, int, float> dot, delegate*<byte*, byte*, int, float> dotLast, byte* xp, nint xpRowBytes) => new()
     {
         W = (byte*)w.Data,
@@ -136,12 +136,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         }
     }
 
-    /// <summary>Q4_0 / Q5_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q4Gemm512"/>; tail blocks, leftover rows and columns through the row dot.</summary>
+    /// <summary>Q4_0 / Q5_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q4Tile512"/>; tail blocks, leftover rows and columns through the row dot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ4(int r0, int r1)
     {
         int nb = Cols / 32;
-        int quads = Q4Gemm512.Quads(Cols);
+        int quads = Q4Tile512.Quads(Cols);
         float* dw = stackalloc float[4 * 16 * quads];
         byte* split = ThreadBuffer.Weights(quads * 512);
 
@@ -153,15 +153,15 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             byte* w = W + (r * RowBytes);
             for (int t = 0; t < 4; t++)
             {
-                Q4Gemm512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
+                Q4Tile512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
             }
 
             // The tile row's nibbles are split once and reused by every activation tile.
-            Q4Gemm512.SplitRows(w, RowBytes, quads, BlockBytes != 18, split);
+            Q4Tile512.SplitRows(w, RowBytes, quads, BlockBytes != 18, split);
             int j = 0;
             for (; j + 4 <= N; j += 4)
             {
-                Q4Gemm512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
+                Q4Tile512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
             }
 
             for (; j < N; j++)
@@ -183,10 +183,10 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     }
 
     /// <summary>
-    /// Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Gemm512.TilePacked"/>. Packed at load (<see cref="Wp"/>), the
+    /// Q8_0 rows [r0, r1) in 4 × 4 tiles of <see cref="Q8Tile512.TilePacked"/>. Packed at load (<see cref="Wp"/>), the
     /// tile rows are read in place; raw, each is packed into a thread buffer first (with N ≥ 4). One activation row,
-    /// leftover activation rows and leftover weight rows take <see cref="Q8Gemm512.DotPacked"/> (or
-    /// <see cref="Q8Gemm512.DotRaw"/> on raw rows), both exactly the tile's arithmetic: a row's result does not depend
+    /// leftover activation rows and leftover weight rows take <see cref="Q8Tile512.DotPacked"/> (or
+    /// <see cref="Q8Tile512.DotRaw"/> on raw rows), both exactly the tile's arithmetic: a row's result does not depend
     /// on how many rows share the product (batch invariance).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -196,7 +196,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
         nint qStride = (nint)steps * 64;
         nint sStride = (nint)steps * 2;
         float* scales = Wp != null ? (float*)(Wp + ((long)Rows * qStride)) : null;
-        byte* buffer = Wp == null && N >= 4 ? ThreadBuffer.Weights((int)Q8Gemm512.PackedBytes(4, Cols)) : null;
+        byte* buffer = Wp == null && N >= 4 ? ThreadBuffer.Weights((int)Q8Tile512.PackedBytes(4, Cols)) : null;
         int r = r0;
         if (N >= 4)
         {
@@ -212,7 +212,7 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 float* ws = scales + (r * sStride);
                 if (Wp == null)
                 {
-                    Q8Gemm512.Pack(W + (r * RowBytes), RowBytes, 4, Cols, 0, 4, buffer);
+                    Q8Tile512.Pack(W + (r * RowBytes), RowBytes, 4, Cols, 0, 4, buffer);
                     w = buffer;
                     ws = (float*)(buffer + (4 * qStride));
                 }
@@ -220,14 +220,14 @@ internal unsafe struct MatMulQ8Job : IParallelJob
                 int j = 0;
                 for (; j + 4 <= N; j += 4)
                 {
-                    Q8Gemm512.TilePacked(w, ws, qStride, sStride, Xp + (j * XpRowBytes), XpRowBytes, steps, Y + ((nint)j * Rows) + r, Rows);
+                    Q8Tile512.TilePacked(w, ws, qStride, sStride, Xp + (j * XpRowBytes), XpRowBytes, steps, Y + ((nint)j * Rows) + r, Rows);
                 }
 
                 for (; j < N; j++)
                 {
                     for (int t = 0; t < 4; t++)
                     {
-                        Y[((nint)j * Rows) + r + t] = Q8Gemm512.DotPacked(w + (t * qStride), ws + (t * sStride), Xp + (j * XpRowBytes), Cols);
+                        Y[((nint)j * Rows) + r + t] = Q8Tile512.DotPacked(w + (t * qStride), ws + (t * sStride), Xp + (j * XpRowBytes), Cols);
                     }
                 }
             }
@@ -238,8 +238,8 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             for (int j = 0; j < N; j++)
             {
                 Y[((nint)j * Rows) + r] = Wp != null
-                    ? Q8Gemm512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), Cols)
-                    : Q8Gemm512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
+                    ? Q8Tile512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), Cols)
+                    : Q8Tile512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
             }
         }
     }
@@ -262,12 +262,12 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     private readonly void Tiled(int r0, int r1)
     {
         int nb = Cols / 32;
-        float* dw = stackalloc float[IntGemm512.Tile * NbPad];
+        float* dw = stackalloc float[IntTile512.Tile * NbPad];
         int r = r0;
-        for (; r + IntGemm512.Tile <= r1; r += IntGemm512.Tile)
+        for (; r + IntTile512.Tile <= r1; r += IntTile512.Tile)
         {
             byte* w = W + (r * RowBytes);
-            for (int t = 0; t < IntGemm512.Tile; t++)
+            for (int t = 0; t < IntTile512.Tile; t++)
             {
                 byte* row = w + (t * RowBytes);
                 float* d = dw + (t * NbPad);
@@ -283,14 +283,14 @@ internal unsafe struct MatMulQ8Job : IParallelJob
             }
 
             int j = 0;
-            for (; j + IntGemm512.Tile <= N; j += IntGemm512.Tile)
+            for (; j + IntTile512.Tile <= N; j += IntTile512.Tile)
             {
                 Gemm(w, RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * Rows) + r, Rows);
             }
 
             for (; j < N; j++)
             {
-                for (int t = 0; t < IntGemm512.Tile; t++)
+                for (int t = 0; t < IntTile512.Tile; t++)
                 {
                     Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
                 }
@@ -312,18 +312,18 @@ internal unsafe struct MatMulQ8Job : IParallelJob
     {
         int nsb = Cols / 256;
         int r = r0;
-        for (; r + IntKGemm512.Tile <= r1; r += IntKGemm512.Tile)
+        for (; r + IntKTile512.Tile <= r1; r += IntKTile512.Tile)
         {
             byte* w = W + (r * RowBytes);
             int j = 0;
-            for (; j + IntKGemm512.Tile <= N; j += IntKGemm512.Tile)
+            for (; j + IntKTile512.Tile <= N; j += IntKTile512.Tile)
             {
                 GemmK(w, RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * Rows) + r, Rows);
             }
 
             for (; j < N; j++)
             {
-                for (int t = 0; t < IntKGemm512.Tile; t++)
+                for (int t = 0; t < IntKTile512.Tile; t++)
                 {
                     Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
                 }

@@ -4,8 +4,8 @@ using Strata.Substrate;
 namespace Strata.Kernels;
 
 /// <summary>
-/// Owns a copy of one Q8_0 matrix in the layout of <see cref="Q8Gemm512.Pack"/> (interleaved quants, f32 scales),
-/// 72 bytes per 64 weights against the raw 68. <see cref="MatMulQ8"/> takes it through <see cref="WeightMatrix.Packed"/>:
+/// Owns a copy of one Q8_0 matrix in the layout of <see cref="Q8Tile512.Pack"/> (interleaved quants, f32 scales),
+/// 72 bytes per 64 weights against the raw 68. <see cref="MatMulInt8"/> takes it through <see cref="WeightMatrix.Packed"/>:
 /// the batched product then no longer shuffles every weight tile row on every call (a quarter of a 16-row decode pass
 /// on SmolLM-135M), and one-row decode takes the tile's arithmetic at no extra cost, so a row's result never depends on
 /// the rows beside it. Where the CPU has AVX-512 VNNI (<see cref="Q8Vnni.Supported"/>) the copy takes
@@ -29,7 +29,7 @@ public sealed unsafe class Q8Packed : IDisposable
         w.Type == GgmlType.Q8_0 && w.Data != 0 && w.Rows > 0 && (layout ?? LayoutOf(in w)) switch
         {
             Q8Layout.Vnni => Q8Vnni.Applies(in w),
-            _ => Q8Gemm512.Applies(w.Cols),
+            _ => Q8Tile512.Applies(w.Cols),
         };
 
     /// <summary>The layout <paramref name="w"/> is packed into by default: <see cref="Q8Layout.Vnni"/> where the CPU runs it.</summary>
@@ -37,7 +37,7 @@ public sealed unsafe class Q8Packed : IDisposable
 
     /// <summary>Bytes the packed copy of <paramref name="w"/> takes in <paramref name="layout"/> (null: <see cref="LayoutOf"/>).</summary>
     public static long SizeOf(in WeightMatrix w, Q8Layout? layout = null) =>
-        (layout ?? LayoutOf(in w)) == Q8Layout.Vnni ? Q8Vnni.PackedBytes(w.Rows, w.Cols) : Q8Gemm512.PackedBytes(w.Rows, w.Cols);
+        (layout ?? LayoutOf(in w)) == Q8Layout.Vnni ? Q8Vnni.PackedBytes(w.Rows, w.Cols) : Q8Tile512.PackedBytes(w.Rows, w.Cols);
 
     /// <summary>Packs <paramref name="w"/> over the pool into <paramref name="layout"/> (null: <see cref="LayoutOf"/>), or returns null where it does not apply.</summary>
     public static Q8Packed? TryPack(WorkerPool pool, in WeightMatrix w, Q8Layout? layout = null)
@@ -96,7 +96,7 @@ public sealed unsafe class Q8Packed : IDisposable
                 return;
             }
 
-            Q8Gemm512.Pack(Raw, RowBytes, Rows, Cols, index * ChunkRows, Math.Min(Rows, (index + 1) * ChunkRows), Dst);
+            Q8Tile512.Pack(Raw, RowBytes, Rows, Cols, index * ChunkRows, Math.Min(Rows, (index + 1) * ChunkRows), Dst);
         }
     }
 }

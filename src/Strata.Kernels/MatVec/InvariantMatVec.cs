@@ -16,7 +16,7 @@ namespace Strata.Kernels;
 /// at a time per sub-block had held TinyLlama at 96 ms.
 /// </summary>
 [SkipLocalsInit] // the scale scratch is written before it is read; no zeroing per chunk on the decode path
-internal static unsafe class DequantDot4
+internal static unsafe class InvariantMatVec
 {
     /// <summary>Most columns the kernels take at once: MatMulJob's longest chunk.</summary>
     public const int MaxColumns = MatMulJob.MaxChunk;

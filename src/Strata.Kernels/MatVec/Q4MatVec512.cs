@@ -22,7 +22,7 @@ namespace Strata.Kernels;
 /// blocks through the element-order kernel. Every block's integer sum Σ(q − 8)·y is exact, as in the element-order kernels.
 /// Requires AVX-512 F/BW/VBMI.
 /// </remarks>
-internal static unsafe class Q4Decode512
+internal static unsafe class Q4MatVec512
 {
     /// <summary>Blocks per group (one f16 scale vector).</summary>
     public const int Group = 16;

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>
-/// The 4 × 4 tile of <see cref="IntGemm512.Q8_0"/> with the per-step operand shuffling moved out of the tile. The
+/// The 4 × 4 tile of <see cref="IntTile512.Q8_0"/> with the per-step operand shuffling moved out of the tile. The
 /// element-order tile interleaves the 32-bit groups of two blocks, takes |w| and the sign mask of every weight step, and
 /// interleaves and negates every activation step, once per 4 × 4 tile; here the activation rows are prepared once per
 /// product ([v | −v] per step and f32 scales) and the weights are packed (interleaved, f32 scales: at load, or per tile
@@ -17,7 +17,7 @@ namespace Strata.Kernels;
 /// Prepared activation row: [V: 64 B per step | NV: 64 B per step | D: f32 pair per step]. Packed weights: see
 /// <see cref="Pack"/>. A step covers blocks 2s and 2s + 1 with even int32 lanes from block 2s and odd ones from block 2s + 1.
 /// </remarks>
-internal static unsafe class Q8Gemm512
+internal static unsafe class Q8Tile512
 {
     /// <summary>True where the kernel runs: AVX-512 and an even, nonzero block count.</summary>
     public static bool Applies(int cols) => KernelIsa.Use512 && cols >= 64 && (cols / 32) % 2 == 0;

@@ -8,7 +8,7 @@ namespace Strata.Kernels;
 /// the activation rows <see cref="Q8Vnni.MaxRows"/> at a time while its weights stay in L1/L2; a last panel that runs
 /// past the matrix's rows writes into a scratch tile and copies the rows that exist.
 /// </summary>
-internal unsafe struct MatMulVnniJob : IParallelJob
+internal unsafe struct VnniJob : IParallelJob
 {
     public byte* W;
     public int Rows;

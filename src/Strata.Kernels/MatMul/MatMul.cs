@@ -7,7 +7,7 @@ namespace Strata.Kernels;
 public static unsafe class MatMul
 {
     /// <summary>
-    /// Fewest rows for the outer-product tiles (<see cref="FloatGemm512"/>). Below it the 4 × 4 dot tiles over weights
+    /// Fewest rows for the outer-product tiles (<see cref="FloatOuterTile512"/>). Below it the 4 × 4 dot tiles over weights
     /// dequantized a chunk at a time are faster: engine passes of 16 rows took 44 ms against 62 (SmolLM-135M Q8_0) and
     /// 280 against 440 (TinyLlama Q8_0), 64-row prefill 100 against 109 and 801 against 851; at 128 rows the two are even
     /// (1548 against 1458 ms on TinyLlama, 182 against 189 on SmolLM Q4_K_M), at 256 the outer product is 12–20 % faster.
@@ -63,9 +63,9 @@ public static unsafe class MatMul
             throw new ArgumentException("Weight data pointer is null.", nameof(w));
         }
 
-        // Prefill of OuterRows+ rows with 16-multiple widths: outer-product tiles of 32 weight rows (FloatGemm512).
+        // Prefill of OuterRows+ rows with 16-multiple widths: outer-product tiles of 32 weight rows (FloatOuterTile512).
         bool outer = !batchInvariant && n >= OuterRows && KernelIsa.Use512 && w.Cols % 16 == 0 && w.Rows >= 64;
-        int tile = outer ? FloatGemm512.Rows : MatMulJob.Tile;
+        int tile = outer ? FloatOuterTile512.Rows : MatMulJob.Tile;
 
         // About eight parts per thread for load balance, each a multiple of the tile.
         int chunk = pool.ChunkRows(w.Rows, tile);
@@ -87,11 +87,11 @@ public static unsafe class MatMul
             delegate*<byte*, float*, float*, int, float> dot512 = fast ? DequantDispatch.Dot512Kernel(w.Type) : null;
             if (n == 1 && !batchInvariant && w.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
-                float* prepared = F16Decode512.Prepare(px, w.Cols);
+                float* prepared = F16MatVec512.Prepare(px, w.Cols);
                 if (prepared != null)
                 {
                     xin = prepared;
-                    dot512 = &F16Decode512.Dot;
+                    dot512 = &F16MatVec512.Dot;
                 }
             }
 
@@ -191,15 +191,15 @@ public static unsafe class MatMul
             delegate*<byte*, float*, float*, int, float> dot512 = fast ? DequantDispatch.Dot512Kernel(first.Type) : null;
             if (n == 1 && !batchInvariant && first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
             {
-                float* prepared = F16Decode512.Prepare(px, first.Cols);
+                float* prepared = F16MatVec512.Prepare(px, first.Cols);
                 if (prepared != null)
                 {
                     xin = prepared;
-                    dot512 = &F16Decode512.Dot;
+                    dot512 = &F16MatVec512.Dot;
                 }
             }
 
-            var multi = new MultiJob<MatMulJob>();
+            var multi = new GroupJob<MatMulJob>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];

@@ -6,13 +6,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>
-/// 4 × 4 tiles of row dots for MatMulQ8 prefill. A step covers blocks b and b+1 with their 32-bit groups interleaved
+/// 4 × 4 tiles of row dots for MatMulInt8 prefill. A step covers blocks b and b+1 with their 32-bit groups interleaved
 /// (even int32 lanes: block b, odd: block b+1) on both sides, so every block's integer sum is exact and the scale pair
 /// (d_b, d_b+1) is one 64-bit broadcast. Each weight block is loaded once per tile row and each activation block once
 /// per tile column; 16 f32 accumulators. Scales come pre-converted: <c>dw</c> holds the 4 rows' block scales
 /// (row t at dw + t·nbPad), <c>dx</c> the 4 columns' (column j at dx + j·nbPad). Requires AVX-512 F/BW.
 /// </summary>
-internal static unsafe class IntGemm512
+internal static unsafe class IntTile512
 {
     /// <summary>Rows and columns of one tile.</summary>
     public const int Tile = 4;

@@ -16,7 +16,7 @@ namespace Strata.Kernels;
 /// Prepared block: the Q8_K block (f32 d, 256 int8, 16 int16 sums) with the quants of half h (elements 128h…128h+127)
 /// stored as [128h+0…31 | 128h+64…95 | 128h+32…63 | 128h+96…127].
 /// </remarks>
-internal static unsafe class Q4KDecode512
+internal static unsafe class Q4KMatVec512
 {
     /// <summary>True where the prepared path runs.</summary>
     public static bool Applies(int cols) => KernelIsa.Use512 && cols % 256 == 0 && cols > 0;

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>4 × 4 block of dot products: 16 accumulators, 8 loads per 16 fused multiply-adds.</summary>
-internal static unsafe class FloatTile
+internal static unsafe class FloatTile4
 {
     /// <summary>
     /// r[4·j + t] += Σ_k w[t·wStride + k] · x[j·xStride + k] for t, j in 0..4 and k in 0..n (results added, not stored).

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>
-/// The 4 × 4 tile of <see cref="IntGemm512.Q4_0"/> rebuilt on the layout of <see cref="Q4Decode512"/>: activation rows
+/// The 4 × 4 tile of <see cref="IntTile512.Q4_0"/> rebuilt on the layout of <see cref="Q4MatVec512"/>: activation rows
 /// are rearranged once per product into the weights' nibble order, and each tile row's weight quads (four blocks) are
 /// split once into low and high levels (Q5_0 with its fifth bits) and reused by every activation tile; each
 /// weight × activation pair then costs two byte products, one widening add, the exact int32 −8·Σy (−16·Σy) correction,
@@ -20,7 +20,7 @@ namespace Strata.Kernels;
 /// zeros), so the caller keeps the matrix's last row away from the tile. Weight scales come as f32 in the same
 /// ×4-expanded lane order, zero for padded blocks.
 /// </remarks>
-internal static unsafe class Q4Gemm512
+internal static unsafe class Q4Tile512
 {
     /// <summary>Prepared bytes per quad of blocks.</summary>
     public const int QuadBytes = 256;
@@ -94,13 +94,13 @@ internal static unsafe class Q4Gemm512
     {
         Vector512<byte> a = Vector512.Load(w);
         Vector512<byte> c = Vector512.Load(w + 24);
-        Vector512<byte> v = Avx512Vbmi.PermuteVar64x8x2(a, Q5Decode512.GatherQs, c);
-        Vector512<byte> qh = Avx512Vbmi.PermuteVar64x8x2(a, Q5Decode512.GatherQh, c);
+        Vector512<byte> v = Avx512Vbmi.PermuteVar64x8x2(a, Q5MatVec512.GatherQs, c);
+        Vector512<byte> qh = Avx512Vbmi.PermuteVar64x8x2(a, Q5MatVec512.GatherQh, c);
         Vector512<byte> low = Vector512.Create((byte)0x0F);
         Vector512<byte> bits = Vector512.Create(0x8040201008040201UL).AsByte();
-        lo = (v & low) | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5Decode512.SpreadLo) & bits, Vector512<byte>.One) << 4);
+        lo = (v & low) | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5MatVec512.SpreadLo) & bits, Vector512<byte>.One) << 4);
         hi = (Vector512.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low)
-            | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5Decode512.SpreadHi) & bits, Vector512<byte>.One) << 4);
+            | (Vector512.Min(Avx512Vbmi.PermuteVar64x8(qh, Q5MatVec512.SpreadHi) & bits, Vector512<byte>.One) << 4);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ internal static unsafe class Q4Gemm512
     /// </summary>
     public static void SplitRows(byte* w, nint rowBytes, int quads, bool five, byte* dst)
     {
-        Vector512<byte> gather = Q4Decode512.GatherQuad;
+        Vector512<byte> gather = Q4MatVec512.GatherQuad;
         Vector512<byte> low = Vector512.Create((byte)0x0F);
         for (int qd = 0; qd < quads; qd++)
         {

@@ -6,13 +6,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>
-/// 4 × 4 tiles of Q4_K · Q8_K row dots for MatMulQ8 prefill. Per 256-element super-block each weight row's nibbles and
+/// 4 × 4 tiles of Q4_K · Q8_K row dots for MatMulInt8 prefill. Per 256-element super-block each weight row's nibbles and
 /// 6-bit scales/mins are decoded once and each activation group loaded once per tile column; the 16 pairs' scaled
 /// sub-block sums accumulate exactly in int32 (vpmaddubsw, then vpmaddwd with the scales), the minima term comes from
 /// the activation block sums (vpmaddwd), both are reduced across lanes to one int32 per pair (pair p = 4·j + t in lane
 /// p), and two f32 FMAs per super-block apply d·dy and dmin·dy. Requires AVX-512 F/BW.
 /// </summary>
-internal static unsafe class IntKGemm512
+internal static unsafe class IntKTile512
 {
     /// <summary>Rows and columns of one tile.</summary>
     public const int Tile = 4;

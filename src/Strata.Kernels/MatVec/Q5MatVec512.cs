@@ -1,4 +1,4 @@
-// Q5_0 decode (one activation row) over the nibble-ordered activation layout of Q4Decode512: four blocks per step.
+// Q5_0 decode (one activation row) over the nibble-ordered activation layout of Q4MatVec512: four blocks per step.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -6,12 +6,12 @@ using System.Runtime.Intrinsics.X86;
 namespace Strata.Kernels;
 
 /// <summary>
-/// Matrix-vector for Q5_0 weights with 8-bit activations on <see cref="Q4Decode512"/>'s prepared layout (prepared with
+/// Matrix-vector for Q5_0 weights with 8-bit activations on <see cref="Q4MatVec512"/>'s prepared layout (prepared with
 /// offset 16). A step takes four blocks (88 bytes): one byte permute gathers their 64 packed low nibbles, another their
 /// four 32-bit high-bit masks; each half's fifth bits are spread to byte lanes with one more permute and tested against
 /// a bit pattern. Exact int32 per block. Requires AVX-512 F/BW/VBMI.
 /// </summary>
-internal static unsafe class Q5Decode512
+internal static unsafe class Q5MatVec512
 {
     /// <summary>vpermt2b index of a quad's 64 packed quants from loads at w and w + 24.</summary>
     public static Vector512<byte> GatherQs
@@ -62,7 +62,7 @@ internal static unsafe class Q5Decode512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Core(byte* w, byte* xp, int cols, bool padded)
     {
-        const int group = Q4Decode512.Group;
+        const int group = Q4MatVec512.Group;
         int nb = cols / 32;
         Vector512<float> acc0 = Vector512<float>.Zero;
         Vector512<float> acc1 = Vector512<float>.Zero;
@@ -81,7 +81,7 @@ internal static unsafe class Q5Decode512
         Vector512<int> idx0 = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
         Vector512<int> four = Vector512.Create(4);
         int b = 0;
-        for (; b + group <= nb; b += group, w += group * 22, xp += Q4Decode512.GroupBytes)
+        for (; b + group <= nb; b += group, w += group * 22, xp += Q4MatVec512.GroupBytes)
         {
             Vector512<float> d = Scales(w) * Vector512.Load((float*)xp);
             byte* step = xp + 64;
@@ -115,7 +115,7 @@ internal static unsafe class Q5Decode512
         float sum = Reduce512.Sum(acc0 + acc1);
         if (rem > 0)
         {
-            sum += IntDots512.Q5_0(w, xp + Q4Decode512.GroupBytes, rem * 32);
+            sum += IntDots512.Q5_0(w, xp + Q4MatVec512.GroupBytes, rem * 32);
         }
 
         return sum;

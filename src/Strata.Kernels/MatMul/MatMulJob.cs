@@ -42,7 +42,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
     public float* Sums;
 
-    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRows"/>): rows go through <see cref="FloatGemm512"/> tiles of 32 first.</summary>
+    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRows"/>): rows go through <see cref="FloatOuterTile512"/> tiles of 32 first.</summary>
     public bool Outer;
 
     /// <summary>Every N takes the tiled path below, N = 1 included (see <see cref="MatMul.Run"/>).</summary>
@@ -120,19 +120,19 @@ internal unsafe struct MatMulJob : IParallelJob
             for (int r = r0; r < r1; r += Tile)
             {
                 int rows = Math.Min(Tile, r1 - r);
-                if (rows == Tile && N == 1 && DequantDot4.Applies(Type))
+                if (rows == Tile && N == 1 && InvariantMatVec.Applies(Type))
                 {
                     // One activation row: the tile's sums with the weights dequantized in registers (no scratch round trip).
                     new Span<float>(res, Tile).Clear();
                     byte* w = W + (r * RowBytes);
-                    if (kc < Cols && DequantDot4.AppliesToRow(Type))
+                    if (kc < Cols && InvariantMatVec.AppliesToRow(Type))
                     {
                         // Rows of several chunks: one row at a time, one memory stream (same chains).
                         for (int t = 0; t < Tile; t++)
                         {
                             for (int k0 = 0; k0 < Cols; k0 += kc)
                             {
-                                DequantDot4.AddRow(Type, w + (t * RowBytes) + GgmlTypeInfo.RowBytes(Type, k0), X + k0, Math.Min(kc, Cols - k0), res + t);
+                                InvariantMatVec.AddRow(Type, w + (t * RowBytes) + GgmlTypeInfo.RowBytes(Type, k0), X + k0, Math.Min(kc, Cols - k0), res + t);
                             }
                         }
                     }
@@ -140,7 +140,7 @@ internal unsafe struct MatMulJob : IParallelJob
                     {
                         for (int k0 = 0; k0 < Cols; k0 += kc)
                         {
-                            DequantDot4.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(kc, Cols - k0), res);
+                            InvariantMatVec.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(kc, Cols - k0), res);
                         }
                     }
 
@@ -175,14 +175,14 @@ internal unsafe struct MatMulJob : IParallelJob
     }
 
     /// <summary>
-    /// Whole 32-row tiles of [r0, r1) through <see cref="FloatGemm512"/>, K in chunks: dequantize, transpose, then every
+    /// Whole 32-row tiles of [r0, r1) through <see cref="FloatOuterTile512"/>, K in chunks: dequantize, transpose, then every
     /// 8 activation rows; leftover activation rows (N mod 8) by row dots. Returns the first row left to the caller.
     /// </summary>
     private readonly int OuterTiles(int r0, int r1)
     {
-        const int tr = FloatGemm512.Rows;
-        const int kc = FloatGemm512.KChunk;
-        float* rows = FloatGemm512.Scratch();
+        const int tr = FloatOuterTile512.Rows;
+        const int kc = FloatOuterTile512.KChunk;
+        float* rows = FloatOuterTile512.Scratch();
         float* wt = rows + (tr * kc);
         int r = r0;
         for (; r + tr <= r1; r += tr)
@@ -192,7 +192,7 @@ internal unsafe struct MatMulJob : IParallelJob
                 int kn = Math.Min(kc, Cols - k0);
                 if (Type == GgmlType.F16)
                 {
-                    FloatGemm512.Transpose32Half((ushort*)(W + (r * RowBytes)) + k0, RowBytes, kn, wt);
+                    FloatOuterTile512.Transpose32Half((ushort*)(W + (r * RowBytes)) + k0, RowBytes, kn, wt);
                 }
 
                 for (int t = 0; t < tr && Type != GgmlType.F16; t++)
@@ -211,16 +211,16 @@ internal unsafe struct MatMulJob : IParallelJob
 
                 if (Type != GgmlType.F16)
                 {
-                    FloatGemm512.Transpose32(rows, kc, kn, wt);
+                    FloatOuterTile512.Transpose32(rows, kc, kn, wt);
                 }
                 int j = 0;
-                for (; j + FloatGemm512.Cols <= N; j += FloatGemm512.Cols)
+                for (; j + FloatOuterTile512.Cols <= N; j += FloatOuterTile512.Cols)
                 {
-                    FloatGemm512.Tile(wt, X + ((nint)j * Cols) + k0, Cols, kn, Y + ((nint)j * Rows) + r, Rows, k0 > 0);
+                    FloatOuterTile512.Tile(wt, X + ((nint)j * Cols) + k0, Cols, kn, Y + ((nint)j * Rows) + r, Rows, k0 > 0);
                 }
             }
 
-            for (int j = N - (N % FloatGemm512.Cols); j < N; j++)
+            for (int j = N - (N % FloatOuterTile512.Cols); j < N; j++)
             {
                 for (int t = 0; t < tr; t++)
                 {
@@ -282,7 +282,7 @@ internal unsafe struct MatMulJob : IParallelJob
             for (; j + 4 <= N; j += 4)
             {
                 // 4 weight rows × 4 activation rows: acc holds Tile floats per activation row, so the 16 results land in place.
-                FloatTile.Dot4x4(wk, wStride, X + ((nint)j * Cols) + k0, Cols, len, acc + (Tile * j));
+                FloatTile4.Dot4x4(wk, wStride, X + ((nint)j * Cols) + k0, Cols, len, acc + (Tile * j));
             }
 
             for (; j < N; j++)

@@ -9,10 +9,10 @@ namespace Strata.Kernels;
 /// y[j, r..r+32] for 8 activation rows j at once. A tile row of 32 weight rows is dequantized and transposed per K chunk
 /// into wt[k·32 + r] (16 × 16 register transposes), so per k two vector loads give w[r..r+32, k] and each activation
 /// value x[j, k] is one broadcast: 16 fused multiply-adds per 2 loads and 8 broadcasts, 16 accumulators that are stored
-/// as vectors (the dot-product tile of <see cref="FloatTile"/> needs 8 loads per 16 FMAs and 16 horizontal sums). Each
+/// as vectors (the dot-product tile of <see cref="FloatTile4"/> needs 8 loads per 16 FMAs and 16 horizontal sums). Each
 /// lane accumulates its dot product in k order. Requires AVX-512 F.
 /// </summary>
-internal static unsafe class FloatGemm512
+internal static unsafe class FloatOuterTile512
 {
     /// <summary>Weight rows per tile.</summary>
     public const int Rows = 32;

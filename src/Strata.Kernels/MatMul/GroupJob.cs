@@ -2,7 +2,7 @@
 namespace Strata.Kernels;
 
 /// <summary>Up to three jobs run as one: part i goes to the job whose range of parts holds it.</summary>
-internal struct MultiJob<TJob> : IParallelJob where TJob : struct, IParallelJob
+internal struct GroupJob<TJob> : IParallelJob where TJob : struct, IParallelJob
 {
     private TJob _a, _b, _c;
     private int _na, _nb, _nc;
