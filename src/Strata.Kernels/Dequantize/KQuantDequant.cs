@@ -55,7 +55,7 @@ internal static unsafe class KQuantDequant
     {
         TSink s = sink; // local copy so the JIT keeps the accumulators in registers
         Span<sbyte> scales = stackalloc sbyte[16];
-        DequantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), scales);
+        KQuantScales.UnpackQ3K(new ReadOnlySpan<byte>(b + 96, 12), scales);
         float dAll = HalfScale.Read(b + 108);
         Vector256<byte> hm = Vector256.Load(b);
         Vector256<byte> three = Vector256.Create((byte)3);
@@ -96,8 +96,8 @@ internal static unsafe class KQuantDequant
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         for (int j = 0; j < 4; j++)
         {
-            KScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
-            KScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
+            KQuantScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
+            KQuantScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
             Vector256<byte> v = Vector256.Load(b + 16 + (32 * j));
             float d1 = d * sc1;
             float mm1 = min * m1;
@@ -122,8 +122,8 @@ internal static unsafe class KQuantDequant
         Vector256<byte> sixteen = Vector256.Create((byte)16);
         for (int j = 0; j < 4; j++)
         {
-            KScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
-            KScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
+            KQuantScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
+            KQuantScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
             Vector256<byte> v = Vector256.Load(b + 48 + (32 * j));
             Vector256<byte> u1 = Vector256.Create((byte)(1 << (2 * j)));
             Vector256<byte> u2 = Vector256.Create((byte)(2 << (2 * j)));

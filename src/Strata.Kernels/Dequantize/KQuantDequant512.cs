@@ -48,7 +48,7 @@ internal static unsafe class KQuantDequant512
     {
         TSink s = sink;
         sbyte* scales = stackalloc sbyte[16];
-        DequantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(b + 96, 12), new Span<sbyte>(scales, 16));
+        KQuantScales.UnpackQ3K(new ReadOnlySpan<byte>(b + 96, 12), new Span<sbyte>(scales, 16));
         float dAll = HalfScale.Read(b + 108);
         Vector256<byte> hm = Vector256.Load(b);
         Vector256<byte> three = Vector256.Create((byte)3);
@@ -83,8 +83,8 @@ internal static unsafe class KQuantDequant512
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         for (int j = 0; j < 4; j++)
         {
-            KScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
-            KScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
+            KQuantScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
+            KQuantScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
             Vector256<byte> v = Vector256.Load(b + 16 + (32 * j));
             float d1 = d * sc1, mm1 = min * m1, d2 = d * sc2, mm2 = min * m2;
             PutAffine(ref s, o + (64 * j), v & mask, d1, mm1, d1, mm1);
@@ -106,8 +106,8 @@ internal static unsafe class KQuantDequant512
         Vector256<byte> sixteen = Vector256.Create((byte)16);
         for (int j = 0; j < 4; j++)
         {
-            KScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
-            KScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
+            KQuantScales.ScaleMinK4(2 * j, scales, out byte sc1, out byte m1);
+            KQuantScales.ScaleMinK4((2 * j) + 1, scales, out byte sc2, out byte m2);
             Vector256<byte> v = Vector256.Load(b + 48 + (32 * j));
             Vector256<byte> h1 = Vector256.AndNot(sixteen,
                 Vector256.Equals(qh & Vector256.Create((byte)(1 << (2 * j))), Vector256<byte>.Zero));

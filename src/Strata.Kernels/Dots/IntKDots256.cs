@@ -107,7 +107,7 @@ internal static unsafe class IntKDots256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Scales(byte* s, byte* x, out Vector256<int> mins)
     {
-        IntKScales.Unpack(s, out ulong scales, out ulong minima);
+        KQuantScales.UnpackK4(s, out ulong scales, out ulong minima);
         Vector128<byte> m = Vector128.CreateScalar(minima).AsByte();
         Vector256<short> pairs = Avx2.ConvertToVector256Int16(Sse2.UnpackLow(m, m)).AsInt16();
         mins = Avx2.MultiplyAddAdjacent(Vector256.Load((short*)(x + 260)), pairs);

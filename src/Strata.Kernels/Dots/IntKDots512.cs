@@ -111,7 +111,7 @@ internal static unsafe class IntKDots512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<short> Scales(byte* s, byte* x, out Vector256<int> mins)
     {
-        IntKScales.Unpack(s, out ulong scales, out ulong minima);
+        KQuantScales.UnpackK4(s, out ulong scales, out ulong minima);
         Vector128<byte> v = Vector128.Create(scales, minima).AsByte();
         Vector256<short> pairs = Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(v, v)).AsInt16();
         mins = Avx2.MultiplyAddAdjacent(Vector256.Load((short*)(x + 260)), pairs);

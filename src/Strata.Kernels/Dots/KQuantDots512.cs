@@ -55,7 +55,7 @@ internal static unsafe class KQuantDots512
         Vector256<byte> four = Vector256.Create((byte)4);
         for (int o = 0; o < n; o += 256, p += 110, x += 256)
         {
-            DequantReference.UnpackQ3KScales(new ReadOnlySpan<byte>(p + 96, 12), new Span<sbyte>(scales, 16));
+            KQuantScales.UnpackQ3K(new ReadOnlySpan<byte>(p + 96, 12), new Span<sbyte>(scales, 16));
             Vector256<byte> hm = Vector256.Load(p);
             Vector512<float> sa = Vector512<float>.Zero, sb = sa;
             for (int h = 0; h < 2; h++)

@@ -233,11 +233,8 @@ internal static unsafe class InvariantMatVec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Q4KScales(byte* b, float* f)
     {
-        const uint kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-        uint u0 = Unsafe.ReadUnaligned<uint>(b + 4), u1 = Unsafe.ReadUnaligned<uint>(b + 8), u2 = Unsafe.ReadUnaligned<uint>(b + 12);
-        uint m1 = ((u2 >> 4) & kmask2) | (((u1 >> 6) & kmask3) << 4);
-        uint sc1 = (u2 & kmask2) | (((u0 >> 6) & kmask3) << 4);
-        Vector128<byte> packed = Vector128.Create(u0 & kmask1, sc1, u1 & kmask1, m1).AsByte();
+        KQuantScales.UnpackK4(b + 4, out uint sc0, out uint sc1, out uint m0, out uint m1);
+        Vector128<byte> packed = Vector128.Create(sc0, sc1, m0, m1).AsByte();
         Vector256<int> sc = Avx2.ConvertToVector256Int32(packed);
         Vector256<int> mn = Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(packed, 8));
         (Vector256.ConvertToSingle(sc) * Vector256.Create(HalfScale.Read(b))).Store(f);

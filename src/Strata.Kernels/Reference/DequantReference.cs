@@ -50,42 +50,6 @@ public static class DequantReference
         return sum;
     }
 
-    /// <summary>ggml's get_scale_min_k4: 6-bit scale and min number <paramref name="j"/> of a Q4_K/Q5_K block.</summary>
-    public static void ScaleMinK4(int j, ReadOnlySpan<byte> q, out byte d, out byte m)
-    {
-        if (j < 4)
-        {
-            d = (byte)(q[j] & 63);
-            m = (byte)(q[j + 4] & 63);
-        }
-        else
-        {
-            d = (byte)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
-            m = (byte)((q[j + 4] >> 4) | ((q[j - 0] >> 6) << 4));
-        }
-    }
-
-    /// <summary>Unpacks the 12 packed bytes of Q3_K scales into 16 signed 6-bit values (before the −32 offset).</summary>
-    public static void UnpackQ3KScales(ReadOnlySpan<byte> packed, Span<sbyte> scales)
-    {
-        const uint kmask1 = 0x03030303;
-        const uint kmask2 = 0x0f0f0f0f;
-        uint a0 = BinaryPrimitives.ReadUInt32LittleEndian(packed);
-        uint a1 = BinaryPrimitives.ReadUInt32LittleEndian(packed[4..]);
-        uint tmp = BinaryPrimitives.ReadUInt32LittleEndian(packed[8..]);
-        uint r2 = ((a0 >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4);
-        uint r3 = ((a1 >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4);
-        uint r0 = (a0 & kmask2) | ((tmp & kmask1) << 4);
-        uint r1 = (a1 & kmask2) | (((tmp >> 2) & kmask1) << 4);
-        for (int k = 0; k < 4; k++)
-        {
-            scales[k] = (sbyte)(r0 >> (8 * k));
-            scales[4 + k] = (sbyte)(r1 >> (8 * k));
-            scales[8 + k] = (sbyte)(r2 >> (8 * k));
-            scales[12 + k] = (sbyte)(r3 >> (8 * k));
-        }
-    }
-
     private static float H(ReadOnlySpan<byte> b, int offset) =>
         HalfConvert.HalfToSingle(BinaryPrimitives.ReadUInt16LittleEndian(b[offset..]));
 
@@ -244,7 +208,7 @@ public static class DequantReference
     private static void Q3K(ReadOnlySpan<byte> b, Span<float> y)
     {
         Span<sbyte> scales = stackalloc sbyte[16];
-        UnpackQ3KScales(b.Slice(96, 12), scales);
+        KQuantScales.UnpackQ3K(b.Slice(96, 12), scales);
         float dAll = H(b, 108);
         ReadOnlySpan<byte> hm = b[..32];
         int qo = 32;
@@ -285,10 +249,10 @@ public static class DequantReference
         int o = 0;
         for (int j = 0, isc = 0; j < 256; j += 64, isc += 2)
         {
-            ScaleMinK4(isc, scales, out byte sc, out byte mb);
+            KQuantScales.ScaleMinK4(isc, scales, out byte sc, out byte mb);
             float d1 = d * sc;
             float m1 = min * mb;
-            ScaleMinK4(isc + 1, scales, out sc, out mb);
+            KQuantScales.ScaleMinK4(isc + 1, scales, out sc, out mb);
             float d2 = d * sc;
             float m2 = min * mb;
             for (int l = 0; l < 32; l++)
@@ -317,10 +281,10 @@ public static class DequantReference
         int u2 = 2;
         for (int j = 0, isc = 0; j < 256; j += 64, isc += 2)
         {
-            ScaleMinK4(isc, scales, out byte sc, out byte mb);
+            KQuantScales.ScaleMinK4(isc, scales, out byte sc, out byte mb);
             float d1 = d * sc;
             float m1 = min * mb;
-            ScaleMinK4(isc + 1, scales, out sc, out mb);
+            KQuantScales.ScaleMinK4(isc + 1, scales, out sc, out mb);
             float d2 = d * sc;
             float m2 = min * mb;
             for (int l = 0; l < 32; l++)

@@ -84,7 +84,7 @@ public static class IntDotReference
             int sumMins = 0;
             for (int sub = 0; sub < 8; sub++)
             {
-                DequantReference.ScaleMinK4(sub, scales, out byte sc, out byte m);
+                KQuantScales.ScaleMinK4(sub, scales, out byte sc, out byte m);
                 int group = sub / 2;
                 bool high = sub % 2 == 1;
                 int dot = 0;

@@ -72,7 +72,7 @@ internal static class KQuantizer
         BinaryPrimitives.WriteUInt16LittleEndian(y[2..], dminBits);
         for (int j = 0; j < 8; ++j)
         {
-            DequantReference.ScaleMinK4(j, packed, out byte sc, out byte m);
+            KQuantScales.ScaleMinK4(j, packed, out byte sc, out byte m);
             float d = QuantizeMath.FromHalf(dBits) * sc;
             if (d == 0)
             {

@@ -32,10 +32,10 @@ internal static unsafe class IntKTile512
         for (int b = 0; b < nsb; b++)
         {
             nint o = b * 144, ox = b * ActivationQuant.Q8KBlockBytes;
-            IntKScales.Unpack(w + o + 4, out ulong sc0, out ulong mn0);
-            IntKScales.Unpack(w1 + o + 4, out ulong sc1, out ulong mn1);
-            IntKScales.Unpack(w2 + o + 4, out ulong sc2, out ulong mn2);
-            IntKScales.Unpack(w3 + o + 4, out ulong sc3, out ulong mn3);
+            KQuantScales.UnpackK4(w + o + 4, out ulong sc0, out ulong mn0);
+            KQuantScales.UnpackK4(w1 + o + 4, out ulong sc1, out ulong mn1);
+            KQuantScales.UnpackK4(w2 + o + 4, out ulong sc2, out ulong mn2);
+            KQuantScales.UnpackK4(w3 + o + 4, out ulong sc3, out ulong mn3);
             Vector512<short> s0 = Widen(sc0), s1 = Widen(sc1), s2 = Widen(sc2), s3 = Widen(sc3);
 
             Vector512<int> i00 = default, i01 = default, i02 = default, i03 = default;
