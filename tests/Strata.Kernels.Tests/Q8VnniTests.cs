@@ -66,6 +66,22 @@ public sealed unsafe class Q8VnniTests
         Assert.Equal(cpu, Q8Vnni.Supported);
     }
 
+    [Fact]
+    public void PeakGmacs_ShortRun_PositiveWhereSupportedElseZero()
+    {
+        double gmacs = Q8Vnni.PeakGmacs(threads: 2, iterations: 100_000);
+        if (Q8Vnni.Supported)
+        {
+            Assert.True(double.IsFinite(gmacs) && gmacs > 0, $"expected a positive finite int8 peak, found {gmacs}");
+        }
+        else
+        {
+            Assert.Equal(0, gmacs);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Q8Vnni.PeakGmacs(threads: 0));
+    }
+
     public static TheoryData<int, int> KernelCases()
     {
         var d = new TheoryData<int, int>();

@@ -189,7 +189,7 @@ internal static unsafe class Q8Vnni
     /// <summary>
     /// The int8 multiply-accumulate peak of <paramref name="threads"/> threads together in GMAC/s (1e9 u8 · s8
     /// products summed into int32 per second): twelve independent vpdpbusd chains per thread, the best of three timed
-    /// runs of <paramref name="iterations"/> steps each (the probes' timing harness); 0 where the kernels do not run. The
+    /// runs of <paramref name="iterations"/> steps each, timed by <see cref="Substrate.ChainProbe"/>; 0 where the kernels do not run. The
     /// compute roof of the VNNI products, as <c>ComputeProbe</c> measures the f32 FMA one.
     /// </summary>
     public static double PeakGmacs(int threads, long iterations = 20_000_000)
@@ -201,11 +201,8 @@ internal static unsafe class Q8Vnni
             return 0;
         }
 
-        double seconds = Substrate.TimedThreads.BestSeconds(threads, 3, "vnni-peak", _ => PeakChains(iterations));
-        return iterations * 12.0 * 64 * threads / seconds / 1e9;
+        return Substrate.ChainProbe.Gmacs((delegate* unmanaged<long, void>)s_peak.Value, 12.0 * 64, threads, iterations, 3);
     }
-
-    private static void PeakChains(long iterations) => ((delegate* unmanaged[SuppressGCTransition]<long, void>)s_peak.Value)(iterations);
 
     private static readonly Lazy<nint> s_peak = new(() =>
     {
