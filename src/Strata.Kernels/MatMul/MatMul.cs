@@ -36,7 +36,8 @@ public static unsafe class MatMul
             throw new ArgumentException($"Weight shape [{w.Rows}, {w.Cols}] is negative.", nameof(w));
         }
 
-        long rowBytes = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
+        // Throws unless cols is a whole number of blocks (the job computes the row size again).
+        _ = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
         if (x.Length < (long)n * w.Cols)
         {
             throw new ArgumentException($"x holds {x.Length} floats; [{n}, {w.Cols}] needs {(long)n * w.Cols}.", nameof(x));
@@ -95,22 +96,7 @@ public static unsafe class MatMul
                 }
             }
 
-            MatMulJob job = new()
-            {
-                W = (byte*)w.Data,
-                RowBytes = (nint)rowBytes,
-                Type = w.Type,
-                Rows = w.Rows,
-                Cols = w.Cols,
-                N = n,
-                ChunkRows = chunk,
-                X = xin,
-                Y = py,
-                Sums = sums,
-                Dot512 = dot512,
-                Outer = outer,
-                Invariant = batchInvariant,
-            };
+            MatMulJob job = MatMulJob.For(in w, n, chunk, xin, py, sums, dot512, batchInvariant) with { Outer = outer };
             pool.Run(in job, count);
         }
     }
@@ -141,24 +127,8 @@ public static unsafe class MatMul
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, int n, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false)
     {
-        ArgumentNullException.ThrowIfNull(pool);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
-        {
-            throw new ArgumentException($"RunGroup takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
-        }
-
+        int total = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: true);
         WeightMatrix first = weights[0];
-        int total = 0;
-        foreach (WeightMatrix w in weights)
-        {
-            if (w.Type != first.Type || w.Cols != first.Cols || w.Data == 0 || !GgmlTypeInfo.IsComputable(w.Type))
-            {
-                throw new ArgumentException($"matrix {w.Type} × {w.Cols} does not match {first.Type} × {first.Cols} or is not computable", nameof(weights));
-            }
-
-            total += w.Rows;
-        }
 
         if (x.Length < (long)n * first.Cols)
         {
@@ -203,22 +173,7 @@ public static unsafe class MatMul
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
-                var job = new MatMulJob
-                {
-                    W = (byte*)w.Data,
-                    RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
-                    Type = w.Type,
-                    Rows = w.Rows,
-                    Cols = w.Cols,
-                    N = n,
-                    ChunkRows = chunk,
-                    X = xin,
-                    Y = (float*)outputs[i],
-                    Sums = sums,
-                    Dot512 = dot512,
-                    Invariant = batchInvariant,
-                };
-                multi.Set(i, job, (w.Rows + chunk - 1) / chunk);
+                multi.Set(i, MatMulJob.For(in w, n, chunk, xin, (float*)outputs[i], sums, dot512, batchInvariant), (w.Rows + chunk - 1) / chunk);
             }
 
             pool.Run(in multi, multi.Count);

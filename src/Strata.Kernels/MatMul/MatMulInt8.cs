@@ -115,24 +115,8 @@ public static unsafe class MatMulInt8
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false)
     {
-        ArgumentNullException.ThrowIfNull(pool);
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        if (weights.Length is < 1 or > 3 || outputs.Length != weights.Length)
-        {
-            throw new ArgumentException($"RunGroup takes 1–3 matrices and as many outputs; got {weights.Length} and {outputs.Length}.", nameof(weights));
-        }
-
+        int total = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: false);
         WeightMatrix first = weights[0];
-        int total = 0;
-        for (int i = 0; i < weights.Length; i++)
-        {
-            if (weights[i].Type != first.Type || weights[i].Cols != first.Cols)
-            {
-                throw new ArgumentException($"matrix {i} is {weights[i].Type} × {weights[i].Cols}; matrix 0 is {first.Type} × {first.Cols}", nameof(weights));
-            }
-
-            total += weights[i].Rows;
-        }
 
         long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
         if (xq.Length < n * xRowBytes)

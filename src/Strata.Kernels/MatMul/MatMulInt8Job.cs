@@ -9,13 +9,8 @@ namespace Strata.Kernels;
 /// </summary>
 internal unsafe struct MatMulInt8Job : IParallelJob
 {
-    public byte* W;
-    public nint RowBytes;
-    public GgmlType Type;
-    public int Rows;
-    public int Cols;
-    public int N;
-    public int ChunkRows;
+    /// <summary>The matrix, its row chunks and the activation row count.</summary>
+    public MatrixRows M;
     public byte* X;
     public nint XRowBytes;
     public float* Y;
@@ -56,13 +51,7 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     public static MatMulInt8Job For(in WeightMatrix w, int n, int chunkRows, byte* x, nint xRowBytes, float* y,
         delegate*<byte*, byte*, int, float> dot, delegate*<byte*, byte*, int, float> dotLast, byte* xp, nint xpRowBytes) => new()
     {
-        W = (byte*)w.Data,
-        RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
-        Type = w.Type,
-        Rows = w.Rows,
-        Cols = w.Cols,
-        N = n,
-        ChunkRows = chunkRows,
+        M = MatrixRows.For(in w, n, chunkRows),
         X = x,
         XRowBytes = xRowBytes,
         Y = y,
@@ -77,27 +66,27 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
     {
-        int r0 = index * ChunkRows;
-        int r1 = Math.Min(Rows, r0 + ChunkRows);
-        if (Xp != null && Type == GgmlType.Q8_0)
+        int r0 = index * M.ChunkRows;
+        int r1 = Math.Min(M.Rows, r0 + M.ChunkRows);
+        if (Xp != null && M.Type == GgmlType.Q8_0)
         {
             // Decode included: one row takes the tile's arithmetic too, on packed or raw weights.
             TiledQ8(r0, r1);
             return;
         }
 
-        if (N == 1)
+        if (M.N == 1)
         {
-            byte* w = W + (r0 * RowBytes);
-            int end = DotLast != null && r1 == Rows ? r1 - 1 : r1;
-            for (int r = r0; r < end; r++, w += RowBytes)
+            byte* w = M.W + (r0 * M.RowBytes);
+            int end = DotLast != null && r1 == M.Rows ? r1 - 1 : r1;
+            for (int r = r0; r < end; r++, w += M.RowBytes)
             {
-                Y[r] = Dot(w, X, Cols);
+                Y[r] = Dot(w, X, M.Cols);
             }
 
             if (end < r1)
             {
-                Y[end] = DotLast(w, X, Cols);
+                Y[end] = DotLast(w, X, M.Cols);
             }
 
             return;
@@ -124,13 +113,13 @@ internal unsafe struct MatMulInt8Job : IParallelJob
         for (int r = r0; r < r1; r += Tile)
         {
             int rows = Math.Min(Tile, r1 - r);
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < M.N; j++)
             {
                 byte* x = X + (j * XRowBytes);
-                float* y = Y + ((nint)j * Rows) + r;
+                float* y = Y + ((nint)j * M.Rows) + r;
                 for (int t = 0; t < rows; t++)
                 {
-                    y[t] = Dot(W + ((r + t) * RowBytes), x, Cols);
+                    y[t] = Dot(M.W + ((r + t) * M.RowBytes), x, M.Cols);
                 }
             }
         }
@@ -140,44 +129,44 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ4(int r0, int r1)
     {
-        int nb = Cols / 32;
-        int quads = Q4Tile512.Quads(Cols);
+        int nb = M.Cols / 32;
+        int quads = Q4Tile512.Quads(M.Cols);
         float* dw = stackalloc float[4 * 16 * quads];
         byte* split = ThreadBuffer.Weights(quads * 512);
 
         // A padded last quad reads a little into the next row: the matrix's last row stays out of the tiles.
-        int tileEnd = (nb & 3) != 0 && r1 == Rows ? r1 - 1 : r1;
+        int tileEnd = (nb & 3) != 0 && r1 == M.Rows ? r1 - 1 : r1;
         int r = r0;
         for (; r + 4 <= tileEnd; r += 4)
         {
-            byte* w = W + (r * RowBytes);
+            byte* w = M.W + (r * M.RowBytes);
             for (int t = 0; t < 4; t++)
             {
-                Q4Tile512.ExpandScales(w + (t * RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
+                Q4Tile512.ExpandScales(w + (t * M.RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
             }
 
             // The tile row's nibbles are split once and reused by every activation tile.
-            Q4Tile512.SplitRows(w, RowBytes, quads, BlockBytes != 18, split);
+            Q4Tile512.SplitRows(w, M.RowBytes, quads, BlockBytes != 18, split);
             int j = 0;
-            for (; j + 4 <= N; j += 4)
+            for (; j + 4 <= M.N; j += 4)
             {
-                Q4Tile512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * Rows) + r, Rows);
+                Q4Tile512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            for (; j < N; j++)
+            for (; j < M.N; j++)
             {
                 for (int t = 0; t < 4; t++)
                 {
-                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
                 }
             }
         }
 
         for (; r < r1; r++)
         {
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < M.N; j++)
             {
-                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
+                Y[((nint)j * M.Rows) + r] = Dot(M.W + (r * M.RowBytes), X + (j * XRowBytes), M.Cols);
             }
         }
     }
@@ -192,17 +181,17 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledQ8(int r0, int r1)
     {
-        int steps = Cols / 64;
+        int steps = M.Cols / 64;
         nint qStride = (nint)steps * 64;
         nint sStride = (nint)steps * 2;
-        float* scales = Wp != null ? (float*)(Wp + ((long)Rows * qStride)) : null;
-        byte* buffer = Wp == null && N >= 4 ? ThreadBuffer.Weights((int)Q8Tile512.PackedBytes(4, Cols)) : null;
+        float* scales = Wp != null ? (float*)(Wp + ((long)M.Rows * qStride)) : null;
+        byte* buffer = Wp == null && M.N >= 4 ? ThreadBuffer.Weights((int)Q8Tile512.PackedBytes(4, M.Cols)) : null;
         int r = r0;
-        if (N >= 4)
+        if (M.N >= 4)
         {
             for (; r + 4 <= r1; r += 4)
             {
-                if (r + 8 <= Rows)
+                if (r + 8 <= M.Rows)
                 {
                     // The next tile into L2 meanwhile, as MatMulJob does: 16-row steps of SmolLM-135M Q8_0 39.7 → 35.4 ms.
                     PrefetchTile(r + 4, qStride, sStride, scales);
@@ -212,22 +201,22 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 float* ws = scales + (r * sStride);
                 if (Wp == null)
                 {
-                    Q8Tile512.Pack(W + (r * RowBytes), RowBytes, 4, Cols, 0, 4, buffer);
+                    Q8Tile512.Pack(M.W + (r * M.RowBytes), M.RowBytes, 4, M.Cols, 0, 4, buffer);
                     w = buffer;
                     ws = (float*)(buffer + (4 * qStride));
                 }
 
                 int j = 0;
-                for (; j + 4 <= N; j += 4)
+                for (; j + 4 <= M.N; j += 4)
                 {
-                    Q8Tile512.TilePacked(w, ws, qStride, sStride, Xp + (j * XpRowBytes), XpRowBytes, steps, Y + ((nint)j * Rows) + r, Rows);
+                    Q8Tile512.TilePacked(w, ws, qStride, sStride, Xp + (j * XpRowBytes), XpRowBytes, steps, Y + ((nint)j * M.Rows) + r, M.Rows);
                 }
 
-                for (; j < N; j++)
+                for (; j < M.N; j++)
                 {
                     for (int t = 0; t < 4; t++)
                     {
-                        Y[((nint)j * Rows) + r + t] = Q8Tile512.DotPacked(w + (t * qStride), ws + (t * sStride), Xp + (j * XpRowBytes), Cols);
+                        Y[((nint)j * M.Rows) + r + t] = Q8Tile512.DotPacked(w + (t * qStride), ws + (t * sStride), Xp + (j * XpRowBytes), M.Cols);
                     }
                 }
             }
@@ -235,11 +224,11 @@ internal unsafe struct MatMulInt8Job : IParallelJob
 
         for (; r < r1; r++)
         {
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < M.N; j++)
             {
-                Y[((nint)j * Rows) + r] = Wp != null
-                    ? Q8Tile512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), Cols)
-                    : Q8Tile512.DotRaw(W + (r * RowBytes), Xp + (j * XpRowBytes), Cols);
+                Y[((nint)j * M.Rows) + r] = Wp != null
+                    ? Q8Tile512.DotPacked(Wp + (r * qStride), scales + (r * sStride), Xp + (j * XpRowBytes), M.Cols)
+                    : Q8Tile512.DotRaw(M.W + (r * M.RowBytes), Xp + (j * XpRowBytes), M.Cols);
             }
         }
     }
@@ -249,7 +238,7 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     {
         if (Wp == null)
         {
-            StreamPrefetch.ToL2(W + (r * RowBytes), 4 * RowBytes);
+            StreamPrefetch.ToL2(M.W + (r * M.RowBytes), 4 * M.RowBytes);
             return;
         }
 
@@ -261,15 +250,15 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void Tiled(int r0, int r1)
     {
-        int nb = Cols / 32;
+        int nb = M.Cols / 32;
         float* dw = stackalloc float[IntTile512.Tile * NbPad];
         int r = r0;
         for (; r + IntTile512.Tile <= r1; r += IntTile512.Tile)
         {
-            byte* w = W + (r * RowBytes);
+            byte* w = M.W + (r * M.RowBytes);
             for (int t = 0; t < IntTile512.Tile; t++)
             {
-                byte* row = w + (t * RowBytes);
+                byte* row = w + (t * M.RowBytes);
                 float* d = dw + (t * NbPad);
                 for (int b = 0; b < nb; b++)
                 {
@@ -283,25 +272,25 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             }
 
             int j = 0;
-            for (; j + IntTile512.Tile <= N; j += IntTile512.Tile)
+            for (; j + IntTile512.Tile <= M.N; j += IntTile512.Tile)
             {
-                Gemm(w, RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * Rows) + r, Rows);
+                Gemm(w, M.RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            for (; j < N; j++)
+            for (; j < M.N; j++)
             {
                 for (int t = 0; t < IntTile512.Tile; t++)
                 {
-                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
                 }
             }
         }
 
         for (; r < r1; r++)
         {
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < M.N; j++)
             {
-                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
+                Y[((nint)j * M.Rows) + r] = Dot(M.W + (r * M.RowBytes), X + (j * XRowBytes), M.Cols);
             }
         }
     }
@@ -310,31 +299,31 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void TiledK(int r0, int r1)
     {
-        int nsb = Cols / 256;
+        int nsb = M.Cols / 256;
         int r = r0;
         for (; r + IntKTile512.Tile <= r1; r += IntKTile512.Tile)
         {
-            byte* w = W + (r * RowBytes);
+            byte* w = M.W + (r * M.RowBytes);
             int j = 0;
-            for (; j + IntKTile512.Tile <= N; j += IntKTile512.Tile)
+            for (; j + IntKTile512.Tile <= M.N; j += IntKTile512.Tile)
             {
-                GemmK(w, RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * Rows) + r, Rows);
+                GemmK(w, M.RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            for (; j < N; j++)
+            for (; j < M.N; j++)
             {
                 for (int t = 0; t < IntKTile512.Tile; t++)
                 {
-                    Y[((nint)j * Rows) + r + t] = Dot(w + (t * RowBytes), X + (j * XRowBytes), Cols);
+                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
                 }
             }
         }
 
         for (; r < r1; r++)
         {
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < M.N; j++)
             {
-                Y[((nint)j * Rows) + r] = Dot(W + (r * RowBytes), X + (j * XRowBytes), Cols);
+                Y[((nint)j * M.Rows) + r] = Dot(M.W + (r * M.RowBytes), X + (j * XRowBytes), M.Cols);
             }
         }
     }

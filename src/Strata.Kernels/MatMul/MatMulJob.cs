@@ -29,13 +29,8 @@ internal unsafe struct MatMulJob : IParallelJob
         return Math.Min((len + granule - 1) / granule * granule, cols);
     }
 
-    public byte* W;
-    public nint RowBytes;
-    public GgmlType Type;
-    public int Rows;
-    public int Cols;
-    public int N;
-    public int ChunkRows;
+    /// <summary>The matrix, its row chunks and the activation row count.</summary>
+    public MatrixRows M;
     public float* X;
     public float* Y;
 
@@ -51,6 +46,18 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="DequantDispatch.Dot"/>.</summary>
     public delegate*<byte*, float*, float*, int, float> Dot512;
 
+    /// <summary>The job for weight matrix w against n activation rows at x, results to y.</summary>
+    public static MatMulJob For(in WeightMatrix w, int n, int chunkRows, float* x, float* y, float* sums,
+        delegate*<byte*, float*, float*, int, float> dot512, bool invariant) => new()
+    {
+        M = MatrixRows.For(in w, n, chunkRows),
+        X = x,
+        Y = y,
+        Sums = sums,
+        Dot512 = dot512,
+        Invariant = invariant,
+    };
+
     [ThreadStatic]
     private static float[]? t_scratch;
 
@@ -60,16 +67,16 @@ internal unsafe struct MatMulJob : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)
     {
-        int r0 = index * ChunkRows;
-        int r1 = Math.Min(Rows, r0 + ChunkRows);
-        if (N == 1 && !Invariant)
+        int r0 = index * M.ChunkRows;
+        int r1 = Math.Min(M.Rows, r0 + M.ChunkRows);
+        if (M.N == 1 && !Invariant)
         {
             if (Dot512 != null)
             {
-                byte* w = W + (r0 * RowBytes);
-                for (int r = r0; r < r1; r++, w += RowBytes)
+                byte* w = M.W + (r0 * M.RowBytes);
+                for (int r = r0; r < r1; r++, w += M.RowBytes)
                 {
-                    Y[r] = Dot512(w, X, Sums, Cols);
+                    Y[r] = Dot512(w, X, Sums, M.Cols);
                 }
 
                 return;
@@ -77,7 +84,7 @@ internal unsafe struct MatMulJob : IParallelJob
 
             for (int r = r0; r < r1; r++)
             {
-                Y[r] = DequantDispatch.Dot(Type, W + (r * RowBytes), X, Cols);
+                Y[r] = DequantDispatch.Dot(M.Type, M.W + (r * M.RowBytes), X, M.Cols);
             }
 
             return;
@@ -93,54 +100,54 @@ internal unsafe struct MatMulJob : IParallelJob
         }
 
         float* res = stackalloc float[Tile];
-        if (Type == GgmlType.F32)
+        if (M.Type == GgmlType.F32)
         {
             // Rows are already f32: no scratch needed.
             int r = r0;
             for (; r + Tile <= r1; r += Tile)
             {
-                TileDots((float*)(W + (r * RowBytes)), Cols, r);
+                TileDots((float*)(M.W + (r * M.RowBytes)), M.Cols, r);
             }
 
             for (; r < r1; r++)
             {
-                for (int j = 0; j < N; j++)
+                for (int j = 0; j < M.N; j++)
                 {
-                    Y[((nint)j * Rows) + r] = FloatDots.Dot((float*)(W + (r * RowBytes)), X + ((nint)j * Cols), Cols);
+                    Y[((nint)j * M.Rows) + r] = FloatDots.Dot((float*)(M.W + (r * M.RowBytes)), X + ((nint)j * M.Cols), M.Cols);
                 }
             }
 
             return;
         }
 
-        float[] scratch = Scratch((Tile * Cols) + (Tile * N));
+        float[] scratch = Scratch((Tile * M.Cols) + (Tile * M.N));
         fixed (float* s = scratch)
         {
-            int kc = ChunkColumns(Type, Cols);
+            int kc = ChunkColumns(M.Type, M.Cols);
             for (int r = r0; r < r1; r += Tile)
             {
                 int rows = Math.Min(Tile, r1 - r);
-                if (rows == Tile && N == 1 && InvariantMatVec.Applies(Type))
+                if (rows == Tile && M.N == 1 && InvariantMatVec.Applies(M.Type))
                 {
                     // One activation row: the tile's sums with the weights dequantized in registers (no scratch round trip).
                     new Span<float>(res, Tile).Clear();
-                    byte* w = W + (r * RowBytes);
-                    if (kc < Cols && InvariantMatVec.AppliesToRow(Type))
+                    byte* w = M.W + (r * M.RowBytes);
+                    if (kc < M.Cols && InvariantMatVec.AppliesToRow(M.Type))
                     {
                         // Rows of several chunks: one row at a time, one memory stream (same chains).
                         for (int t = 0; t < Tile; t++)
                         {
-                            for (int k0 = 0; k0 < Cols; k0 += kc)
+                            for (int k0 = 0; k0 < M.Cols; k0 += kc)
                             {
-                                InvariantMatVec.AddRow(Type, w + (t * RowBytes) + GgmlTypeInfo.RowBytes(Type, k0), X + k0, Math.Min(kc, Cols - k0), res + t);
+                                InvariantMatVec.AddRow(M.Type, w + (t * M.RowBytes) + GgmlTypeInfo.RowBytes(M.Type, k0), X + k0, Math.Min(kc, M.Cols - k0), res + t);
                             }
                         }
                     }
                     else
                     {
-                        for (int k0 = 0; k0 < Cols; k0 += kc)
+                        for (int k0 = 0; k0 < M.Cols; k0 += kc)
                         {
-                            InvariantMatVec.Add(Type, w + GgmlTypeInfo.RowBytes(Type, k0), RowBytes, X + k0, Math.Min(kc, Cols - k0), res);
+                            InvariantMatVec.Add(M.Type, w + GgmlTypeInfo.RowBytes(M.Type, k0), M.RowBytes, X + k0, Math.Min(kc, M.Cols - k0), res);
                         }
                     }
 
@@ -151,21 +158,21 @@ internal unsafe struct MatMulJob : IParallelJob
                 if (rows == Tile)
                 {
                     // Dequantized a chunk at a time (4 × ≤ 768 floats stay in L1), with the same sums as whole rows.
-                    TileDots(s, kc, r, s + ((nint)Tile * Cols), dequantize: true);
+                    TileDots(s, kc, r, s + ((nint)Tile * M.Cols), dequantize: true);
                     continue;
                 }
 
                 for (int t = 0; t < rows; t++)
                 {
-                    DequantDispatch.Dequantize(Type, W + ((r + t) * RowBytes), s + ((nint)t * Cols), Cols);
+                    DequantDispatch.Dequantize(M.Type, M.W + ((r + t) * M.RowBytes), s + ((nint)t * M.Cols), M.Cols);
                 }
 
-                for (int j = 0; j < N; j++)
+                for (int j = 0; j < M.N; j++)
                 {
-                    float* x = X + ((nint)j * Cols);
+                    float* x = X + ((nint)j * M.Cols);
                     for (int t = 0; t < rows; t++)
                     {
-                        res[t] = FloatDots.Dot(s + ((nint)t * Cols), x, Cols);
+                        res[t] = FloatDots.Dot(s + ((nint)t * M.Cols), x, M.Cols);
                     }
 
                     Store(j, r, res, rows);
@@ -187,44 +194,44 @@ internal unsafe struct MatMulJob : IParallelJob
         int r = r0;
         for (; r + tr <= r1; r += tr)
         {
-            for (int k0 = 0; k0 < Cols; k0 += kc)
+            for (int k0 = 0; k0 < M.Cols; k0 += kc)
             {
-                int kn = Math.Min(kc, Cols - k0);
-                if (Type == GgmlType.F16)
+                int kn = Math.Min(kc, M.Cols - k0);
+                if (M.Type == GgmlType.F16)
                 {
-                    FloatOuterTile512.Transpose32Half((ushort*)(W + (r * RowBytes)) + k0, RowBytes, kn, wt);
+                    FloatOuterTile512.Transpose32Half((ushort*)(M.W + (r * M.RowBytes)) + k0, M.RowBytes, kn, wt);
                 }
 
-                for (int t = 0; t < tr && Type != GgmlType.F16; t++)
+                for (int t = 0; t < tr && M.Type != GgmlType.F16; t++)
                 {
-                    byte* row = W + ((r + t) * RowBytes);
-                    if (Type == GgmlType.F32)
+                    byte* row = M.W + ((r + t) * M.RowBytes);
+                    if (M.Type == GgmlType.F32)
                     {
                         new ReadOnlySpan<float>((float*)row + k0, kn).CopyTo(new Span<float>(rows + (t * kc), kn));
                     }
                     else
                     {
                         // kc and k0 are multiples of 256, so k0 falls on a block boundary of every type.
-                        DequantDispatch.Dequantize(Type, row + GgmlTypeInfo.RowBytes(Type, k0), rows + (t * kc), kn);
+                        DequantDispatch.Dequantize(M.Type, row + GgmlTypeInfo.RowBytes(M.Type, k0), rows + (t * kc), kn);
                     }
                 }
 
-                if (Type != GgmlType.F16)
+                if (M.Type != GgmlType.F16)
                 {
                     FloatOuterTile512.Transpose32(rows, kc, kn, wt);
                 }
                 int j = 0;
-                for (; j + FloatOuterTile512.Cols <= N; j += FloatOuterTile512.Cols)
+                for (; j + FloatOuterTile512.Cols <= M.N; j += FloatOuterTile512.Cols)
                 {
-                    FloatOuterTile512.Tile(wt, X + ((nint)j * Cols) + k0, Cols, kn, Y + ((nint)j * Rows) + r, Rows, k0 > 0);
+                    FloatOuterTile512.Tile(wt, X + ((nint)j * M.Cols) + k0, M.Cols, kn, Y + ((nint)j * M.Rows) + r, M.Rows, k0 > 0);
                 }
             }
 
-            for (int j = N - (N % FloatOuterTile512.Cols); j < N; j++)
+            for (int j = M.N - (M.N % FloatOuterTile512.Cols); j < M.N; j++)
             {
                 for (int t = 0; t < tr; t++)
                 {
-                    Y[((nint)j * Rows) + r + t] = DequantDispatch.Dot(Type, W + ((r + t) * RowBytes), X + ((nint)j * Cols), Cols);
+                    Y[((nint)j * M.Rows) + r + t] = DequantDispatch.Dot(M.Type, M.W + ((r + t) * M.RowBytes), X + ((nint)j * M.Cols), M.Cols);
                 }
             }
         }
@@ -243,7 +250,7 @@ internal unsafe struct MatMulJob : IParallelJob
     {
         if (acc == null)
         {
-            float[] scratch = Scratch(Tile * N);
+            float[] scratch = Scratch(Tile * M.N);
             fixed (float* a = scratch)
             {
                 TileDots(w, wStride, r, a, dequantize);
@@ -252,47 +259,47 @@ internal unsafe struct MatMulJob : IParallelJob
             return;
         }
 
-        new Span<float>(acc, Tile * N).Clear();
+        new Span<float>(acc, Tile * M.N).Clear();
         if (dequantize)
         {
             // The next tile's rows into L2 while this one computes: 16-row steps of SmolLM-135M Q8_0 went from 38.6 to
             // 34.9 ms (30 layers of distinct matrices 29.6 → 26.3 ms); into L1 (T0) they gained nothing.
-            nint next = (r + Tile) * RowBytes;
-            StreamPrefetch.ToL2(W + next, Math.Min(Tile * RowBytes, (Rows * RowBytes) - next));
+            nint next = (r + Tile) * M.RowBytes;
+            StreamPrefetch.ToL2(M.W + next, Math.Min(Tile * M.RowBytes, (M.Rows * M.RowBytes) - next));
         }
 
-        int kc = ChunkColumns(Type, Cols);
-        for (int k0 = 0; k0 < Cols; k0 += kc)
+        int kc = ChunkColumns(M.Type, M.Cols);
+        for (int k0 = 0; k0 < M.Cols; k0 += kc)
         {
-            int len = Math.Min(kc, Cols - k0);
+            int len = Math.Min(kc, M.Cols - k0);
             float* wk = w + k0;
             if (dequantize)
             {
                 // The chunk is a multiple of the type's block, so k0 falls on a block boundary.
-                nint offset = (nint)GgmlTypeInfo.RowBytes(Type, k0);
+                nint offset = (nint)GgmlTypeInfo.RowBytes(M.Type, k0);
                 for (int t = 0; t < Tile; t++)
                 {
-                    DequantDispatch.Dequantize(Type, W + ((r + t) * RowBytes) + offset, w + (t * wStride), len);
+                    DequantDispatch.Dequantize(M.Type, M.W + ((r + t) * M.RowBytes) + offset, w + (t * wStride), len);
                 }
 
                 wk = w;
             }
 
             int j = 0;
-            for (; j + 4 <= N; j += 4)
+            for (; j + 4 <= M.N; j += 4)
             {
                 // 4 weight rows × 4 activation rows: acc holds Tile floats per activation row, so the 16 results land in place.
-                FloatTile4.Dot4x4(wk, wStride, X + ((nint)j * Cols) + k0, Cols, len, acc + (Tile * j));
+                FloatTile4.Dot4x4(wk, wStride, X + ((nint)j * M.Cols) + k0, M.Cols, len, acc + (Tile * j));
             }
 
-            for (; j < N; j++)
+            for (; j < M.N; j++)
             {
                 // The same per-result arithmetic as the 4 × 4 tile, so a row's sums do not depend on N.
-                FloatDots.Dot4Add(wk, wStride, X + ((nint)j * Cols) + k0, len, acc + (Tile * j));
+                FloatDots.Dot4Add(wk, wStride, X + ((nint)j * M.Cols) + k0, len, acc + (Tile * j));
             }
         }
 
-        for (int j = 0; j < N; j++)
+        for (int j = 0; j < M.N; j++)
         {
             Store(j, r, acc + (Tile * j), Tile);
         }
@@ -301,7 +308,7 @@ internal unsafe struct MatMulJob : IParallelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly void Store(int j, int r, float* res, int rows)
     {
-        float* y = Y + ((nint)j * Rows) + r;
+        float* y = Y + ((nint)j * M.Rows) + r;
         for (int t = 0; t < rows; t++)
         {
             y[t] = res[t];
