@@ -72,30 +72,10 @@ public static unsafe class MatMul
         int chunk = pool.ChunkRows(w.Rows, tile);
         int count = (w.Rows + chunk - 1) / chunk;
 
-        bool fast = !batchInvariant && n == 1 && KernelIsa.Use512 && w.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
-        float* sums = null;
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            if (fast && DequantDispatch.NeedsSums(w.Type))
-            {
-                sums = MatMulJob.SumsScratch(ActivationSums.Length(w.Cols));
-                ActivationSums.Compute(px, w.Cols, sums);
-            }
-
-            // F16 matrix-vector: the half rebias folded into a prepared copy of the activation row.
-            float* xin = px;
-            delegate*<byte*, float*, float*, int, float> dot512 = fast ? DequantDispatch.Dot512Kernel(w.Type) : null;
-            if (n == 1 && !batchInvariant && w.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
-            {
-                float* prepared = F16MatVec512.Prepare(px, w.Cols);
-                if (prepared != null)
-                {
-                    xin = prepared;
-                    dot512 = &F16MatVec512.Dot;
-                }
-            }
-
+            float* xin = PrepareRows(w.Type, w.Cols, n, batchInvariant, px, out float* sums, out var dot512);
             MatMulJob job = MatMulJob.For(in w, n, chunk, xin, py, sums, dot512, batchInvariant) with { Outer = outer };
             pool.Run(in job, count);
         }
@@ -147,27 +127,9 @@ public static unsafe class MatMul
 
         // Chunks are whole 4-row tiles, so a row is a tile row, or one of its matrix's last Rows mod 4, as in Run.
         int chunk = pool.ChunkRows(total, MatMulJob.Tile);
-        bool fast = n == 1 && !batchInvariant && KernelIsa.Use512 && first.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
         fixed (float* px = x)
         {
-            float* sums = null;
-            if (fast && DequantDispatch.NeedsSums(first.Type))
-            {
-                sums = MatMulJob.SumsScratch(ActivationSums.Length(first.Cols));
-                ActivationSums.Compute(px, first.Cols, sums);
-            }
-
-            float* xin = px;
-            delegate*<byte*, float*, float*, int, float> dot512 = fast ? DequantDispatch.Dot512Kernel(first.Type) : null;
-            if (n == 1 && !batchInvariant && first.Type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
-            {
-                float* prepared = F16MatVec512.Prepare(px, first.Cols);
-                if (prepared != null)
-                {
-                    xin = prepared;
-                    dot512 = &F16MatVec512.Dot;
-                }
-            }
+            float* xin = PrepareRows(first.Type, first.Cols, n, batchInvariant, px, out float* sums, out var dot512);
 
             var multi = new GroupJob<MatMulJob>();
             for (int i = 0; i < weights.Length; i++)
@@ -178,5 +140,35 @@ public static unsafe class MatMul
 
             pool.Run(in multi, multi.Count);
         }
+    }
+
+    /// <summary>
+    /// What the job reads besides the weights. One row without batch invariance on AVX-512: the quantized types' row dot
+    /// (with the Σx table of the types with a minimum), or for F16 the half rebias folded into a prepared copy of the row,
+    /// which is returned in place of px. Otherwise px, no sums and no dot (the tiles or <see cref="DequantDispatch.Dot"/>).
+    /// </summary>
+    private static float* PrepareRows(GgmlType type, int cols, int n, bool batchInvariant, float* px, out float* sums,
+        out delegate*<byte*, float*, float*, int, float> dot512)
+    {
+        bool fast = n == 1 && !batchInvariant && KernelIsa.Use512 && type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        sums = null;
+        if (fast && DequantDispatch.NeedsSums(type))
+        {
+            sums = MatMulJob.SumsScratch(ActivationSums.Length(cols));
+            ActivationSums.Compute(px, cols, sums);
+        }
+
+        dot512 = fast ? DequantDispatch.Dot512Kernel(type) : null;
+        if (n == 1 && !batchInvariant && type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+        {
+            float* prepared = F16MatVec512.Prepare(px, cols);
+            if (prepared != null)
+            {
+                dot512 = &F16MatVec512.Dot;
+                return prepared;
+            }
+        }
+
+        return px;
     }
 }
