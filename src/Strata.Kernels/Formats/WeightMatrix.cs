@@ -13,13 +13,3 @@ namespace Strata.Kernels;
 /// <param name="PackedLayout">the layout of <see cref="Packed"/>: <see cref="Q8Tile512"/>'s tiles or <see cref="Q8Vnni"/>'s panels</param>
 /// <remarks>Each row is <see cref="GgmlTypeInfo.RowBytes"/>(Type, Cols) bytes; rows are contiguous.</remarks>
 public readonly record struct WeightMatrix(GgmlType Type, nint Data, int Rows, int Cols, nint Packed = 0, Q8Layout PackedLayout = Q8Layout.Tile);
-
-/// <summary>Layouts of a packed Q8_0 copy (<see cref="Q8Packed"/>).</summary>
-public enum Q8Layout
-{
-    /// <summary><see cref="Q8Tile512.Pack"/>: interleaved block pairs per row, f32 scales after all quants.</summary>
-    Tile,
-
-    /// <summary><see cref="Q8Vnni.Pack"/>: 32-row panels for the AVX-512 VNNI micro-kernels.</summary>
-    Vnni,
-}

@@ -1,4 +1,4 @@
-// Q4_K decode (one activation row) over a Q8_K activation row whose quants are regrouped to the weights' nibble order.
+// Q4_K matrix-vector product (decode: one activation row) over a Q8_K activation row whose quants are regrouped to the weights' nibble order.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;

@@ -1,4 +1,4 @@
-// Q4_0 decode (one activation row) over a nibble-ordered copy of the Q8_0 activation row: four blocks per 512-bit step.
+// Q4_0 matrix-vector product (decode: one activation row) over a nibble-ordered copy of the Q8_0 activation row: four blocks per 512-bit step.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;

@@ -1,4 +1,4 @@
-// Q5_0 decode (one activation row) over the nibble-ordered activation layout of Q4MatVec512: four blocks per step.
+// Q5_0 matrix-vector product (decode: one activation row) over the nibble-ordered activation layout of Q4MatVec512: four blocks per step.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;

@@ -1,4 +1,4 @@
-// Q8_0 decode (one activation row) over a prepared copy of the Q8_0 activation row: f32 activation scales, weight scales
+// Q8_0 matrix-vector product (decode: one activation row) over a prepared copy of the Q8_0 activation row: f32 activation scales, weight scales
 // converted 16 at a time with vectors, two blocks per 512-bit step.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
