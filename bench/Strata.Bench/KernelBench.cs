@@ -1,5 +1,5 @@
 // The kernels benchmark: matrix-vector (n = 1) and prefill (n = 32) MatMul per weight type against read bandwidth.
-// With --numerics fast it also times MatMulQ8 (activation quantization included) on the same matrices.
+// With --numerics fast it also times MatMulInt8 (activation quantization included) on the same matrices.
 using System.Diagnostics;
 using Strata.Kernels;
 using Strata.Substrate;
@@ -64,7 +64,7 @@ internal static unsafe class KernelBench
         }
     }
 
-    /// <summary>Median time of MatMul.Run, or with <paramref name="q8"/> of QuantizeRows + MatMulQ8.Run (the fast path).</summary>
+    /// <summary>Median time of MatMul.Run, or with <paramref name="q8"/> of QuantizeRows + MatMulInt8.Run (the fast path).</summary>
     private static double MedianSeconds(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, int reps, byte[]? q8)
     {
         Step(pool, w, x, n, y, q8); // warm-up (JIT, page residency)
@@ -90,7 +90,7 @@ internal static unsafe class KernelBench
         }
 
         ActivationQuant.QuantizeRows(w.Type, x, n, w.Cols, q8);
-        MatMulQ8.Run(pool, w, q8, n, y);
+        MatMulInt8.Run(pool, w, q8, n, y);
     }
 
     private static GgmlType[] ParseTypes(string list)

@@ -17,6 +17,6 @@ internal sealed class KernelBenchOptions
 
     public string? Types { get; set; }
 
-    /// <summary>"exact" (MatMul only) or "fast" (also MatMulQ8 with activation quantization).</summary>
+    /// <summary>"exact" (MatMul only) or "fast" (also MatMulInt8 with activation quantization).</summary>
     public string Numerics { get; set; } = "exact";
 }

@@ -6,7 +6,7 @@ using Strata.Kernels;
 
 namespace Strata.Bench;
 
-/// <summary>Times the per-layer fast-path products (activation quantization + MatMulQ8) per shape and in total.</summary>
+/// <summary>Times the per-layer fast-path products (activation quantization + MatMulInt8) per shape and in total.</summary>
 internal static unsafe class LayerBench
 {
     public static void Run(string shape, GgmlType type, int threads, int layers, int reps)
@@ -54,7 +54,7 @@ internal static unsafe class LayerBench
                     WeightMatrix w = matrices[m];
                     long t0 = Stopwatch.GetTimestamp();
                     ActivationQuant.QuantizeRows(type, x.AsSpan(0, w.Cols), 1, w.Cols, xq);
-                    MatMulQ8.Run(pool, in w, xq, 1, y.AsSpan(0, w.Rows));
+                    MatMulInt8.Run(pool, in w, xq, 1, y.AsSpan(0, w.Rows));
                     if (rep >= 0)
                     {
                         perShape[m % shapes.Length] += Stopwatch.GetElapsedTime(t0).TotalMicroseconds;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace Strata.Substrate;
 
-/// <summary>Times work spread over dedicated threads, as <see cref="BandwidthProbe"/>, <see cref="ComputeProbe"/> and the kernels' int8 peak need.</summary>
+/// <summary>Times work spread over dedicated threads, as <see cref="BandwidthProbe"/>, <see cref="ComputeProbe"/> and <see cref="ChainProbe"/> need.</summary>
 internal static class TimedThreads
 {
     /// <summary>

@@ -92,8 +92,8 @@ public unsafe class BatchInvarianceTests
         {
             var m = new WeightMatrix(type, (nint)pw, Rows, cols);
             AssertInvariant(
-                (first, n, y) => MatMulQ8.Run(pool, m, xq.AsSpan(first * xRow, n * xRow), n, y, batchInvariant: true),
-                (row, y0, y1) => MatMulQ8.RunDecode(pool, [m, m], xq.AsSpan(row * xRow, xRow), [y0, y1], batchInvariant: true),
+                (first, n, y) => MatMulInt8.Run(pool, m, xq.AsSpan(first * xRow, n * xRow), n, y, batchInvariant: true),
+                (row, y0, y1) => MatMulInt8.RunDecode(pool, [m, m], xq.AsSpan(row * xRow, xRow), [y0, y1], batchInvariant: true),
                 $"{type} quantized threads={threads}");
         }
     }

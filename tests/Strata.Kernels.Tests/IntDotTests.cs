@@ -1,4 +1,4 @@
-// Integer dots (AVX-512, AVX2, scalar) of every fast-path weight type against QuantDotReference, and MatMulQ8.Run.
+// Integer dots (AVX-512, AVX2, scalar) of every fast-path weight type against IntDotReference, and MatMulInt8.Run.
 using System.Buffers.Binary;
 using Strata.Kernels;
 using Xunit;
@@ -59,7 +59,7 @@ public unsafe class IntDotTests
                 }
 
                 byte[] xq = Quantize(type, x, 1, cols);
-                float expected = QuantDotReference.Dot(type, w, xq, cols);
+                float expected = IntDotReference.Dot(type, w, xq, cols);
                 float actual = Dot(type, width, w, xq, cols);
                 double tol = RelTol * AbsSum(type, w, xq, cols);
                 Assert.True(Math.Abs(actual - expected) <= tol,
@@ -152,7 +152,7 @@ public unsafe class IntDotTests
         using var pool = new WorkerPool(threads);
         fixed (byte* pw = w)
         {
-            MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+            MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
         }
 
         for (int j = 0; j < n; j++)
@@ -161,7 +161,7 @@ public unsafe class IntDotTests
             for (int r = 0; r < rows; r++)
             {
                 byte[] row = w.AsSpan((int)(r * wRow), (int)wRow).ToArray();
-                float expected = QuantDotReference.Dot(type, row, a, cols);
+                float expected = IntDotReference.Dot(type, row, a, cols);
                 double tol = RelTol * AbsSum(type, row, a, cols);
                 float actual = y[(j * rows) + r];
                 Assert.True(Math.Abs(actual - expected) <= tol,
@@ -188,19 +188,19 @@ public unsafe class IntDotTests
         fixed (byte* pw = w)
         {
             var matrix = new WeightMatrix(GgmlType.Q8_0, (nint)pw, rows, cols);
-            MatMulQ8.Run(pool, matrix, xq, n, all, batchInvariant: true);
+            MatMulInt8.Run(pool, matrix, xq, n, all, batchInvariant: true);
             for (int j = 0; j < n; j++)
             {
                 var alone = new float[rows];
-                MatMulQ8.Run(pool, matrix, xq.AsSpan(j * xRow, xRow), 1, alone, batchInvariant: true);
+                MatMulInt8.Run(pool, matrix, xq.AsSpan(j * xRow, xRow), 1, alone, batchInvariant: true);
                 var fused = new float[rows];
                 fixed (float* pf = fused)
                 {
-                    MatMulQ8.RunDecode(pool, [matrix], xq.AsSpan(j * xRow, xRow), [(nint)pf], batchInvariant: true);
+                    MatMulInt8.RunDecode(pool, [matrix], xq.AsSpan(j * xRow, xRow), [(nint)pf], batchInvariant: true);
                 }
 
                 var pair = new float[2 * rows];
-                MatMulQ8.Run(pool, matrix, xq.AsSpan(j * xRow, j + 1 < n ? 2 * xRow : xRow), j + 1 < n ? 2 : 1, pair, batchInvariant: true);
+                MatMulInt8.Run(pool, matrix, xq.AsSpan(j * xRow, j + 1 < n ? 2 * xRow : xRow), j + 1 < n ? 2 : 1, pair, batchInvariant: true);
                 for (int r = 0; r < rows; r++)
                 {
                     int expected = BitConverter.SingleToInt32Bits(all[(j * rows) + r]);
@@ -240,8 +240,8 @@ public unsafe class IntDotTests
                 byte[] xq = Quantize(GgmlType.Q8_0, TestData.Floats(rng, n * cols), n, cols);
                 var expected = new float[n * rows];
                 var actual = new float[n * rows];
-                MatMulQ8.Run(pool, raw, xq, n, expected, batchInvariant: true);
-                MatMulQ8.Run(pool, matrix, xq, n, actual, batchInvariant: false);
+                MatMulInt8.Run(pool, raw, xq, n, expected, batchInvariant: true);
+                MatMulInt8.Run(pool, matrix, xq, n, actual, batchInvariant: false);
                 for (int i = 0; i < expected.Length; i++)
                 {
                     Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]));
@@ -252,7 +252,7 @@ public unsafe class IntDotTests
                     var fused = new float[2 * rows];
                     fixed (float* pf = fused)
                     {
-                        MatMulQ8.RunDecode(pool, [matrix, matrix], xq, [(nint)pf, (nint)(pf + rows)]);
+                        MatMulInt8.RunDecode(pool, [matrix, matrix], xq, [(nint)pf, (nint)(pf + rows)]);
                     }
 
                     for (int i = 0; i < 2 * rows; i++)
@@ -313,7 +313,7 @@ public unsafe class IntDotTests
             var y = new float[n * rows];
             fixed (byte* pw = w)
             {
-                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
             }
 
             for (int j = 0; j < n; j++)
@@ -322,7 +322,7 @@ public unsafe class IntDotTests
                 for (int r = 0; r < rows; r++)
                 {
                     byte[] row = w.AsSpan((int)(r * wRow), (int)wRow).ToArray();
-                    float expected = QuantDotReference.Dot(type, row, a, cols);
+                    float expected = IntDotReference.Dot(type, row, a, cols);
                     double tol = RelTol * AbsSum(type, row, a, cols);
                     float actual = y[(j * rows) + r];
                     Assert.True(Math.Abs(actual - expected) <= tol,
@@ -365,7 +365,7 @@ public unsafe class IntDotTests
             var y = new float[n * rows];
             fixed (byte* pw = w)
             {
-                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
             }
 
             long wRow = GgmlTypeInfo.RowBytes(type, cols);
@@ -373,7 +373,7 @@ public unsafe class IntDotTests
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    float expected = QuantDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    float expected = IntDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
                     Assert.True(expected == y[(j * rows) + r], $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
                 }
             }
@@ -404,12 +404,12 @@ public unsafe class IntDotTests
             var y = new float[rows];
             fixed (byte* pw = w)
             {
-                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, 1, y);
+                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, 1, y);
             }
 
             for (int r = 0; r < rows; r++)
             {
-                float expected = QuantDotReference.Dot(type, w.AsSpan(r * blocks * blockBytes, blocks * blockBytes), xq, cols);
+                float expected = IntDotReference.Dot(type, w.AsSpan(r * blocks * blockBytes, blocks * blockBytes), xq, cols);
                 Assert.True(expected == y[r], $"{type} blocks={blocks} t={threads} r={r}: expected {expected:R}, got {y[r]:R}");
             }
         }
@@ -429,8 +429,8 @@ public unsafe class IntDotTests
         byte[] xq = Quantize(type, TestData.Floats(rng, cols), 1, cols);
         using var pool = new WorkerPool(threads);
         TestData.AssertGroupEqualsSeparateRuns(type, cols, [72, 24, 24], 1, rng,
-            (m, y) => MatMulQ8.Run(pool, m, xq, 1, y),
-            (m, y) => MatMulQ8.RunDecode(pool, m, xq, y));
+            (m, y) => MatMulInt8.Run(pool, m, xq, 1, y),
+            (m, y) => MatMulInt8.RunDecode(pool, m, xq, y));
     }
 
     [Theory]
@@ -448,8 +448,8 @@ public unsafe class IntDotTests
         byte[] xq = Quantize(type, TestData.Floats(rng, n * cols), n, cols);
         using var pool = new WorkerPool(threads);
         TestData.AssertGroupEqualsSeparateRuns(type, cols, [72, 24, 26], n, rng,
-            (m, y) => MatMulQ8.Run(pool, m, xq, n, y, batchInvariant),
-            (m, y) => MatMulQ8.RunGroup(pool, m, xq, n, y, batchInvariant));
+            (m, y) => MatMulInt8.Run(pool, m, xq, n, y, batchInvariant),
+            (m, y) => MatMulInt8.RunGroup(pool, m, xq, n, y, batchInvariant));
     }
 
     [Theory]
@@ -509,7 +509,7 @@ public unsafe class IntDotTests
             var y = new float[n * rows];
             fixed (byte* pw = w)
             {
-                MatMulQ8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
             }
 
             long wRow = GgmlTypeInfo.RowBytes(type, cols);
@@ -517,7 +517,7 @@ public unsafe class IntDotTests
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    float expected = QuantDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
+                    float expected = IntDotReference.Dot(type, w.AsSpan((int)(r * wRow), (int)wRow), xq.AsSpan((int)(j * xRow), (int)xRow), cols);
                     Assert.True(expected == y[(j * rows) + r], $"{type} blocks={blocks} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {y[(j * rows) + r]:R}");
                 }
             }
@@ -525,7 +525,7 @@ public unsafe class IntDotTests
     }
 
     private static bool Available(int width) =>
-        width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotKernels.Use256 : true;
+        width == 512 ? KernelIsa.Use512 : width == 256 ? IntDotDispatch.Use256 : true;
 
     /// <summary>Random weights of a 32-element block type with every block scale set to 1 (f16 0x3C00).</summary>
     private static byte[] UnitScaleWeights(GgmlType type, int elements, Random rng)
@@ -570,9 +570,9 @@ public unsafe class IntDotTests
     {
         delegate*<byte*, byte*, int, float> kernel = width switch
         {
-            512 => IntDotKernels.Kernel512(type),
-            256 => IntDotKernels.Kernel256(type),
-            _ => IntDotKernels.KernelScalar(type),
+            512 => IntDotDispatch.Kernel512(type),
+            256 => IntDotDispatch.Kernel256(type),
+            _ => IntDotDispatch.KernelScalar(type),
         };
         fixed (byte* pw = w)
         fixed (byte* px = xq)
@@ -586,8 +586,8 @@ public unsafe class IntDotTests
     {
         var wf = new float[cols];
         var xf = new float[cols];
-        QuantReference.DequantizeRow(type, w, wf);
-        QuantReference.DequantizeRow(ActivationQuant.FormatFor(type), xq, xf);
+        DequantReference.DequantizeRow(type, w, wf);
+        DequantReference.DequantizeRow(ActivationQuant.FormatFor(type), xq, xf);
         double abs = 0;
         for (int i = 0; i < cols; i++)
         {

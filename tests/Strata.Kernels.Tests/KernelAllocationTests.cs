@@ -88,7 +88,7 @@ public unsafe class KernelAllocationTests
         for (int i = 0; i < 20; i++)
         {
             ActivationQuant.QuantizeRows(type, x, n, cols, xq);
-            MatMulQ8.Run(pool, m, xq, n, y);
+            MatMulInt8.Run(pool, m, xq, n, y);
         }
 
         long allocated = AllocationMeter.Measure(() =>
@@ -96,7 +96,7 @@ public unsafe class KernelAllocationTests
             for (int i = 0; i < 50; i++)
             {
                 ActivationQuant.QuantizeRows(type, x, n, cols, xq);
-                MatMulQ8.Run(pool, m, xq, n, y);
+                MatMulInt8.Run(pool, m, xq, n, y);
             }
         });
         GC.KeepAlive(w); // only m's address refers to it inside the measurement, which starts with a collection

@@ -81,7 +81,7 @@ public unsafe class MatMulPathTests
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<byte> row = w.AsSpan((int)(r * rowBytes), (int)rowBytes);
-            QuantReference.DequantizeRow(type, row, deq);
+            DequantReference.DequantizeRow(type, row, deq);
             for (int j = 0; j < n; j++)
             {
                 ReadOnlySpan<float> xj = x.AsSpan(j * cols, cols);
@@ -91,7 +91,7 @@ public unsafe class MatMulPathTests
                     abs += Math.Abs((double)deq[i] * xj[i]);
                 }
 
-                double expected = QuantReference.DotDouble(type, row, xj);
+                double expected = DequantReference.DotDouble(type, row, xj);
                 float actual = y[(j * rows) + r];
                 Assert.True(Math.Abs(actual - expected) <= 2e-5 * abs,
                     $"{type} n={n} t={threads} r={r} j={j}: expected {expected:R}, got {actual:R}");

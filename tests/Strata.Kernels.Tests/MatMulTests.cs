@@ -46,7 +46,7 @@ public class MatMulTests
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<byte> row = w.AsSpan((int)(r * rowBytes), (int)rowBytes);
-            QuantReference.DequantizeRow(type, row, deq);
+            DequantReference.DequantizeRow(type, row, deq);
             for (int j = 0; j < n; j++)
             {
                 ReadOnlySpan<float> xj = x.AsSpan(j * cols, cols);
@@ -56,7 +56,7 @@ public class MatMulTests
                     abs += Math.Abs((double)deq[i] * xj[i]);
                 }
 
-                double expected = QuantReference.DotDouble(type, row, xj);
+                double expected = DequantReference.DotDouble(type, row, xj);
                 float actual = y[(j * rows) + r];
                 Assert.True(Math.Abs(actual - expected) <= 2e-5 * abs,
                     $"{type} r={r} j={j}: expected {expected:R}, got {actual:R}");
@@ -155,7 +155,7 @@ public class MatMulTests
             MatMul.Run(pool, new WeightMatrix(GgmlType.F16, (nint)pw, rows, cols), x, 1, y);
             for (int r = 0; r < rows; r++)
             {
-                float expected = FloatKernels.Dot16(pw + (r * cols), px, cols, brain: false);
+                float expected = FloatDots.Dot16(pw + (r * cols), px, cols, brain: false);
                 Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(y[r]) || (float.IsNaN(expected) && float.IsNaN(y[r])),
                     $"row {r}: expected {expected:R}, got {y[r]:R}");
             }

@@ -66,6 +66,22 @@ public sealed unsafe class Q8VnniTests
         Assert.Equal(cpu, Q8Vnni.Supported);
     }
 
+    [Fact]
+    public void PeakGmacs_ShortRun_PositiveWhereSupportedElseZero()
+    {
+        double gmacs = Q8Vnni.PeakGmacs(threads: 2, iterations: 100_000);
+        if (Q8Vnni.Supported)
+        {
+            Assert.True(double.IsFinite(gmacs) && gmacs > 0, $"expected a positive finite int8 peak, found {gmacs}");
+        }
+        else
+        {
+            Assert.Equal(0, gmacs);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Q8Vnni.PeakGmacs(threads: 0));
+    }
+
     public static TheoryData<int, int> KernelCases()
     {
         var d = new TheoryData<int, int>();
@@ -150,7 +166,7 @@ public sealed unsafe class Q8VnniTests
             byte[] all = Quantize(TestData.Floats(rng, 17 * cols), 17, cols);
             int xRow = cols / 32 * 34;
             var batch = new float[17 * rows];
-            MatMulQ8.Run(pool, matrix, all, 17, batch, batchInvariant: true);
+            MatMulInt8.Run(pool, matrix, all, 17, batch, batchInvariant: true);
             for (int j = 0; j < 17; j++)
             {
                 fixed (byte* px = all)
@@ -165,7 +181,7 @@ public sealed unsafe class Q8VnniTests
             for (int n = 1; n <= 16; n++)
             {
                 var y = new float[n * rows];
-                MatMulQ8.Run(pool, matrix, all.AsSpan(0, n * xRow), n, y);
+                MatMulInt8.Run(pool, matrix, all.AsSpan(0, n * xRow), n, y);
                 Assert.Equal(batch.AsSpan(0, n * rows).ToArray(), y);
             }
 
@@ -175,7 +191,7 @@ public sealed unsafe class Q8VnniTests
                 var fused = GC.AllocateArray<float>(3 * n * rows, pinned: true);
                 fixed (float* pf = fused)
                 {
-                    MatMulQ8.RunGroup(pool, [matrix, matrix, matrix], all.AsSpan(0, n * xRow), n, [(nint)pf, (nint)(pf + (n * rows)), (nint)(pf + (2 * n * rows))]);
+                    MatMulInt8.RunGroup(pool, [matrix, matrix, matrix], all.AsSpan(0, n * xRow), n, [(nint)pf, (nint)(pf + (n * rows)), (nint)(pf + (2 * n * rows))]);
                 }
 
                 for (int g = 0; g < 3; g++)

@@ -42,17 +42,17 @@ public unsafe class QuantPathTests
             byte[] row = TestData.Row(type, n, rng);
             var expected = new float[n];
             var actual = new float[n];
-            QuantReference.DequantizeRow(type, row, expected);
+            DequantReference.DequantizeRow(type, row, expected);
             fixed (byte* r = row)
             fixed (float* a = actual)
             {
                 if (width == 512)
                 {
-                    QuantKernels.Dequantize512(type, r, a, n);
+                    DequantDispatch.Dequantize512(type, r, a, n);
                 }
                 else
                 {
-                    QuantKernels.Dequantize256(type, r, a, n);
+                    DequantDispatch.Dequantize256(type, r, a, n);
                 }
             }
 
@@ -81,12 +81,12 @@ public unsafe class QuantPathTests
             byte[] row = TestData.Row(type, n, rng);
             float[] x = TestData.Floats(rng, n);
             double abs = AbsSum(type, row, x);
-            double expected = QuantReference.DotDouble(type, row, x);
+            double expected = DequantReference.DotDouble(type, row, x);
             float actual;
             fixed (byte* r = row)
             fixed (float* px = x)
             {
-                actual = width == 512 ? QuantKernels.Dot512(type, r, px, n) : QuantKernels.Dot256(type, r, px, n);
+                actual = width == 512 ? DequantDispatch.Dot512(type, r, px, n) : DequantDispatch.Dot256(type, r, px, n);
             }
 
             Assert.True(Math.Abs(actual - expected) <= DotRelTol * abs,
@@ -115,12 +115,12 @@ public unsafe class QuantPathTests
         }
 
         double abs = AbsSum(type, row, x);
-        double expected = QuantReference.DotDouble(type, row, x);
+        double expected = DequantReference.DotDouble(type, row, x);
         float actual;
         fixed (byte* r = row)
         fixed (float* px = x)
         {
-            actual = width == 512 ? QuantKernels.Dot512(type, r, px, n) : QuantKernels.Dot256(type, r, px, n);
+            actual = width == 512 ? DequantDispatch.Dot512(type, r, px, n) : DequantDispatch.Dot256(type, r, px, n);
         }
 
         Assert.True(Math.Abs(actual - expected) <= DotRelTol * abs,
@@ -151,8 +151,8 @@ public unsafe class QuantPathTests
                 b34[(34 * k) + 2] = 0x5A;
             }
 
-            Vector512.Store(HalfVec512.Stride18(b18), got18);
-            Vector512.Store(HalfVec512.Stride34(b34), got34);
+            Vector512.Store(HalfScales512.Stride18(b18), got18);
+            Vector512.Store(HalfScales512.Stride34(b34), got34);
             for (int k = 0; k < 16; k++)
             {
                 ushort h = (ushort)(i + ((k + (i >> 4)) & 15));
@@ -190,7 +190,7 @@ public unsafe class QuantPathTests
                 h[k] = (ushort)(i + k);
             }
 
-            FloatKernels.LoadHalf16(h).Store(got);
+            FloatDots.LoadHalf16(h).Store(got);
             for (int k = 0; k < 16; k++)
             {
                 float expected = HalfConvert.HalfToSingle(h[k]);
@@ -216,7 +216,7 @@ public unsafe class QuantPathTests
             b[0] = (byte)i;
             b[1] = (byte)(i >> 8);
             float expected = HalfConvert.HalfToSingle((ushort)i);
-            float actual = FastHalf.Read(b);
+            float actual = HalfScale.Read(b);
             if (float.IsNaN(expected))
             {
                 Assert.True(float.IsNaN(actual), $"bits {i:X4}");
@@ -245,7 +245,7 @@ public unsafe class QuantPathTests
     private static double AbsSum(GgmlType type, byte[] row, float[] x)
     {
         var w = new float[x.Length];
-        QuantReference.DequantizeRow(type, row, w);
+        DequantReference.DequantizeRow(type, row, w);
         double abs = 0;
         for (int i = 0; i < x.Length; i++)
         {

@@ -1,4 +1,4 @@
-// Tests of Quant.DequantizeRow / Quant.Dot against the scalar reference and hand-computed blocks.
+// Tests of QuantizedRows.DequantizeRow / QuantizedRows.Dot against the scalar reference and hand-computed blocks.
 using Strata.Kernels;
 using Xunit;
 
@@ -53,8 +53,8 @@ public class QuantTests
             byte[] row = TestData.Row(type, n, rng);
             var expected = new float[n];
             var actual = new float[n];
-            QuantReference.DequantizeRow(type, row, expected);
-            Quant.DequantizeRow(type, row, actual);
+            DequantReference.DequantizeRow(type, row, expected);
+            QuantizedRows.DequantizeRow(type, row, actual);
             for (int i = 0; i < n; i++)
             {
                 Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
@@ -73,15 +73,15 @@ public class QuantTests
             byte[] row = TestData.Row(type, n, rng);
             float[] x = TestData.Floats(rng, n);
             var w = new float[n];
-            QuantReference.DequantizeRow(type, row, w);
+            DequantReference.DequantizeRow(type, row, w);
             double abs = 0;
             for (int i = 0; i < n; i++)
             {
                 abs += Math.Abs((double)w[i] * x[i]);
             }
 
-            double expected = QuantReference.DotDouble(type, row, x);
-            float actual = Quant.Dot(type, row, x);
+            double expected = DequantReference.DotDouble(type, row, x);
+            float actual = QuantizedRows.Dot(type, row, x);
             Assert.True(Math.Abs(actual - expected) <= (DotRelTol * abs) + 1e-30,
                 $"{type} n={n}: expected {expected:R}, got {actual:R}, Σ|wx|={abs:R}");
         }
@@ -98,7 +98,7 @@ public class QuantTests
         }
 
         var y = new float[65536];
-        Quant.DequantizeRow(GgmlType.F16, bits, y);
+        QuantizedRows.DequantizeRow(GgmlType.F16, bits, y);
         for (int i = 0; i < 65536; i++)
         {
             float expected = (float)BitConverter.UInt16BitsToHalf((ushort)i);
@@ -125,7 +125,7 @@ public class QuantTests
         }
 
         var y = new float[32];
-        Quant.DequantizeRow(GgmlType.Q4_0, b, y);
+        QuantizedRows.DequantizeRow(GgmlType.Q4_0, b, y);
         for (int j = 0; j < 16; j++)
         {
             Assert.Equal((j - 8) * 0.5f, y[j]);
@@ -144,7 +144,7 @@ public class QuantTests
         }
 
         var y = new float[32];
-        Quant.DequantizeRow(GgmlType.Q8_0, b, y);
+        QuantizedRows.DequantizeRow(GgmlType.Q8_0, b, y);
         for (int j = 0; j < 32; j++)
         {
             Assert.Equal(((j * 8) - 128) * 0.25f, y[j]);
@@ -167,7 +167,7 @@ public class QuantTests
 
         b.AsSpan(16).Fill(0x53);
         var y = new float[256];
-        Quant.DequantizeRow(GgmlType.Q4_K, b, y);
+        QuantizedRows.DequantizeRow(GgmlType.Q4_K, b, y);
         for (int e = 0; e < 256; e++)
         {
             int s = e / 32;
@@ -191,7 +191,7 @@ public class QuantTests
         TestData.SetHalf(b, 208, 2f);
         int[] q = [-31, -15, 2, 18];
         var y = new float[256];
-        Quant.DequantizeRow(GgmlType.Q6_K, b, y);
+        QuantizedRows.DequantizeRow(GgmlType.Q6_K, b, y);
         for (int e = 0; e < 256; e++)
         {
             int n = e / 128;
@@ -205,8 +205,8 @@ public class QuantTests
     public void DequantizeRow_NotBlockMultiple_ThrowsArgumentException()
     {
         var b = new byte[18];
-        Assert.Throws<ArgumentException>(() => Quant.DequantizeRow(GgmlType.Q4_0, b, new float[16]));
-        Assert.Throws<ArgumentException>(() => Quant.DequantizeRow(GgmlType.Q4_0, b, new float[64]));
-        Assert.Throws<ArgumentException>(() => Quant.Dot(GgmlType.Q8_1, new byte[36], new float[32]));
+        Assert.Throws<ArgumentException>(() => QuantizedRows.DequantizeRow(GgmlType.Q4_0, b, new float[16]));
+        Assert.Throws<ArgumentException>(() => QuantizedRows.DequantizeRow(GgmlType.Q4_0, b, new float[64]));
+        Assert.Throws<ArgumentException>(() => QuantizedRows.Dot(GgmlType.Q8_1, new byte[36], new float[32]));
     }
 }

@@ -1,5 +1,4 @@
 // Seeded generators of valid quantized rows and f32 vectors for the kernel tests.
-using System.Buffers.Binary;
 using Strata.Kernels;
 
 namespace Strata.Kernels.Tests;
@@ -35,56 +34,12 @@ internal static class TestData
     /// <summary>A row of <paramref name="elements"/> of <paramref name="type"/>: random payload, sane finite scales.</summary>
     public static byte[] Row(GgmlType type, int elements, Random rng)
     {
-        int be = GgmlTypeInfo.BlockElements(type);
-        int bb = GgmlTypeInfo.BlockBytes(type);
-        var row = new byte[elements / be * bb];
-        rng.NextBytes(row);
-        for (int off = 0; off < row.Length; off += bb)
-        {
-            Span<byte> b = row.AsSpan(off, bb);
-            switch (type)
-            {
-                case GgmlType.F32:
-                    BinaryPrimitives.WriteSingleLittleEndian(b, Sane(rng, 4f));
-                    break;
-                case GgmlType.F16:
-                    SetHalf(b, 0, Sane(rng, 4f));
-                    break;
-                case GgmlType.BF16:
-                    BinaryPrimitives.WriteUInt16LittleEndian(b, HalfConvert.SingleToBFloat16(Sane(rng, 4f)));
-                    break;
-                case GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q8_0:
-                    SetHalf(b, 0, Sane(rng, 0.1f));
-                    break;
-                case GgmlType.Q4_1 or GgmlType.Q5_1:
-                    SetHalf(b, 0, Sane(rng, 0.1f));
-                    SetHalf(b, 2, Sane(rng, 1f));
-                    break;
-                case GgmlType.Q2_K:
-                    SetHalf(b, 80, Sane(rng, 0.1f));
-                    SetHalf(b, 82, MathF.Abs(Sane(rng, 0.1f)));
-                    break;
-                case GgmlType.Q3_K:
-                    SetHalf(b, 108, Sane(rng, 0.01f));
-                    break;
-                case GgmlType.Q4_K or GgmlType.Q5_K:
-                    SetHalf(b, 0, MathF.Abs(Sane(rng, 0.01f)));
-                    SetHalf(b, 2, MathF.Abs(Sane(rng, 0.01f)));
-                    break;
-                case GgmlType.Q6_K:
-                    SetHalf(b, 208, Sane(rng, 0.001f));
-                    break;
-                case GgmlType.Q8_K:
-                    BinaryPrimitives.WriteSingleLittleEndian(b, Sane(rng, 0.01f));
-                    break;
-            }
-        }
-
+        var row = new byte[elements / GgmlTypeInfo.BlockElements(type) * GgmlTypeInfo.BlockBytes(type)];
+        RandomBlocks.Fill(type, row, rng, floatScale: 4f);
         return row;
     }
 
-    public static void SetHalf(Span<byte> b, int offset, float v) =>
-        BinaryPrimitives.WriteUInt16LittleEndian(b[offset..], HalfConvert.SingleToHalf(v));
+    public static void SetHalf(Span<byte> b, int offset, float v) => RandomBlocks.SetHalf(b, offset, v);
 
     /// <summary>
     /// Three random matrices of one type, rows[i] × cols, through <paramref name="run"/> one at a time (into n × rows[i]
@@ -128,6 +83,4 @@ internal static class TestData
         GC.KeepAlive(weights);
         GC.KeepAlive(actual);
     }
-
-    private static float Sane(Random rng, float scale) => (float)((rng.NextDouble() * 2) - 1) * scale;
 }

@@ -44,7 +44,7 @@ public sealed class ExecutableRunner : IDisposable
     private readonly List<Q8Packed> _packed = [];
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
-    /// <remarks>With <paramref name="batchInvariant"/> a row's results do not depend on the rows beside it (see <see cref="MatMulQ8.Run"/>).</remarks>
+    /// <remarks>With <paramref name="batchInvariant"/> a row's results do not depend on the rows beside it (see <see cref="MatMulInt8.Run"/>).</remarks>
     public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens, bool batchInvariant = false)
     {
         _batchInvariant = batchInvariant;
@@ -236,7 +236,7 @@ public sealed class ExecutableRunner : IDisposable
                     MemoryMarshal.AsBytes(Rows(step.Output, step.OutputWidth, rows)));
                 break;
             case OpKind.MatMulQuantized:
-                MatMulQ8.Run(_pool, in _matrices[step.WeightIndex], MemoryMarshal.AsBytes(Rows(step.Input0, step.InputWidth, rows)), rows,
+                MatMulInt8.Run(_pool, in _matrices[step.WeightIndex], MemoryMarshal.AsBytes(Rows(step.Input0, step.InputWidth, rows)), rows,
                     Rows(step.Output, step.OutputWidth, rows), _batchInvariant);
                 break;
             case OpKind.AddBias:
@@ -380,7 +380,7 @@ public sealed class ExecutableRunner : IDisposable
         }
 
         ref readonly WeightMatrix w = ref _matrices[step.WeightIndex];
-        return step.Op == OpKind.MatMul ? MatMul.Groups(rows, _batchInvariant) : MatMulQ8.Groups(w.Type, w.Cols, rows);
+        return step.Op == OpKind.MatMul ? MatMul.Groups(rows, _batchInvariant) : MatMulInt8.Groups(w.Type, w.Cols, rows);
     }
 
     private void RunFused(int first, int count, int rows)
@@ -400,7 +400,7 @@ public sealed class ExecutableRunner : IDisposable
             return;
         }
 
-        MatMulQ8.RunGroup(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, rows)), rows,
+        MatMulInt8.RunGroup(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, rows)), rows,
             _groupOutputs.AsSpan(0, count), _batchInvariant);
     }
 

@@ -1,15 +1,6 @@
 // A minimal x86-64 assembler for the kernels .NET cannot express: the EVEX forms the generated micro-kernels use.
 namespace Strata.Kernels.Jit;
 
-/// <summary>General-purpose registers in their encoding order.</summary>
-internal enum Gpr
-{
-    Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8, R9, R10, R11, R12, R13, R14, R15,
-}
-
-/// <summary>A memory operand [base + index·scale + disp]; index null for none. Always encoded with a 32-bit displacement.</summary>
-internal readonly record struct Mem(Gpr Base, int Disp = 0, Gpr? Index = null, int Scale = 1);
-
 /// <summary>
 /// Emits x86-64 machine code into a byte list: the 512-bit EVEX instructions of <see cref="Q8Vnni"/>'s micro-kernels
 /// (loads, stores, broadcasts, vpdpbusd, converts, multiplies, fused multiply-adds) and the few integer instructions

@@ -35,7 +35,7 @@ public sealed class QuantizerRoundTripTests
             for (int at = 0; at < bytes.Length; at += blockBytes)
             {
                 var block = bytes.Slice(at, blockBytes);
-                Quant.DequantizeRow(type, block, values);
+                QuantizedRows.DequantizeRow(type, block, values);
                 Quantizer.QuantizeRow(type, values, requantized);
                 blocks++;
                 if (!block.SequenceEqual(requantized))

@@ -1,0 +1,174 @@
+// Public matrix product against weight matrices: y[n, rows] = x[n, cols] · Wᵀ, parallel over weight rows.
+using System.Runtime.Intrinsics.X86;
+
+namespace Strata.Kernels;
+
+/// <summary>Matrix products against weights: y[n, rows] = x[n, cols] · Wᵀ.</summary>
+public static unsafe class MatMul
+{
+    /// <summary>
+    /// Fewest rows for the outer-product tiles (<see cref="FloatOuterTile512"/>). Below it the 4 × 4 dot tiles over weights
+    /// dequantized a chunk at a time are faster: engine passes of 16 rows took 44 ms against 62 (SmolLM-135M Q8_0) and
+    /// 280 against 440 (TinyLlama Q8_0), 64-row prefill 100 against 109 and 801 against 851; at 128 rows the two are even
+    /// (1548 against 1458 ms on TinyLlama, 182 against 189 on SmolLM Q4_K_M), at 256 the outer product is 12–20 % faster.
+    /// </summary>
+    internal const int OuterRows = 128;
+
+    /// <summary>n activation rows; n = 1 is matrix-vector. Parallel over the pool.</summary>
+    /// <remarks>
+    /// With <paramref name="batchInvariant"/> every n, 1 included, takes one arithmetic (<see cref="MatMulJob"/>'s 4-row
+    /// tiles of dequantized weights, 16-lane chains per column chunk of at most 768, chunks added in order), so a row's result is
+    /// bit-identical whatever rows share its call; without it decode and long prefills take faster kernels whose sums
+    /// round differently.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The type is not computable, cols is not a block multiple, or x/y are too short.</exception>
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y, bool batchInvariant = false)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (!GgmlTypeInfo.IsComputable(w.Type))
+        {
+            throw new ArgumentException($"Type {w.Type} is not supported by MatMul.", nameof(w));
+        }
+
+        if (w.Rows < 0 || w.Cols < 0)
+        {
+            throw new ArgumentException($"Weight shape [{w.Rows}, {w.Cols}] is negative.", nameof(w));
+        }
+
+        // Throws unless cols is a whole number of blocks (the job computes the row size again).
+        _ = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
+        if (x.Length < (long)n * w.Cols)
+        {
+            throw new ArgumentException($"x holds {x.Length} floats; [{n}, {w.Cols}] needs {(long)n * w.Cols}.", nameof(x));
+        }
+
+        if (y.Length < (long)n * w.Rows)
+        {
+            throw new ArgumentException($"y holds {y.Length} floats; [{n}, {w.Rows}] needs {(long)n * w.Rows}.", nameof(y));
+        }
+
+        if (n == 0 || w.Rows == 0)
+        {
+            return;
+        }
+
+        if (w.Cols == 0)
+        {
+            y[..(n * w.Rows)].Clear();
+            return;
+        }
+
+        if (w.Data == 0)
+        {
+            throw new ArgumentException("Weight data pointer is null.", nameof(w));
+        }
+
+        // Prefill of OuterRows+ rows with 16-multiple widths: outer-product tiles of 32 weight rows (FloatOuterTile512).
+        bool outer = !batchInvariant && n >= OuterRows && KernelIsa.Use512 && w.Cols % 16 == 0 && w.Rows >= 64;
+        int tile = outer ? FloatOuterTile512.Rows : MatMulJob.Tile;
+
+        // About eight parts per thread for load balance, each a multiple of the tile.
+        int chunk = pool.ChunkRows(w.Rows, tile);
+        int count = (w.Rows + chunk - 1) / chunk;
+
+        fixed (float* px = x)
+        fixed (float* py = y)
+        {
+            float* xin = PrepareRows(w.Type, w.Cols, n, batchInvariant, px, out float* sums, out var dot512);
+            MatMulJob job = MatMulJob.For(in w, n, chunk, xin, py, sums, dot512, batchInvariant) with { Outer = outer };
+            pool.Run(in job, count);
+        }
+    }
+
+    /// <summary>
+    /// Matrix-vector products of one f32 activation row against two or three matrices of the same type and width (the
+    /// Q/K/V or gate/up projections of a layer) in one pool run, so the small ones do not each pay a dispatch.
+    /// </summary>
+    /// <remarks>With <paramref name="batchInvariant"/> each matrix takes <see cref="Run"/>'s batch-invariant arithmetic.</remarks>
+    /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
+    public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, ReadOnlySpan<nint> outputs,
+        bool batchInvariant = false) => RunGroup(pool, weights, x, 1, outputs, batchInvariant);
+
+    /// <summary>
+    /// Whether <see cref="RunGroup"/> takes n rows in one pool run: matrix-vector always; batches that <see cref="Run"/> gives the
+    /// 4-row dot tiles (batch-invariant, or fewer than <see cref="OuterRows"/> rows).
+    /// </summary>
+    public static bool Groups(int n, bool batchInvariant) => n == 1 || batchInvariant || n < OuterRows;
+
+    /// <summary>
+    /// Products of n f32 activation rows against two or three matrices of the same type and width (the Q/K/V or gate/up
+    /// projections of a layer) in one pool run: outputs[i] receives y[n, weights[i].Rows]. The parts of all matrices share the
+    /// threads, so the small ones neither pay a dispatch of their own nor leave a thread idle at the end of each run. Each
+    /// result is bit-identical to <see cref="Run"/>'s for the same matrix (the same per-row arithmetic); batches
+    /// <see cref="Groups"/> declines go through <see cref="Run"/> one matrix at a time.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
+    public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, int n, ReadOnlySpan<nint> outputs,
+        bool batchInvariant = false)
+    {
+        int total = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: true);
+        WeightMatrix first = weights[0];
+
+        if (x.Length < (long)n * first.Cols)
+        {
+            throw new ArgumentException($"x holds {x.Length} floats; [{n}, {first.Cols}] needs {(long)n * first.Cols}.", nameof(x));
+        }
+
+        if (!Groups(n, batchInvariant))
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                Run(pool, in weights[i], x, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
+            }
+
+            return;
+        }
+
+        // Chunks are whole 4-row tiles, so a row is a tile row, or one of its matrix's last Rows mod 4, as in Run.
+        int chunk = pool.ChunkRows(total, MatMulJob.Tile);
+        fixed (float* px = x)
+        {
+            float* xin = PrepareRows(first.Type, first.Cols, n, batchInvariant, px, out float* sums, out var dot512);
+
+            var multi = new GroupJob<MatMulJob>();
+            for (int i = 0; i < weights.Length; i++)
+            {
+                WeightMatrix w = weights[i];
+                multi.Set(i, MatMulJob.For(in w, n, chunk, xin, (float*)outputs[i], sums, dot512, batchInvariant), (w.Rows + chunk - 1) / chunk);
+            }
+
+            pool.Run(in multi, multi.Count);
+        }
+    }
+
+    /// <summary>
+    /// What the job reads besides the weights. One row without batch invariance on AVX-512: the quantized types' row dot
+    /// (with the Σx table of the types with a minimum), or for F16 the half rebias folded into a prepared copy of the row,
+    /// which is returned in place of px. Otherwise px, no sums and no dot (the tiles or <see cref="DequantDispatch.Dot"/>).
+    /// </summary>
+    private static float* PrepareRows(GgmlType type, int cols, int n, bool batchInvariant, float* px, out float* sums,
+        out delegate*<byte*, float*, float*, int, float> dot512)
+    {
+        bool fast = n == 1 && !batchInvariant && KernelIsa.Use512 && type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
+        sums = null;
+        if (fast && DequantDispatch.NeedsSums(type))
+        {
+            sums = MatMulJob.SumsScratch(ActivationSums.Length(cols));
+            ActivationSums.Compute(px, cols, sums);
+        }
+
+        dot512 = fast ? DequantDispatch.Dot512Kernel(type) : null;
+        if (n == 1 && !batchInvariant && type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+        {
+            float* prepared = F16MatVec512.Prepare(px, cols);
+            if (prepared != null)
+            {
+                dot512 = &F16MatVec512.Dot;
+                return prepared;
+            }
+        }
+
+        return px;
+    }
+}
