@@ -103,9 +103,9 @@ public sealed class ExecutableRunner : IDisposable
     // packed copy; an embedding table tied to the output head keeps its raw rows for the lookup as well.
     // Without batch invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode
     // kernel and its batches (prefill, batched decode) about twice the integer tile's speed.
-    // The packed matrices' pages of the mapped file then leave the resident set: the products read the copy, so the
-    // process holds the weights about once, not twice (an embedding table tied to the output head faults back in only
-    // the rows it looks up).
+    // The packed matrices' pages of the model file then leave the resident set: the products read the copy, so the
+    // process holds the weights about once, not twice (mapped, an embedding table tied to the output head faults back in
+    // only the rows it looks up; copied, such a table keeps its raw bytes).
     private void PackQuantizedProducts(Executable executable, ModelArtifact model, bool vnniOnly)
     {
         var done = new HashSet<int>();
@@ -129,7 +129,10 @@ public sealed class ExecutableRunner : IDisposable
                 {
                     _packed.Add(packed);
                     w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
-                    model.DropResident(w.Data, (long)w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols));
+                    if (model.Load == Substrate.FileLoad.Map || !ReadRaw(executable, step.WeightIndex))
+                    {
+                        model.DropResident(w.Data, (long)w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols));
+                    }
                 }
             }
         }
@@ -138,6 +141,21 @@ public sealed class ExecutableRunner : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    // True when a step other than a quantized product reads the weight's raw rows (the embedding lookup of a table tied to
+    // the output head): a copied model must keep those bytes, as nothing faults them back in from the file.
+    private static bool ReadRaw(Executable executable, int weightIndex)
+    {
+        foreach (ref readonly var step in executable.Steps.AsSpan())
+        {
+            if (step.WeightIndex == weightIndex && step.Op is not (OpKind.MatMulQuantized or OpKind.QuantizeActivations))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
