@@ -104,7 +104,7 @@ public sealed partial class ServeCommandTests
         }
     }
 
-    private static async Task<(Process Process, string Url)> StartServe(params string[] args)
+    internal static async Task<(Process Process, string Url)> StartServe(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
