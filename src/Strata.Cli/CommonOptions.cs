@@ -47,6 +47,16 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "exact",
     }.AcceptOnlyFromAmong("exact", "fast");
 
+    /// <summary>--mmap: map the model file in place instead of copying it into memory at load.</summary>
+    public static Option<bool> Mmap() => new("--mmap")
+    {
+        Description = "map the model file in place instead of copying it into memory at load: lazy loading and page-cache " +
+            "pages shared between processes, but truncating the file while it is in use crashes the process and overwriting it " +
+            "changes the output (default: copy, which nothing done to the file can reach)",
+    };
+
+    public static Strata.Substrate.FileLoad ToLoad(bool mmap) => mmap ? Strata.Substrate.FileLoad.Map : Strata.Substrate.FileLoad.Copy;
+
     /// <summary>--kv-type f32|f16: the KV cache's element type (null when not given).</summary>
     public static Option<string?> KvType()
     {

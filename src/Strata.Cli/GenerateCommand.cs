@@ -34,11 +34,12 @@ internal static class GenerateCommand
             Description = "decode with the batched kernels' arithmetic (as strata serve does), so output equals the server's at any batch size",
         };
         var kvType = CommonOptions.KvType();
+        var mmap = CommonOptions.Mmap();
         var evidence = new Option<bool>("--evidence") { Description = "print the evidence record (stderr in text mode; always included in json)" };
         var command = new Command("generate", "generate a continuation of a prompt")
         {
             model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repeat, frequency, presence, seed, stop, threads, context,
-            format, evidence, numerics, invariant, kvType,
+            format, evidence, numerics, invariant, kvType, mmap,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +57,7 @@ internal static class GenerateCommand
             var request = new GenerationRequest(parse.GetValue(prompt)!, parse.GetValue(maxTokens), sampling, parse.GetValue(stop));
             var options = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: parse.GetValue(context),
                 Mode: CommonOptions.ToMode(parse.GetValue(numerics)!), BatchInvariant: parse.GetValue(invariant),
-                KvType: CommonOptions.ToKvType(parse.GetValue(kvType)));
+                KvType: CommonOptions.ToKvType(parse.GetValue(kvType)), Load: CommonOptions.ToLoad(parse.GetValue(mmap)));
             bool json = parse.GetValue(format) == "json";
             return Run(DefaultModel.Resolve(parse.GetValue(model)), parse.GetValue(tokenizer), options, request, json, parse.GetValue(evidence));
         });

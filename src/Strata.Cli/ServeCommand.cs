@@ -39,15 +39,17 @@ internal static class ServeCommand
         var numerics = new Option<string?>("--numerics") { Description = "exact (default) or fast (8-bit activations)" };
         numerics.AcceptOnlyFromAmong("exact", "fast");
         var kvType = CommonOptions.KvType();
+        var mmap = CommonOptions.Mmap();
         var command = new Command("serve", "serve models over an OpenAI-compatible HTTP API with continuous batching")
         {
-            model, host, port, urls, allowUnauthenticated, config, threads, context, numerics, kvType,
+            model, host, port, urls, allowUnauthenticated, config, threads, context, numerics, kvType, mmap,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var cfg = ServerConfig.Load(parse.GetValue(config) ?? []);
             cfg = Override(cfg, parse.GetValue(threads), parse.GetValue(context), parse.GetValue(numerics), parse.GetValue(kvType));
             cfg = cfg with { AllowUnauthenticated = cfg.AllowUnauthenticated || parse.GetValue(allowUnauthenticated) };
+            cfg = parse.GetValue(mmap) ? cfg with { Mmap = true } : cfg;
             var models = new List<ModelConfig>();
             foreach (string spec in parse.GetValue(model) ?? [])
             {

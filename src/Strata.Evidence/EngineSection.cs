@@ -7,8 +7,21 @@ public sealed record EngineSection
     /// <summary>Path of the model file as given; absent in the evidence a server gives its tenants (the server's files are not theirs).</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>SHA-256 of the model file, lowercase hex (see <see cref="EvidenceHash.Sha256HexOfFile"/>).</summary>
+    /// <summary>SHA-256 of the model file as loaded, lowercase hex (see <see cref="EvidenceHash.Sha256HexOfFile"/>).</summary>
     public string? ModelSha256 { get; init; }
+
+    /// <summary>
+    /// How the weights were loaded: "copy" (read into private memory at load; <see cref="ModelSha256"/> is of those bytes) or
+    /// "mmap" (mapped from the file in place). Absent in records written before it was recorded.
+    /// </summary>
+    public string? ModelLoad { get; init; }
+
+    /// <summary>
+    /// True when, as this record was written, the model file on disk was no longer the one loaded (written, truncated,
+    /// replaced or removed since). With "copy" the weights used are still those <see cref="ModelSha256"/> names; with "mmap"
+    /// they may have changed with the file. Absent in records written before it was recorded.
+    /// </summary>
+    public bool? ModelFileChanged { get; init; }
 
     /// <summary>Architecture from the model metadata, e.g. "llama".</summary>
     public required string Architecture { get; init; }

@@ -68,6 +68,14 @@ public sealed record ServerConfig
     [ConfigurationKeyName("kv_type")]
     public string KvType { get; init; } = "f32";
 
+    /// <summary>
+    /// Map model files in place (mmap) instead of copying them into memory at load: the page cache's pages are shared and
+    /// loading is lazy, but truncating a served file crashes the server and overwriting it changes its output (the
+    /// evidence and /health/ready then say the file changed). Default false: a copy nothing done to the file can reach.
+    /// </summary>
+    [ConfigurationKeyName("mmap")]
+    public bool Mmap { get; init; }
+
     /// <summary>OTLP endpoint (e.g. http://127.0.0.1:4317) to export traces and metrics to; null = none (metrics stay on /metrics).</summary>
     [ConfigurationKeyName("otlp_endpoint")]
     public string? OtlpEndpoint { get; init; }

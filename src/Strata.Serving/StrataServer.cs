@@ -141,7 +141,7 @@ public sealed class StrataServer : IAsyncDisposable
         return new EngineOptions(Threads: threads, ContextTokens: config.Context, BatchTokens: Math.Max(config.BatchTokens, config.MaxRunning + 1),
             BlockTokens: config.BlockTokens, Sequences: config.MaxRunning,
             Mode: config.Numerics == "fast" ? Kernels.NumericMode.QuantizedActivations : Kernels.NumericMode.Exact, KvBlocks: blocks,
-            BatchInvariant: config.BatchInvariant, KvType: kvType);
+            BatchInvariant: config.BatchInvariant, KvType: kvType, Load: config.Mmap ? Substrate.FileLoad.Map : Substrate.FileLoad.Copy);
     }
 
     /// <summary>Completes when the host stops (Ctrl+C or SIGTERM).</summary>
@@ -363,7 +363,7 @@ public sealed class StrataServer : IAsyncDisposable
         }
 
         bool full = state.Admission.Queued >= state.Config.QueueCapacity;
-        int status = fault is null && !full ? 200 : 503;
+        int status = fault is null && !full && !ModelFileStatus.AnyMappedChanged(state.Schedulers) ? 200 : 503;
         return WriteJson(context, status, w =>
         {
             w.WriteString("status", status == 200 ? "ready" : "not_ready");
@@ -373,6 +373,8 @@ public sealed class StrataServer : IAsyncDisposable
             {
                 w.WriteString("fault", fault);
             }
+
+            ModelFileStatus.Write(w, state.Schedulers);
         });
     }
 

@@ -104,7 +104,7 @@ public sealed partial class ServeCommandTests
         }
     }
 
-    private static Task<(Process Process, string Url)> StartServe(params string[] args) =>
+    internal static Task<(Process Process, string Url)> StartServe(params string[] args) =>
         StartServe(null, ["--port", "0", .. args]);
 
     /// <summary>Starts `strata serve --threads 2 ARGS` (with <paramref name="environment"/> added) and waits for its listening line.</summary>

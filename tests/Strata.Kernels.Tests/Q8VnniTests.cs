@@ -139,6 +139,38 @@ public sealed unsafe class Q8VnniTests
         }
     }
 
+    [Fact]
+    public void TryRawRow_VnniPanels_GiveBackEveryRowByteForByte()
+    {
+        // A copied model's tied embedding table is looked up from its packed output head: every row must be the file's.
+        const int rows = 77, cols = 608;
+        var rng = new Random(31);
+        byte[] w = GC.AllocateArray<byte>(rows * cols / 32 * 34, pinned: true);
+        TestData.Row(GgmlType.Q8_0, rows * cols, rng).CopyTo(w, 0);
+        using var pool = new WorkerPool(1);
+        fixed (byte* pw = w)
+        {
+            var raw = new WeightMatrix(GgmlType.Q8_0, (nint)pw, rows, cols);
+            var row = new byte[cols / 32 * 34];
+            Assert.False(Q8Packed.TryRawRow(in raw, 0, row)); // nothing packed
+            if (!Q8Vnni.Supported)
+            {
+                return; // TryPack makes panels only where the kernels run
+            }
+
+            using Q8Packed? packed = Q8Packed.TryPack(pool, raw, Q8Layout.Vnni);
+            Assert.NotNull(packed);
+            var matrix = raw with { Packed = packed.Address, PackedLayout = Q8Layout.Vnni };
+            for (int i = 0; i < rows; i++)
+            {
+                Assert.True(Q8Packed.TryRawRow(in matrix, i, row));
+                Assert.True(row.AsSpan().SequenceEqual(w.AsSpan(i * row.Length, row.Length)), $"row {i}");
+            }
+
+            Assert.False(Q8Packed.TryRawRow(raw with { Packed = packed.Address, PackedLayout = Q8Layout.Tile }, 0, row));
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -115,3 +115,36 @@ public sealed class ServerConfigLayeringTests
         return path;
     }
 }
+
+public sealed class ServerConfigKeysTests
+{
+    [Theory]
+    [InlineData(typeof(ServerConfig))]
+    [InlineData(typeof(TenantConfig))]
+    [InlineData(typeof(ModelConfig))]
+    public void EveryField_HasItsSnakeCaseConfigurationKey(Type type)
+    {
+        // A field without the key could be neither set from the file nor from STRATA__… (the binder would not see it).
+        foreach (var p in type.GetProperties())
+        {
+            var key = (Microsoft.Extensions.Configuration.ConfigurationKeyNameAttribute?)Attribute.GetCustomAttribute(p,
+                typeof(Microsoft.Extensions.Configuration.ConfigurationKeyNameAttribute));
+            Assert.True(key is not null, $"{type.Name}.{p.Name} has no [ConfigurationKeyName]");
+            Assert.Matches("^[a-z0-9_]+$", key!.Name);
+        }
+    }
+
+    [Fact]
+    public void Load_EveryDocumentedField_IsAccepted()
+    {
+        var config = ServerConfig.Load([], new Dictionary<string, string?>
+        {
+            ["STRATA__MMAP"] = "true",
+            ["STRATA__SHUTDOWN_DRAIN_MS"] = "1000",
+            ["STRATA__ALLOW_UNAUTHENTICATED"] = "true",
+        });
+        Assert.True(config.Mmap);
+        Assert.Equal(1000, config.ShutdownDrainMs);
+        Assert.True(config.AllowUnauthenticated);
+    }
+}

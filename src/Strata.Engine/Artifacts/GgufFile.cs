@@ -5,7 +5,7 @@ using Strata.Substrate;
 namespace Strata.Engine.Artifacts;
 
 /// <summary>
-/// An opened GGUF file. Metadata is decoded eagerly; tensor data stays in the mapping and is reached through
+/// An opened GGUF file. Metadata is decoded eagerly; tensor data stays in the copy or mapping and is reached through
 /// <see cref="TensorAddress"/>. Spec: github.com/ggml-org/ggml/blob/master/docs/gguf.md.
 /// </summary>
 public sealed class GgufFile : IDisposable
@@ -40,6 +40,9 @@ public sealed class GgufFile : IDisposable
     /// <summary>Path of the file.</summary>
     public string Path => _file.Path;
 
+    /// <summary>The file's bytes as loaded (copied or mapped).</summary>
+    internal MappedFile Bytes => _file;
+
     /// <summary>Size of the file in bytes.</summary>
     public long LengthBytes => _file.LengthBytes;
 
@@ -60,9 +63,14 @@ public sealed class GgufFile : IDisposable
 
     /// <summary>Opens, maps and validates a GGUF file.</summary>
     /// <exception cref="ModelFormatException">the file is not a valid GGUF v2/v3 file</exception>
-    public static GgufFile Open(string path)
+    public static GgufFile Open(string path) => Open(path, FileLoad.Map);
+
+    /// <summary>Opens a GGUF file, copied into memory or mapped as <paramref name="load"/> says, and validates it.</summary>
+    /// <exception cref="ModelFormatException">the file is not a valid GGUF v2/v3 file</exception>
+    /// <exception cref="IOException">the file changed while it was being copied</exception>
+    public static GgufFile Open(string path, FileLoad load)
     {
-        var file = MappedFile.Open(path);
+        var file = MappedFile.Open(path, load);
         try
         {
             return Parse(file);

@@ -1,4 +1,4 @@
-// A loaded model file: its decoder spec, weight addresses in the mapping, tokenizer and identity for evidence.
+// A loaded model file: its decoder spec, weight addresses in its copy or mapping, tokenizer and identity for evidence.
 using Strata.Compiler.Builders;
 using Strata.Engine.Tokenizers;
 using Strata.Evidence;
@@ -8,26 +8,31 @@ using Strata.Substrate;
 namespace Strata.Engine.Artifacts;
 
 /// <summary>
-/// An opened model (GGUF or llama2.c). Weights stay in the file mapping; <see cref="WeightAddress"/> hands out
-/// validated addresses. Disposing unmaps the file, so executables bound to it must be dropped first.
+/// An opened model (GGUF or llama2.c). Weights stay in the file's private copy or its mapping (<see cref="Load"/>);
+/// <see cref="WeightAddress"/> hands out validated addresses. Disposing frees or unmaps them, so executables bound to it
+/// must be dropped first.
 /// </summary>
 public sealed class ModelArtifact : IDisposable
 {
     private readonly IDisposable _owner;
+    private readonly MappedFile _file;
     private readonly Func<string, nint> _address;
     private readonly Lazy<string> _sha256;
+    private volatile bool _fileChanged;
 
-    private ModelArtifact(string path, string format, DecoderSpec spec, ITokenizer tokenizer, IDisposable owner,
-        Func<string, nint> address, long fileBytes)
+    private ModelArtifact(string path, string format, DecoderSpec spec, ITokenizer tokenizer, IDisposable owner, MappedFile file,
+        Func<string, nint> address)
     {
         Path = path;
         Format = format;
         Spec = spec;
         Tokenizer = tokenizer;
         _owner = owner;
+        _file = file;
         _address = address;
-        FileBytes = fileBytes;
-        _sha256 = new Lazy<string>(() => EvidenceHash.Sha256HexOfFile(path));
+        FileBytes = file.LengthBytes;
+        // A copy is hashed as it is read, so the hash is of the bytes in use; a mapping's bytes are the file's.
+        _sha256 = file.ContentSha256 is { } copied ? new Lazy<string>(copied) : new Lazy<string>(() => EvidenceHash.Sha256HexOfFile(path));
     }
 
     /// <summary>Full path of the model file.</summary>
@@ -45,8 +50,35 @@ public sealed class ModelArtifact : IDisposable
     /// <summary>Size of the model file.</summary>
     public long FileBytes { get; }
 
-    /// <summary>sha256 of the model file, hex (computed on first use: a read of the whole file).</summary>
+    /// <summary>
+    /// sha256 of the model file, hex: with <see cref="FileLoad.Copy"/> of the bytes copied at load (those in use, whatever
+    /// the file holds later); mapped, computed on first use by a read of the whole file.
+    /// </summary>
     public string FileSha256 => _sha256.Value;
+
+    /// <summary>Whether the weights were copied into the process (immune to the file) or are mapped from it.</summary>
+    public FileLoad Load => _file.Load;
+
+    /// <summary>The file's identity (size, times, inode) when it was loaded.</summary>
+    public FileIdentity LoadedIdentity => _file.Identity;
+
+    /// <summary>
+    /// True once the file at <see cref="Path"/> is no longer the one loaded: written, truncated, replaced or removed (one
+    /// stat call; once true it stays true). With <see cref="FileLoad.Copy"/> the weights in use are unchanged and
+    /// <see cref="FileSha256"/> still names them; mapped, the weights in use may have changed with the file.
+    /// </summary>
+    public bool FileChanged
+    {
+        get
+        {
+            if (!_fileChanged && (!FileIdentity.TryOf(Path, out var now) || now != _file.Identity))
+            {
+                _fileChanged = true;
+            }
+
+            return _fileChanged;
+        }
+    }
 
     /// <summary>Number of tensors of each type, e.g. {"Q4_0": 28, "F32": 9}.</summary>
     public IReadOnlyDictionary<string, int> TypeHistogram
@@ -63,9 +95,14 @@ public sealed class ModelArtifact : IDisposable
         }
     }
 
-    /// <summary>Opens a GGUF model, or a llama2.c checkpoint with its tokenizer file.</summary>
+    /// <summary>
+    /// Opens a GGUF model, or a llama2.c checkpoint with its tokenizer file, its weights copied into memory or mapped as
+    /// <paramref name="load"/> says (mapped by default: cheapest for reading metadata; <see cref="Runtime.ModelRuntime"/>
+    /// loads as its options say).
+    /// </summary>
     /// <exception cref="ModelFormatException">the file (or tokenizer) is malformed or unsupported</exception>
-    public static ModelArtifact Open(string modelPath, string? tokenizerPath = null)
+    /// <exception cref="IOException">the file changed while it was being copied</exception>
+    public static ModelArtifact Open(string modelPath, string? tokenizerPath = null, FileLoad load = FileLoad.Map)
     {
         string full = System.IO.Path.GetFullPath(modelPath);
         if (!File.Exists(full))
@@ -73,12 +110,12 @@ public sealed class ModelArtifact : IDisposable
             throw new FileNotFoundException($"model file not found: '{full}'", full);
         }
 
-        return GgufFile.HasMagic(full) ? OpenGguf(full) : OpenLlama2c(full, tokenizerPath);
+        return GgufFile.HasMagic(full) ? OpenGguf(full, load) : OpenLlama2c(full, tokenizerPath, load);
     }
 
-    private static ModelArtifact OpenGguf(string path)
+    private static ModelArtifact OpenGguf(string path, FileLoad load)
     {
-        var gguf = GgufFile.Open(path);
+        var gguf = GgufFile.Open(path, load);
         try
         {
             var spec = GgufDecoderSpec.Read(gguf);
@@ -93,7 +130,7 @@ public sealed class ModelArtifact : IDisposable
             nint Address(string name) => gguf.TryGetTensor(name, out var t)
                 ? gguf.TensorAddress(t)
                 : throw new ModelFormatException($"{System.IO.Path.GetFileName(path)}: tensor '{name}' is missing");
-            return new ModelArtifact(path, "gguf", spec, tokenizer, gguf, Address, gguf.LengthBytes);
+            return new ModelArtifact(path, "gguf", spec, tokenizer, gguf, gguf.Bytes, Address);
         }
         catch
         {
@@ -102,7 +139,7 @@ public sealed class ModelArtifact : IDisposable
         }
     }
 
-    private static ModelArtifact OpenLlama2c(string path, string? tokenizerPath)
+    private static ModelArtifact OpenLlama2c(string path, string? tokenizerPath, FileLoad load)
     {
         if (tokenizerPath is null)
         {
@@ -110,7 +147,7 @@ public sealed class ModelArtifact : IDisposable
                 $"{System.IO.Path.GetFileName(path)} is not a GGUF file; as a llama2.c checkpoint it needs a tokenizer file (--tokenizer tok512.bin)");
         }
 
-        var file = MappedFile.Open(path);
+        var file = MappedFile.Open(path, load);
         try
         {
             var checkpoint = Llama2cCheckpoint.Read(file);
@@ -122,7 +159,7 @@ public sealed class ModelArtifact : IDisposable
                 return file.Address(checkpoint.Offsets[name], bytes);
             }
 
-            return new ModelArtifact(path, "llama2c", checkpoint.Spec, tokenizer, file, Address, file.LengthBytes);
+            return new ModelArtifact(path, "llama2c", checkpoint.Spec, tokenizer, file, file, Address);
         }
         catch
         {
@@ -135,16 +172,12 @@ public sealed class ModelArtifact : IDisposable
     public nint WeightAddress(string tensorName) => _address(tensorName);
 
     /// <summary>
-    /// Takes the whole pages of [address, address + bytes) of the mapped file out of the resident set, for weights now
-    /// read from a packed copy; a later read faults them back in from the file. Returns the bytes released.
+    /// Takes the whole pages of [address, address + bytes) of the weights out of the resident set, for weights now read
+    /// from a packed copy. Mapped, a later read faults them back in from the file; copied, they are gone for good (see
+    /// <see cref="MappedFile.DropResident"/>). Returns the bytes released.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">the range is not inside the model file</exception>
-    public long DropResident(nint address, long bytes) => _owner switch
-    {
-        GgufFile gguf => gguf.DropResident(address, bytes),
-        MappedFile file => file.DropResident(address, bytes),
-        _ => 0,
-    };
+    public long DropResident(nint address, long bytes) => _file.DropResident(address, bytes);
 
     /// <inheritdoc/>
     public void Dispose() => _owner.Dispose();

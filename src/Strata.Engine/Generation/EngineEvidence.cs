@@ -61,6 +61,8 @@ public static class EngineEvidence
         {
             ModelPath = runtime.Model.Path,
             ModelSha256 = runtime.Model.FileSha256,
+            ModelLoad = LoadText(runtime.Model.Load),
+            ModelFileChanged = runtime.Model.FileChanged,
             Architecture = runtime.Model.Spec.Architecture,
             QuantTypes = runtime.Model.TypeHistogram,
             KvType = runtime.KvPool.Half ? "f16" : "f32",
@@ -81,6 +83,8 @@ public static class EngineEvidence
         };
     }
 
+    /// <summary>The name evidence and health give a way of loading weights: "copy" or "mmap".</summary>
+    public static string LoadText(Substrate.FileLoad load) => load == Substrate.FileLoad.Map ? "mmap" : "copy";
 }
 
 /// <summary>The sampler chain as evidence sees it.</summary>

@@ -19,9 +19,15 @@ namespace Strata.Engine.Runtime;
 /// element type of the KV cache: F32, or F16 (half the memory and attention traffic; keys and values rounded to nearest
 /// even when stored, as llama.cpp's default f16 cache does)
 /// </param>
+/// <param name="Load">
+/// how the weights reach memory: <see cref="Substrate.FileLoad.Copy"/> (default) reads the file once into private memory,
+/// so truncating, copying over or overwriting it later changes nothing the model computes; <see cref="Substrate.FileLoad.Map"/>
+/// maps it in place (pages shared with the page cache and loaded as touched, but a truncated file faults the process and an
+/// overwritten one changes the output)
+/// </param>
 public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
     Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false,
-    Kernels.GgmlType KvType = Kernels.GgmlType.F32)
+    Kernels.GgmlType KvType = Kernels.GgmlType.F32, Substrate.FileLoad Load = Substrate.FileLoad.Copy)
 {
     /// <summary>Default cap on the context when the model trained on a longer one.</summary>
     public const int DefaultContextCap = 4096;

@@ -42,6 +42,8 @@ public sealed class ExecutableRunner : IDisposable
     private float[] _ropeSin = [];
     private (float Base, int Dims, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
     private readonly List<Q8Packed> _packed = [];
+    private readonly bool[] _rawFromPacked;     // by weight index: raw rows gone, looked up from the packed copy's panels
+    private byte[] _rawRow = [];                // (row bytes) one raw row unpacked for such a lookup
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     /// <remarks>With <paramref name="batchInvariant"/> a row's results do not depend on the rows beside it (see <see cref="MatMulInt8.Run"/>).</remarks>
@@ -52,6 +54,7 @@ public sealed class ExecutableRunner : IDisposable
         _pool = pool;
         _matrices = new WeightMatrix[executable.Weights.Length];
         _vectors = new float[executable.Weights.Length][];
+        _rawFromPacked = new bool[executable.Weights.Length];
         for (int i = 0; i < executable.Weights.Length; i++)
         {
             var w = executable.Weights[i];
@@ -103,9 +106,10 @@ public sealed class ExecutableRunner : IDisposable
     // packed copy; an embedding table tied to the output head keeps its raw rows for the lookup as well.
     // Without batch invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode
     // kernel and its batches (prefill, batched decode) about twice the integer tile's speed.
-    // The packed matrices' pages of the mapped file then leave the resident set: the products read the copy, so the
-    // process holds the weights about once, not twice (an embedding table tied to the output head faults back in only
-    // the rows it looks up).
+    // The packed matrices' pages of the model file then leave the resident set: the products read the copy, so the
+    // process holds the weights about once, not twice (mapped, an embedding table tied to the output head faults back in
+    // only the rows it looks up; copied, its lookups unpack rows from the VNNI panels, which hold every byte of the file's
+    // rows, or, beside a tile-layout copy, which nothing unpacks, it keeps its raw bytes).
     private void PackQuantizedProducts(Executable executable, ModelArtifact model, bool vnniOnly)
     {
         var done = new HashSet<int>();
@@ -129,7 +133,15 @@ public sealed class ExecutableRunner : IDisposable
                 {
                     _packed.Add(packed);
                     w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
-                    model.DropResident(w.Data, (long)w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols));
+                    bool readRaw = ReadRaw(executable, step.WeightIndex);
+                    if (model.Load == Substrate.FileLoad.Map || !readRaw || packed.Layout == Q8Layout.Vnni)
+                    {
+                        // Copied weights do not come back once dropped: a table still looked up reads VNNI panels instead.
+                        _rawFromPacked[step.WeightIndex] = readRaw && model.Load == Substrate.FileLoad.Copy;
+                        long rowBytes = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
+                        _rawRow = _rawFromPacked[step.WeightIndex] && _rawRow.Length < rowBytes ? new byte[rowBytes] : _rawRow;
+                        model.DropResident(w.Data, w.Rows * rowBytes);
+                    }
                 }
             }
         }
@@ -138,6 +150,22 @@ public sealed class ExecutableRunner : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    // True when a step other than a quantized product reads the weight's raw rows (the embedding lookup of a table tied to
+    // the output head): a copied model must keep those bytes, as nothing faults them back in from the file, unless the
+    // packed copy holds them all (VNNI panels).
+    private static bool ReadRaw(Executable executable, int weightIndex)
+    {
+        foreach (ref readonly var step in executable.Steps.AsSpan())
+        {
+            if (step.WeightIndex == weightIndex && step.Op is not (OpKind.MatMulQuantized or OpKind.QuantizeActivations))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -322,7 +350,14 @@ public sealed class ExecutableRunner : IDisposable
                 throw new ArgumentException($"row {r} has token id {tokens[r]}, expected 0 to {table.Rows - 1}", nameof(batch));
             }
 
-            NativeRows.DequantizeRow(in table, tokens[r], Row(step.Output, step.OutputWidth, r));
+            if (_rawFromPacked[step.WeightIndex] && Q8Packed.TryRawRow(in table, tokens[r], _rawRow))
+            {
+                QuantizedRows.DequantizeRow(table.Type, _rawRow, Row(step.Output, step.OutputWidth, r)[..table.Cols]);
+            }
+            else
+            {
+                NativeRows.DequantizeRow(in table, tokens[r], Row(step.Output, step.OutputWidth, r));
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-// A model ready to run: artifact opened and mapped, decoder compiled, weights bound, worker pool and KV pool allocated.
+// A model ready to run: artifact opened (copied or mapped), decoder compiled, weights bound, worker pool and KV pool allocated.
 using System.Diagnostics;
 using Strata.Compiler;
 using Strata.Compiler.Lowering;
@@ -54,12 +54,13 @@ public sealed class ModelRuntime : IDisposable
 
     /// <summary>Opens the model, compiles its decoder for this CPU and binds the weights.</summary>
     /// <exception cref="ModelFormatException">the model file is malformed</exception>
+    /// <exception cref="IOException">the model file changed while it was being copied</exception>
     /// <exception cref="CompileException">the model is well-formed but not a decoder Strata can run</exception>
     public static ModelRuntime Load(string modelPath, string? tokenizerPath, EngineOptions options)
     {
         options.Validate();
         long start = Stopwatch.GetTimestamp();
-        var model = ModelArtifact.Open(modelPath, tokenizerPath);
+        var model = ModelArtifact.Open(modelPath, tokenizerPath, options.Load);
         WorkerPool? pool = null;
         KvBlockPool? kv = null;
         try
@@ -78,7 +79,7 @@ public sealed class ModelRuntime : IDisposable
             var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens, options.BatchInvariant);
 
             // Parsing metadata and building the tokenizer leave megabytes of garbage; give those pages back to the OS once
-            // now, so resident memory after load is the mapped weights, the KV cache and the runtime itself.
+            // now, so resident memory after load is the weights, the KV cache and the runtime itself.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             return new ModelRuntime(model, executable, runner, pool, kv, options, context, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }

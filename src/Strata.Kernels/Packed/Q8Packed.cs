@@ -64,6 +64,29 @@ public sealed unsafe class Q8Packed : IDisposable
         return new Q8Packed(buffer, chosen);
     }
 
+    /// <summary>
+    /// Writes row <paramref name="row"/> of <paramref name="w"/> in the file's Q8_0 layout to <paramref name="rawRow"/>
+    /// (<see cref="GgmlTypeInfo.RowBytes"/> bytes) from its packed copy, where that copy is in <see cref="Q8Layout.Vnni"/>'s
+    /// panels (which keep every byte); false otherwise. For a lookup table whose raw rows are no longer held.
+    /// </summary>
+    public static bool TryRawRow(in WeightMatrix w, int row, Span<byte> rawRow)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, w.Rows);
+        if (w.Packed == 0 || w.PackedLayout != Q8Layout.Vnni)
+        {
+            return false;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(rawRow.Length, GgmlTypeInfo.RowBytes(w.Type, w.Cols), nameof(rawRow));
+        fixed (byte* raw = rawRow)
+        {
+            Q8Vnni.UnpackRow((byte*)w.Packed, w.Cols, row, raw);
+        }
+
+        return true;
+    }
+
     /// <summary>Address of the packed copy.</summary>
     public nint Address => _buffer.Address;
 

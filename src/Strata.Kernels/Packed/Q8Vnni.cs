@@ -100,6 +100,28 @@ internal static unsafe class Q8Vnni
         }
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Pack"/> for one row: writes weight row <paramref name="row"/>'s raw Q8_0 blocks (f16 scale,
+    /// 32 quants; 34 bytes each, cols / 32 of them) to <paramref name="raw"/>, byte for byte as the file held them.
+    /// </summary>
+    public static void UnpackRow(byte* packed, int cols, int row, byte* raw)
+    {
+        int nb = cols / 32;
+        int lane = row % PanelRows;
+        byte* panel = packed + ((long)(row / PanelRows) * nb * PanelBlockBytes);
+        for (int b = 0; b < nb; b++)
+        {
+            byte* block = panel + ((long)b * PanelBlockBytes);
+            byte* q = block + ((lane >> 4) * 64) + ((lane & 15) * 4);
+            byte* dst = raw + (b * 34);
+            *(ushort*)dst = ((ushort*)(block + 1024))[lane];
+            for (int kq = 0; kq < 8; kq++)
+            {
+                *(uint*)(dst + 2 + (kq * 4)) = *(uint*)(q + (kq * 128)) ^ 0x80808080u;
+            }
+        }
+    }
+
     /// <summary>Prepares n Q8_0 activation rows (34-byte blocks, rows srcRowBytes apart) into dst (rows <see cref="RowBytes"/> apart).</summary>
     public static void Prepare(byte* src, nint srcRowBytes, int n, int cols, byte* dst)
     {
