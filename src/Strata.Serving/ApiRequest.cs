@@ -1,10 +1,8 @@
 // The body of POST /v1/chat/completions or /v1/completions, checked field by field: unknown, mistyped or out-of-range fields are named in a 400.
 using System.Text.Json;
+using Strata.Engine.Generation;
 
 namespace Strata.Serving;
-
-/// <summary>One chat message after parsing (content parts joined).</summary>
-internal sealed record ChatMessage(string Role, string Content);
 
 /// <summary>A parsed and validated request body.</summary>
 internal sealed class ApiRequest
@@ -17,7 +15,7 @@ internal sealed class ApiRequest
 
     public int[]? PromptTokenIds { get; private set; }
 
-    public List<ChatMessage> Messages { get; } = [];
+    public List<ChatTurn> Messages { get; } = [];
 
     public int? MaxTokens { get; private set; }
 
@@ -231,7 +229,7 @@ internal sealed class ApiRequest
         return r;
     }
 
-    private static void ParseMessages(JsonElement v, List<ChatMessage> messages)
+    private static void ParseMessages(JsonElement v, List<ChatTurn> messages)
     {
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0)
         {
@@ -279,7 +277,7 @@ internal sealed class ApiRequest
                 throw ApiError.BadRequest($"'{at}.role' is required", $"{at}.role");
             }
 
-            messages.Add(new ChatMessage(role, content ?? string.Empty));
+            messages.Add(new ChatTurn(role, content ?? string.Empty));
             i++;
         }
     }

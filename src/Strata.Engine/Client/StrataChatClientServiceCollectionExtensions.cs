@@ -1,0 +1,18 @@
+// Registers a StrataChatClient as the application's IChatClient.
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Strata.Engine;
+
+/// <summary>DI registration of <see cref="StrataChatClient"/>.</summary>
+public static class StrataChatClientServiceCollectionExtensions
+{
+    /// <summary>Registers one <see cref="StrataChatClient"/> over <paramref name="modelPath"/> as the singleton <see cref="IChatClient"/>.</summary>
+    public static IServiceCollection AddStrataChatClient(this IServiceCollection services, string modelPath, StrataChatClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        services.AddSingleton<IChatClient>(_ => new StrataChatClient(modelPath, options ?? new StrataChatClientOptions()));
+        return services;
+    }
+}
