@@ -1,4 +1,4 @@
-// One request inside the scheduler: its tokens, KV block table, sampler, text, timings and the channel its events go to.
+// One request in the engine's generation loop: its request, timings, evidence batches, and the events its HTTP handler reads.
 using System.Diagnostics;
 using System.Threading.Channels;
 using Strata.Engine.Batching;
@@ -9,20 +9,26 @@ using Strata.Evidence;
 
 namespace Strata.Serving;
 
-/// <summary>The scheduler's state for one request. Only the scheduler thread touches it, except <see cref="Cancel"/>.</summary>
-internal sealed class ServingSequence : BatchSequence
+/// <summary>
+/// A request as the generation loop runs it. The loop's thread calls the hooks; the server's own facts (deadline, client
+/// gone, queue time, logprobs, metrics, admission) are added here and in <see cref="Scheduler"/>. Only the loop's thread
+/// touches it, except <see cref="LoopSequence.Cancel"/>.
+/// </summary>
+internal sealed class ServingSequence : LoopSequence
 {
     private readonly Channel<SequenceEvent> _events = Channel.CreateUnbounded<SequenceEvent>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _cancelled;
+    private readonly Scheduler _owner;
+    private TokenLogprob? _pendingLogprob; // the last token's, until its text goes out
 
-    public ServingSequence(ServingRequest request, long order, int contextTokens, int vocabSize, string model)
+    public ServingSequence(ServingRequest request, long order, int contextTokens, int vocabSize, Scheduler owner)
         : base(new GenerationState(request.PromptTokens, request.MaxTokens, contextTokens, SamplerChain.FromOptions(request.Sampling, vocabSize),
-            request.StopStrings), request.Tenant.Config.Priority, order, PrefixCache.Salt(request.Tenant.Name, model))
+            request.StopStrings), request.Tenant.Config.Priority, order, PrefixCache.Salt(request.Tenant.Name, owner.Name))
     {
         Request = request;
+        _owner = owner;
         DeadlineTicks = request.DeadlineMs > 0
             ? request.ArrivalTicks + (long)(request.DeadlineMs * (Stopwatch.Frequency / 1000.0))
             : long.MaxValue;
@@ -33,8 +39,6 @@ internal sealed class ServingSequence : BatchSequence
     /// <summary>Prompt then generated ids.</summary>
     public int[] Tokens => State.Tokens;
 
-    public int TokenCount => State.Count;
-
     public int Generated => State.Generated;
 
     public SamplerChain Sampler => State.Sampler;
@@ -43,7 +47,7 @@ internal sealed class ServingSequence : BatchSequence
 
     public long DeadlineTicks { get; }
 
-    public long FirstScheduledTicks { get; set; }
+    public long FirstScheduledTicks { get; private set; }
 
     public long FirstTokenTicks { get; set; }
 
@@ -53,27 +57,49 @@ internal sealed class ServingSequence : BatchSequence
 
     public double ItlMaxMs { get; set; }
 
-    public bool LeftQueue { get; set; }
-
     public List<BatchRun> Batches { get; } = [];
 
-    public SequenceCompletion? Completion { get; set; }
+    /// <summary>How it ended, in the server's terms; null until then.</summary>
+    public new SequenceCompletion? Completion { get; private set; }
 
-    /// <summary>The client is gone: the scheduler ends the sequence and frees its blocks at its next pass.</summary>
-    public bool Cancelled => _cancelled;
+    /// <summary>Text with logprobs as it completes, then the completion.</summary>
+    public new ChannelReader<SequenceEvent> Events => _events.Reader;
 
-    public ChannelReader<SequenceEvent> Events => _events.Reader;
-
-    public void Cancel() => _cancelled = true;
-
-    public void Emit(SequenceEvent e) => _events.Writer.TryWrite(e);
-
-    /// <summary>Completes once the scheduler has ended the sequence and no longer touches it.</summary>
+    /// <summary>Completes once the loop has ended the sequence and no longer touches it.</summary>
     public Task Ended => _ended.Task;
 
-    public void Complete()
+    protected override StopReason? EndNow(long nowTicks) =>
+        Cancelled ? StopReason.ClientGone : nowTicks > DeadlineTicks ? StopReason.Deadline : null;
+
+    protected override void OnAdmitted(long nowTicks)
     {
+        FirstScheduledTicks = nowTicks;
+        _owner.Admitted(this, nowTicks);
+    }
+
+    protected override void OnToken(int token, ReadOnlySpan<float> logits, StopReason? stop) =>
+        _pendingLogprob = _owner.TokenStepped(this, token, logits, stop);
+
+    protected override void OnText(string text)
+    {
+        _events.Writer.TryWrite(new SequenceEvent(text, _pendingLogprob, null));
+        _pendingLogprob = null;
+    }
+
+    // A sequence ended by the shutdown with no output has nothing to give: it ends with an error (503); one with output
+    // ends like one cut by a limit, so a stream gets its final chunk and [DONE].
+    protected override void OnEnd(GenerationCompletion completion, string rest)
+    {
+        string? error = completion.Error ?? (completion.Reason == StopReason.Shutdown && Generated == 0 ? "the server is shutting down" : null);
+        if (rest.Length > 0 || _pendingLogprob is not null)
+        {
+            _events.Writer.TryWrite(new SequenceEvent(rest, _pendingLogprob, null));
+        }
+
+        Completion = new SequenceCompletion(completion.Reason, Request.PromptTokens.Length, Generated, error);
+        _events.Writer.TryWrite(new SequenceEvent(string.Empty, null, Completion));
         _events.Writer.TryComplete();
         _ended.TrySetResult();
+        _owner.Ended(this);
     }
 }

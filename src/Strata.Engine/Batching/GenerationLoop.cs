@@ -7,9 +7,11 @@ using Strata.Engine.Sampling;
 namespace Strata.Engine.Batching;
 
 /// <summary>
-/// Continuous batching for in-process callers of one <see cref="ModelRuntime"/>: <see cref="Submit"/> from any thread;
-/// the loop's thread owns the runtime, admits sequences as slots and KV blocks allow, runs each pass, samples every
-/// output through <see cref="TokenStep"/> and streams text. Dispose ends every sequence with <see cref="StopReason.Shutdown"/>.
+/// Continuous batching over one <see cref="ModelRuntime"/>, for the server and for in-process callers alike:
+/// <see cref="Submit(LoopSequence)"/> from any thread; the loop's thread owns the runtime, ends sequences whose
+/// <see cref="LoopSequence.EndNow"/> says so, lets <see cref="BatchScheduler"/> decide each pass, runs it with
+/// <see cref="ModelStep"/>, samples every output through <see cref="TokenStep"/> and streams text through the sequences'
+/// hooks. <see cref="Stop"/> (and Dispose) end every sequence with <see cref="StopReason.Shutdown"/>.
 /// </summary>
 public sealed class GenerationLoop : IDisposable
 {
@@ -25,15 +27,47 @@ public sealed class GenerationLoop : IDisposable
     private long _order;
     private long _passes;
 
+    /// <summary>Called on the loop's thread after each pass ran (before its token steps), with the pass's number.</summary>
+    public Action<ScheduledBatch, long>? PassRan { get; init; }
+
+    /// <summary>Called on the loop's thread when a pass threw (its running sequences then end with an error).</summary>
+    public Action<Exception>? PassFailed { get; init; }
+
     /// <summary>Starts the loop over <paramref name="runtime"/> with up to <paramref name="maxRunning"/> sequences per pass.</summary>
-    public GenerationLoop(ModelRuntime runtime, int maxRunning)
+    public GenerationLoop(ModelRuntime runtime, int maxRunning, string name = "strata-generation-loop")
     {
         _runtime = runtime;
         _step = new ModelStep(runtime);
         _scheduler = new BatchScheduler(runtime.KvBlocks, maxRunning, _step.Capacity, runtime.ContextTokens);
-        _thread = new Thread(Loop) { IsBackground = true, Name = "strata-generation-loop" };
-        _thread.Start();
+        _thread = new Thread(Loop) { IsBackground = true, Name = name };
     }
+
+    /// <summary>Starts the loop's thread (after the hooks are set).</summary>
+    public GenerationLoop Start()
+    {
+        _thread.Start();
+        return this;
+    }
+
+    // Figures published by the loop's thread after each iteration, for metrics and health.
+
+    /// <summary>KV blocks held by queued or running sequences.</summary>
+    public int UsedBlocks { get; private set; }
+
+    /// <summary>Idle KV blocks holding a reusable prefix.</summary>
+    public int CachedIdleBlocks { get; private set; }
+
+    /// <summary>Sequences running.</summary>
+    public int Running { get; private set; }
+
+    /// <summary>Sequences waiting for a slot.</summary>
+    public int Waiting { get; private set; }
+
+    /// <summary>Prompt blocks looked up in the prefix cache since start.</summary>
+    public long LookupBlocks { get; private set; }
+
+    /// <summary>Prompt blocks found in the prefix cache since start.</summary>
+    public long HitBlocks { get; private set; }
 
     /// <summary>The runtime it drives.</summary>
     public ModelRuntime Runtime => _runtime;
@@ -51,7 +85,18 @@ public sealed class GenerationLoop : IDisposable
         sampling.Validate();
         var state = new GenerationState(prompt, Math.Min(maxTokens, _runtime.ContextTokens - prompt.Length), _runtime.ContextTokens,
             SamplerChain.FromOptions(sampling, _runtime.Model.Spec.VocabSize), stopStrings);
-        var sequence = new LoopSequence(state, priority, Interlocked.Increment(ref _order), prefixSalt: null);
+        var sequence = new LoopSequence(state, priority, NextOrder(), prefixSalt: null);
+        Submit(sequence);
+        return sequence;
+    }
+
+    /// <summary>An arrival number for a sequence built by the caller (ties in priority go to the earlier).</summary>
+    public long NextOrder() => Interlocked.Increment(ref _order);
+
+    /// <summary>Queues a sequence the caller built.</summary>
+    /// <exception cref="ObjectDisposedException">the loop was stopped</exception>
+    public void Submit(LoopSequence sequence)
+    {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
@@ -59,14 +104,13 @@ public sealed class GenerationLoop : IDisposable
         }
 
         _wake.Release();
-        return sequence;
     }
 
     /// <summary>Wakes the loop so it sees a cancellation now.</summary>
     public void Poke() => _wake.Release();
 
-    /// <inheritdoc/>
-    public void Dispose()
+    /// <summary>Ends every sequence at the next iteration and refuses new ones. Safe to call more than once.</summary>
+    public void Stop()
     {
         lock (_gate)
         {
@@ -76,11 +120,23 @@ public sealed class GenerationLoop : IDisposable
             }
 
             _stopping = true;
+            _wake.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Stop();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
         }
 
-        _wake.Release();
-        _thread.Join();
-        _wake.Dispose();
+        lock (_gate)
+        {
+            _wake.Dispose();
+        }
     }
 
     private void Loop()
@@ -105,8 +161,9 @@ public sealed class GenerationLoop : IDisposable
                 return;
             }
 
-            EndCancelled();
+            EndWhereAsked();
             _scheduler.Schedule(_plan);
+            Publish();
             if (_plan.Rows == 0)
             {
                 if (_scheduler.Running.Count == 0 && _scheduler.Waiting.Count > 0)
@@ -117,7 +174,8 @@ public sealed class GenerationLoop : IDisposable
                     continue;
                 }
 
-                _wake.Wait();
+                // Idle: sleep until a submission or a cancellation, or (sequences waiting, e.g. on deadlines) a short tick.
+                _wake.Wait(_scheduler.Waiting.Count > 0 ? 20 : Timeout.Infinite);
                 continue;
             }
 
@@ -129,19 +187,40 @@ public sealed class GenerationLoop : IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                PassFailed?.Invoke(e);
                 foreach (var s in Snapshot(_scheduler.Running))
                 {
                     Finish(s, StopReason.Error, $"the forward pass failed: {e.Message}");
                 }
             }
+
+            Publish();
         }
+    }
+
+    private void Publish()
+    {
+        var blocks = _runtime.KvBlocks;
+        UsedBlocks = blocks.UsedBlocks;
+        CachedIdleBlocks = blocks.CachedIdleBlocks;
+        Running = _scheduler.Running.Count;
+        Waiting = _scheduler.Waiting.Count;
+        LookupBlocks = blocks.LookupBlocks;
+        HitBlocks = blocks.HitBlocks;
     }
 
     private void Pass()
     {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var admitted in _plan.FirstAdmitted)
+        {
+            ((LoopSequence)admitted).OnAdmitted(now);
+        }
+
         _step.Run(_plan);
         _scheduler.Complete(_plan);
         var shared = new SharedPass(++_passes, _plan.Chunks.Count, _plan.Rows);
+        PassRan?.Invoke(_plan, _passes);
         foreach (var chunk in _plan.Chunks)
         {
             var passes = ((LoopSequence)chunk.Sequence).Passes;
@@ -155,28 +234,34 @@ public sealed class GenerationLoop : IDisposable
         for (int o = 0; o < _step.Outputs.Count; o++)
         {
             var s = (LoopSequence)_step.Outputs[o];
-            var step = TokenStep.Next(s.State, _step.Logits(o), s.Kv!.Length, tokenizer);
+            var logits = _step.Logits(o);
+            var step = TokenStep.Next(s.State, logits, s.Kv!.Length, tokenizer);
+            s.OnToken(step.Token, logits, step.Stop);
             if (step.Stop is { } stop)
             {
-                Finish(s, stop, stop == StopReason.Error ? $"the model produced a non-finite logit for token {step.Token}: corrupt weights?" : null);
+                Finish(s, stop, stop == StopReason.Error
+                    ? $"the model produced a non-finite logit (token {step.Token} is {logits[step.Token]}): corrupt weights?" : null);
             }
             else
             {
-                s.Emit(s.State.Text.TakeSafe().ToString());
+                s.OnText(s.State.Text.TakeSafe().ToString());
                 BatchScheduler.ContinueDecoding(s);
             }
         }
     }
 
-    private void EndCancelled()
+    private void EndWhereAsked()
     {
-        foreach (var list in new[] { _scheduler.Waiting, _scheduler.Running })
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int pass = 0; pass < 2; pass++)
         {
+            var list = pass == 0 ? _scheduler.Waiting : _scheduler.Running;
             for (int i = list.Count - 1; i >= 0; i--)
             {
-                if (((LoopSequence)list[i]).Cancelled)
+                var s = (LoopSequence)list[i];
+                if (s.EndNow(now) is { } reason)
                 {
-                    Finish((LoopSequence)list[i], StopReason.Cancelled, null);
+                    Finish(s, reason, null);
                 }
             }
         }

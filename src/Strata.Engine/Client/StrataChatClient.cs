@@ -38,7 +38,7 @@ public sealed class StrataChatClient : IChatClient
         _runtime = ModelRuntime.Load(modelPath, null, new EngineOptions(Threads: threads, ContextTokens: options.ContextTokens,
             BatchTokens: Math.Max(options.BatchTokens, options.MaxConcurrent + 1), Sequences: options.MaxConcurrent,
             Mode: options.Numerics, BatchInvariant: options.BatchInvariant));
-        _loop = new GenerationLoop(_runtime, options.MaxConcurrent);
+        _loop = new GenerationLoop(_runtime, options.MaxConcurrent).Start();
         _modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(modelPath);
         Metadata = new ChatClientMetadata("strata", null, _modelId);
     }
