@@ -69,7 +69,7 @@ public static class DecoderCompiler
         string hash = Hash(graph, options);
         log.Write("lower", $"{steps.Length} kernel calls, {weights.Count} weights, hash {hash[..16]}");
         return new Executable(graph, steps, [.. weights], plan.ArenaFloats, options.MaxBatchTokens, options.MaxOutputRows,
-            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, hash, log);
+            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, hash, log, options);
     }
 
     private static string KernelName(Node node, string isa) => node.Op switch
@@ -89,6 +89,8 @@ public static class DecoderCompiler
             .Append("weights ").AppendLine(options.WeightsIdentity)
             .Append("isa ").AppendLine(options.KernelIsa)
             .Append("mode ").AppendLine(options.Mode.ToString())
+            .Append("batch-invariant ").AppendLine(options.BatchInvariant ? "yes" : "no")
+            .Append("vnni ").AppendLine(options.Vnni ? "yes" : "no")
             .Append("capacity ").Append(options.MaxBatchTokens).Append(' ').Append(options.MaxOutputRows).AppendLine();
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }

@@ -16,8 +16,9 @@ namespace Strata.Compiler.Lowering;
 /// <param name="LogitsOffset">arena offset of the logits [outputs, vocab]</param>
 /// <param name="VocabSize">logits per output row</param>
 /// <param name="KernelChoices">op → kernel description, for evidence</param>
-/// <param name="ContentHash">sha256 over graph text, weight identity, kernel ISA and capacities</param>
+/// <param name="ContentHash">sha256 over graph text, weight identity, kernel ISA, numerics, batch invariance, VNNI packing and capacities</param>
 /// <param name="Log">what each pass did</param>
+/// <param name="Options">the options it was compiled with; the runner takes batch invariance and packing from them</param>
 public sealed record Executable(
     Graph Graph,
     ExecutableStep[] Steps,
@@ -29,4 +30,5 @@ public sealed record Executable(
     int VocabSize,
     IReadOnlyDictionary<string, string> KernelChoices,
     string ContentHash,
-    CompileLog Log);
+    CompileLog Log,
+    CompileOptions Options);

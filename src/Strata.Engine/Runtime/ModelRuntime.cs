@@ -71,12 +71,13 @@ public sealed class ModelRuntime : IDisposable
             int batch = Math.Min(options.BatchTokens, context);
             CheckContextFits(model, options, context, batch);
             var executable = DecoderCompiler.Compile(model.Spec,
-                new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode));
+                new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode,
+                    options.BatchInvariant, options.Vnni && KernelIsa.VnniSupported));
             pool = new WorkerPool(options.Threads);
             int blocksPerSequence = (int)(((long)context + options.BlockTokens - 1) / options.BlockTokens);
             kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens,
                 options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences, half: options.KvType == GgmlType.F16);
-            var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens, options.BatchInvariant);
+            var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens);
 
             // Parsing metadata and building the tokenizer leave megabytes of garbage; give those pages back to the OS once
             // now, so resident memory after load is the weights, the KV cache and the runtime itself.
