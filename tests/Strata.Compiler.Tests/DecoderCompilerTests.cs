@@ -2,6 +2,7 @@
 using Strata.Compiler.Builders;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
+using Strata.Compiler.Passes;
 using Strata.Kernels;
 
 namespace Strata.Compiler.Tests;
@@ -117,7 +118,7 @@ public sealed class DecoderCompilerTests
     public void Compile_Log_RecordsEveryPassInOrder()
     {
         var exe = DecoderCompiler.Compile(SpecFactory.Llama(), Options);
-        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", "lower"], exe.Log.Passes);
+        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", KernelSelection.Name, "lower"], exe.Log.Passes);
     }
 
     [Theory]

@@ -109,45 +109,40 @@ public sealed class ExecutableRunner : IDisposable
 
     // Q8_0 matrices read by 8-bit-activation products and by nothing else that needs their rows in one piece get a
     // packed copy; an embedding table tied to the output head keeps its raw rows for the lookup as well.
-    // The layout is the executable's: VNNI panels where it was compiled with VNNI packing (and the matrix has whole blocks),
-    // else the integer tiles with batch invariance. Without batch invariance only the VNNI layout is worth its copy: its
-    // one-row decode is as fast as the raw decode kernel and its batches (prefill, batched decode) about twice the tile's.
+    // The layout is the executable's plan (StepKernels.Packing, from its compile options): VNNI panels where it was compiled
+    // with VNNI packing (and the matrix has whole blocks), else the integer tiles with batch invariance. Without batch
+    // invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode kernel and its
+    // batches (prefill, batched decode) about twice the tile's.
     // The packed matrices' pages of the model file then leave the resident set: the products read the copy, so the
     // process holds the weights about once, not twice (mapped, an embedding table tied to the output head faults back in
     // only the rows it looks up; copied, its lookups unpack rows from the VNNI panels, which hold every byte of the file's
     // rows, or, beside a tile-layout copy, which nothing unpacks, it keeps its raw bytes).
     private void PackQuantizedProducts(Executable executable, ModelArtifact model)
     {
-        bool vnni = executable.Options.Vnni;
         var done = new HashSet<int>();
         try
         {
-            foreach (ref readonly var step in executable.Steps.AsSpan())
+            foreach (var plan in executable.MatMulKernels)
             {
-                if (step.Op != OpKind.MatMulQuantized || !done.Add(step.WeightIndex))
+                int weight = executable.Steps[plan.Step].WeightIndex;
+                if (plan.Packing is not { } layout || !done.Add(weight))
                 {
                     continue;
                 }
 
-                ref WeightMatrix w = ref _matrices[step.WeightIndex];
-                Q8Layout layout = vnni && Q8Packed.Applies(in w, Q8Layout.Vnni) ? Q8Layout.Vnni : Q8Layout.Tile;
-                if (layout != Q8Layout.Vnni && !_batchInvariant)
-                {
-                    continue;
-                }
-
+                ref WeightMatrix w = ref _matrices[weight];
                 Q8Packed? packed = Q8Packed.TryPack(_pool, in w, layout);
                 if (packed != null)
                 {
                     _packed.Add(packed);
                     w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
-                    bool readRaw = ReadRaw(executable, step.WeightIndex);
+                    bool readRaw = ReadRaw(executable, weight);
                     if (model.Load == Substrate.FileLoad.Map || !readRaw || packed.Layout == Q8Layout.Vnni)
                     {
                         // Copied weights do not come back once dropped: a table still looked up reads VNNI panels instead.
-                        _rawFromPacked[step.WeightIndex] = readRaw && model.Load == Substrate.FileLoad.Copy;
+                        _rawFromPacked[weight] = readRaw && model.Load == Substrate.FileLoad.Copy;
                         long rowBytes = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
-                        _rawRow = _rawFromPacked[step.WeightIndex] && _rawRow.Length < rowBytes ? new byte[rowBytes] : _rawRow;
+                        _rawRow = _rawFromPacked[weight] && _rawRow.Length < rowBytes ? new byte[rowBytes] : _rawRow;
                         model.DropResident(w.Data, w.Rows * rowBytes);
                     }
                 }
