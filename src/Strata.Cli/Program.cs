@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, bench. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, bench, synth, serve, inspect. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -9,6 +9,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     BenchCommand.Create(),
     SynthCommand.Create(),
     ServeCommand.Create(),
+    InspectCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

@@ -62,20 +62,32 @@ public static class DecoderCompiler
                 w,
                 node.Attributes,
                 node.Output.Rows == RowSpace.None ? node.Inputs[0].Rows : node.Output.Rows);
-            string key = node.Weight is null ? node.Op.ToString() : $"{node.Op}.{node.Weight.Type}";
-            kernels[key] = KernelName(node, options.KernelIsa);
+            if (node.Op is not (OpKind.MatMul or OpKind.MatMulQuantized))
+            {
+                string key = node.Weight is null ? node.Op.ToString() : $"{node.Op}.{node.Weight.Type}";
+                kernels[key] = KernelName(node, options.KernelIsa);
+            }
+        }
+
+        var matMulKernels = KernelSelection.Run(graph, options, log);
+        foreach (var stepKernels in matMulKernels)
+        {
+            // Matrices of one type but different shapes may take different kernels: the evidence lists each plan once.
+            string key = $"{stepKernels.Op}.{stepKernels.Type}";
+            string text = stepKernels.Describe();
+            kernels[key] = !kernels.TryGetValue(key, out string? known) ? text
+                : Array.IndexOf(known.Split(" | "), text) >= 0 ? known : $"{known} | {text}";
         }
 
         string hash = Hash(graph, options);
         log.Write("lower", $"{steps.Length} kernel calls, {weights.Count} weights, hash {hash[..16]}");
         return new Executable(graph, steps, [.. weights], plan.ArenaFloats, options.MaxBatchTokens, options.MaxOutputRows,
-            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, hash, log);
+            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, matMulKernels, hash, log, options);
     }
 
+    // Ops whose kernel does not depend on the row count; matrix products get KernelSelection's per-bucket plan instead.
     private static string KernelName(Node node, string isa) => node.Op switch
     {
-        OpKind.MatMul => $"{isa} matmul {node.Weight!.Type}: weights dequantized in registers, f32 activations, f32 accumulate",
-        OpKind.MatMulQuantized => $"{isa} matmul {node.Weight!.Type} x {Kernels.ActivationQuant.FormatFor(node.Weight.Type)}: integer block dots, f32 scale accumulate",
         OpKind.QuantizeActivations => $"quantize activations f32 → {Kernels.ActivationQuant.FormatFor(node.Weight!.Type)}",
         OpKind.Embed => $"dequantize-row {node.Weight!.Type} → f32",
         OpKind.Attention => $"{isa} attention f32 over paged f32 KV cache, GQA",
@@ -89,6 +101,8 @@ public static class DecoderCompiler
             .Append("weights ").AppendLine(options.WeightsIdentity)
             .Append("isa ").AppendLine(options.KernelIsa)
             .Append("mode ").AppendLine(options.Mode.ToString())
+            .Append("batch-invariant ").AppendLine(options.BatchInvariant ? "yes" : "no")
+            .Append("vnni ").AppendLine(options.Vnni ? "yes" : "no")
             .Append("capacity ").Append(options.MaxBatchTokens).Append(' ').Append(options.MaxOutputRows).AppendLine();
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }

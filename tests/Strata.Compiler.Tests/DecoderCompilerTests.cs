@@ -2,6 +2,7 @@
 using Strata.Compiler.Builders;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
+using Strata.Compiler.Passes;
 using Strata.Kernels;
 
 namespace Strata.Compiler.Tests;
@@ -91,10 +92,33 @@ public sealed class DecoderCompilerTests
     }
 
     [Fact]
+    public void Compile_OnlyBatchInvarianceDiffers_HashDiffers_AndOptionsTravel()
+    {
+        var spec = SpecFactory.Llama();
+        var plain = DecoderCompiler.Compile(spec, Options);
+        var invariant = DecoderCompiler.Compile(spec, Options with { BatchInvariant = true });
+        Assert.NotEqual(plain.ContentHash, invariant.ContentHash);
+        Assert.False(plain.Options.BatchInvariant);
+        Assert.True(invariant.Options.BatchInvariant);
+    }
+
+    [Fact]
+    public void Compile_OnlyVnniDiffers_HashDiffers_AndOptionsTravel()
+    {
+        var spec = SpecFactory.Llama(matrixType: GgmlType.Q8_0);
+        var quantized = Options with { Mode = NumericMode.QuantizedActivations };
+        var plain = DecoderCompiler.Compile(spec, quantized);
+        var vnni = DecoderCompiler.Compile(spec, quantized with { Vnni = true });
+        Assert.NotEqual(plain.ContentHash, vnni.ContentHash);
+        Assert.False(plain.Options.Vnni);
+        Assert.True(vnni.Options.Vnni);
+    }
+
+    [Fact]
     public void Compile_Log_RecordsEveryPassInOrder()
     {
         var exe = DecoderCompiler.Compile(SpecFactory.Llama(), Options);
-        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", "lower"], exe.Log.Passes);
+        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", KernelSelection.Name, "lower"], exe.Log.Passes);
     }
 
     [Theory]

@@ -15,9 +15,11 @@ namespace Strata.Compiler.Lowering;
 /// <param name="MaxOutputRows">output-row capacity</param>
 /// <param name="LogitsOffset">arena offset of the logits [outputs, vocab]</param>
 /// <param name="VocabSize">logits per output row</param>
-/// <param name="KernelChoices">op → kernel description, for evidence</param>
-/// <param name="ContentHash">sha256 over graph text, weight identity, kernel ISA and capacities</param>
+/// <param name="KernelChoices">op (and weight type) → kernel description, for evidence; matrix products list their buckets</param>
+/// <param name="MatMulKernels">per matrix-product step: the weight's packing and the kernel of each row-count bucket</param>
+/// <param name="ContentHash">sha256 over graph text, weight identity, kernel ISA, numerics, batch invariance, VNNI packing and capacities</param>
 /// <param name="Log">what each pass did</param>
+/// <param name="Options">the options it was compiled with; the runner takes batch invariance and packing from them</param>
 public sealed record Executable(
     Graph Graph,
     ExecutableStep[] Steps,
@@ -28,5 +30,7 @@ public sealed record Executable(
     long LogitsOffset,
     int VocabSize,
     IReadOnlyDictionary<string, string> KernelChoices,
+    IReadOnlyList<StepKernels> MatMulKernels,
     string ContentHash,
-    CompileLog Log);
+    CompileLog Log,
+    CompileOptions Options);

@@ -29,6 +29,19 @@ public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int B
     Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false,
     Kernels.GgmlType KvType = Kernels.GgmlType.F32, Substrate.FileLoad Load = Substrate.FileLoad.Copy)
 {
+    /// <summary>
+    /// Default of <see cref="Vnni"/>: on, unless the environment sets STRATA_VNNI=0 (for A/B runs). Read once, here at the
+    /// engine's boundary; the kernels never read it, the compiler is told (CompileOptions.Vnni) and the hash records it.
+    /// </summary>
+    public static bool DefaultVnni { get; } = Environment.GetEnvironmentVariable("STRATA_VNNI") != "0";
+
+    /// <summary>
+    /// Pack the Q8_0 matrices of 8-bit-activation products into AVX-512 VNNI panels where the CPU runs those kernels
+    /// (<see cref="Kernels.KernelIsa.VnniSupported"/>); off, they take the integer tiles (batch-invariant) or the raw
+    /// kernels. A different arithmetic, so a different executable hash.
+    /// </summary>
+    public bool Vnni { get; init; } = DefaultVnni;
+
     /// <summary>Default cap on the context when the model trained on a longer one.</summary>
     public const int DefaultContextCap = 4096;
 

@@ -12,13 +12,14 @@ namespace Strata.Engine.Runtime;
 /// mapped addresses at construction. Not thread-safe: one batch at a time.
 /// </summary>
 /// <remarks>
-/// With batch invariance, the Q8_0 matrices of 8-bit-activation products are copied once into <see cref="Q8Packed"/>
-/// layout: batched products skip the per-call weight shuffle (about 9 % of a 16-row decode pass of SmolLM-135M) and
-/// one-row decode costs what the raw tile-arithmetic dot cost. The copy is about the weights' size again in resident
-/// memory. Where the CPU has AVX-512 VNNI the copy takes <see cref="Q8Layout.Vnni"/>'s panels instead, batch invariance
-/// or not: one arithmetic for every batch size, batches about twice as fast as the integer tile, and one-row decode as
-/// fast as the raw decode kernel. Otherwise, without batch invariance, one-row decode keeps the raw decode kernel, which
-/// is faster than a packed row dot, and nothing is copied. Dispose the runner to free the copies.
+/// Batch invariance and VNNI packing are the executable's compile options (<see cref="Executable.Options"/>), so they are
+/// part of its hash. With batch invariance, the Q8_0 matrices of 8-bit-activation products are copied once into
+/// <see cref="Q8Packed"/> layout: batched products skip the per-call weight shuffle (about 9 % of a 16-row decode pass of
+/// SmolLM-135M) and one-row decode costs what the raw tile-arithmetic dot cost. The copy is about the weights' size again in
+/// resident memory. With VNNI packing the copy takes <see cref="Q8Layout.Vnni"/>'s panels instead, batch invariance or
+/// not: one arithmetic for every batch size, batches about twice as fast as the integer tile, and one-row decode as fast
+/// as the raw decode kernel. Otherwise, without batch invariance, one-row decode keeps the raw decode kernel, which is
+/// faster than a packed row dot, and nothing is copied. Dispose the runner to free the copies.
 /// </remarks>
 public sealed class ExecutableRunner : IDisposable
 {
@@ -46,10 +47,14 @@ public sealed class ExecutableRunner : IDisposable
     private byte[] _rawRow = [];                // (row bytes) one raw row unpacked for such a lookup
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
-    /// <remarks>With <paramref name="batchInvariant"/> a row's results do not depend on the rows beside it (see <see cref="MatMulInt8.Run"/>).</remarks>
-    public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens, bool batchInvariant = false)
+    /// <remarks>
+    /// With the executable's <see cref="CompileOptions.BatchInvariant"/> a row's results do not depend on the rows beside it
+    /// (see <see cref="MatMulInt8.Run"/>).
+    /// </remarks>
+    public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens)
     {
-        _batchInvariant = batchInvariant;
+        ArgumentNullException.ThrowIfNull(executable);
+        _batchInvariant = executable.Options.BatchInvariant;
         _exe = executable;
         _pool = pool;
         _matrices = new WeightMatrix[executable.Weights.Length];
@@ -73,7 +78,7 @@ public sealed class ExecutableRunner : IDisposable
         _scoreOffsets = new long[rows];
         _fused = FuseGroups(executable, _matrices);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
-        PackQuantizedProducts(executable, model, vnniOnly: !batchInvariant);
+        PackQuantizedProducts(executable, model);
     }
 
     /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (the file's pages of those matrices leave the resident set).</summary>
@@ -104,42 +109,40 @@ public sealed class ExecutableRunner : IDisposable
 
     // Q8_0 matrices read by 8-bit-activation products and by nothing else that needs their rows in one piece get a
     // packed copy; an embedding table tied to the output head keeps its raw rows for the lookup as well.
-    // Without batch invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode
-    // kernel and its batches (prefill, batched decode) about twice the integer tile's speed.
+    // The layout is the executable's plan (StepKernels.Packing, from its compile options): VNNI panels where it was compiled
+    // with VNNI packing (and the matrix has whole blocks), else the integer tiles with batch invariance. Without batch
+    // invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode kernel and its
+    // batches (prefill, batched decode) about twice the tile's.
     // The packed matrices' pages of the model file then leave the resident set: the products read the copy, so the
     // process holds the weights about once, not twice (mapped, an embedding table tied to the output head faults back in
     // only the rows it looks up; copied, its lookups unpack rows from the VNNI panels, which hold every byte of the file's
     // rows, or, beside a tile-layout copy, which nothing unpacks, it keeps its raw bytes).
-    private void PackQuantizedProducts(Executable executable, ModelArtifact model, bool vnniOnly)
+    private void PackQuantizedProducts(Executable executable, ModelArtifact model)
     {
         var done = new HashSet<int>();
         try
         {
-            foreach (ref readonly var step in executable.Steps.AsSpan())
+            foreach (var plan in executable.MatMulKernels)
             {
-                if (step.Op != OpKind.MatMulQuantized || !done.Add(step.WeightIndex))
+                int weight = executable.Steps[plan.Step].WeightIndex;
+                if (plan.Packing is not { } layout || !done.Add(weight))
                 {
                     continue;
                 }
 
-                ref WeightMatrix w = ref _matrices[step.WeightIndex];
-                if (vnniOnly && Q8Packed.LayoutOf(in w) != Q8Layout.Vnni)
-                {
-                    continue;
-                }
-
-                Q8Packed? packed = Q8Packed.TryPack(_pool, in w);
+                ref WeightMatrix w = ref _matrices[weight];
+                Q8Packed? packed = Q8Packed.TryPack(_pool, in w, layout);
                 if (packed != null)
                 {
                     _packed.Add(packed);
                     w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
-                    bool readRaw = ReadRaw(executable, step.WeightIndex);
+                    bool readRaw = ReadRaw(executable, weight);
                     if (model.Load == Substrate.FileLoad.Map || !readRaw || packed.Layout == Q8Layout.Vnni)
                     {
                         // Copied weights do not come back once dropped: a table still looked up reads VNNI panels instead.
-                        _rawFromPacked[step.WeightIndex] = readRaw && model.Load == Substrate.FileLoad.Copy;
+                        _rawFromPacked[weight] = readRaw && model.Load == Substrate.FileLoad.Copy;
                         long rowBytes = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
-                        _rawRow = _rawFromPacked[step.WeightIndex] && _rawRow.Length < rowBytes ? new byte[rowBytes] : _rawRow;
+                        _rawRow = _rawFromPacked[weight] && _rawRow.Length < rowBytes ? new byte[rowBytes] : _rawRow;
                         model.DropResident(w.Data, w.Rows * rowBytes);
                     }
                 }

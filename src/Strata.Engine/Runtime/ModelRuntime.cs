@@ -65,18 +65,14 @@ public sealed class ModelRuntime : IDisposable
         KvBlockPool? kv = null;
         try
         {
-            int context = options.ContextTokens == 0
-                ? Math.Min(model.Spec.ContextLength, EngineOptions.DefaultContextCap)
-                : options.ContextTokens;
-            int batch = Math.Min(options.BatchTokens, context);
-            CheckContextFits(model, options, context, batch);
-            var executable = DecoderCompiler.Compile(model.Spec,
-                new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode));
+            var (compile, context) = Plan(model, options);
+            CheckContextFits(model, options, context, compile.MaxBatchTokens);
+            var executable = DecoderCompiler.Compile(model.Spec, compile);
             pool = new WorkerPool(options.Threads);
             int blocksPerSequence = (int)(((long)context + options.BlockTokens - 1) / options.BlockTokens);
             kv = new KvBlockPool(model.Spec.Layers, model.Spec.KvDim, options.BlockTokens,
                 options.KvBlocks > 0 ? options.KvBlocks : blocksPerSequence * options.Sequences, half: options.KvType == GgmlType.F16);
-            var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens, options.BatchInvariant);
+            var runner = new ExecutableRunner(executable, model, pool, context, options.BlockTokens);
 
             // Parsing metadata and building the tokenizer leave megabytes of garbage; give those pages back to the OS once
             // now, so resident memory after load is the weights, the KV cache and the runtime itself.
@@ -90,6 +86,23 @@ public sealed class ModelRuntime : IDisposable
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The compile options <see cref="Load"/> compiles <paramref name="model"/> with under <paramref name="options"/> (so the
+    /// same executable hash), and the positions each sequence gets; for tools that compile without loading (inspect).
+    /// </summary>
+    public static (CompileOptions Compile, int ContextTokens) Plan(ModelArtifact model, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        int context = options.ContextTokens == 0
+            ? Math.Min(model.Spec.ContextLength, EngineOptions.DefaultContextCap)
+            : options.ContextTokens;
+        int batch = Math.Min(options.BatchTokens, context);
+        var compile = new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode,
+            options.BatchInvariant, options.Vnni && KernelIsa.VnniSupported);
+        return (compile, context);
     }
 
     // A context too large for this machine used to end in an OverflowException or OutOfMemoryException halfway through

@@ -43,7 +43,8 @@ internal static unsafe class Q8Vnni
     /// <summary>
     /// True where the kernels run: Linux x86-64, AVX-512 F/BW in use, the CPU reports AVX-512 VNNI (CPUID 7.0 ECX bit
     /// 11), and the kernels could be placed in executable pages (a policy that forbids that leaves the path off).
-    /// STRATA_VNNI=0 turns the path off (for A/B runs).
+    /// Whether a model uses the path is the compiler's option (CompileOptions.Vnni), not this property: a matrix takes
+    /// it only when its packed copy is in <see cref="Q8Layout.Vnni"/>.
     /// </summary>
     public static bool Supported { get; } = s_kernels[1] != 0;
 
@@ -176,7 +177,7 @@ internal static unsafe class Q8Vnni
 
     private static bool Detect()
     {
-        if (!ExecutableCode.Supported || !KernelIsa.Use512 || Environment.GetEnvironmentVariable("STRATA_VNNI") == "0")
+        if (!ExecutableCode.Supported || !KernelIsa.Use512)
         {
             return false;
         }

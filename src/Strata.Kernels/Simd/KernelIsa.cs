@@ -8,12 +8,15 @@ namespace Strata.Kernels;
 public static class KernelIsa
 {
     /// <summary>
-    /// "avx512-vnni", "avx512", "avx2" or "scalar": the widest quant-kernel path enabled (honours DOTNET_EnableAVX512=0,
-    /// DOTNET_EnableHWIntrinsic=0, STRATA_VNNI=0). "avx512-vnni" is AVX-512 with <see cref="Q8Vnni"/>'s assembled Q8_0
-    /// kernels, whose 8-bit-activation results differ in rounding from the plain AVX-512 ones, so it is part of an
-    /// executable's identity.
+    /// "avx512-vnni", "avx512", "avx2" or "scalar": the widest quant-kernel path this process can run (honours
+    /// DOTNET_EnableAVX512=0, DOTNET_EnableHWIntrinsic=0). "avx512-vnni" is AVX-512 with <see cref="Q8Vnni"/>'s assembled
+    /// Q8_0 kernels, whose 8-bit-activation results differ in rounding from the plain AVX-512 ones; whether a model uses
+    /// them is a compile option (VNNI packing) that enters the executable's hash beside this name.
     /// </summary>
     public static string Active => Use512 ? (Q8Vnni.Supported ? "avx512-vnni" : "avx512") : Use256 ? "avx2" : "scalar";
+
+    /// <summary>True where the CPU runs the AVX-512 VNNI Q8_0 kernels (a compiler may then choose VNNI packing).</summary>
+    public static bool VnniSupported => Q8Vnni.Supported;
 
     /// <summary>Measured int8 VNNI multiply-accumulate peak of <paramref name="threads"/> threads in GMAC/s; 0 without the VNNI kernels.</summary>
     public static double VnniPeakGmacs(int threads) => Q8Vnni.PeakGmacs(threads);

@@ -1,0 +1,112 @@
+// The kernel choice of MatMul.Run and MatMulInt8.Run as a pure function of the product's shape and options, for the compiler.
+namespace Strata.Kernels;
+
+/// <summary>
+/// Says which <see cref="MatMulKernel"/> a product runs for a row count, from the same conditions the dispatchers test
+/// (<see cref="MatMul.Run"/>, <see cref="MatMulInt8.Run"/>): the compiler records it per row-count bucket. Keep the two in
+/// step when a dispatch rule changes; the dispatchers do not call this (it would add work to every call).
+/// </summary>
+public static class MatMulPlan
+{
+    /// <summary>The kernel of an exact (f32-activation) product of n rows against a weightRows × cols matrix.</summary>
+    /// <param name="type">the weights' element type</param>
+    /// <param name="weightRows">weight rows</param>
+    /// <param name="cols">weight columns</param>
+    /// <param name="n">activation rows of the call</param>
+    /// <param name="batchInvariant">one arithmetic whatever n</param>
+    /// <param name="avx512">the executable targets AVX-512 (and this process runs it)</param>
+    public static MatMulKernel Exact(GgmlType type, int weightRows, int cols, int n, bool batchInvariant, bool avx512)
+    {
+        bool use512 = avx512 && KernelIsa.Use512;
+        if (!batchInvariant && n >= MatMul.OuterRows && use512 && cols % 16 == 0 && weightRows >= 64)
+        {
+            return MatMulKernel.FloatOuterTile;
+        }
+
+        if (n > 1 || batchInvariant)
+        {
+            return MatMulKernel.DequantTile4;
+        }
+
+        return use512 switch
+        {
+            true when type == GgmlType.F16 => MatMulKernel.F16MatVec512,
+            true when type is not (GgmlType.F32 or GgmlType.BF16) => MatMulKernel.DequantMatVec512,
+            _ => MatMulKernel.DequantRowDot,
+        };
+    }
+
+    /// <summary>The kernel of an 8-bit-activation product of n rows against a matrix cols wide.</summary>
+    /// <param name="type">the weights' element type</param>
+    /// <param name="cols">weight columns</param>
+    /// <param name="n">activation rows of the call</param>
+    /// <param name="batchInvariant">one arithmetic whatever n</param>
+    /// <param name="packed">the layout of the matrix's packed copy, or null when it is not packed</param>
+    /// <param name="avx512">the executable targets AVX-512 (and this process runs it)</param>
+    public static MatMulKernel Quantized(GgmlType type, int cols, int n, bool batchInvariant, Q8Layout? packed, bool avx512)
+    {
+        if (packed == Q8Layout.Vnni)
+        {
+            return MatMulKernel.VnniPanels;
+        }
+
+        bool use512 = avx512 && KernelIsa.Use512;
+        bool q8Tile = use512 && type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed == Q8Layout.Tile) && Q8Tile512.Applies(cols);
+        if (q8Tile)
+        {
+            return MatMulKernel.Q8Tile;
+        }
+
+        if (batchInvariant || !use512)
+        {
+            return MatMulKernel.IntRowDot;
+        }
+
+        return n == 1 ? Decode(type, cols) : Batch(type, cols, n);
+    }
+
+    /// <summary>
+    /// The layout a Q8_0 matrix of 8-bit-activation products is packed into at load, or null when it stays raw: VNNI panels
+    /// when <paramref name="vnni"/> and the CPU runs them, else the integer tiles with batch invariance (without it only the
+    /// VNNI copy is worth its memory: the raw decode kernel beats a packed row dot).
+    /// </summary>
+    public static Q8Layout? Packing(GgmlType type, int cols, bool batchInvariant, bool vnni)
+    {
+        if (type != GgmlType.Q8_0)
+        {
+            return null;
+        }
+
+        if (vnni && Q8Vnni.Supported && cols >= 32 && cols % 32 == 0)
+        {
+            return Q8Layout.Vnni;
+        }
+
+        return batchInvariant && Q8Tile512.Applies(cols) ? Q8Layout.Tile : null;
+    }
+
+    private static MatMulKernel Decode(GgmlType type, int cols) => type switch
+    {
+        GgmlType.Q4_0 when Q4MatVec512.Applies(cols) => MatMulKernel.Q4MatVec512,
+        GgmlType.Q5_0 when Q4MatVec512.Applies(cols) => MatMulKernel.Q5MatVec512,
+        GgmlType.Q4_K when Q4KMatVec512.Applies(cols) => MatMulKernel.Q4KMatVec512,
+        GgmlType.Q8_0 when Q8MatVec512.Applies(cols) => MatMulKernel.Q8MatVec512,
+        _ => MatMulKernel.IntRowDot,
+    };
+
+    private static MatMulKernel Batch(GgmlType type, int cols, int n)
+    {
+        if (n < IntTile512.Tile)
+        {
+            return MatMulKernel.IntRowDot;
+        }
+
+        return type switch
+        {
+            GgmlType.Q4_0 or GgmlType.Q5_0 when Q4Tile512.Applies(cols) => MatMulKernel.Q4Tile,
+            GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 when cols / 32 <= 8192 => MatMulKernel.IntTile4x4,
+            GgmlType.Q4_K or GgmlType.Q6_K => MatMulKernel.IntKTile4x4,
+            _ => MatMulKernel.IntRowDot,
+        };
+    }
+}
