@@ -92,6 +92,8 @@ public sealed class StrataChatClient : IChatClient
         {
             await foreach (var e in sequence.Events.ReadAllAsync(CancellationToken.None))
             {
+                // A cancelled caller gets no more updates, even ones generated before the loop saw the cancellation.
+                cancellationToken.ThrowIfCancellationRequested();
                 if (e.Done is { } done)
                 {
                     if (done.Reason == StopReason.Cancelled)
