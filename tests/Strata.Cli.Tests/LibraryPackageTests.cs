@@ -79,7 +79,7 @@ public sealed class LibraryPackageTests
             string packages = Path.Combine(temp, "packages");
             foreach (string project in Packed)
             {
-                var pack = Dotnet(temp, "pack", Path.Combine(RepositoryRoot(), "src", project, project + ".csproj"), "-c", Configuration(),
+                var pack = Dotnet(temp, "pack", Path.Combine(RepositoryBuild.Root(), "src", project, project + ".csproj"), "-c", RepositoryBuild.Configuration(),
                     "--no-build", "-o", packages, $"-p:PackageVersion={version}", "--disable-build-servers", "-nodeReuse:false");
                 Assert.True(pack.ExitCode == 0, pack.StdOut + pack.StdErr);
             }
@@ -160,21 +160,5 @@ public sealed class LibraryPackageTests
         }
     }
 
-    private static ProcessResult Dotnet(string workingDirectory, params string[] args) => StrataProcess.Exec("dotnet", args, workingDirectory, Limit);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Strata.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Strata.sln not found above {AppContext.BaseDirectory}");
-    }
-
-    private static string Configuration() =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+    private static ProcessResult Dotnet(string workingDirectory, params string[] args) => RepositoryBuild.Dotnet(workingDirectory, Limit, args);
 }

@@ -18,7 +18,7 @@ public sealed class ToolPackageTests
             string tools = Path.Combine(temp, "tools");
             // --no-build packs what the solution build made (this test's own configuration), so the test needs no build
             // of its own; the tool package is the CLI's publish output.
-            var pack = Dotnet(temp, "pack", Path.Combine(RepositoryRoot(), "src", "Strata.Cli", "Strata.Cli.csproj"), "-c", Configuration(),
+            var pack = Dotnet(temp, "pack", Path.Combine(RepositoryBuild.Root(), "src", "Strata.Cli", "Strata.Cli.csproj"), "-c", RepositoryBuild.Configuration(),
                 "--no-build", "-o", packages, "--disable-build-servers", "-nodeReuse:false");
             Assert.True(pack.ExitCode == 0, pack.StdOut + pack.StdErr);
             Assert.Single(Directory.GetFiles(packages, "strata.*.nupkg"));
@@ -66,23 +66,5 @@ public sealed class ToolPackageTests
         }
     }
 
-    private static ProcessResult Dotnet(string workingDirectory, params string[] args) => StrataProcess.Exec("dotnet", args, workingDirectory, Limit);
-
-    /// <summary>The folder holding Strata.sln, above this test's output folder.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Strata.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Strata.sln not found above {AppContext.BaseDirectory}");
-    }
-
-    /// <summary>The configuration this test was built in (bin/CONFIG/net10.0/), so the CLI's output of the same build is packed.</summary>
-    private static string Configuration() =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+    private static ProcessResult Dotnet(string workingDirectory, params string[] args) => RepositoryBuild.Dotnet(workingDirectory, Limit, args);
 }

@@ -92,7 +92,8 @@ public sealed class StrataChatClientTests(ServerFixture fixture) : IClassFixture
         Assert.Equal("strata", client.GetService<ChatClientMetadata>()?.ProviderName);
 
         // The stream throws at the first update after the cancellation (tokens the loop made meanwhile are not shown), and
-        // the loop ends the call (the finally of the enumeration cancels its sequence): the next call gets the slot.
+        // the client still serves the next call. That the loop ends a cancelled sequence before its next pass is shown by
+        // GenerationLoopTests.Cancel_DuringATokenStep_EndsBeforeTheNextPassWithTheTokensSoFar.
         using var cancel = new CancellationTokenSource();
         int updates = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>

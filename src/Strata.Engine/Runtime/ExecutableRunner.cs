@@ -42,9 +42,7 @@ public sealed class ExecutableRunner : IDisposable
     private float[] _ropeCos = [];             // (rows, RopeDims / 2) angles of the current run's positions
     private float[] _ropeSin = [];
     private (float Base, int Dims, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
-    private readonly List<Q8Packed> _packed = [];
-    private readonly bool[] _rawFromPacked;     // by weight index: raw rows gone, looked up from the packed copy's panels
-    private byte[] _rawRow = [];                // (row bytes) one raw row unpacked for such a lookup
+    private readonly PackedWeights _packed;
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     /// <remarks>
@@ -59,7 +57,6 @@ public sealed class ExecutableRunner : IDisposable
         _pool = pool;
         _matrices = new WeightMatrix[executable.Weights.Length];
         _vectors = new float[executable.Weights.Length][];
-        _rawFromPacked = new bool[executable.Weights.Length];
         for (int i = 0; i < executable.Weights.Length; i++)
         {
             var w = executable.Weights[i];
@@ -78,98 +75,14 @@ public sealed class ExecutableRunner : IDisposable
         _scoreOffsets = new long[rows];
         _fused = FuseGroups(executable, _matrices);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
-        PackQuantizedProducts(executable, model);
+        _packed = PackedWeights.Pack(executable, model, pool, _matrices);
     }
 
     /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (the file's pages of those matrices leave the resident set).</summary>
-    public long PackedBytes
-    {
-        get
-        {
-            long bytes = 0;
-            foreach (Q8Packed p in _packed)
-            {
-                bytes += p.Bytes;
-            }
-
-            return bytes;
-        }
-    }
+    public long PackedBytes => _packed.Bytes;
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (Q8Packed p in _packed)
-        {
-            p.Dispose();
-        }
-
-        _packed.Clear();
-    }
-
-    // Q8_0 matrices read by 8-bit-activation products and by nothing else that needs their rows in one piece get a
-    // packed copy; an embedding table tied to the output head keeps its raw rows for the lookup as well.
-    // The layout is the executable's plan (StepKernels.Packing, from its compile options): VNNI panels where it was compiled
-    // with VNNI packing (and the matrix has whole blocks), else the integer tiles with batch invariance. Without batch
-    // invariance only the VNNI layout is worth its copy: its one-row decode is as fast as the raw decode kernel and its
-    // batches (prefill, batched decode) about twice the tile's.
-    // The packed matrices' pages of the model file then leave the resident set: the products read the copy, so the
-    // process holds the weights about once, not twice (mapped, an embedding table tied to the output head faults back in
-    // only the rows it looks up; copied, its lookups unpack rows from the VNNI panels, which hold every byte of the file's
-    // rows, or, beside a tile-layout copy, which nothing unpacks, it keeps its raw bytes).
-    private void PackQuantizedProducts(Executable executable, ModelArtifact model)
-    {
-        var done = new HashSet<int>();
-        try
-        {
-            foreach (var plan in executable.MatMulKernels)
-            {
-                int weight = executable.Steps[plan.Step].WeightIndex;
-                if (plan.Packing is not { } layout || !done.Add(weight))
-                {
-                    continue;
-                }
-
-                ref WeightMatrix w = ref _matrices[weight];
-                Q8Packed? packed = Q8Packed.TryPack(_pool, in w, layout);
-                if (packed != null)
-                {
-                    _packed.Add(packed);
-                    w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
-                    bool readRaw = ReadRaw(executable, weight);
-                    if (model.Load == Substrate.FileLoad.Map || !readRaw || packed.Layout == Q8Layout.Vnni)
-                    {
-                        // Copied weights do not come back once dropped: a table still looked up reads VNNI panels instead.
-                        _rawFromPacked[weight] = readRaw && model.Load == Substrate.FileLoad.Copy;
-                        long rowBytes = GgmlTypeInfo.RowBytes(w.Type, w.Cols);
-                        _rawRow = _rawFromPacked[weight] && _rawRow.Length < rowBytes ? new byte[rowBytes] : _rawRow;
-                        model.DropResident(w.Data, w.Rows * rowBytes);
-                    }
-                }
-            }
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    // True when a step other than a quantized product reads the weight's raw rows (the embedding lookup of a table tied to
-    // the output head): a copied model must keep those bytes, as nothing faults them back in from the file, unless the
-    // packed copy holds them all (VNNI panels).
-    private static bool ReadRaw(Executable executable, int weightIndex)
-    {
-        foreach (ref readonly var step in executable.Steps.AsSpan())
-        {
-            if (step.WeightIndex == weightIndex && step.Op is not (OpKind.MatMulQuantized or OpKind.QuantizeActivations))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public void Dispose() => _packed.Dispose();
 
     /// <summary>
     /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
@@ -353,9 +266,9 @@ public sealed class ExecutableRunner : IDisposable
                 throw new ArgumentException($"row {r} has token id {tokens[r]}, expected 0 to {table.Rows - 1}", nameof(batch));
             }
 
-            if (_rawFromPacked[step.WeightIndex] && Q8Packed.TryRawRow(in table, tokens[r], _rawRow))
+            if (_packed.TryRawRow(step.WeightIndex, in table, tokens[r], out var raw))
             {
-                QuantizedRows.DequantizeRow(table.Type, _rawRow, Row(step.Output, step.OutputWidth, r)[..table.Cols]);
+                QuantizedRows.DequantizeRow(table.Type, raw, Row(step.Output, step.OutputWidth, r)[..table.Cols]);
             }
             else
             {
