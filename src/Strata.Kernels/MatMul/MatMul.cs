@@ -22,7 +22,22 @@ public static unsafe class MatMul
     /// round differently.
     /// </remarks>
     /// <exception cref="ArgumentException">The type is not computable, cols is not a block multiple, or x/y are too short.</exception>
-    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y, bool batchInvariant = false)
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y, bool batchInvariant = false) =>
+        Run(pool, in w, x, n, y, MatMulPlan.Exact(w.Type, w.Rows, w.Cols, n, batchInvariant, avx512: true));
+
+    /// <summary>
+    /// n activation rows through <paramref name="kernel"/>, the kernel a compiler plan chose for this product and row count
+    /// (<see cref="MatMulPlan.Exact"/>): nothing is decided here but whether the kernel can run this call.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="MatMulKernel.F16MatVec512"/> falls back to the row dot for a row with a value of magnitude 32768 or more
+    /// (or NaN), which its half rebias cannot hold; the result is the same product.
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// The kernel is not an exact-product kernel or cannot run this call (row count, type, width or ISA), the type is not
+    /// computable, cols is not a block multiple, or x/y are too short.
+    /// </exception>
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<float> x, int n, Span<float> y, MatMulKernel kernel)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -64,8 +79,10 @@ public static unsafe class MatMul
             throw new ArgumentException("Weight data pointer is null.", nameof(w));
         }
 
-        // Prefill of OuterRows+ rows with 16-multiple widths: outer-product tiles of 32 weight rows (FloatOuterTile512).
-        bool outer = !batchInvariant && n >= OuterRows && KernelIsa.Use512 && w.Cols % 16 == 0 && w.Rows >= 64;
+        CheckRuns(kernel, w.Type, w.Rows, w.Cols, n);
+
+        // Prefill with 16-multiple widths: outer-product tiles of 32 weight rows (FloatOuterTile512).
+        bool outer = kernel == MatMulKernel.FloatOuterTile;
         int tile = outer ? FloatOuterTile512.Rows : MatMulJob.Tile;
 
         // About eight parts per thread for load balance, each a multiple of the tile.
@@ -75,8 +92,8 @@ public static unsafe class MatMul
         fixed (float* px = x)
         fixed (float* py = y)
         {
-            float* xin = PrepareRows(w.Type, w.Cols, n, batchInvariant, px, out float* sums, out var dot512);
-            MatMulJob job = MatMulJob.For(in w, n, chunk, xin, py, sums, dot512, batchInvariant) with { Outer = outer };
+            float* xin = PrepareRows(kernel, w.Type, w.Cols, px, out float* sums, out var dot512);
+            MatMulJob job = MatMulJob.For(in w, n, chunk, xin, py, sums, dot512, kernel == MatMulKernel.DequantTile4) with { Outer = outer };
             pool.Run(in job, count);
         }
     }
@@ -85,13 +102,13 @@ public static unsafe class MatMul
     /// Matrix-vector products of one f32 activation row against two or three matrices of the same type and width (the
     /// Q/K/V or gate/up projections of a layer) in one pool run, so the small ones do not each pay a dispatch.
     /// </summary>
-    /// <remarks>With <paramref name="batchInvariant"/> each matrix takes <see cref="Run"/>'s batch-invariant arithmetic.</remarks>
+    /// <remarks>With <paramref name="batchInvariant"/> each matrix takes <c>Run</c>'s batch-invariant arithmetic.</remarks>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false) => RunGroup(pool, weights, x, 1, outputs, batchInvariant);
 
     /// <summary>
-    /// Whether <see cref="RunGroup"/> takes n rows in one pool run: matrix-vector always; batches that <see cref="Run"/> gives the
+    /// Whether <c>RunGroup</c> takes n rows in one pool run: matrix-vector always; batches that <c>Run</c> gives the
     /// 4-row dot tiles (batch-invariant, or fewer than <see cref="OuterRows"/> rows).
     /// </summary>
     public static bool Groups(int n, bool batchInvariant) => n == 1 || batchInvariant || n < OuterRows;
@@ -100,12 +117,43 @@ public static unsafe class MatMul
     /// Products of n f32 activation rows against two or three matrices of the same type and width (the Q/K/V or gate/up
     /// projections of a layer) in one pool run: outputs[i] receives y[n, weights[i].Rows]. The parts of all matrices share the
     /// threads, so the small ones neither pay a dispatch of their own nor leave a thread idle at the end of each run. Each
-    /// result is bit-identical to <see cref="Run"/>'s for the same matrix (the same per-row arithmetic); batches
-    /// <see cref="Groups"/> declines go through <see cref="Run"/> one matrix at a time.
+    /// result is bit-identical to <c>Run</c>'s for the same matrix (the same per-row arithmetic); batches
+    /// <see cref="Groups"/> declines go through <c>Run</c> one matrix at a time.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, int n, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false)
+    {
+        if (!Groups(n, batchInvariant))
+        {
+            _ = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: true);
+            for (int i = 0; i < weights.Length; i++)
+            {
+                Run(pool, in weights[i], x, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
+            }
+
+            return;
+        }
+
+        WeightMatrix head = weights.IsEmpty ? default : weights[0];
+        RunGroup(pool, weights, x, n, outputs, MatMulPlan.Exact(head.Type, head.Rows, head.Cols, n, batchInvariant, avx512: true) switch
+        {
+            // Rows a tile takes: the group joins them in one run of 4-row tiles, as Groups promises.
+            MatMulKernel.FloatOuterTile => MatMulKernel.DequantTile4,
+            var k => k,
+        });
+    }
+
+    /// <summary>
+    /// <see cref="RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{float}, int, ReadOnlySpan{nint}, bool)"/>
+    /// through <paramref name="kernel"/>, the kernel a compiler plan chose for every matrix of the group at this row count.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The kernel cannot run this call or does not join matrices (<see cref="MatMulKernel.FloatOuterTile"/>), the matrices
+    /// differ in type or width, or a buffer is too short.
+    /// </exception>
+    public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, int n, ReadOnlySpan<nint> outputs,
+        MatMulKernel kernel)
     {
         int total = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: true);
         WeightMatrix first = weights[0];
@@ -115,27 +163,28 @@ public static unsafe class MatMul
             throw new ArgumentException($"x holds {x.Length} floats; [{n}, {first.Cols}] needs {(long)n * first.Cols}.", nameof(x));
         }
 
-        if (!Groups(n, batchInvariant))
+        if (!MatMulPlan.Joins(kernel, n))
         {
-            for (int i = 0; i < weights.Length; i++)
-            {
-                Run(pool, in weights[i], x, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
-            }
+            throw new ArgumentException($"{kernel} runs one matrix at a time; a group takes the kernels that join matrices.", nameof(kernel));
+        }
 
-            return;
+        foreach (WeightMatrix w in weights)
+        {
+            CheckRuns(kernel, w.Type, w.Rows, w.Cols, n);
         }
 
         // Chunks are whole 4-row tiles, so a row is a tile row, or one of its matrix's last Rows mod 4, as in Run.
         int chunk = pool.ChunkRows(total, MatMulJob.Tile);
         fixed (float* px = x)
         {
-            float* xin = PrepareRows(first.Type, first.Cols, n, batchInvariant, px, out float* sums, out var dot512);
+            float* xin = PrepareRows(kernel, first.Type, first.Cols, px, out float* sums, out var dot512);
 
             var multi = new GroupJob<MatMulJob>();
             for (int i = 0; i < weights.Length; i++)
             {
                 WeightMatrix w = weights[i];
-                multi.Set(i, MatMulJob.For(in w, n, chunk, xin, (float*)outputs[i], sums, dot512, batchInvariant), (w.Rows + chunk - 1) / chunk);
+                multi.Set(i, MatMulJob.For(in w, n, chunk, xin, (float*)outputs[i], sums, dot512, kernel == MatMulKernel.DequantTile4),
+                    (w.Rows + chunk - 1) / chunk);
             }
 
             pool.Run(in multi, multi.Count);
@@ -143,23 +192,52 @@ public static unsafe class MatMul
     }
 
     /// <summary>
-    /// What the job reads besides the weights. One row without batch invariance on AVX-512: the quantized types' row dot
-    /// (with the Σx table of the types with a minimum), or for F16 the half rebias folded into a prepared copy of the row,
-    /// which is returned in place of px. Otherwise px, no sums and no dot (the tiles or <see cref="DequantDispatch.Dot"/>).
+    /// Throws unless <paramref name="kernel"/> is an exact-product kernel that can run n rows of this matrix here: the
+    /// one-row kernels take one row, the AVX-512 ones need the ISA, F16MatVec512 F16 weights, the outer-product tiles two or
+    /// more rows, 16-multiple widths and 64 or more weight rows.
     /// </summary>
-    private static float* PrepareRows(GgmlType type, int cols, int n, bool batchInvariant, float* px, out float* sums,
+    private static void CheckRuns(MatMulKernel kernel, GgmlType type, int rows, int cols, int n)
+    {
+        string? why = kernel switch
+        {
+            MatMulKernel.DequantTile4 => null,
+            MatMulKernel.DequantRowDot => n == 1 ? null : "takes one row",
+            MatMulKernel.DequantMatVec512 => n != 1 ? "takes one row" : !KernelIsa.Use512 ? "needs AVX-512"
+                : type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 ? "needs quantized weights" : null,
+            MatMulKernel.F16MatVec512 => n != 1 ? "takes one row" : !KernelIsa.Use512 || !Avx512BW.IsSupported ? "needs AVX-512 BW"
+                : type != GgmlType.F16 ? "needs F16 weights" : null,
+            MatMulKernel.FloatOuterTile => n < 2 ? "takes two or more rows" : !KernelIsa.Use512 ? "needs AVX-512"
+                : cols % 16 != 0 || rows < 64 ? "needs a 16-multiple width and 64 or more weight rows" : null,
+            _ => "is not an exact-product kernel (f32 activations)",
+        };
+        if (why != null)
+        {
+            throw new ArgumentException($"{kernel} {why}; the call has {n} rows against {type} [{rows}, {cols}].", nameof(kernel));
+        }
+    }
+
+    /// <summary>
+    /// What the job reads besides the weights. The one-row AVX-512 kernels: the quantized types' row dot (with the Σx table
+    /// of the types with a minimum), or for F16 the half rebias folded into a prepared copy of the row, which is returned in
+    /// place of px (the plain row dot when the row does not fit halves). Otherwise px, no sums and no dot (the tiles or
+    /// <see cref="DequantDispatch.Dot"/>).
+    /// </summary>
+    private static float* PrepareRows(MatMulKernel kernel, GgmlType type, int cols, float* px, out float* sums,
         out delegate*<byte*, float*, float*, int, float> dot512)
     {
-        bool fast = n == 1 && !batchInvariant && KernelIsa.Use512 && type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16);
         sums = null;
-        if (fast && DequantDispatch.NeedsSums(type))
+        dot512 = null;
+        if (kernel == MatMulKernel.DequantMatVec512)
         {
-            sums = MatMulJob.SumsScratch(ActivationSums.Length(cols));
-            ActivationSums.Compute(px, cols, sums);
-        }
+            if (DequantDispatch.NeedsSums(type))
+            {
+                sums = MatMulJob.SumsScratch(ActivationSums.Length(cols));
+                ActivationSums.Compute(px, cols, sums);
+            }
 
-        dot512 = fast ? DequantDispatch.Dot512Kernel(type) : null;
-        if (n == 1 && !batchInvariant && type == GgmlType.F16 && KernelIsa.Use512 && Avx512BW.IsSupported)
+            dot512 = DequantDispatch.Dot512Kernel(type);
+        }
+        else if (kernel == MatMulKernel.F16MatVec512)
         {
             float* prepared = F16MatVec512.Prepare(px, cols);
             if (prepared != null)

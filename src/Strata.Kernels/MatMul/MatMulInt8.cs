@@ -12,7 +12,18 @@ public static unsafe class MatMulInt8
     /// takes the 4 × 4 tile's arithmetic whatever n (Q8_0 products of n ≥ 2 rows always have it), and the other types
     /// take their row dot for every n, giving up their batched tiles and prepared decode kernels.
     /// </summary>
-    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false)
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false) =>
+        Run(pool, in w, xq, n, y, MatMulPlan.Quantized(w.Type, w.Cols, n, batchInvariant, w.Packed != 0 ? w.PackedLayout : null, avx512: true));
+
+    /// <summary>
+    /// n rows through <paramref name="kernel"/>, the kernel a compiler plan chose for this product and row count
+    /// (<see cref="MatMulPlan.Quantized"/>): nothing is decided here but whether the kernel can run this call.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The kernel is not an 8-bit-activation kernel or cannot run this call (row count, type, width, packing or ISA), or a
+    /// buffer is too short.
+    /// </exception>
+    public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, MatMulKernel kernel)
     {
         ArgumentNullException.ThrowIfNull(pool);
         long xRowBytes = ActivationQuant.RowBytes(w.Type, w.Cols);
@@ -26,7 +37,8 @@ public static unsafe class MatMulInt8
             return;
         }
 
-        if (w.Packed != 0 && w.PackedLayout == Q8Layout.Vnni)
+        MatMulInt8Kernels.CheckRuns(kernel, in w, n);
+        if (kernel == MatMulKernel.VnniPanels)
         {
             fixed (float* py = y)
             {
@@ -38,11 +50,9 @@ public static unsafe class MatMulInt8
         }
 
         int chunk = pool.ChunkRows(w.Rows, MatMulInt8Job.Tile);
-        // Q8_0 takes the tile path for every n, decode included: one arithmetic for a row whatever the batch.
-        bool q8Tile = TakesTile(w.Type, w.Cols, n, batchInvariant, w.Packed != 0);
-        bool rowDots = batchInvariant && !q8Tile;
-        bool q4Tile = !rowDots && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && n >= 4 && Q4Tile512.Applies(w.Cols);
-        var gemm = q4Tile || q8Tile || rowDots ? null : GemmKernel(w.Type, w.Cols, n);
+        bool q8Tile = kernel == MatMulKernel.Q8Tile;
+        bool q4Tile = kernel == MatMulKernel.Q4Tile;
+        var gemm = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm(w.Type) : null;
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
@@ -58,9 +68,9 @@ public static unsafe class MatMulInt8
             byte* x = px;
             var dot = IntDotDispatch.Kernel(w.Type);
             delegate*<byte*, byte*, int, float> dotLast = null;
-            if (n == 1 && !q8Tile && !rowDots)
+            if (MatMulInt8Kernels.IsMatVec(kernel))
             {
-                x = PrepareDecode(w.Type, w.Cols, px, ref dot, ref dotLast);
+                x = PrepareDecode(kernel, w.Cols, px, ref dot, ref dotLast);
             }
 
             byte* xp = null;
@@ -80,7 +90,7 @@ public static unsafe class MatMulInt8
             var job = MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
                 Gemm = gemm,
-                GemmK = rowDots ? null : GemmKKernel(w.Type, n),
+                GemmK = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK(w.Type) : null,
                 Dx = pd,
                 NbPad = nbPad,
             };
@@ -95,25 +105,53 @@ public static unsafe class MatMulInt8
 
     /// <summary>
     /// Matrix-vector products of one quantized activation row against two or three matrices of the same type and width
-    /// (the Q/K/V or gate/up projections of a layer): <see cref="RunGroup"/> with one row.
+    /// (the Q/K/V or gate/up projections of a layer): <c>RunGroup</c> with one row.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false) => RunGroup(pool, weights, xq, 1, outputs, batchInvariant);
 
-    /// <summary>Whether <see cref="RunGroup"/> takes n rows of these matrices in one pool run: decode always; batches of Q8_0 (its tile).</summary>
+    /// <summary>Whether <c>RunGroup</c> takes n rows of these matrices in one pool run: decode always; batches of Q8_0 (its tile).</summary>
     public static bool Groups(GgmlType type, int cols, int n) => n == 1 || TakesTile(type, cols, n, false, false);
 
     /// <summary>
     /// n quantized activation rows against two or three matrices of the same type and width (Q/K/V, gate/up) in one pool
     /// run: outputs[i] receives y[n, weights[i].Rows]. The rows are prepared once for all the matrices (the decode kernel's
     /// layout, or the Q8_0 tile's) and the parts of all of them share the threads, so the small ones (K and V) no longer
-    /// each pay a dispatch and a cold start; each result is bit-identical to <see cref="Run"/>'s. Batches
-    /// <see cref="Groups"/> declines go through <see cref="Run"/> one matrix at a time.
+    /// each pay a dispatch and a cold start; each result is bit-identical to <c>Run</c>'s. Batches
+    /// <see cref="Groups"/> declines go through <c>Run</c> one matrix at a time.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false)
+    {
+        WeightMatrix head = weights.IsEmpty ? default : weights[0];
+        Q8Layout? packed = AllPacked(weights, Q8Layout.Vnni) ? Q8Layout.Vnni : AllPacked(weights, Q8Layout.Tile) ? Q8Layout.Tile : null;
+        MatMulKernel kernel = MatMulPlan.Quantized(head.Type, head.Cols, n, batchInvariant, packed, avx512: true);
+        if (!weights.IsEmpty && kernel != MatMulKernel.VnniPanels && !Groups(head.Type, head.Cols, n))
+        {
+            _ = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: false);
+            for (int i = 0; i < weights.Length; i++)
+            {
+                Run(pool, in weights[i], xq, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
+            }
+
+            return;
+        }
+
+        RunGroup(pool, weights, xq, n, outputs, kernel);
+    }
+
+    /// <summary>
+    /// <see cref="RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{byte}, int, ReadOnlySpan{nint}, bool)"/> through
+    /// <paramref name="kernel"/>, the kernel a compiler plan chose for every matrix of the group at this row count.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The kernel cannot run this call or does not join matrices (<see cref="MatMulPlan.Joins"/>), the matrices differ in
+    /// type or width, or a buffer is too short.
+    /// </exception>
+    public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs,
+        MatMulKernel kernel)
     {
         int total = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: false);
         WeightMatrix first = weights[0];
@@ -124,19 +162,19 @@ public static unsafe class MatMulInt8
             throw new ArgumentException($"xq holds {xq.Length} bytes; [{n}, {first.Cols}] needs {n * xRowBytes}", nameof(xq));
         }
 
-        if (AllPacked(weights, Q8Layout.Vnni))
+        if (!MatMulPlan.Joins(kernel, n))
         {
-            RunVnni(pool, weights, xq, n, outputs);
-            return;
+            throw new ArgumentException($"{kernel} of {n} rows runs one matrix at a time; a group takes the kernels that join matrices.", nameof(kernel));
         }
 
-        if (!Groups(first.Type, first.Cols, n))
+        foreach (WeightMatrix w in weights)
         {
-            for (int i = 0; i < weights.Length; i++)
-            {
-                Run(pool, in weights[i], xq, n, new Span<float>((float*)outputs[i], n * weights[i].Rows), batchInvariant);
-            }
+            MatMulInt8Kernels.CheckRuns(kernel, in w, n);
+        }
 
+        if (kernel == MatMulKernel.VnniPanels)
+        {
+            RunVnni(pool, weights, xq, n, outputs);
             return;
         }
 
@@ -147,17 +185,17 @@ public static unsafe class MatMulInt8
             byte* x = px;
             byte* xp = null;
             nint xpRowBytes = 0;
-            if (TakesTile(first.Type, first.Cols, n, batchInvariant, AllPacked(weights, Q8Layout.Tile)))
+            if (kernel == MatMulKernel.Q8Tile)
             {
                 // As Run: the rows go through the tile arithmetic, decode included, so a row equals itself inside a batch.
                 xpRowBytes = Q8Tile512.RowBytes(first.Cols);
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
                 Q8Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
             }
-            else if (!batchInvariant)
+            else if (MatMulInt8Kernels.IsMatVec(kernel))
             {
-                // Only one row gets here (Groups): prepared for the type's matrix-vector kernel.
-                x = PrepareDecode(first.Type, first.Cols, px, ref dot, ref dotLast);
+                // One row, prepared for the type's matrix-vector kernel.
+                x = PrepareDecode(kernel, first.Cols, px, ref dot, ref dotLast);
             }
 
             // The same ~8 parts per thread as Run, spread over the matrices by rows.
@@ -237,74 +275,37 @@ public static unsafe class MatMulInt8
         }
     }
 
-    /// <summary>Prepares the activation row for the type's matrix-vector kernel and selects it; returns the row to pass.</summary>
-    private static byte* PrepareDecode(GgmlType type, int cols, byte* px, ref delegate*<byte*, byte*, int, float> dot,
+    /// <summary>Prepares the activation row for the matrix-vector kernel and selects it; returns the row to pass.</summary>
+    private static byte* PrepareDecode(MatMulKernel kernel, int cols, byte* px, ref delegate*<byte*, byte*, int, float> dot,
         ref delegate*<byte*, byte*, int, float> dotLast)
     {
-        byte* x = px;
-        if (type == GgmlType.Q4_0 && Q4MatVec512.Applies(cols))
+        byte* x;
+        switch (kernel)
         {
-            x = ThreadBuffer.Activations(Q4MatVec512.PreparedBytes(cols));
-            Q4MatVec512.Prepare(px, cols, x);
-            dot = &Q4MatVec512.DotPadded;
-            dotLast = &Q4MatVec512.Dot;
+            case MatMulKernel.Q4MatVec512:
+                x = ThreadBuffer.Activations(Q4MatVec512.PreparedBytes(cols));
+                Q4MatVec512.Prepare(px, cols, x);
+                dot = &Q4MatVec512.DotPadded;
+                dotLast = &Q4MatVec512.Dot;
+                return x;
+            case MatMulKernel.Q5MatVec512:
+                x = ThreadBuffer.Activations(Q4MatVec512.PreparedBytes(cols));
+                Q4MatVec512.Prepare(px, cols, x, 16);
+                dot = &Q5MatVec512.DotPadded;
+                dotLast = &Q5MatVec512.Dot;
+                return x;
+            case MatMulKernel.Q4KMatVec512:
+                x = ThreadBuffer.Activations(Q4KMatVec512.PreparedBytes(cols));
+                Q4KMatVec512.Prepare(px, cols, x);
+                dot = &Q4KMatVec512.Dot;
+                return x;
+            default:
+                x = ThreadBuffer.Activations(Q8MatVec512.PreparedBytes(cols));
+                Q8MatVec512.Prepare(px, cols, x);
+                dot = &Q8MatVec512.DotPadded;
+                dotLast = &Q8MatVec512.Dot;
+                return x;
         }
-        else if (type == GgmlType.Q5_0 && Q4MatVec512.Applies(cols))
-        {
-            x = ThreadBuffer.Activations(Q4MatVec512.PreparedBytes(cols));
-            Q4MatVec512.Prepare(px, cols, x, 16);
-            dot = &Q5MatVec512.DotPadded;
-            dotLast = &Q5MatVec512.Dot;
-        }
-        else if (type == GgmlType.Q4_K && Q4KMatVec512.Applies(cols))
-        {
-            x = ThreadBuffer.Activations(Q4KMatVec512.PreparedBytes(cols));
-            Q4KMatVec512.Prepare(px, cols, x);
-            dot = &Q4KMatVec512.Dot;
-        }
-        else if (type == GgmlType.Q8_0 && Q8MatVec512.Applies(cols))
-        {
-            x = ThreadBuffer.Activations(Q8MatVec512.PreparedBytes(cols));
-            Q8MatVec512.Prepare(px, cols, x);
-            dot = &Q8MatVec512.DotPadded;
-            dotLast = &Q8MatVec512.Dot;
-        }
-
-        return x;
-    }
-
-
-    /// <summary>The 4 × 4 tile kernel for n &gt; 1 on AVX-512, or null where the row dots do the work.</summary>
-    private static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> GemmKernel(GgmlType type, int cols, int n)
-    {
-        if (!KernelIsa.Use512 || n < IntTile512.Tile || cols / 32 > 8192)
-        {
-            return null;
-        }
-
-        return type switch
-        {
-            GgmlType.Q8_0 => &IntTile512.Q8_0,
-            GgmlType.Q4_0 => &IntTile512.Q4_0,
-            GgmlType.Q5_0 => &IntTile512.Q5_0,
-            _ => null,
-        };
-    }
-
-    /// <summary>The 4 × 4 K-quant tile kernel for n &gt;= 4 on AVX-512, or null where the row dots do the work.</summary>
-    private static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmKKernel(GgmlType type, int n)
-    {
-        if (!KernelIsa.Use512 || n < IntKTile512.Tile)
-        {
-            return null;
-        }
-
-        return type switch
-        {
-            GgmlType.Q4_K => &IntKTile512.Q4K,
-            GgmlType.Q6_K => &IntKTile512.Q6K,
-            _ => null,
-        };
     }
 
     /// <summary>f32 scales of the n Q8_0 activation rows, row j at d + j·nbPad, padded with zeros.</summary>

@@ -40,7 +40,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRows"/>): rows go through <see cref="FloatOuterTile512"/> tiles of 32 first.</summary>
     public bool Outer;
 
-    /// <summary>Every N takes the tiled path below, N = 1 included (see <see cref="MatMul.Run"/>).</summary>
+    /// <summary>Every N takes the tiled path below, N = 1 included (see <c>MatMul.Run</c>).</summary>
     public bool Invariant;
 
     /// <summary>AVX-512 row dot for N = 1, hoisted out of the row loop; null selects <see cref="DequantDispatch.Dot"/>.</summary>

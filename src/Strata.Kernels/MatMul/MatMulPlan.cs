@@ -2,9 +2,9 @@
 namespace Strata.Kernels;
 
 /// <summary>
-/// Says which <see cref="MatMulKernel"/> a product runs for a row count, from the same conditions the dispatchers test
-/// (<see cref="MatMul.Run"/>, <see cref="MatMulInt8.Run"/>): the compiler records it per row-count bucket. Keep the two in
-/// step when a dispatch rule changes; the dispatchers do not call this (it would add work to every call).
+/// Says which <see cref="MatMulKernel"/> a product runs for a row count: the compiler records it per row-count bucket and
+/// the engine's runner passes the recorded kernel to the products' kernel overloads; the overloads without a kernel ask
+/// this class per call. Every choice depends on the shape, the options and the ISA, never on the data.
 /// </summary>
 public static class MatMulPlan
 {
@@ -84,6 +84,20 @@ public static class MatMulPlan
 
         return batchInvariant && Q8Tile512.Applies(cols) ? Q8Layout.Tile : null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="kernel"/> runs two or three matrices of one type and width over the same n rows in one pool
+    /// run (<see cref="MatMul.RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{float}, int, ReadOnlySpan{nint}, MatMulKernel)"/>,
+    /// <see cref="MatMulInt8.RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{byte}, int, ReadOnlySpan{nint}, MatMulKernel)"/>):
+    /// the kernels whose rows are prepared once for every matrix. The outer-product tiles and the batched integer tiles
+    /// of the other types run one matrix at a time, as does the integer row dot of more than one row.
+    /// </summary>
+    public static bool Joins(MatMulKernel kernel, int n) => kernel switch
+    {
+        MatMulKernel.FloatOuterTile or MatMulKernel.Q4Tile or MatMulKernel.IntTile4x4 or MatMulKernel.IntKTile4x4 => false,
+        MatMulKernel.IntRowDot => n == 1,
+        _ => true,
+    };
 
     private static MatMulKernel Decode(GgmlType type, int cols) => type switch
     {
