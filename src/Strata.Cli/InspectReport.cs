@@ -55,6 +55,12 @@ internal sealed class InspectReport
             Line(s, $"  step {k.Step} {k.Op} {k.Weight} {k.Type} [{k.Rows}, {k.Cols}]: {k.Describe()}");
         }
 
+        Line(s, "product groups (one job where joint, else step by step):");
+        foreach (var g in _exe.ProductGroups)
+        {
+            Line(s, $"  steps {g.First}–{g.First + g.Count - 1} {g.Describe()}");
+        }
+
         return s.ToString().TrimEnd();
     }
 
@@ -135,17 +141,40 @@ internal sealed class InspectReport
             w.WriteNumber("rows", k.Rows);
             w.WriteNumber("cols", k.Cols);
             w.WriteString("packing", k.Packing?.ToString());
-            w.WriteStartArray("buckets");
-            foreach (var b in k.Buckets)
+            WriteBuckets(w, "buckets", k.Buckets);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("product_groups");
+        foreach (var g in _exe.ProductGroups)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("first_step", g.First);
+            w.WriteNumber("steps", g.Count);
+            w.WriteStartArray("weights");
+            foreach (var name in g.Weights)
             {
-                w.WriteStartObject();
-                w.WriteNumber("min_rows", b.MinRows);
-                w.WriteNumber("max_rows", b.MaxRows);
-                w.WriteString("kernel", b.Kernel.ToString());
-                w.WriteEndObject();
+                w.WriteStringValue(name);
             }
 
             w.WriteEndArray();
+            WriteBuckets(w, "joint", g.Joint);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteBuckets(Utf8JsonWriter w, string name, IReadOnlyList<KernelBucket> buckets)
+    {
+        w.WriteStartArray(name);
+        foreach (var b in buckets)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("min_rows", b.MinRows);
+            w.WriteNumber("max_rows", b.MaxRows);
+            w.WriteString("kernel", b.Kernel.ToString());
             w.WriteEndObject();
         }
 

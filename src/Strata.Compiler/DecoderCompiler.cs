@@ -79,10 +79,11 @@ public static class DecoderCompiler
                 : Array.IndexOf(known.Split(" | "), text) >= 0 ? known : $"{known} | {text}";
         }
 
+        var groups = ProductGrouping.Run(graph, matMulKernels, options, log);
         string hash = Hash(graph, options);
         log.Write("lower", $"{steps.Length} kernel calls, {weights.Count} weights, hash {hash[..16]}");
         return new Executable(graph, steps, [.. weights], plan.ArenaFloats, options.MaxBatchTokens, options.MaxOutputRows,
-            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, matMulKernels, hash, log, options);
+            plan.OffsetByValue[graph.Output.Id], graph.Output.Width, kernels, matMulKernels, groups, hash, log, options);
     }
 
     // Ops whose kernel does not depend on the row count; matrix products get KernelSelection's per-bucket plan instead.

@@ -36,6 +36,13 @@ public sealed class InspectCommandTests
         Assert.All(steps, s => Assert.Equal(1, s.GetProperty("buckets")[0].GetProperty("min_rows").GetInt32()));
         Assert.Equal("output.weight", steps[^1].GetProperty("weight").GetString());
 
+        // Each layer's Q/K/V and gate/up, grouped by the compiler; one job at least for one-row decode.
+        var groups = root.GetProperty("product_groups").EnumerateArray().ToList();
+        Assert.Equal(10, groups.Count);
+        Assert.Equal(5, groups.Count(g => g.GetProperty("weights").EnumerateArray().Select(n => n.GetString()).SequenceEqual(["attn_q", "attn_k", "attn_v"])));
+        Assert.All(groups, g => Assert.Equal(1, g.GetProperty("joint")[0].GetProperty("min_rows").GetInt32()));
+        Assert.Contains(root.GetProperty("compile_log").EnumerateArray(), e => e.GetProperty("pass").GetString() == "group-products");
+
         using var generated = JsonDocument.Parse(g.StdOut);
         string? generateHash = generated.RootElement.GetProperty("evidence").GetProperty("compiler").GetProperty("executable_hash").GetString();
         Assert.Equal(generateHash, root.GetProperty("executable_hash").GetString());

@@ -118,7 +118,7 @@ public sealed class DecoderCompilerTests
     public void Compile_Log_RecordsEveryPassInOrder()
     {
         var exe = DecoderCompiler.Compile(SpecFactory.Llama(), Options);
-        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", KernelSelection.Name, "lower"], exe.Log.Passes);
+        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", KernelSelection.Name, ProductGrouping.Name, "lower"], exe.Log.Passes);
     }
 
     [Theory]

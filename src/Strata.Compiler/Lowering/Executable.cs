@@ -17,6 +17,7 @@ namespace Strata.Compiler.Lowering;
 /// <param name="VocabSize">logits per output row</param>
 /// <param name="KernelChoices">op (and weight type) → kernel description, for evidence; matrix products list their buckets</param>
 /// <param name="MatMulKernels">per matrix-product step: the weight's packing and the kernel of each row-count bucket</param>
+/// <param name="ProductGroups">consecutive matrix products over one input (Q/K/V, gate/up) and the row counts that run each as one job</param>
 /// <param name="ContentHash">sha256 over graph text, weight identity, kernel ISA, numerics, batch invariance, VNNI packing and capacities</param>
 /// <param name="Log">what each pass did</param>
 /// <param name="Options">the options it was compiled with; the runner takes batch invariance and packing from them</param>
@@ -31,6 +32,7 @@ public sealed record Executable(
     int VocabSize,
     IReadOnlyDictionary<string, string> KernelChoices,
     IReadOnlyList<StepKernels> MatMulKernels,
+    IReadOnlyList<StepGroup> ProductGroups,
     string ContentHash,
     CompileLog Log,
     CompileOptions Options);

@@ -21,7 +21,7 @@ public static class KernelSelection
         bool avx512 = options.KernelIsa.StartsWith("avx512", StringComparison.Ordinal);
         var plans = new List<StepKernels>();
         var shared = new Dictionary<(OpKind, GgmlType, int, int, int), (Q8Layout?, KernelBucket[])>();
-        var lines = new List<(string Key, int Count)>();
+        var lines = new CountedLines();
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
             var node = graph.Nodes[i];
@@ -42,13 +42,10 @@ public static class KernelSelection
 
             var step = new StepKernels(i, node.Op, w.Name, w.Type, w.Rows, w.Cols, plan.Item1, plan.Item2);
             plans.Add(step);
-            Count(lines, $"{node.Op} {w.Type} [{w.Rows}, {w.Cols}]: {step.Describe()}");
+            lines.Add($"{node.Op} {w.Type} [{w.Rows}, {w.Cols}]: {step.Describe()}");
         }
 
-        foreach (var (line, count) in lines)
-        {
-            log.Write(Name, $"{line} × {count}");
-        }
+        lines.WriteTo(log, Name);
 
         return plans;
     }
@@ -76,18 +73,4 @@ public static class KernelSelection
         op == OpKind.MatMul
             ? MatMulPlan.Exact(w.Type, w.Rows, w.Cols, n, batchInvariant, avx512)
             : MatMulPlan.Quantized(w.Type, w.Cols, n, batchInvariant, packing, avx512);
-
-    private static void Count(List<(string Key, int Count)> lines, string key)
-    {
-        for (int i = 0; i < lines.Count; i++)
-        {
-            if (lines[i].Key == key)
-            {
-                lines[i] = (key, lines[i].Count + 1);
-                return;
-            }
-        }
-
-        lines.Add((key, 1));
-    }
 }

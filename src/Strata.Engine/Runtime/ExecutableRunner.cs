@@ -9,7 +9,9 @@ namespace Strata.Engine.Runtime;
 
 /// <summary>
 /// The interpreter of a compiled decoder: one switch per step, spans into one pinned arena, weights bound to their
-/// mapped addresses at construction. Not thread-safe: one batch at a time.
+/// mapped addresses at construction. Not thread-safe: one batch at a time. It decides no kernel: each matrix product runs
+/// the kernel the compiler planned for its row count (<see cref="Executable.MatMulKernels"/>), and consecutive products
+/// over one input run as one job where the compiler's grouping says so (<see cref="Executable.ProductGroups"/>).
 /// </summary>
 /// <remarks>
 /// Batch invariance and VNNI packing are the executable's compile options (<see cref="Executable.Options"/>), so they are
@@ -35,10 +37,11 @@ public sealed class ExecutableRunner : IDisposable
     private readonly int[] _visible;           // (MaxBatchTokens) positions each row sees
     private readonly long[] _scoreOffsets;     // (MaxBatchTokens) where each row's scores start
     private readonly nint _arenaAddress;
-    private readonly int[] _fused;             // by step: how many quantized products from here share one input (1 = alone)
+    private readonly KernelBucket[]?[] _kernels; // by step: the compiler's kernel of each row-count bucket (matrix products)
+    private readonly KernelBucket[]?[] _joint;   // by step: where a product group starts, the row counts it runs as one job
+    private readonly int[] _members;             // by step: products in the group that starts there (0 = none)
     private readonly WeightMatrix[] _group = new WeightMatrix[3];
     private readonly nint[] _groupOutputs = new nint[3];
-    private readonly bool _batchInvariant;
     private float[] _ropeCos = [];             // (rows, RopeDims / 2) angles of the current run's positions
     private float[] _ropeSin = [];
     private (float Base, int Dims, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
@@ -47,12 +50,11 @@ public sealed class ExecutableRunner : IDisposable
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     /// <remarks>
     /// With the executable's <see cref="CompileOptions.BatchInvariant"/> a row's results do not depend on the rows beside it
-    /// (see <see cref="MatMulInt8.Run"/>).
+    /// (see <c>MatMulInt8.Run</c>).
     /// </remarks>
     public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens)
     {
         ArgumentNullException.ThrowIfNull(executable);
-        _batchInvariant = executable.Options.BatchInvariant;
         _exe = executable;
         _pool = pool;
         _matrices = new WeightMatrix[executable.Weights.Length];
@@ -73,7 +75,7 @@ public sealed class ExecutableRunner : IDisposable
         _blockOffsets = new int[rows];
         _visible = new int[rows];
         _scoreOffsets = new long[rows];
-        _fused = FuseGroups(executable, _matrices);
+        (_kernels, _joint, _members) = KernelTables(executable);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
         _packed = PackedWeights.Pack(executable, model, pool, _matrices);
     }
@@ -85,39 +87,26 @@ public sealed class ExecutableRunner : IDisposable
     public void Dispose() => _packed.Dispose();
 
     /// <summary>
-    /// Runs of up to three consecutive products of one kind (exact or quantized) over the same input, weight type and
-    /// width (Q/K/V, gate/up): at decode they go to the pool as one job, the activation row prepared once; exact products of
-    /// batches that take the 4-row tiles, and quantized Q8_0 batches, go as one job too.
+    /// The compiler's kernel plan (<see cref="Executable.MatMulKernels"/>, <see cref="Executable.ProductGroups"/>) as arrays by
+    /// step, looked up per run without allocating.
     /// </summary>
-    private static int[] FuseGroups(Executable exe, WeightMatrix[] matrices)
+    private static (KernelBucket[]?[] Kernels, KernelBucket[]?[] Joint, int[] Members) KernelTables(Executable exe)
     {
-        var fused = new int[exe.Steps.Length];
-        for (int i = 0; i < fused.Length; i++)
+        var kernels = new KernelBucket[]?[exe.Steps.Length];
+        var joint = new KernelBucket[]?[exe.Steps.Length];
+        var members = new int[exe.Steps.Length];
+        foreach (var plan in exe.MatMulKernels)
         {
-            fused[i] = 1;
-            ref readonly var a = ref exe.Steps[i];
-            if (a.Op is not (OpKind.MatMulQuantized or OpKind.MatMul))
-            {
-                continue;
-            }
-
-            int n = 1;
-            while (n < 3 && i + n < fused.Length)
-            {
-                ref readonly var b = ref exe.Steps[i + n];
-                if (b.Op != a.Op || b.Input0 != a.Input0 || b.InputWidth != a.InputWidth || b.Rows != a.Rows
-                    || matrices[b.WeightIndex].Type != matrices[a.WeightIndex].Type || matrices[b.WeightIndex].Cols != matrices[a.WeightIndex].Cols)
-                {
-                    break;
-                }
-
-                n++;
-            }
-
-            fused[i] = n;
+            kernels[plan.Step] = [.. plan.Buckets];
         }
 
-        return fused;
+        foreach (var group in exe.ProductGroups)
+        {
+            joint[group.First] = [.. group.Joint];
+            members[group.First] = group.Count;
+        }
+
+        return (kernels, joint, members);
     }
 
     /// <summary>The executable being run.</summary>
@@ -142,22 +131,25 @@ public sealed class ExecutableRunner : IDisposable
         {
             ref readonly var step = ref steps[i];
             int rows = step.Rows == RowSpace.Outputs ? batch.OutputCount : batch.TokenCount;
-            if (_fused[i] > 1 && rows > 0 && Groups(in step, rows))
+            if (rows == 0)
             {
-                RunFused(i, _fused[i], rows);
-                i += _fused[i] - 1;
                 continue;
             }
 
-            if (rows > 0)
+            if (_members[i] > 1 && Lookup(_joint[i]!, rows) is { } joint)
             {
-                RunStep(in step, rows, batch);
+                RunGroup(i, _members[i], rows, joint);
+                i += _members[i] - 1;
+                continue;
             }
+
+            RunStep(i, rows, batch);
         }
     }
 
-    private void RunStep(in ExecutableStep step, int rows, ForwardBatch batch)
+    private void RunStep(int index, int rows, ForwardBatch batch)
     {
+        ref readonly var step = ref _exe.Steps[index];
         var a = step.Attributes;
         switch (step.Op)
         {
@@ -173,7 +165,7 @@ public sealed class ExecutableRunner : IDisposable
                 break;
             case OpKind.MatMul:
                 MatMul.Run(_pool, in _matrices[step.WeightIndex], Rows(step.Input0, step.InputWidth, rows), rows, Rows(step.Output, step.OutputWidth, rows),
-                    _batchInvariant);
+                    KernelOf(index, rows));
                 break;
             case OpKind.QuantizeActivations:
                 ActivationQuant.QuantizeRows(_matrices[step.WeightIndex].Type, Rows(step.Input0, step.InputWidth, rows), rows, step.InputWidth,
@@ -181,7 +173,7 @@ public sealed class ExecutableRunner : IDisposable
                 break;
             case OpKind.MatMulQuantized:
                 MatMulInt8.Run(_pool, in _matrices[step.WeightIndex], MemoryMarshal.AsBytes(Rows(step.Input0, step.InputWidth, rows)), rows,
-                    Rows(step.Output, step.OutputWidth, rows), _batchInvariant);
+                    Rows(step.Output, step.OutputWidth, rows), KernelOf(index, rows));
                 break;
             case OpKind.AddBias:
                 CopyIfMoved(in step, rows);
@@ -322,19 +314,25 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
-    /// <summary>Whether a fused group's products of rows rows go to the pool as one run (<see cref="RunFused"/>).</summary>
-    private bool Groups(in ExecutableStep step, int rows)
+    /// <summary>The kernel the compiler planned for matrix-product step <paramref name="index"/> at this row count.</summary>
+    private MatMulKernel KernelOf(int index, int rows) =>
+        Lookup(_kernels[index]!, rows) ?? throw new InvalidOperationException(
+            $"step {index} has no kernel for {rows} rows; its plan covers 1–{_kernels[index]![^1].MaxRows}");
+
+    private static MatMulKernel? Lookup(KernelBucket[] buckets, int rows)
     {
-        if (rows == 1)
+        for (int b = 0; b < buckets.Length; b++)
         {
-            return true;
+            if (rows >= buckets[b].MinRows && rows <= buckets[b].MaxRows)
+            {
+                return buckets[b].Kernel;
+            }
         }
 
-        ref readonly WeightMatrix w = ref _matrices[step.WeightIndex];
-        return step.Op == OpKind.MatMul ? MatMul.Groups(rows, _batchInvariant) : MatMulInt8.Groups(w.Type, w.Cols, rows);
+        return null;
     }
 
-    private void RunFused(int first, int count, int rows)
+    private void RunGroup(int first, int count, int rows, MatMulKernel kernel)
     {
         var steps = _exe.Steps;
         for (int k = 0; k < count; k++)
@@ -347,12 +345,12 @@ public sealed class ExecutableRunner : IDisposable
         ref readonly var head = ref steps[first];
         if (head.Op == OpKind.MatMul)
         {
-            MatMul.RunGroup(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, rows), rows, _groupOutputs.AsSpan(0, count), _batchInvariant);
+            MatMul.RunGroup(_pool, _group.AsSpan(0, count), Rows(head.Input0, head.InputWidth, rows), rows, _groupOutputs.AsSpan(0, count), kernel);
             return;
         }
 
         MatMulInt8.RunGroup(_pool, _group.AsSpan(0, count), MemoryMarshal.AsBytes(Rows(head.Input0, head.InputWidth, rows)), rows,
-            _groupOutputs.AsSpan(0, count), _batchInvariant);
+            _groupOutputs.AsSpan(0, count), kernel);
     }
 
     /// <summary>Full-context score rows the attention scratch holds (the row group size when every row sees the whole context).</summary>

@@ -95,6 +95,13 @@ internal sealed class PackedWeights : IDisposable
         Q8Packed? packed = Q8Packed.TryPack(pool, in w, layout);
         if (packed == null)
         {
+            // The tile kernel also reads raw rows; the VNNI kernel the plan chose has nothing to run without its panels.
+            if (layout == Q8Layout.Vnni)
+            {
+                throw new InvalidOperationException(
+                    $"the plan packs {executable.Weights[weight].Name} ({w.Type} [{w.Rows}, {w.Cols}]) into VNNI panels, which this process cannot build");
+            }
+
             return;
         }
 
