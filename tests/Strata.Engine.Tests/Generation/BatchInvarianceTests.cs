@@ -7,12 +7,39 @@ namespace Strata.Engine.Tests.Generation;
 
 public sealed class BatchInvarianceTests
 {
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Q8_0_Fast_BatchInvariant_LogitsEqualAloneAndBatched_AndAcrossPromptChunkings(bool vnni) =>
+        Assert.Null(FirstDifference(batchInvariant: true, vnni));
+
     [Fact]
-    public void Q8_0_Fast_BatchInvariant_LogitsEqualAloneAndBatched_AndAcrossPromptChunkings()
+    public void Q8_0_Fast_WithoutBatchInvarianceOrVnni_TheSameChecksFindADifference()
+    {
+        // The control: the option is what makes the checks above pass (VNNI panels are invariant on their own).
+        string? difference = FirstDifference(batchInvariant: false, vnni: false);
+        Assert.NotNull(difference);
+    }
+
+    // Runs every comparison and returns the first that is not bit-identical, or null.
+    private static string? FirstDifference(bool batchInvariant, bool vnni)
+    {
+        try
+        {
+            Compare(batchInvariant, vnni);
+            return null;
+        }
+        catch (Xunit.Sdk.FailException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static void Compare(bool batchInvariant, bool vnni)
     {
         string path = SharedModels.File("synth/ci-d256-l4-q8_0.gguf");
         using var rt = ModelRuntime.Load(path, null, new EngineOptions(Threads: 2, ContextTokens: 256, BatchTokens: 32, Sequences: 6,
-            Mode: NumericMode.QuantizedActivations, BatchInvariant: true));
+            Mode: NumericMode.QuantizedActivations, BatchInvariant: batchInvariant) { Vnni = vnni });
         var rng = new Random(3);
         int vocab = rt.Model.Spec.VocabSize;
         int[][] prompts = [.. Enumerable.Range(0, 5).Select(i => Enumerable.Range(0, 3 + (7 * i)).Select(_ => rng.Next(3, vocab)).ToArray())];
