@@ -1,6 +1,5 @@
 // POST /v1/chat/completions and /v1/completions: authenticate, parse, route, admit, submit, then stream SSE or answer once; evidence at the end.
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Strata.Engine.Generation;
@@ -18,7 +17,7 @@ internal sealed class CompletionHandler(ServerState state)
 
     public async Task Handle(HttpContext context, bool chat)
     {
-        long arrival = Stopwatch.GetTimestamp();
+        long arrival = state.Time.GetTimestamp();
         string traceId = ServerState.TraceIdOf(context);
         var tenant = state.Authenticate(context);
         if (!context.Request.HasJsonContentType())
@@ -83,7 +82,7 @@ internal sealed class CompletionHandler(ServerState state)
                 : new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
         }
 
-        var record = new EvidenceRecord(TraceId.Parse(traceId), TimeProvider.System);
+        var record = new EvidenceRecord(TraceId.Parse(traceId), state.Time);
         var request = new ServingRequest
         {
             Endpoint = endpoint,
@@ -119,7 +118,7 @@ internal sealed class CompletionHandler(ServerState state)
             throw new ApiError(503, e.Message, "server_error", null, "shutting_down");
         }
 
-        var shape = new ResponseShape(chat, chat ? "chatcmpl-" + traceId : "cmpl-" + traceId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        var shape = new ResponseShape(chat, chat ? "chatcmpl-" + traceId : "cmpl-" + traceId, state.Time.GetUtcNow().ToUnixTimeSeconds(),
             scheduler.Name, "strata-" + runtime.Executable.ContentHash[..12], api.Logprobs, api.IncludeUsage);
         bool recorded = false;
         async Task RecordOnce()
