@@ -65,7 +65,7 @@ internal static class ServeCommand
             }
 
             var listen = ListenOn(parse.GetValue(host), parse.GetValue(port), parse.GetValue(urls), cfg);
-            await using var server = await StrataServer.StartAsync(models, listen, cfg, cancellation);
+            await using var server = await StrataServer.StartAsync(models, listen, cfg, cancellation: cancellation);
             foreach (var (name, file) in server.Models)
             {
                 Console.Error.WriteLine($"serving '{name}' from {file}");

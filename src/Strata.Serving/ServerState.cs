@@ -23,9 +23,10 @@ internal sealed class ServerState
     private readonly Dictionary<string, Scheduler> _models = new(StringComparer.Ordinal);
     private readonly Tenant? _local;
 
-    public ServerState(ServerConfig config, IReadOnlyList<Scheduler> schedulers, Admission admission, ServingMetrics metrics)
+    public ServerState(ServerConfig config, IReadOnlyList<Scheduler> schedulers, Admission admission, ServingMetrics metrics, TimeProvider time)
     {
         Config = config;
+        Time = time;
         Schedulers = schedulers;
         Admission = admission;
         Metrics = metrics;
@@ -37,12 +38,12 @@ internal sealed class ServerState
 
         if (config.Tenants.Count == 0)
         {
-            _local = new Tenant(new TenantConfig { Name = "local" });
+            _local = new Tenant(new TenantConfig { Name = "local" }, time);
         }
 
         foreach (var t in config.Tenants)
         {
-            var tenant = new Tenant(t);
+            var tenant = new Tenant(t, time);
             foreach (var key in t.ApiKeys)
             {
                 _byKey.Add(key, tenant);
@@ -51,6 +52,9 @@ internal sealed class ServerState
     }
 
     public ServerConfig Config { get; }
+
+    /// <summary>The server's clock (the DI container's <see cref="TimeProvider"/>): arrivals, deadlines, timings, evidence times.</summary>
+    public TimeProvider Time { get; }
 
     public IReadOnlyList<Scheduler> Schedulers { get; }
 
@@ -171,7 +175,7 @@ internal sealed class ServerState
     {
         var runtime = scheduler.Runtime;
         var done = s.Completion;
-        double Ms(long from, long to) => from == 0 || to == 0 ? 0 : Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+        double Ms(long from, long to) => from == 0 || to == 0 ? 0 : Time.GetElapsedTime(from, to).TotalMilliseconds;
         var stop = done?.Reason ?? StopReason.ClientGone;
         int generated = s.Generated;
         var metrics = new TokenMetrics(s.Request.PromptTokens.Length, generated, Ms(s.FirstScheduledTicks, s.FirstTokenTicks),

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -45,13 +46,21 @@ public sealed class StrataServer : IAsyncDisposable
     /// <exception cref="ModelFormatException">a model file is malformed</exception>
     public static Task<StrataServer> StartAsync(IReadOnlyList<ModelConfig> models, string host, int port, ServerConfig config,
         CancellationToken cancellation = default) =>
-        StartAsync(models, [ListenUrls.FromHostPort(host, port)], config, cancellation);
+        StartAsync(models, [ListenUrls.FromHostPort(host, port)], config, cancellation: cancellation);
 
     /// <summary>Loads every model, then starts listening on <paramref name="urls"/> (http URLs; port 0 = any free port).</summary>
+    /// <param name="models">models beside those of the config</param>
+    /// <param name="urls">where to listen</param>
+    /// <param name="config">the server's configuration</param>
+    /// <param name="services">
+    /// registrations made before the server's own, which add theirs with TryAdd (ASP.NET Core's convention): a
+    /// <see cref="TimeProvider"/> registered here is the clock of every arrival, deadline, token bucket and timing
+    /// </param>
+    /// <param name="cancellation">cancels the start</param>
     /// <exception cref="ArgumentException">a model name repeats, the config is invalid, or a URL is refused (see <see cref="ListenUrls"/>)</exception>
     /// <exception cref="ModelFormatException">a model file is malformed</exception>
     public static async Task<StrataServer> StartAsync(IReadOnlyList<ModelConfig> models, IReadOnlyList<string> urls, ServerConfig config,
-        CancellationToken cancellation = default)
+        Action<IServiceCollection>? services = null, CancellationToken cancellation = default)
     {
         config.Validate();
         ListenUrls.Check(urls, "listen URL", keyed: config.Tenants.Count > 0, config.AllowUnauthenticated);
@@ -62,9 +71,11 @@ public sealed class StrataServer : IAsyncDisposable
             throw new ArgumentException("no model to serve: give --model [NAME=]PATH or list models in the config");
         }
 
-        var admission = new Admission(config.QueueCapacity, config.MaxRunning);
         var schedulers = new List<Scheduler>();
         var metrics = new ServingMetrics(() => schedulers);
+        var app = Build(config, metrics, urls, services);
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var admission = new Admission(config.QueueCapacity, config.MaxRunning, time);
         try
         {
             foreach (var m in all)
@@ -75,11 +86,10 @@ public sealed class StrataServer : IAsyncDisposable
                 }
 
                 var runtime = ModelRuntime.Load(m.Path, null, EngineOptionsFor(m.Path, config));
-                schedulers.Add(new Scheduler(m.Name, runtime, config.MaxRunning, admission, metrics));
+                schedulers.Add(new Scheduler(m.Name, runtime, config.MaxRunning, admission, metrics, time));
             }
 
-            var state = new ServerState(config, schedulers, admission, metrics);
-            var app = Build(state, urls);
+            Map(app, new ServerState(config, schedulers, admission, metrics, time));
             await app.StartAsync(cancellation);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             await WarmUp(addresses, cancellation);
@@ -94,6 +104,7 @@ public sealed class StrataServer : IAsyncDisposable
             }
 
             metrics.Dispose();
+            await app.DisposeAsync();
             throw;
         }
     }
@@ -165,9 +176,12 @@ public sealed class StrataServer : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private static WebApplication Build(ServerState state, IReadOnlyList<string> urls)
+    // The host and its services; the routes come later (Map), once the models are loaded with the container's clock.
+    private static WebApplication Build(ServerConfig config, ServingMetrics metrics, IReadOnlyList<string> urls, Action<IServiceCollection>? services)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        services?.Invoke(builder.Services);
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         // Strata's logging defaults sit below every other configuration source, so appsettings.json and environment
         // variables (Logging__Console__FormatterName=json, Logging__LogLevel__Strata.Requests=Warning) override them.
@@ -185,22 +199,22 @@ public sealed class StrataServer : IAsyncDisposable
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = formatter);
         builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd()); // the space separates simple lines
         builder.WebHost.UseUrls([.. urls]);
-        var drain = TimeSpan.FromMilliseconds(state.Config.ShutdownDrainMs);
+        var drain = TimeSpan.FromMilliseconds(config.ShutdownDrainMs);
         // Kestrel aborts the connections still open when the host's shutdown timeout passes; the drain ends the requests
         // first, so the timeout only has to leave their final events time to go out.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = state.Config.MaxBodyBytes;
+            k.Limits.MaxRequestBodySize = config.MaxBodyBytes;
             k.AddServerHeader = false;
         });
-        string? otlp = state.Config.OtlpEndpoint;
+        string? otlp = config.OtlpEndpoint;
         string service = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } named ? named : DefaultServiceName;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(service, serviceVersion: typeof(StrataServer).Assembly.GetName().Version?.ToString()))
             .WithMetrics(m =>
             {
-                m.AddMeter(state.Metrics.Name).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                m.AddMeter(metrics.Name).AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp is not null)
                 {
                     m.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
@@ -214,13 +228,18 @@ public sealed class StrataServer : IAsyncDisposable
                     t.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
                 }
             });
-        var app = builder.Build();
-        app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Schedulers, drain));
+        return builder.Build();
+    }
+
+    private static void Map(WebApplication app, ServerState state)
+    {
+        var drain = TimeSpan.FromMilliseconds(state.Config.ShutdownDrainMs);
+        app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Schedulers, drain, state.Time));
         var completions = new CompletionHandler(state);
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
         app.Use(async (context, next) =>
         {
-            long start = Stopwatch.GetTimestamp();
+            long start = state.Time.GetTimestamp();
             using var activity = ServingMetrics.Activities.StartActivity("strata.request", ActivityKind.Server);
             activity?.SetTag("http.route", context.Request.Path.Value);
             string id = activity is not null ? activity.TraceId.ToHexString() : TraceId.NewRandom().Value;
@@ -250,7 +269,7 @@ public sealed class StrataServer : IAsyncDisposable
             }
             finally
             {
-                LogRequest(requests, context, id, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                RequestLog.Write(requests, context, id, state.Time.GetElapsedTime(start).TotalMilliseconds);
             }
         });
         app.MapPost("/v1/chat/completions", context => completions.Handle(context, chat: true));
@@ -261,7 +280,6 @@ public sealed class StrataServer : IAsyncDisposable
         app.MapGet("/health/ready", context => Ready(context, state));
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFallback(NoEndpoint);
-        return app;
     }
 
     /// <summary>The OpenTelemetry service name when OTEL_SERVICE_NAME is not set.</summary>
@@ -277,29 +295,9 @@ public sealed class StrataServer : IAsyncDisposable
         ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
     };
 
-    // Probes and scrapes are left out: a line per /metrics scrape would drown the requests.
-    private static void LogRequest(ILogger logger, HttpContext context, string traceId, double totalMs)
-    {
-        string path = context.Request.Path.Value ?? string.Empty;
-        if (path.StartsWith("/health/", StringComparison.Ordinal) || path == "/metrics" || !logger.IsEnabled(LogLevel.Information))
-        {
-            return;
-        }
-
-        var serving = context.Items[ServerState.ServingItem] as ServingSection;
-        string? tenant = serving?.Tenant ?? context.Items[ServerState.TenantItem] as string;
-        string method = context.Request.Method;
-        int status = context.Response.StatusCode;
-        int promptTokens = serving?.PromptTokens ?? -1;
-        int completionTokens = serving?.CompletionTokens ?? -1;
-        double ms = Math.Round(totalMs, 3);
-        RequestLog.Request(logger, method, path, status, traceId, tenant, serving?.Model, promptTokens, completionTokens,
-            serving?.StopReason, serving?.QueueMs, serving?.TtftMs, ms);
-    }
-
     // Once the drain window after a shutdown signal has passed, every scheduler ends its sequences (with a final event).
-    private static void EndAfterDrain(IReadOnlyList<Scheduler> schedulers, TimeSpan drain) =>
-        _ = Task.Delay(drain).ContinueWith(_ =>
+    private static void EndAfterDrain(IReadOnlyList<Scheduler> schedulers, TimeSpan drain, TimeProvider time) =>
+        _ = Task.Delay(drain, time).ContinueWith(_ =>
         {
             foreach (var s in schedulers)
             {

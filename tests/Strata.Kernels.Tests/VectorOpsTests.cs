@@ -81,6 +81,28 @@ public class VectorOpsTests
     }
 
     [Fact]
+    public void SwiGlu_RowAnywhereInABatch_BitIdenticalToTheRowAlone()
+    {
+        // The runner passes a batch's rows as one span; width 172 (stories260K's FFN) puts a row at every 16-lane offset.
+        const int Width = 172, Rows = 9;
+        var rng = new Random(11);
+        float[] g = TestData.Floats(rng, Rows * Width, 12f);
+        float[] u = TestData.Floats(rng, Rows * Width, 2f);
+        var batch = new float[Rows * Width];
+        VectorOps.SwiGlu(g, u, batch);
+        var alone = new float[Width];
+        for (int r = 0; r < Rows; r++)
+        {
+            VectorOps.SwiGlu(g.AsSpan(r * Width, Width), u.AsSpan(r * Width, Width), alone);
+            for (int i = 0; i < Width; i++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(alone[i]) == BitConverter.SingleToInt32Bits(batch[(r * Width) + i]),
+                    $"row {r} element {i}: alone {alone[i]:R}, in the batch {batch[(r * Width) + i]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void Exp512_Range_Within2UlpOfDouble()
     {
         if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)

@@ -18,6 +18,7 @@ public sealed class GenerationLoop : IDisposable
     private readonly ModelRuntime _runtime;
     private readonly BatchScheduler _scheduler;
     private readonly ModelStep _step;
+    private readonly TimeProvider _time;
     private readonly ScheduledBatch _plan = new();
     private readonly Lock _gate = new();
     private readonly List<LoopSequence> _incoming = [];
@@ -34,9 +35,14 @@ public sealed class GenerationLoop : IDisposable
     public Action<Exception>? PassFailed { get; init; }
 
     /// <summary>Starts the loop over <paramref name="runtime"/> with up to <paramref name="maxRunning"/> sequences per pass.</summary>
-    public GenerationLoop(ModelRuntime runtime, int maxRunning, string name = "strata-generation-loop")
+    /// <param name="runtime">the model it runs</param>
+    /// <param name="maxRunning">sequences per pass at most</param>
+    /// <param name="name">the loop thread's name</param>
+    /// <param name="time">the clock of the timestamps handed to the sequences' hooks; null = <see cref="TimeProvider.System"/></param>
+    public GenerationLoop(ModelRuntime runtime, int maxRunning, string name = "strata-generation-loop", TimeProvider? time = null)
     {
         _runtime = runtime;
+        _time = time ?? TimeProvider.System;
         _step = new ModelStep(runtime);
         _scheduler = new BatchScheduler(runtime.KvBlocks, maxRunning, _step.Capacity, runtime.ContextTokens);
         _thread = new Thread(Loop) { IsBackground = true, Name = name };
@@ -68,6 +74,9 @@ public sealed class GenerationLoop : IDisposable
 
     /// <summary>Prompt blocks found in the prefix cache since start.</summary>
     public long HitBlocks { get; private set; }
+
+    /// <summary>The clock whose <see cref="TimeProvider.GetTimestamp"/> values the sequences' hooks receive.</summary>
+    public TimeProvider Time => _time;
 
     /// <summary>The runtime it drives.</summary>
     public ModelRuntime Runtime => _runtime;
@@ -211,7 +220,7 @@ public sealed class GenerationLoop : IDisposable
 
     private void Pass()
     {
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        long now = _time.GetTimestamp();
         foreach (var admitted in _plan.FirstAdmitted)
         {
             ((LoopSequence)admitted).OnAdmitted(now);
@@ -252,7 +261,7 @@ public sealed class GenerationLoop : IDisposable
 
     private void EndWhereAsked()
     {
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        long now = _time.GetTimestamp();
         for (int pass = 0; pass < 2; pass++)
         {
             var list = pass == 0 ? _scheduler.Waiting : _scheduler.Running;

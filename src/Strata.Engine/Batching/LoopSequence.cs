@@ -37,10 +37,13 @@ public class LoopSequence : BatchSequence
     /// <summary>Asks the loop to end it at its next pass (then <see cref="GenerationLoop.Poke"/> to wake an idle loop).</summary>
     public void Cancel() => _cancelled = true;
 
-    /// <summary>Before each pass: a reason to end the sequence now, or null. By default, a cancellation.</summary>
+    /// <summary>
+    /// Before each pass: a reason to end the sequence now, or null. By default, a cancellation. <paramref name="nowTicks"/>
+    /// is a timestamp of the loop's <see cref="GenerationLoop.Time"/> (in its TimestampFrequency).
+    /// </summary>
     protected internal virtual StopReason? EndNow(long nowTicks) => _cancelled ? StopReason.Cancelled : null;
 
-    /// <summary>The sequence was admitted to run for the first time.</summary>
+    /// <summary>The sequence was admitted to run for the first time, at <paramref name="nowTicks"/> of <see cref="GenerationLoop.Time"/>.</summary>
     protected internal virtual void OnAdmitted(long nowTicks)
     {
     }

@@ -19,6 +19,7 @@ public sealed class StrataChatClient : IChatClient
     private readonly GenerationLoop _loop;
     private readonly ModelRuntime _runtime;
     private readonly string _modelId;
+    private readonly TimeProvider _time;
 
     /// <summary>Loads <paramref name="modelPath"/> (GGUF) with default options.</summary>
     /// <exception cref="Artifacts.ModelFormatException">the file is not a model Strata can load</exception>
@@ -38,7 +39,8 @@ public sealed class StrataChatClient : IChatClient
         _runtime = ModelRuntime.Load(modelPath, null, new EngineOptions(Threads: threads, ContextTokens: options.ContextTokens,
             BatchTokens: Math.Max(options.BatchTokens, options.MaxConcurrent + 1), Sequences: options.MaxConcurrent,
             Mode: options.Numerics, BatchInvariant: options.BatchInvariant));
-        _loop = new GenerationLoop(_runtime, options.MaxConcurrent).Start();
+        _time = options.Time ?? TimeProvider.System;
+        _loop = new GenerationLoop(_runtime, options.MaxConcurrent, time: _time).Start();
         _modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(modelPath);
         Metadata = new ChatClientMetadata("strata", null, _modelId);
     }
@@ -179,7 +181,7 @@ public sealed class StrataChatClient : IChatClient
         {
             ResponseId = id,
             ModelId = _modelId,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = _time.GetUtcNow(),
             FinishReason = StopReasons.FinishReason(done.Reason) == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop,
             AdditionalProperties = new AdditionalPropertiesDictionary
             {

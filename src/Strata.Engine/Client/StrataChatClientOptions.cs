@@ -24,4 +24,7 @@ public sealed record StrataChatClientOptions
 
     /// <summary>The model id reported in responses; null = the file name without extension.</summary>
     public string? ModelId { get; init; }
+
+    /// <summary>The clock of response timestamps and the loop's timings; null = <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider? Time { get; init; }
 }

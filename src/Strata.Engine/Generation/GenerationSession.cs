@@ -1,5 +1,4 @@
 // One sequence's generation: the one-sequence use of the batch path (schedule, model step, token step), streaming text.
-using System.Diagnostics;
 using Strata.Engine.Artifacts;
 using Strata.Engine.Batching;
 using Strata.Engine.Runtime;
@@ -21,6 +20,7 @@ public sealed class GenerationSession : IDisposable
     private readonly BatchScheduler _scheduler;
     private readonly ModelStep _step;
     private readonly ScheduledBatch _plan = new();
+    private readonly TimeProvider _time;
     private long _startTicks;
     private long _firstTokenTicks;
     private long _decodeTicks;
@@ -28,11 +28,15 @@ public sealed class GenerationSession : IDisposable
     private double _promptMs;
 
     /// <summary>Tokenizes the prompt and checks it fits; throws <see cref="PromptTooLongException"/> otherwise.</summary>
-    public GenerationSession(ModelRuntime runtime, GenerationRequest request)
+    /// <param name="runtime">the model</param>
+    /// <param name="request">what to generate</param>
+    /// <param name="time">the clock of the timings it reports; null = <see cref="TimeProvider.System"/></param>
+    public GenerationSession(ModelRuntime runtime, GenerationRequest request, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(request.MaxTokens, nameof(request.MaxTokens));
         request.Sampling.Validate();
-        _startTicks = Stopwatch.GetTimestamp();
+        _time = time ?? TimeProvider.System;
+        _startTicks = _time.GetTimestamp();
         _runtime = runtime;
         _request = request;
         PromptTokens = runtime.Model.Tokenizer.Encode(request.Prompt, request.AddSpecial);
@@ -81,7 +85,7 @@ public sealed class GenerationSession : IDisposable
     /// <exception cref="InvalidOperationException">the KV cache cannot hold the prompt</exception>
     public void Prefill(CancellationToken cancellation = default)
     {
-        long start = Stopwatch.GetTimestamp();
+        long start = _time.GetTimestamp();
         do
         {
             if (cancellation.IsCancellationRequested)
@@ -94,7 +98,7 @@ public sealed class GenerationSession : IDisposable
         }
         while (_step.Outputs.Count == 0);
 
-        _promptMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        _promptMs = _time.GetElapsedTime(start).TotalMilliseconds;
 
         if (_request.CaptureFirstLogits)
         {
@@ -137,7 +141,7 @@ public sealed class GenerationSession : IDisposable
         token = step.Token;
         if (first)
         {
-            _firstTokenTicks = Stopwatch.GetTimestamp();
+            _firstTokenTicks = _time.GetTimestamp();
         }
 
         if (step.Stop is { } stop)
@@ -173,19 +177,19 @@ public sealed class GenerationSession : IDisposable
     /// <summary>The result so far (complete once <see cref="StopReason"/> is set).</summary>
     public GenerationResult ToResult()
     {
-        double ttft = _firstTokenTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_startTicks, _firstTokenTicks).TotalMilliseconds;
+        double ttft = _firstTokenTicks == 0 ? 0 : _time.GetElapsedTime(_startTicks, _firstTokenTicks).TotalMilliseconds;
         var metrics = new TokenMetrics(PromptTokens.Length, _state.Generated, _promptMs,
-            Stopwatch.GetElapsedTime(0, _decodeTicks).TotalMilliseconds, _decodeSteps, ttft);
+            _time.GetElapsedTime(0, _decodeTicks).TotalMilliseconds, _decodeSteps, ttft);
         return new GenerationResult(PromptTokens, Tokens.ToArray(), new string(_state.Text.Text),
             StopReason ?? Generation.StopReason.Cancelled, metrics, FirstStepLogits);
     }
 
     private void Decode()
     {
-        long start = Stopwatch.GetTimestamp();
+        long start = _time.GetTimestamp();
         BatchScheduler.ContinueDecoding(_sequence);
         RunPass();
-        _decodeTicks += Stopwatch.GetTimestamp() - start;
+        _decodeTicks += _time.GetTimestamp() - start;
         _decodeSteps++;
     }
 

@@ -84,6 +84,11 @@ public static unsafe class VectorOps
     }
 
     /// <summary>y = silu(gate) · up, silu(g) = g / (1 + exp(−g)).</summary>
+    /// <remarks>
+    /// Every element takes the same arithmetic wherever it sits: the runner calls this on a batch's rows as one span, so a
+    /// scalar tail would give the last (rows · width) mod 16 elements MathF.Exp's rounding instead of Exp512's and make a
+    /// row's result depend on the rows batched before it (stories260K's width 172 did).
+    /// </remarks>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwiGlu(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
@@ -105,6 +110,20 @@ public static unsafe class VectorOps
                 {
                     Vector512<float> g = Vector512.Load(pg + i);
                     (g / (Vector512<float>.One + Exp512(-g)) * Vector512.Load(pu + i)).Store(py + i);
+                }
+
+                if (i < gate.Length)
+                {
+                    // The tail through the same lanes (zero-padded), not MathF.Exp: see the remarks.
+                    int rest = gate.Length - i;
+                    float* tail = stackalloc float[32];
+                    new Span<float>(tail, 32).Clear();
+                    gate[i..].CopyTo(new Span<float>(tail, rest));
+                    up[i..].CopyTo(new Span<float>(tail + 16, rest));
+                    Vector512<float> g = Vector512.Load(tail);
+                    (g / (Vector512<float>.One + Exp512(-g)) * Vector512.Load(tail + 16)).Store(tail);
+                    new ReadOnlySpan<float>(tail, rest).CopyTo(y[i..]);
+                    i = gate.Length;
                 }
             }
         }

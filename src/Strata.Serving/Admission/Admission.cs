@@ -1,5 +1,4 @@
 // Admission control: running slots plus a bounded global queue, per-tenant concurrency and token-rate limits; what is refused gets a reason.
-using System.Diagnostics;
 
 namespace Strata.Serving;
 
@@ -18,9 +17,9 @@ internal sealed record Refusal(string Code, string Message, int RetryAfterSecond
 /// A model's first <c>maxRunning</c> requests in flight take its running slots; only those beyond wait, and the waiting
 /// requests of all models together are bounded by the queue capacity. Counting a request as waiting until the scheduler's
 /// loop picked it up refused bursts while slots sat free (200 requests against 16 slots and a queue of 16 admitted 17).
-/// Every admitted request is released once, by <see cref="Finished"/>.
+/// Every admitted request is released once, by <see cref="Finished"/>. Token buckets refill by <paramref name="time"/>.
 /// </summary>
-internal sealed class Admission(int queueCapacity, int maxRunning)
+internal sealed class Admission(int queueCapacity, int maxRunning, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
@@ -68,9 +67,9 @@ internal sealed class Admission(int queueCapacity, int maxRunning)
 
             if (c.TokensPerMinute > 0)
             {
-                long now = Stopwatch.GetTimestamp();
+                long now = time.GetTimestamp();
                 double perSecond = c.TokensPerMinute / 60.0;
-                tenant.Bucket = Math.Min(c.TokensPerMinute, tenant.Bucket + (Stopwatch.GetElapsedTime(tenant.RefilledAt, now).TotalSeconds * perSecond));
+                tenant.Bucket = Math.Min(c.TokensPerMinute, tenant.Bucket + (time.GetElapsedTime(tenant.RefilledAt, now).TotalSeconds * perSecond));
                 tenant.RefilledAt = now;
                 if (tenant.Bucket < tokens)
                 {

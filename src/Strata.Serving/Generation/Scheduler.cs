@@ -1,6 +1,5 @@
 // The serving side of one model's generation loop: submissions from the HTTP handlers, and what the server records of
 // each pass and token (metrics, per-tenant passes, logprobs, admission release).
-using System.Diagnostics;
 using Strata.Engine.Batching;
 using Strata.Engine.Generation;
 using Strata.Engine.Runtime;
@@ -11,7 +10,7 @@ namespace Strata.Serving;
 /// One served model: the engine's <see cref="GenerationLoop"/> (the same schedule → model step → token step path as
 /// <c>strata generate</c> and the in-process chat client) plus the server's bookkeeping. Each pass the loop ends
 /// sequences whose client left or whose deadline passed (<see cref="ServingSequence"/>'s hooks), so their KV blocks
-/// return at once.
+/// return at once. Every time it records (queue, TTFT, ITL, duration, deadlines) comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class Scheduler : IDisposable
 {
@@ -21,15 +20,16 @@ internal sealed class Scheduler : IDisposable
     private readonly KeyValuePair<string, object?> _modelTag;
     private readonly Dictionary<Tenant, TenantPasses> _tenantPasses = [];
 
-    public Scheduler(string name, ModelRuntime runtime, int maxRunning, Admission admission, ServingMetrics metrics)
+    public Scheduler(string name, ModelRuntime runtime, int maxRunning, Admission admission, ServingMetrics metrics, TimeProvider time)
     {
         Name = name;
+        Time = time;
         Runtime = runtime;
         _admission = admission;
         _metrics = metrics;
         _modelTag = ServingMetrics.ModelTag(name);
         TotalBlocks = runtime.KvPool.BlockCount;
-        _loop = new GenerationLoop(runtime, maxRunning, $"strata-scheduler-{name}")
+        _loop = new GenerationLoop(runtime, maxRunning, $"strata-scheduler-{name}", time)
         {
             PassRan = PassRan,
             PassFailed = e => LastFault = $"{e.GetType().Name}: {e.Message}",
@@ -39,6 +39,9 @@ internal sealed class Scheduler : IDisposable
     public string Name { get; }
 
     public ModelRuntime Runtime { get; }
+
+    /// <summary>The server's clock: request arrivals, deadlines and the loop's timestamps are all of it.</summary>
+    public TimeProvider Time { get; }
 
     // Figures the loop publishes after each pass, read by metrics and health.
     public int UsedBlocks => _loop.UsedBlocks;
@@ -89,7 +92,7 @@ internal sealed class Scheduler : IDisposable
 
     // Called by the loop's thread through the sequence's hooks.
     internal void Admitted(ServingSequence s, long nowTicks) =>
-        _metrics.QueueTime.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks, nowTicks).TotalSeconds, _modelTag);
+        _metrics.QueueTime.Record(Time.GetElapsedTime(s.Request.ArrivalTicks, nowTicks).TotalSeconds, _modelTag);
 
     /// <summary>Timings and metrics of a token step; the token's logprob when the request asked for them.</summary>
     internal TokenLogprob? TokenStepped(ServingSequence s, int token, ReadOnlySpan<float> logits, StopReason? stop)
@@ -101,15 +104,15 @@ internal sealed class Scheduler : IDisposable
 
         var request = s.Request;
         var logprob = request.Logprobs ? Logprobs.For(logits, token, request.TopLogprobs, Runtime.Model.Tokenizer) : null;
-        long now = Stopwatch.GetTimestamp();
+        long now = Time.GetTimestamp();
         if (s.FirstTokenTicks == 0)
         {
             s.FirstTokenTicks = now;
-            _metrics.Ttft.Record(Stopwatch.GetElapsedTime(request.ArrivalTicks, now).TotalSeconds, _modelTag);
+            _metrics.Ttft.Record(Time.GetElapsedTime(request.ArrivalTicks, now).TotalSeconds, _modelTag);
         }
         else
         {
-            double itl = Stopwatch.GetElapsedTime(s.LastTokenTicks, now).TotalMilliseconds;
+            double itl = Time.GetElapsedTime(s.LastTokenTicks, now).TotalMilliseconds;
             s.ItlSumMs += itl;
             s.ItlMaxMs = Math.Max(s.ItlMaxMs, itl);
             _metrics.Itl.Record(itl / 1000.0, _modelTag);
@@ -130,7 +133,7 @@ internal sealed class Scheduler : IDisposable
         _admission.Finished(s.Request.Tenant, Name);
         var stopTag = new KeyValuePair<string, object?>("stop_reason", s.Completion!.StopName);
         _metrics.Requests.Add(1, _modelTag, new KeyValuePair<string, object?>("finish_reason", s.Completion.FinishReason), stopTag);
-        _metrics.RequestDuration.Record(Stopwatch.GetElapsedTime(s.Request.ArrivalTicks).TotalSeconds, _modelTag, stopTag);
+        _metrics.RequestDuration.Record(Time.GetElapsedTime(s.Request.ArrivalTicks).TotalSeconds, _modelTag, stopTag);
     }
 
     private void PassRan(ScheduledBatch plan, long id)

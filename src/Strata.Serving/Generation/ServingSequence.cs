@@ -1,5 +1,4 @@
 // One request in the engine's generation loop: its request, timings, evidence batches, and the events its HTTP handler reads.
-using System.Diagnostics;
 using System.Threading.Channels;
 using Strata.Engine.Batching;
 using Strata.Engine.Generation;
@@ -30,7 +29,7 @@ internal sealed class ServingSequence : LoopSequence
         Request = request;
         _owner = owner;
         DeadlineTicks = request.DeadlineMs > 0
-            ? request.ArrivalTicks + (long)(request.DeadlineMs * (Stopwatch.Frequency / 1000.0))
+            ? request.ArrivalTicks + (long)(request.DeadlineMs * (owner.Time.TimestampFrequency / 1000.0))
             : long.MaxValue;
     }
 
@@ -45,6 +44,7 @@ internal sealed class ServingSequence : LoopSequence
 
     public GeneratedText Text => State.Text;
 
+    /// <summary>Arrival plus the deadline, in timestamps of the scheduler's <see cref="Scheduler.Time"/>; long.MaxValue = none.</summary>
     public long DeadlineTicks { get; }
 
     public long FirstScheduledTicks { get; private set; }

@@ -1,6 +1,5 @@
-// POST /v1/chat/completions and /v1/completions: authenticate, parse, route, admit, submit, then stream SSE or answer once; evidence at the end.
+// POST /v1/chat/completions and /v1/completions: authenticate, parse, route, admit, submit, then stream (SseWriter) or answer once; evidence at the end.
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Strata.Engine.Generation;
@@ -12,13 +11,9 @@ namespace Strata.Serving;
 /// <summary>The OpenAI completion endpoints over the schedulers.</summary>
 internal sealed class CompletionHandler(ServerState state)
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-
     public async Task Handle(HttpContext context, bool chat)
     {
-        long arrival = Stopwatch.GetTimestamp();
+        long arrival = state.Time.GetTimestamp();
         string traceId = ServerState.TraceIdOf(context);
         var tenant = state.Authenticate(context);
         if (!context.Request.HasJsonContentType())
@@ -83,7 +78,7 @@ internal sealed class CompletionHandler(ServerState state)
                 : new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
         }
 
-        var record = new EvidenceRecord(TraceId.Parse(traceId), TimeProvider.System);
+        var record = new EvidenceRecord(TraceId.Parse(traceId), state.Time);
         var request = new ServingRequest
         {
             Endpoint = endpoint,
@@ -119,7 +114,7 @@ internal sealed class CompletionHandler(ServerState state)
             throw new ApiError(503, e.Message, "server_error", null, "shutting_down");
         }
 
-        var shape = new ResponseShape(chat, chat ? "chatcmpl-" + traceId : "cmpl-" + traceId, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        var shape = new ResponseShape(chat, chat ? "chatcmpl-" + traceId : "cmpl-" + traceId, state.Time.GetUtcNow().ToUnixTimeSeconds(),
             scheduler.Name, "strata-" + runtime.Executable.ContentHash[..12], api.Logprobs, api.IncludeUsage);
         bool recorded = false;
         async Task RecordOnce()
@@ -205,7 +200,7 @@ internal sealed class CompletionHandler(ServerState state)
             w.WriteString("strata_stop_reason", done.StopName);
             w.WriteEndObject();
             w.WriteEndArray();
-            WriteUsage(w, done);
+            ResponseShape.WriteUsage(w, done);
             w.WriteEndObject();
         }
 
@@ -216,7 +211,6 @@ internal sealed class CompletionHandler(ServerState state)
 
     private static async Task Stream(HttpContext context, ServingSequence sequence, ResponseShape shape, Func<Task> beforeLastWrite)
     {
-        var response = context.Response;
         var reader = sequence.Events;
 
         // Nothing is sent until the first event, so a request that ends in the queue (deadline) still gets a status.
@@ -230,52 +224,22 @@ internal sealed class CompletionHandler(ServerState state)
             ThrowIfFailed(early, sequence);
         }
 
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        bool roleSent = false;
+        using var sse = new SseWriter(context.Response, shape);
+        sse.Start();
         bool ended = false;
-        int offset = 0;
         do
         {
-            buffer.ResetWrittenCount();
             while (reader.TryRead(out var e))
             {
                 if (e.Done is { } done)
                 {
-                    if (done.Error is not null)
-                    {
-                        WriteEvent(buffer, w => new ApiError(500, done.Error, "server_error", null, done.StopName).Write(w));
-                    }
-                    else
-                    {
-                        WriteEvent(buffer, w => shape.WriteChunk(w, null, null, done.FinishReason, done.StopName, ref roleSent, ref offset));
-                        if (shape.IncludeUsage)
-                        {
-                            WriteEvent(buffer, w =>
-                            {
-                                w.WriteStartObject();
-                                shape.WriteHead(w, chunk: true);
-                                w.WriteStartArray("choices");
-                                w.WriteEndArray();
-                                WriteUsage(w, done);
-                                w.WriteEndObject();
-                            });
-                        }
-                    }
-
-                    buffer.Write(Done);
+                    sse.End(done);
                     ended = true;
-                    continue;
                 }
-
-                if (e.Text.Length == 0 && e.Logprob is null && roleSent)
+                else
                 {
-                    continue;
+                    sse.Chunk(e.Text, e.Logprob);
                 }
-
-                WriteEvent(buffer, w => shape.WriteChunk(w, e.Text, e.Logprob, null, null, ref roleSent, ref offset));
             }
 
             if (ended)
@@ -283,35 +247,9 @@ internal sealed class CompletionHandler(ServerState state)
                 await beforeLastWrite();
             }
 
-            if (buffer.WrittenCount > 0)
-            {
-                await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
-                await response.Body.FlushAsync(context.RequestAborted);
-            }
+            await sse.FlushAsync(context.RequestAborted);
         }
         while (await reader.WaitToReadAsync(context.RequestAborted));
-    }
-
-    private delegate void JsonBody(Utf8JsonWriter writer);
-
-    private static void WriteEvent(ArrayBufferWriter<byte> buffer, JsonBody body)
-    {
-        buffer.Write(DataPrefix);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            body(w);
-        }
-
-        buffer.Write(EventEnd);
-    }
-
-    private static void WriteUsage(Utf8JsonWriter w, SequenceCompletion done)
-    {
-        w.WriteStartObject("usage");
-        w.WriteNumber("prompt_tokens", done.PromptTokens);
-        w.WriteNumber("completion_tokens", done.CompletionTokens);
-        w.WriteNumber("total_tokens", done.PromptTokens + done.CompletionTokens);
-        w.WriteEndObject();
     }
 
     private static void ThrowIfFailed(SequenceCompletion done, ServingSequence sequence)

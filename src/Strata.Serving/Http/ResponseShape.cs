@@ -15,6 +15,16 @@ internal sealed record ResponseShape(bool Chat, string Id, long Created, string 
         w.WriteString("system_fingerprint", Fingerprint);
     }
 
+    /// <summary>The "usage" member: prompt, completion and total tokens.</summary>
+    public static void WriteUsage(Utf8JsonWriter w, SequenceCompletion done)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", done.PromptTokens);
+        w.WriteNumber("completion_tokens", done.CompletionTokens);
+        w.WriteNumber("total_tokens", done.PromptTokens + done.CompletionTokens);
+        w.WriteEndObject();
+    }
+
     /// <summary>One stream chunk: new text (and its token's log-probability), or the end with its finish reason.</summary>
     public void WriteChunk(Utf8JsonWriter w, string? text, TokenLogprob? logprob, string? finishReason, string? stopReason, ref bool roleSent, ref int offset)
     {

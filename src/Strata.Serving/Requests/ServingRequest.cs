@@ -26,7 +26,7 @@ internal sealed class ServingRequest
 
     public bool Stream { get; init; }
 
-    /// <summary>Stopwatch timestamp of arrival.</summary>
+    /// <summary>Timestamp of arrival, of the server's <see cref="TimeProvider"/>.</summary>
     public required long ArrivalTicks { get; init; }
 
     /// <summary>Deadline in ms from arrival; 0 = none.</summary>
