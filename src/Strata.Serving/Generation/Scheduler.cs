@@ -18,7 +18,7 @@ internal sealed class Scheduler : IDisposable
     private readonly Admission _admission;
     private readonly ServingMetrics _metrics;
     private readonly KeyValuePair<string, object?> _modelTag;
-    private readonly Dictionary<Tenant, TenantPasses> _tenantPasses = [];
+    private readonly TenantPassLedger _tenantPasses = new();
 
     public Scheduler(string name, ModelRuntime runtime, int maxRunning, Admission admission, ServingMetrics metrics, TimeProvider time)
     {
@@ -139,48 +139,13 @@ internal sealed class Scheduler : IDisposable
     private void PassRan(ScheduledBatch plan, long id)
     {
         _metrics.BatchSize.Record(plan.Chunks.Count, _modelTag);
-        CountTenantPasses(plan, id);
+        _tenantPasses.Record(plan, id);
         foreach (var chunk in plan.Chunks)
         {
-            var s = (ServingSequence)chunk.Sequence;
-            var passes = _tenantPasses[s.Request.Tenant];
-            passes.Run ??= new Evidence.BatchRun(passes.Ordinal, passes.Sequences, passes.Rows);
-            if (s.Batches.Count < 4096)
-            {
-                s.Batches.Add(passes.Run);
-            }
-
-            if (s.Phase == SequencePhase.Prefill)
+            if (((ServingSequence)chunk.Sequence).Phase == SequencePhase.Prefill)
             {
                 _metrics.PromptTokens.Add(chunk.To - chunk.From, _modelTag);
             }
-        }
-    }
-
-    // A request's evidence tells its tenant only the tenant's own facts: the tenant's pass number on this model, and its
-    // own sequences and token rows in each pass; the server-wide pass number and other tenants' sequences stay out.
-    private void CountTenantPasses(ScheduledBatch plan, long id)
-    {
-        foreach (var chunk in plan.Chunks)
-        {
-            var tenant = ((ServingSequence)chunk.Sequence).Request.Tenant;
-            if (!_tenantPasses.TryGetValue(tenant, out var passes))
-            {
-                passes = new TenantPasses();
-                _tenantPasses.Add(tenant, passes);
-            }
-
-            if (passes.LastPass != id)
-            {
-                passes.LastPass = id;
-                passes.Ordinal++;
-                passes.Sequences = 0;
-                passes.Rows = 0;
-                passes.Run = null;
-            }
-
-            passes.Sequences++;
-            passes.Rows += chunk.To - chunk.From;
         }
     }
 }
