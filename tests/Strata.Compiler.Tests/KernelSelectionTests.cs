@@ -10,8 +10,7 @@ namespace Strata.Compiler.Tests;
 
 public sealed class KernelSelectionTests(ITestOutputHelper output)
 {
-    private static readonly CompileOptions Options = new(MaxBatchTokens: 160, MaxOutputRows: 4, WeightsIdentity: "sha-a",
-        KernelIsa: KernelIsa.Active);
+    private static readonly CompileOptions Options = SpecFactory.PlanOptions;
 
     [Theory]
     [InlineData(NumericMode.Exact, false)]

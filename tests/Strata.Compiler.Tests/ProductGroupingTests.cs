@@ -10,8 +10,7 @@ namespace Strata.Compiler.Tests;
 
 public sealed class ProductGroupingTests(ITestOutputHelper output)
 {
-    private static readonly CompileOptions Options = new(MaxBatchTokens: 160, MaxOutputRows: 4, WeightsIdentity: "sha-a",
-        KernelIsa: KernelIsa.Active);
+    private static readonly CompileOptions Options = SpecFactory.PlanOptions;
 
     private static bool Avx512 => KernelIsa.Active.StartsWith("avx512", StringComparison.Ordinal);
 

@@ -6,6 +6,10 @@ namespace Strata.Compiler.Tests;
 
 internal static class SpecFactory
 {
+    /// <summary>Options of the kernel-plan tests: 160 token rows (past the outer-product threshold of 128), 4 output rows.</summary>
+    public static readonly Lowering.CompileOptions PlanOptions = new(MaxBatchTokens: 160, MaxOutputRows: 4, WeightsIdentity: "sha-a",
+        KernelIsa: KernelIsa.Active);
+
     public static DecoderSpec Llama(int layers = 2, int dim = 64, int heads = 8, int kvHeads = 4, int ffn = 172, int vocab = 512,
         bool tiedOutput = false, bool qkvBias = false, GgmlType matrixType = GgmlType.Q8_0)
     {
