@@ -8,9 +8,10 @@ public static unsafe class MatMulInt8
 {
     /// <summary>
     /// xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool. With
-    /// <paramref name="batchInvariant"/>, a row's result does not depend on n or on its place among the rows: a Q8_0 row
-    /// takes the 4 × 4 tile's arithmetic whatever n (Q8_0 products of n ≥ 2 rows always have it), and the other types
-    /// take their row dot for every n, giving up their batched tiles and prepared decode kernels.
+    /// <paramref name="batchInvariant"/>, a row's result does not depend on n or on its place among the rows: a row takes
+    /// its type's integer tile whatever n (Q8_0's <see cref="Q8Tile512"/>, Q4_0/Q5_0's <see cref="Q4Tile512"/>, the
+    /// K-quants' <see cref="IntKTile512"/>), the last 1–3 rows as a zero-padded tile group (<see cref="TileGroup"/>);
+    /// types without a tile take their row dot for every n.
     /// </summary>
     public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false) =>
         Run(pool, in w, xq, n, y, MatMulPlan.Quantized(w.Type, w.Cols, n, batchInvariant, w.Packed != 0 ? w.PackedLayout : null, avx512: true));
@@ -128,7 +129,7 @@ public static unsafe class MatMulInt8
         WeightMatrix head = weights.IsEmpty ? default : weights[0];
         Q8Layout? packed = AllPacked(weights, Q8Layout.Vnni) ? Q8Layout.Vnni : AllPacked(weights, Q8Layout.Tile) ? Q8Layout.Tile : null;
         MatMulKernel kernel = MatMulPlan.Quantized(head.Type, head.Cols, n, batchInvariant, packed, avx512: true);
-        if (!weights.IsEmpty && kernel != MatMulKernel.VnniPanels && !Groups(head.Type, head.Cols, n))
+        if (!weights.IsEmpty && !MatMulPlan.Joins(kernel, n))
         {
             _ = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: false);
             for (int i = 0; i < weights.Length; i++)

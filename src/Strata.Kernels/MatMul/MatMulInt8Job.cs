@@ -75,7 +75,7 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             return;
         }
 
-        if (M.N == 1)
+        if (M.N == 1 && Xp == null && Gemm == null && GemmK == null)
         {
             byte* w = M.W + (r0 * M.RowBytes);
             int end = DotLast != null && r1 == M.Rows ? r1 - 1 : r1;
@@ -136,6 +136,9 @@ internal unsafe struct MatMulInt8Job : IParallelJob
 
         // A padded last quad reads a little into the next row: the matrix's last row stays out of the tiles.
         int tileEnd = (nb & 3) != 0 && r1 == M.Rows ? r1 - 1 : r1;
+        int full = M.N & ~(TileGroup.Rows - 1);
+        byte* group = Pad(Xp, XpRowBytes, full, 0);
+        float* tail = stackalloc float[TileGroup.Rows * TileGroup.Rows];
         int r = r0;
         for (; r + 4 <= tileEnd; r += 4)
         {
@@ -153,12 +156,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 Q4Tile512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            for (; j < M.N; j++)
+            if (group != null)
             {
-                for (int t = 0; t < 4; t++)
-                {
-                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
-                }
+                Q4Tile512.TileSplit(split, dw, group, XpRowBytes, quads, tail, TileGroup.Rows);
+                TileGroup.Scatter(tail, M.N - full, Y + ((nint)full * M.Rows) + r, M.Rows);
             }
         }
 
@@ -252,6 +253,15 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     {
         int nb = M.Cols / 32;
         float* dw = stackalloc float[IntTile512.Tile * NbPad];
+        int full = M.N & ~(TileGroup.Rows - 1);
+        // The rows and, after them, their scales (Gemm reads both).
+        byte* group = Pad(X, XRowBytes, full, TileGroup.Rows * NbPad * sizeof(float));
+        float* groupScales = (float*)(group + (TileGroup.Rows * XRowBytes));
+        if (group != null)
+        {
+            TileGroup.Pad((byte*)(Dx + ((nint)full * NbPad)), NbPad * sizeof(float), M.N - full, (byte*)groupScales);
+        }
+        float* tail = stackalloc float[TileGroup.Rows * TileGroup.Rows];
         int r = r0;
         for (; r + IntTile512.Tile <= r1; r += IntTile512.Tile)
         {
@@ -277,12 +287,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 Gemm(w, M.RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            for (; j < M.N; j++)
+            if (group != null)
             {
-                for (int t = 0; t < IntTile512.Tile; t++)
-                {
-                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
-                }
+                Gemm(w, M.RowBytes, dw, group, XRowBytes, groupScales, NbPad, nb, tail, TileGroup.Rows);
+                TileGroup.Scatter(tail, M.N - full, Y + ((nint)full * M.Rows) + r, M.Rows);
             }
         }
 
@@ -300,6 +308,9 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     private readonly void TiledK(int r0, int r1)
     {
         int nsb = M.Cols / 256;
+        int full = M.N & ~(TileGroup.Rows - 1);
+        byte* group = Pad(X, XRowBytes, full, 0);
+        float* tail = stackalloc float[TileGroup.Rows * TileGroup.Rows];
         int r = r0;
         for (; r + IntKTile512.Tile <= r1; r += IntKTile512.Tile)
         {
@@ -310,12 +321,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 GemmK(w, M.RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            for (; j < M.N; j++)
+            if (group != null)
             {
-                for (int t = 0; t < IntKTile512.Tile; t++)
-                {
-                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
-                }
+                GemmK(w, M.RowBytes, group, XRowBytes, nsb, tail, TileGroup.Rows);
+                TileGroup.Scatter(tail, M.N - full, Y + ((nint)full * M.Rows) + r, M.Rows);
             }
         }
 
@@ -326,5 +335,21 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 Y[((nint)j * M.Rows) + r] = Dot(M.W + (r * M.RowBytes), X + (j * XRowBytes), M.Cols);
             }
         }
+    }
+
+    /// <summary>
+    /// The activation rows [full, N) (fewer than four) as a zero-padded group at the start of this thread's pad buffer,
+    /// which holds <paramref name="extra"/> more bytes after the group for the caller; null when N is a multiple of four.
+    /// </summary>
+    private readonly byte* Pad(byte* rows, nint rowBytes, int full, nint extra)
+    {
+        if (full == M.N)
+        {
+            return null;
+        }
+
+        byte* group = ThreadBuffer.Padded((int)((TileGroup.Rows * rowBytes) + extra));
+        TileGroup.Pad(rows + (full * rowBytes), rowBytes, M.N - full, group);
+        return group;
     }
 }

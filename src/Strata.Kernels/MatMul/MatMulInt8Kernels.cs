@@ -25,12 +25,12 @@ internal static unsafe class MatMulInt8Kernels
             MatMulKernel.Q5MatVec512 => OneRow(n, w.Type == GgmlType.Q5_0 && Q4MatVec512.Applies(w.Cols)),
             MatMulKernel.Q4KMatVec512 => OneRow(n, w.Type == GgmlType.Q4_K && Q4KMatVec512.Applies(w.Cols)),
             MatMulKernel.Q8MatVec512 => OneRow(n, w.Type == GgmlType.Q8_0 && Q8MatVec512.Applies(w.Cols)),
-            MatMulKernel.Q4Tile => n >= IntTile512.Tile && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && Q4Tile512.Applies(w.Cols)
-                ? null : "needs 4+ rows of Q4_0 or Q5_0 weights 128–16384 wide and AVX-512 VBMI",
-            MatMulKernel.IntTile4x4 => n >= IntTile512.Tile && Gemm(w.Type) != null && w.Cols / 32 <= 8192
-                ? null : "needs 4+ rows of Q8_0, Q4_0 or Q5_0 weights of at most 8192 blocks and AVX-512",
-            MatMulKernel.IntKTile4x4 => n >= IntKTile512.Tile && GemmK(w.Type) != null
-                ? null : "needs 4+ rows of Q4_K or Q6_K weights and AVX-512",
+            MatMulKernel.Q4Tile => w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && Q4Tile512.Applies(w.Cols)
+                ? null : "needs Q4_0 or Q5_0 weights 128–16384 wide and AVX-512 VBMI",
+            MatMulKernel.IntTile4x4 => Gemm(w.Type) != null && w.Cols / 32 <= 8192
+                ? null : "needs Q8_0, Q4_0 or Q5_0 weights of at most 8192 blocks and AVX-512",
+            MatMulKernel.IntKTile4x4 => GemmK(w.Type) != null
+                ? null : "needs Q4_K or Q6_K weights and AVX-512",
             _ => "is not an 8-bit-activation kernel",
         };
         if (why != null)

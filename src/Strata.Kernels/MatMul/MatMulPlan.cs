@@ -57,13 +57,31 @@ public static class MatMulPlan
             return MatMulKernel.Q8Tile;
         }
 
-        if (batchInvariant || !use512)
+        if (!use512)
         {
             return MatMulKernel.IntRowDot;
         }
 
+        if (batchInvariant)
+        {
+            return Invariant(type, cols);
+        }
+
         return n == 1 ? Decode(type, cols) : Batch(type, cols, n);
     }
+
+    /// <summary>
+    /// The one kernel of every row count with batch invariance (Q8_0's tile is chosen before): the type's integer tile, whose
+    /// last activation rows run as a zero-padded group (<see cref="TileGroup"/>), so one row, decode included, takes the
+    /// same arithmetic as a row inside a batch; the row dot for types without a tile.
+    /// </summary>
+    private static MatMulKernel Invariant(GgmlType type, int cols) => type switch
+    {
+        GgmlType.Q4_0 or GgmlType.Q5_0 when Q4Tile512.Applies(cols) => MatMulKernel.Q4Tile,
+        GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 when cols / 32 <= 8192 => MatMulKernel.IntTile4x4,
+        GgmlType.Q4_K or GgmlType.Q6_K => MatMulKernel.IntKTile4x4,
+        _ => MatMulKernel.IntRowDot,
+    };
 
     /// <summary>
     /// The layout a Q8_0 matrix of 8-bit-activation products is packed into at load, or null when it stays raw: VNNI panels
