@@ -8,25 +8,29 @@ namespace Strata.Engine.Tests.Generation;
 public sealed class BatchInvarianceTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Q8_0_Fast_BatchInvariant_LogitsEqualAloneAndBatched_AndAcrossPromptChunkings(bool vnni) =>
-        Assert.Null(FirstDifference(batchInvariant: true, vnni));
+    [InlineData("ci-d256-l4-q8_0.gguf", false)]
+    [InlineData("ci-d256-l4-q8_0.gguf", true)]
+    [InlineData("ci-d256-l4-q4_0.gguf", false)]
+    [InlineData("ci-d256-l4-q4_k_m.gguf", false)]
+    public void Fast_BatchInvariant_LogitsEqualAloneAndBatched_AndAcrossPromptChunkings(string model, bool vnni) =>
+        Assert.Null(FirstDifference(model, batchInvariant: true, vnni));
 
-    [Fact]
-    public void Q8_0_Fast_WithoutBatchInvarianceOrVnni_TheSameChecksFindADifference()
+    [Theory]
+    [InlineData("ci-d256-l4-q8_0.gguf")]
+    [InlineData("ci-d256-l4-q4_k_m.gguf")]
+    public void Fast_WithoutBatchInvarianceOrVnni_TheSameChecksFindADifference(string model)
     {
         // The control: the option is what makes the checks above pass (VNNI panels are invariant on their own).
-        string? difference = FirstDifference(batchInvariant: false, vnni: false);
+        string? difference = FirstDifference(model, batchInvariant: false, vnni: false);
         Assert.NotNull(difference);
     }
 
     // Runs every comparison and returns the first that is not bit-identical, or null.
-    private static string? FirstDifference(bool batchInvariant, bool vnni)
+    private static string? FirstDifference(string model, bool batchInvariant, bool vnni)
     {
         try
         {
-            Compare(batchInvariant, vnni);
+            Compare(model, batchInvariant, vnni);
             return null;
         }
         catch (Xunit.Sdk.FailException e)
@@ -35,9 +39,9 @@ public sealed class BatchInvarianceTests
         }
     }
 
-    private static void Compare(bool batchInvariant, bool vnni)
+    private static void Compare(string model, bool batchInvariant, bool vnni)
     {
-        string path = SharedModels.File("synth/ci-d256-l4-q8_0.gguf");
+        string path = SharedModels.File("synth/" + model);
         using var rt = ModelRuntime.Load(path, null, new EngineOptions(Threads: 2, ContextTokens: 256, BatchTokens: 32, Sequences: 6,
             Mode: NumericMode.QuantizedActivations, BatchInvariant: batchInvariant) { Vnni = vnni });
         var rng = new Random(3);
