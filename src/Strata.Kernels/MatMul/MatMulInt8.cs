@@ -10,7 +10,8 @@ public static unsafe class MatMulInt8
     /// xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool. With
     /// <paramref name="batchInvariant"/>, a row's result does not depend on n or on its place among the rows: a row takes
     /// its type's integer tile whatever n (Q8_0's <see cref="Q8Tile512"/>, Q4_0/Q5_0's <see cref="Q4Tile512"/>, the
-    /// K-quants' <see cref="IntKTile512"/>), the last 1–3 rows as a zero-padded tile group (<see cref="TileGroup"/>);
+    /// K-quants' <see cref="IntKTile512"/>), the rows after the last full tile through the tile's one-row instantiation
+    /// (<see cref="OneRow"/>: exactly a tile row's lanes);
     /// types without a tile take their row dot for every n.
     /// </summary>
     public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false) =>
@@ -54,6 +55,7 @@ public static unsafe class MatMulInt8
         bool q8Tile = kernel == MatMulKernel.Q8Tile;
         bool q4Tile = kernel == MatMulKernel.Q4Tile;
         var gemm = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm(w.Type) : null;
+        var gemm1 = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm1(w.Type) : null;
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
@@ -91,7 +93,9 @@ public static unsafe class MatMulInt8
             var job = MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
                 Gemm = gemm,
+                Gemm1 = gemm1,
                 GemmK = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK(w.Type) : null,
+                GemmK1 = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK1(w.Type) : null,
                 Dx = pd,
                 NbPad = nbPad,
             };

@@ -27,11 +27,17 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     /// <summary>Bytes per prepared activation row.</summary>
     public nint XpRowBytes;
 
-    /// <summary>4 × 4 tile kernel of <see cref="IntTile512"/> for N &gt; 1, or null (row dots only).</summary>
+    /// <summary>4 × 4 tile kernel of <see cref="IntTile512"/>, or null (row dots only).</summary>
     public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
 
-    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKTile512"/> for N &gt;= 4, or null.</summary>
+    /// <summary>The same tile for one activation row (the rows after the last full tile), set with <see cref="Gemm"/>.</summary>
+    public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm1;
+
+    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKTile512"/>, or null.</summary>
     public delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK;
+
+    /// <summary>The same tile for one activation row (the rows after the last full tile), set with <see cref="GemmK"/>.</summary>
+    public delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK1;
 
     /// <summary>Activation block scales as f32, row j at Dx + j·NbPad (set with <see cref="Gemm"/>).</summary>
     public float* Dx;
@@ -136,9 +142,6 @@ internal unsafe struct MatMulInt8Job : IParallelJob
 
         // A padded last quad reads a little into the next row: the matrix's last row stays out of the tiles.
         int tileEnd = (nb & 3) != 0 && r1 == M.Rows ? r1 - 1 : r1;
-        int full = M.N & ~(TileGroup.Rows - 1);
-        byte* group = Pad(Xp, XpRowBytes, full, 0);
-        float* tail = stackalloc float[TileGroup.Rows * TileGroup.Rows];
         int r = r0;
         for (; r + 4 <= tileEnd; r += 4)
         {
@@ -153,13 +156,13 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             int j = 0;
             for (; j + 4 <= M.N; j += 4)
             {
-                Q4Tile512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
+                Q4Tile512.TileSplit<FourRows>(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            if (group != null)
+            // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
+            for (; j < M.N; j++)
             {
-                Q4Tile512.TileSplit(split, dw, group, XpRowBytes, quads, tail, TileGroup.Rows);
-                TileGroup.Scatter(tail, M.N - full, Y + ((nint)full * M.Rows) + r, M.Rows);
+                Q4Tile512.TileSplit<OneRow>(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 
@@ -253,15 +256,6 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     {
         int nb = M.Cols / 32;
         float* dw = stackalloc float[IntTile512.Tile * NbPad];
-        int full = M.N & ~(TileGroup.Rows - 1);
-        // The rows and, after them, their scales (Gemm reads both).
-        byte* group = Pad(X, XRowBytes, full, TileGroup.Rows * NbPad * sizeof(float));
-        float* groupScales = (float*)(group + (TileGroup.Rows * XRowBytes));
-        if (group != null)
-        {
-            TileGroup.Pad((byte*)(Dx + ((nint)full * NbPad)), NbPad * sizeof(float), M.N - full, (byte*)groupScales);
-        }
-        float* tail = stackalloc float[TileGroup.Rows * TileGroup.Rows];
         int r = r0;
         for (; r + IntTile512.Tile <= r1; r += IntTile512.Tile)
         {
@@ -287,10 +281,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 Gemm(w, M.RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            if (group != null)
+            // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
+            for (; j < M.N; j++)
             {
-                Gemm(w, M.RowBytes, dw, group, XRowBytes, groupScales, NbPad, nb, tail, TileGroup.Rows);
-                TileGroup.Scatter(tail, M.N - full, Y + ((nint)full * M.Rows) + r, M.Rows);
+                Gemm1(w, M.RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 
@@ -308,9 +302,6 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     private readonly void TiledK(int r0, int r1)
     {
         int nsb = M.Cols / 256;
-        int full = M.N & ~(TileGroup.Rows - 1);
-        byte* group = Pad(X, XRowBytes, full, 0);
-        float* tail = stackalloc float[TileGroup.Rows * TileGroup.Rows];
         int r = r0;
         for (; r + IntKTile512.Tile <= r1; r += IntKTile512.Tile)
         {
@@ -321,10 +312,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 GemmK(w, M.RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
-            if (group != null)
+            // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
+            for (; j < M.N; j++)
             {
-                GemmK(w, M.RowBytes, group, XRowBytes, nsb, tail, TileGroup.Rows);
-                TileGroup.Scatter(tail, M.N - full, Y + ((nint)full * M.Rows) + r, M.Rows);
+                GemmK1(w, M.RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 
@@ -335,21 +326,5 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 Y[((nint)j * M.Rows) + r] = Dot(M.W + (r * M.RowBytes), X + (j * XRowBytes), M.Cols);
             }
         }
-    }
-
-    /// <summary>
-    /// The activation rows [full, N) (fewer than four) as a zero-padded group at the start of this thread's pad buffer,
-    /// which holds <paramref name="extra"/> more bytes after the group for the caller; null when N is a multiple of four.
-    /// </summary>
-    private readonly byte* Pad(byte* rows, nint rowBytes, int full, nint extra)
-    {
-        if (full == M.N)
-        {
-            return null;
-        }
-
-        byte* group = ThreadBuffer.Padded((int)((TileGroup.Rows * rowBytes) + extra));
-        TileGroup.Pad(rows + (full * rowBytes), rowBytes, M.N - full, group);
-        return group;
     }
 }

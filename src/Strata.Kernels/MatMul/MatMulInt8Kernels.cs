@@ -44,9 +44,19 @@ internal static unsafe class MatMulInt8Kernels
     public static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm(GgmlType type) =>
         !KernelIsa.Use512 ? null : type switch
         {
-            GgmlType.Q8_0 => &IntTile512.Q8_0,
-            GgmlType.Q4_0 => &IntTile512.Q4_0,
-            GgmlType.Q5_0 => &IntTile512.Q5_0,
+            GgmlType.Q8_0 => &IntTile512.Q8_0<FourRows>,
+            GgmlType.Q4_0 => &IntTile512.Q4_0<FourRows>,
+            GgmlType.Q5_0 => &IntTile512.Q5_0<FourRows>,
+            _ => null,
+        };
+
+    /// <summary>The legacy-quant tile of one activation row (exactly a row of <see cref="Gemm"/>'s tile), or null.</summary>
+    public static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm1(GgmlType type) =>
+        !KernelIsa.Use512 ? null : type switch
+        {
+            GgmlType.Q8_0 => &IntTile512.Q8_0<OneRow>,
+            GgmlType.Q4_0 => &IntTile512.Q4_0<OneRow>,
+            GgmlType.Q5_0 => &IntTile512.Q5_0<OneRow>,
             _ => null,
         };
 
@@ -54,8 +64,17 @@ internal static unsafe class MatMulInt8Kernels
     public static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK(GgmlType type) =>
         !KernelIsa.Use512 ? null : type switch
         {
-            GgmlType.Q4_K => &IntKTile512.Q4K,
-            GgmlType.Q6_K => &IntKTile512.Q6K,
+            GgmlType.Q4_K => &IntKTile512.Q4K<FourRows>,
+            GgmlType.Q6_K => &IntKTile512.Q6K<FourRows>,
+            _ => null,
+        };
+
+    /// <summary>The K-quant tile of one activation row (exactly a row of <see cref="GemmK"/>'s tile), or null.</summary>
+    public static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK1(GgmlType type) =>
+        !KernelIsa.Use512 ? null : type switch
+        {
+            GgmlType.Q4_K => &IntKTile512.Q4K<OneRow>,
+            GgmlType.Q6_K => &IntKTile512.Q6K<OneRow>,
             _ => null,
         };
 

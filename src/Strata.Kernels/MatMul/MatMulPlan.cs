@@ -72,7 +72,7 @@ public static class MatMulPlan
 
     /// <summary>
     /// The one kernel of every row count with batch invariance (Q8_0's tile is chosen before): the type's integer tile, whose
-    /// last activation rows run as a zero-padded group (<see cref="TileGroup"/>), so one row, decode included, takes the
+    /// last activation rows through its one-row instantiation (<see cref="OneRow"/>), so one row, decode included, takes the
     /// same arithmetic as a row inside a batch; the row dot for types without a tile.
     /// </summary>
     private static MatMulKernel Invariant(GgmlType type, int cols) => type switch

@@ -17,17 +17,11 @@ internal static unsafe class ThreadBuffer
     [ThreadStatic]
     private static byte[]? t_weights;
 
-    [ThreadStatic]
-    private static byte[]? t_padded;
-
     /// <summary>The calling thread's prepared-activation buffer of at least bytes bytes.</summary>
     public static byte* Activations(int bytes) => Get(ref t_activations, bytes, 16384);
 
     /// <summary>The calling thread's per-part weight buffer of at least bytes bytes.</summary>
     public static byte* Weights(int bytes) => Get(ref t_weights, bytes, 16384);
-
-    /// <summary>The calling thread's buffer for a zero-padded group of activation rows (<see cref="TileGroup"/>).</summary>
-    public static byte* Padded(int bytes) => Get(ref t_padded, bytes, 4096);
 
     /// <summary>The slot's array, grown (pinned, uninitialized) to at least max(length, minimum) elements first.</summary>
     public static T* Get<T>(ref T[]? slot, int length, int minimum) where T : unmanaged

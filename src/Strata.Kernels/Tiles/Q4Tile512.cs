@@ -137,7 +137,8 @@ internal static unsafe class Q4Tile512
     /// and 4 prepared activation rows x + j·xRowBytes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TileSplit(byte* ws, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+    public static void TileSplit<TRows>(byte* ws, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -156,6 +157,11 @@ internal static unsafe class Q4Tile512
             c10 = Pair(l1, h1, a, s + ds, c10);
             c20 = Pair(l2, h2, a, s + (2 * ds), c20);
             c30 = Pair(l3, h3, a, s + (3 * ds), c30);
+            if (TRows.Count == 1)
+            {
+                continue;
+            }
+
             a += xRowBytes;
             c01 = Pair(l0, h0, a, s, c01);
             c11 = Pair(l1, h1, a, s + ds, c11);
@@ -173,7 +179,7 @@ internal static unsafe class Q4Tile512
             c33 = Pair(l3, h3, a, s + (3 * ds), c33);
         }
 
-        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        TileRows.Store<TRows>(Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33), y, yStride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
