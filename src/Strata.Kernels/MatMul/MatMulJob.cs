@@ -37,7 +37,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
     public float* Sums;
 
-    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRows"/>): rows go through <see cref="FloatOuterTile512"/> tiles of 32 first.</summary>
+    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRowsFor"/> of the type): rows go through <see cref="FloatOuterTile512"/> tiles of 32 first.</summary>
     public bool Outer;
 
     /// <summary>Every N takes the tiled path below, N = 1 included (see <c>MatMul.Run</c>).</summary>
