@@ -49,14 +49,14 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>The job for weight matrix w against n activation rows at x, results to y.</summary>
     public static MatMulJob For(in WeightMatrix w, int n, int chunkRows, float* x, float* y, float* sums,
         delegate*<byte*, float*, float*, int, float> dot512, bool invariant) => new()
-    {
-        M = MatrixRows.For(in w, n, chunkRows),
-        X = x,
-        Y = y,
-        Sums = sums,
-        Dot512 = dot512,
-        Invariant = invariant,
-    };
+        {
+            M = MatrixRows.For(in w, n, chunkRows),
+            X = x,
+            Y = y,
+            Sums = sums,
+            Dot512 = dot512,
+            Invariant = invariant,
+        };
 
     [ThreadStatic]
     private static float[]? t_scratch;
