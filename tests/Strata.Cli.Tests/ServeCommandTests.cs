@@ -124,7 +124,11 @@ public sealed partial class ServeCommandTests
             {
                 Content = JsonContent.Create(new
                 {
-                    model = "stories", prompt = "Once upon a time", max_tokens = 16, temperature = 0, stream = true,
+                    model = "stories",
+                    prompt = "Once upon a time",
+                    max_tokens = 16,
+                    temperature = 0,
+                    stream = true,
                     stream_options = new { include_usage = true },
                 }),
             };

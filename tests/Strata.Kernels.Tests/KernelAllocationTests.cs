@@ -1,8 +1,8 @@
 // WorkerPool with late-starting workers, and zero allocation after warm-up of the pool and the matrix products, measured by AllocationMeter (a no-GC region, this
 // collection alone): a raw GetAllocatedBytesForCurrentThread delta once read 7960 bytes in a full parallel run when
 // another test's collection retired this thread's allocation context.
-using Strata.Kernels;
 using Strata.Engine.Tests;
+using Strata.Kernels;
 using Xunit;
 
 namespace Strata.Kernels.Tests;

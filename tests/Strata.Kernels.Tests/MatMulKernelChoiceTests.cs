@@ -32,6 +32,28 @@ public unsafe class MatMulKernelChoiceTests
         return d;
     }
 
+    [Fact]
+    public void Exact_F16FromOuterRowsF16_OuterProductTiles_OtherTypesFrom128()
+    {
+        // Without AVX-512 no count takes the outer-product tiles; with it F16 at least 1024 wide takes them from 48 rows,
+        // everything else from 128.
+        bool avx512 = KernelIsa.Active.StartsWith("avx512", StringComparison.Ordinal);
+        MatMulKernel outer = avx512 ? MatMulKernel.FloatOuterTile : MatMulKernel.DequantTile4;
+        Assert.Equal(MatMulKernel.DequantTile4, MatMulPlan.Exact(GgmlType.F16, 2048, 2048, 47, batchInvariant: false, avx512: true));
+        Assert.Equal(outer, MatMulPlan.Exact(GgmlType.F16, 2048, 2048, 48, batchInvariant: false, avx512: true));
+        Assert.Equal(MatMulKernel.DequantTile4, MatMulPlan.Exact(GgmlType.F16, 2048, 2048, 48, batchInvariant: true, avx512: true));
+        Assert.Equal(MatMulKernel.DequantTile4, MatMulPlan.Exact(GgmlType.F16, 576, 576, 127, batchInvariant: false, avx512: true));
+        Assert.Equal(outer, MatMulPlan.Exact(GgmlType.F16, 576, 576, 128, batchInvariant: false, avx512: true));
+        Assert.Equal(MatMulKernel.DequantTile4, MatMulPlan.Exact(GgmlType.Q8_0, 2048, 2048, 127, batchInvariant: false, avx512: true));
+        Assert.Equal(MatMulKernel.DequantTile4, MatMulPlan.Exact(GgmlType.F32, 2048, 2048, 64, batchInvariant: false, avx512: true));
+        Assert.Equal(outer, MatMulPlan.Exact(GgmlType.Q8_0, 2048, 2048, 128, batchInvariant: false, avx512: true));
+        Assert.True(MatMul.Groups(GgmlType.F16, 2048, 47, batchInvariant: false));
+        Assert.False(MatMul.Groups(GgmlType.F16, 2048, 48, batchInvariant: false));
+        Assert.True(MatMul.Groups(GgmlType.F16, 576, 48, batchInvariant: false));
+        Assert.True(MatMul.Groups(GgmlType.F16, 2048, 48, batchInvariant: true));
+        Assert.True(MatMul.Groups(GgmlType.Q8_0, 2048, 127, batchInvariant: false));
+    }
+
     [Theory]
     [MemberData(nameof(ExactCases))]
     public void MatMulRun_GivenAnApplicableKernel_MatchesTheReference(GgmlType type, int n, MatMulKernel kernel)

@@ -55,6 +55,10 @@ public unsafe class MatMulPathTests
             d.Add(t, MatMul.OuterRows + 9, 1);
         }
 
+        // F16 takes the tiles from fewer rows: at the threshold and with 57 mod 8 = 1 row left to the dots.
+        d.Add(GgmlType.F16, MatMul.OuterRowsF16, 2);
+        d.Add(GgmlType.F16, MatMul.OuterRowsF16 + 9, 1);
+
         return d;
     }
 

@@ -45,6 +45,25 @@ internal sealed class Amd64Assembler
     /// <summary>vcvtph2ps zmm, [m]: 16 halves (256 bits) to singles, exactly (F16C's conversion in its EVEX form, which .NET 10 does not expose).</summary>
     public void Vcvtph2psLoad(int zmm, Mem m) => EvexMem(2, 1, false, 0x13, zmm, 0, m, false);
 
+    /// <summary>vunpcklps dst, a, b: the low two singles of each 128-bit lane of a and b, interleaved.</summary>
+    public void Vunpcklps(int dst, int a, int b) => EvexReg(1, 0, false, 0x14, dst, a, b);
+
+    /// <summary>vunpckhps dst, a, b: the high two singles of each 128-bit lane of a and b, interleaved.</summary>
+    public void Vunpckhps(int dst, int a, int b) => EvexReg(1, 0, false, 0x15, dst, a, b);
+
+    /// <summary>vunpcklpd dst, a, b: the low double (single pair) of each 128-bit lane of a and b, interleaved.</summary>
+    public void Vunpcklpd(int dst, int a, int b) => EvexReg(1, 1, true, 0x14, dst, a, b);
+
+    /// <summary>vunpckhpd dst, a, b: the high double (single pair) of each 128-bit lane of a and b, interleaved.</summary>
+    public void Vunpckhpd(int dst, int a, int b) => EvexReg(1, 1, true, 0x15, dst, a, b);
+
+    /// <summary>vshuff32x4 dst, a, b, imm: 128-bit lanes 0–1 picked from a, 2–3 from b, two bits of imm each.</summary>
+    public void Vshuff32x4(int dst, int a, int b, byte imm)
+    {
+        EvexReg(3, 1, false, 0x23, dst, a, b);
+        Emit(imm);
+    }
+
     /// <summary>vpxord dst, a, b.</summary>
     public void Vpxord(int dst, int a, int b) => EvexReg(1, 1, false, 0xEF, dst, a, b);
 
@@ -90,7 +109,7 @@ internal sealed class Amd64Assembler
 
     // ---- encoding ---------------------------------------------------------------------------------------------------
 
-    /// <summary>EVEX.512 with a register rm operand. map: 1 = 0F, 2 = 0F38; pp: 0 none, 1 = 66, 2 = F3, 3 = F2; vvvv 0 when unused.</summary>
+    /// <summary>EVEX.512 with a register rm operand. map: 1 = 0F, 2 = 0F38, 3 = 0F3A; pp: 0 none, 1 = 66, 2 = F3, 3 = F2; vvvv 0 when unused.</summary>
     private void EvexReg(int map, int pp, bool w, byte opcode, int reg, int vvvv, int rm)
     {
         CheckZmm(reg);

@@ -14,6 +14,25 @@ public static unsafe class MatMul
     /// </summary>
     internal const int OuterRows = 128;
 
+    /// <summary>
+    /// Fewest rows for the outer-product tiles over F16 weights at least <see cref="OuterColsF16"/> wide, whose chunks
+    /// convert with one instruction per 16 halves (<see cref="HalfTranspose512"/>) rather than dequantize. Against the
+    /// 4-row dot tiles, TinyLlama's F16 [5632, 2048], [2048, 5632] and [2048, 2048] on 2 threads took 6.1 / 6.2 / 2.05 ms
+    /// against 6.6 / 6.7 / 2.2 at 48 rows, 7.8 / 7.8 / 2.66 against 8.4 / 8.2 / 2.84 at 64 and 11.0 / 11.1 / 3.86 against
+    /// 11.8 / 12.3 / 4.15 at 96 (on 1 thread even at 48, 3–8 % faster from 64); at 32 rows the two are even.
+    /// </summary>
+    internal const int OuterRowsF16 = 48;
+
+    /// <summary>
+    /// Narrowest F16 matrix that takes the tiles from <see cref="OuterRowsF16"/> rows. SmolLM's 576-wide matrices are each
+    /// a little faster through the tiles alone, but their Q/K/V and gate/up then no longer share one pool run: SmolLM F16
+    /// pp64 read about 648 tok/s against 670 (steady runs of three of four alternating pairs).
+    /// </summary>
+    internal const int OuterColsF16 = 1024;
+
+    /// <summary>Fewest rows for the outer-product tiles over a matrix of <paramref name="type"/> <paramref name="cols"/> wide.</summary>
+    internal static int OuterRowsFor(GgmlType type, int cols) => type == GgmlType.F16 && cols >= OuterColsF16 ? OuterRowsF16 : OuterRows;
+
     /// <summary>n activation rows; n = 1 is matrix-vector. Parallel over the pool.</summary>
     /// <remarks>
     /// With <paramref name="batchInvariant"/> every n, 1 included, takes one arithmetic (<see cref="MatMulJob"/>'s 4-row
@@ -85,8 +104,10 @@ public static unsafe class MatMul
         bool outer = kernel == MatMulKernel.FloatOuterTile;
         int tile = outer ? FloatOuterTile512.Rows : MatMulJob.Tile;
 
-        // About eight parts per thread for load balance, each a multiple of the tile.
-        int chunk = pool.ChunkRows(w.Rows, tile);
+        // About eight parts per thread for load balance, each a multiple of the tile; an outer-product part is one tile,
+        // since each tile converts its own weights whatever the part: 576 rows made 9 parts of two tiles, 5 on one thread
+        // and 4 on the other, and SmolLM's [576, 576] F16 ran 4–5 % slower than the 4-row tiles' 16 parts.
+        int chunk = outer ? tile : pool.ChunkRows(w.Rows, tile);
         int count = (w.Rows + chunk - 1) / chunk;
 
         fixed (float* px = x)
@@ -108,10 +129,11 @@ public static unsafe class MatMul
         bool batchInvariant = false) => RunGroup(pool, weights, x, 1, outputs, batchInvariant);
 
     /// <summary>
-    /// Whether <c>RunGroup</c> takes n rows in one pool run: matrix-vector always; batches that <c>Run</c> gives the
-    /// 4-row dot tiles (batch-invariant, or fewer than <see cref="OuterRows"/> rows).
+    /// Whether <c>RunGroup</c> takes n rows of <paramref name="type"/> weights <paramref name="cols"/> wide in one pool run:
+    /// matrix-vector always; batches that <c>Run</c> gives the 4-row dot tiles (batch-invariant, or fewer than
+    /// <see cref="OuterRowsFor"/> rows).
     /// </summary>
-    public static bool Groups(int n, bool batchInvariant) => n == 1 || batchInvariant || n < OuterRows;
+    public static bool Groups(GgmlType type, int cols, int n, bool batchInvariant) => n == 1 || batchInvariant || n < OuterRowsFor(type, cols);
 
     /// <summary>
     /// Products of n f32 activation rows against two or three matrices of the same type and width (the Q/K/V or gate/up
@@ -124,7 +146,7 @@ public static unsafe class MatMul
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<float> x, int n, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false)
     {
-        if (!Groups(n, batchInvariant))
+        if (!weights.IsEmpty && !Groups(weights[0].Type, weights[0].Cols, n, batchInvariant))
         {
             _ = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: true);
             for (int i = 0; i < weights.Length; i++)

@@ -56,18 +56,18 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     /// <summary>The job for weight matrix w against n activation rows at x (prepared rows at xp when a tile path runs).</summary>
     public static MatMulInt8Job For(in WeightMatrix w, int n, int chunkRows, byte* x, nint xRowBytes, float* y,
         delegate*<byte*, byte*, int, float> dot, delegate*<byte*, byte*, int, float> dotLast, byte* xp, nint xpRowBytes) => new()
-    {
-        M = MatrixRows.For(in w, n, chunkRows),
-        X = x,
-        XRowBytes = xRowBytes,
-        Y = y,
-        Dot = dot,
-        DotLast = dotLast,
-        Xp = xp,
-        XpRowBytes = xpRowBytes,
-        BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
-        Wp = xp != null && w.Type == GgmlType.Q8_0 ? (byte*)w.Packed : null,
-    };
+        {
+            M = MatrixRows.For(in w, n, chunkRows),
+            X = x,
+            XRowBytes = xRowBytes,
+            Y = y,
+            Dot = dot,
+            DotLast = dotLast,
+            Xp = xp,
+            XpRowBytes = xpRowBytes,
+            BlockBytes = GgmlTypeInfo.BlockBytes(w.Type),
+            Wp = xp != null && w.Type == GgmlType.Q8_0 ? (byte*)w.Packed : null,
+        };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly void Execute(int index, int count)

@@ -37,7 +37,7 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>Σx table of X (N = 1, AVX-512 types with a minimum), else null.</summary>
     public float* Sums;
 
-    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRows"/>): rows go through <see cref="FloatOuterTile512"/> tiles of 32 first.</summary>
+    /// <summary>Long prefill (N ≥ <see cref="MatMul.OuterRowsFor"/> of the type): rows go through <see cref="FloatOuterTile512"/> tiles of 32 first.</summary>
     public bool Outer;
 
     /// <summary>Every N takes the tiled path below, N = 1 included (see <c>MatMul.Run</c>).</summary>
@@ -49,14 +49,14 @@ internal unsafe struct MatMulJob : IParallelJob
     /// <summary>The job for weight matrix w against n activation rows at x, results to y.</summary>
     public static MatMulJob For(in WeightMatrix w, int n, int chunkRows, float* x, float* y, float* sums,
         delegate*<byte*, float*, float*, int, float> dot512, bool invariant) => new()
-    {
-        M = MatrixRows.For(in w, n, chunkRows),
-        X = x,
-        Y = y,
-        Sums = sums,
-        Dot512 = dot512,
-        Invariant = invariant,
-    };
+        {
+            M = MatrixRows.For(in w, n, chunkRows),
+            X = x,
+            Y = y,
+            Sums = sums,
+            Dot512 = dot512,
+            Invariant = invariant,
+        };
 
     [ThreadStatic]
     private static float[]? t_scratch;

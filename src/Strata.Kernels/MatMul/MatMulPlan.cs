@@ -18,7 +18,7 @@ public static class MatMulPlan
     public static MatMulKernel Exact(GgmlType type, int weightRows, int cols, int n, bool batchInvariant, bool avx512)
     {
         bool use512 = avx512 && KernelIsa.Use512;
-        if (!batchInvariant && n >= MatMul.OuterRows && use512 && cols % 16 == 0 && weightRows >= 64)
+        if (!batchInvariant && n >= MatMul.OuterRowsFor(type, cols) && use512 && cols % 16 == 0 && weightRows >= 64)
         {
             return MatMulKernel.FloatOuterTile;
         }

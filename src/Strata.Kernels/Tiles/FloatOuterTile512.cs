@@ -42,8 +42,23 @@ internal static unsafe class FloatOuterTile512
         }
     }
 
-    /// <summary>As <see cref="Transpose32"/> straight from 32 f16 rows (rowBytes apart), converting exactly on the way.</summary>
+    /// <summary>
+    /// As <see cref="Transpose32"/> straight from 32 f16 rows (rowBytes apart), converting exactly on the way: through the
+    /// assembled <see cref="HalfTranspose512"/> where it runs (the same bits, fewer instructions), else in vectors.
+    /// </summary>
     public static void Transpose32Half(ushort* rows, nint rowBytes, int kn, float* wt)
+    {
+        if (HalfTranspose512.Supported)
+        {
+            HalfTranspose512.Transpose32(rows, rowBytes, kn, wt);
+            return;
+        }
+
+        Transpose32HalfVector(rows, rowBytes, kn, wt);
+    }
+
+    /// <summary><see cref="Transpose32Half"/> in vectors (the reference of the assembled routine).</summary>
+    internal static void Transpose32HalfVector(ushort* rows, nint rowBytes, int kn, float* wt)
     {
         for (int k0 = 0; k0 < kn; k0 += 16)
         {

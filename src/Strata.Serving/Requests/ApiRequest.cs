@@ -1,6 +1,7 @@
 // The body of POST /v1/chat/completions or /v1/completions, checked field by field: unknown, mistyped or out-of-range fields are named in a 400.
 using System.Text.Json;
 using Strata.Engine.Generation;
+using static Strata.Serving.JsonField;
 
 namespace Strata.Serving;
 
@@ -73,7 +74,7 @@ internal sealed class ApiRequest
                     r.Model = String(v, "model");
                     break;
                 case "messages" when chat:
-                    ParseMessages(v, r.Messages);
+                    ChatMessages.Parse(v, r.Messages);
                     sawInput = true;
                     break;
                 case "prompt" when !chat:
@@ -126,34 +127,6 @@ internal sealed class ApiRequest
                     }
 
                     break;
-                case "n":
-                    if (v.ValueKind != JsonValueKind.Null && Int(v, "n") != 1)
-                    {
-                        throw ApiError.BadRequest($"'n' must be 1: this server returns one choice per request; found {v.GetRawText()}", "n");
-                    }
-
-                    break;
-                case "best_of" when !chat:
-                    if (v.ValueKind != JsonValueKind.Null && Int(v, "best_of") != 1)
-                    {
-                        throw ApiError.BadRequest($"'best_of' must be 1; found {v.GetRawText()}", "best_of");
-                    }
-
-                    break;
-                case "echo" when !chat:
-                    if (v.ValueKind != JsonValueKind.Null && Bool(v, "echo"))
-                    {
-                        throw ApiError.BadRequest("'echo' is not supported; send false or leave it out", "echo");
-                    }
-
-                    break;
-                case "suffix" when !chat:
-                    if (v.ValueKind != JsonValueKind.Null)
-                    {
-                        throw ApiError.BadRequest("'suffix' is not supported; leave it out", "suffix");
-                    }
-
-                    break;
                 case "logprobs" when chat:
                     r.Logprobs = v.ValueKind != JsonValueKind.Null && Bool(v, "logprobs");
                     break;
@@ -196,17 +169,9 @@ internal sealed class ApiRequest
                 case "response_format" when chat:
                     CheckResponseFormat(v);
                     break;
-                case "tools" or "tool_choice" or "functions" or "function_call" or "logit_bias" or "parallel_tool_calls":
-                    if (v.ValueKind != JsonValueKind.Null)
-                    {
-                        throw ApiError.BadRequest($"'{p.Name}' is not supported by this server yet; leave it out", p.Name);
-                    }
-
-                    break;
-                case "store" or "metadata" or "service_tier":
-                    break; // accepted and without effect: nothing is stored, there are no tiers
                 default:
-                    throw ApiError.BadRequest($"unknown field '{p.Name}'", p.Name);
+                    CheckUnsupported(p.Name, v, chat);
+                    break;
             }
         }
 
@@ -229,101 +194,51 @@ internal sealed class ApiRequest
         return r;
     }
 
-    private static void ParseMessages(JsonElement v, List<ChatTurn> messages)
+    // Fields this server accepts only with their neutral value, or ignores; any other name is unknown.
+    private static void CheckUnsupported(string name, JsonElement v, bool chat)
     {
-        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0)
+        switch (name)
         {
-            throw ApiError.BadRequest($"'messages' must be a non-empty array; found {Kind(v)}", "messages");
-        }
-
-        int i = 0;
-        foreach (var m in v.EnumerateArray())
-        {
-            string at = $"messages[{i}]";
-            if (m.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiError.BadRequest($"'{at}' must be an object; found {Kind(m)}", at);
-            }
-
-            string? role = null;
-            string? content = null;
-            foreach (var f in m.EnumerateObject())
-            {
-                switch (f.Name)
+            case "n":
+                if (v.ValueKind != JsonValueKind.Null && Int(v, "n") != 1)
                 {
-                    case "role":
-                        role = String(f.Value, $"{at}.role");
-                        if (role is not ("system" or "developer" or "user" or "assistant"))
-                        {
-                            throw ApiError.BadRequest($"'{at}.role' must be system, developer, user or assistant; found '{role}'", $"{at}.role");
-                        }
-
-                        break;
-                    case "content":
-                        content = Content(f.Value, $"{at}.content");
-                        break;
-                    case "name":
-                        String(f.Value, $"{at}.name");
-                        break;
-                    case "refusal":
-                        break;
-                    default:
-                        throw ApiError.BadRequest($"unknown field '{at}.{f.Name}'", $"{at}.{f.Name}");
+                    throw ApiError.BadRequest($"'n' must be 1: this server returns one choice per request; found {v.GetRawText()}", "n");
                 }
-            }
 
-            if (role is null)
-            {
-                throw ApiError.BadRequest($"'{at}.role' is required", $"{at}.role");
-            }
+                break;
+            case "best_of" when !chat:
+                if (v.ValueKind != JsonValueKind.Null && Int(v, "best_of") != 1)
+                {
+                    throw ApiError.BadRequest($"'best_of' must be 1; found {v.GetRawText()}", "best_of");
+                }
 
-            messages.Add(new ChatTurn(role, content ?? string.Empty));
-            i++;
+                break;
+            case "echo" when !chat:
+                if (v.ValueKind != JsonValueKind.Null && Bool(v, "echo"))
+                {
+                    throw ApiError.BadRequest("'echo' is not supported; send false or leave it out", "echo");
+                }
+
+                break;
+            case "suffix" when !chat:
+                if (v.ValueKind != JsonValueKind.Null)
+                {
+                    throw ApiError.BadRequest("'suffix' is not supported; leave it out", "suffix");
+                }
+
+                break;
+            case "tools" or "tool_choice" or "functions" or "function_call" or "logit_bias" or "parallel_tool_calls":
+                if (v.ValueKind != JsonValueKind.Null)
+                {
+                    throw ApiError.BadRequest($"'{name}' is not supported by this server yet; leave it out", name);
+                }
+
+                break;
+            case "store" or "metadata" or "service_tier":
+                break; // accepted and without effect: nothing is stored, there are no tiers
+            default:
+                throw ApiError.BadRequest($"unknown field '{name}'", name);
         }
-    }
-
-    private static string Content(JsonElement v, string field)
-    {
-        if (v.ValueKind == JsonValueKind.String)
-        {
-            return v.GetString()!;
-        }
-
-        if (v.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiError.BadRequest($"'{field}' must be a string or an array of text parts; found {Kind(v)}", field);
-        }
-
-        var text = new System.Text.StringBuilder();
-        int i = 0;
-        foreach (var part in v.EnumerateArray())
-        {
-            string at = $"{field}[{i++}]";
-            if (part.ValueKind != JsonValueKind.Object
-                || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-            {
-                throw ApiError.BadRequest($"'{at}' must be an object with a 'type'", at);
-            }
-
-            if (type.GetString() != "text")
-            {
-                throw ApiError.BadRequest($"'{at}.type' is '{type.GetString()}'; this server takes only text parts", $"{at}.type");
-            }
-
-            if (!part.TryGetProperty("text", out var t))
-            {
-                throw ApiError.BadRequest($"'{at}.text' is required", $"{at}.text");
-            }
-
-            text.Append(String(t, $"{at}.text"));
-        }
-
-        return text.ToString();
     }
 
     private static void ParsePrompt(JsonElement v, ApiRequest r)
@@ -423,70 +338,5 @@ internal sealed class ApiRequest
                 $"'response_format' type '{type.GetString()}' is not supported yet (structured output is a later capability); only 'text' is",
                 "response_format.type");
         }
-    }
-
-    private static string NonEmpty(string s, string field) =>
-        s.Length > 0 ? s : throw ApiError.BadRequest($"'{field}' must not be empty", field);
-
-    private static string String(JsonElement v, string field) =>
-        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw ApiError.BadRequest($"'{field}' must be a string; found {Kind(v)}", field);
-
-    private static bool Bool(JsonElement v, string field) => v.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw ApiError.BadRequest($"'{field}' must be true or false; found {Kind(v)}", field),
-    };
-
-    private static int Int(JsonElement v, string field)
-    {
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i))
-        {
-            return i;
-        }
-
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue)
-        {
-            return (int)d;
-        }
-
-        throw ApiError.BadRequest($"'{field}' must be an integer; found {Kind(v)} {Short(v)}", field);
-    }
-
-    private static float Float(JsonElement v, string field, float min, float max, float fallback)
-    {
-        if (v.ValueKind == JsonValueKind.Null)
-        {
-            return fallback;
-        }
-
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d))
-        {
-            throw ApiError.BadRequest($"'{field}' must be a number; found {Kind(v)}", field);
-        }
-
-        if (!(d >= min && d <= max))
-        {
-            throw ApiError.BadRequest($"'{field}' must be between {min} and {max}; found {d}", field);
-        }
-
-        return (float)d;
-    }
-
-    private static string Kind(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
-    private static string Short(JsonElement v)
-    {
-        string raw = v.GetRawText();
-        return raw.Length <= 40 ? raw : raw[..40] + "…";
     }
 }

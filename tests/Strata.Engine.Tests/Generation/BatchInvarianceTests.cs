@@ -42,8 +42,12 @@ public sealed class BatchInvarianceTests
     private static void Compare(string model, bool batchInvariant, bool vnni)
     {
         string path = SharedModels.File("synth/" + model);
-        using var rt = ModelRuntime.Load(path, null, new EngineOptions(Threads: 2, ContextTokens: 256, BatchTokens: 32, Sequences: 6,
-            Mode: NumericMode.QuantizedActivations, BatchInvariant: batchInvariant) { Vnni = vnni });
+        var options = new EngineOptions(Threads: 2, ContextTokens: 256, BatchTokens: 32, Sequences: 6,
+            Mode: NumericMode.QuantizedActivations, BatchInvariant: batchInvariant)
+        {
+            Vnni = vnni,
+        };
+        using var rt = ModelRuntime.Load(path, null, options);
         var rng = new Random(3);
         int vocab = rt.Model.Spec.VocabSize;
         int[][] prompts = [.. Enumerable.Range(0, 5).Select(i => Enumerable.Range(0, 3 + (7 * i)).Select(_ => rng.Next(3, vocab)).ToArray())];
