@@ -89,6 +89,10 @@ public static unsafe class MatMulInt8
                 xp = ThreadBuffer.Activations(n * Q4Tile512.RowBytes(w.Cols));
                 Q4Tile512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
             }
+            else if (kernel == MatMulKernel.IntKTile4x4)
+            {
+                xp = PrepareTailK(w.Type, w.Cols, px, (nint)xRowBytes, n, out xpRowBytes);
+            }
 
             var job = MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
@@ -197,23 +201,57 @@ public static unsafe class MatMulInt8
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
                 Q8Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
             }
+            else if (kernel == MatMulKernel.IntKTile4x4)
+            {
+                xp = PrepareTailK(first.Type, first.Cols, px, (nint)xRowBytes, n, out xpRowBytes);
+            }
+            else if (kernel == MatMulKernel.Q4Tile)
+            {
+                xpRowBytes = Q4Tile512.RowBytes(first.Cols);
+                xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
+                Q4Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp, first.Type == GgmlType.Q5_0 ? 16 : 8);
+            }
             else if (MatMulInt8Kernels.IsMatVec(kernel))
             {
                 // One row, prepared for the type's matrix-vector kernel.
                 x = PrepareDecode(kernel, first.Cols, px, ref dot, ref dotLast);
             }
 
-            // The same ~8 parts per thread as Run, spread over the matrices by rows.
-            int chunk = pool.ChunkRows(total, MatMulInt8Job.Tile);
-            var multi = new GroupJob<MatMulInt8Job>();
-            for (int i = 0; i < weights.Length; i++)
+            var gemm = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm(first.Type) : null;
+            int nbPad = ((first.Cols / 32) + 1) & ~1;
+            float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
+            fixed (float* pd = scales)
             {
-                WeightMatrix w = weights[i];
-                multi.Set(i, MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
-                    (w.Rows + chunk - 1) / chunk);
+                if (gemm != null)
+                {
+                    ActivationScales(px, (nint)xRowBytes, n, first.Cols / 32, nbPad, pd);
+                }
+
+                // The same ~8 parts per thread as Run, spread over the matrices by rows; the chunks stay whole tiles, so
+                // every weight row takes the same kernel as in Run.
+                int chunk = pool.ChunkRows(total, MatMulInt8Job.Tile);
+                var multi = new GroupJob<MatMulInt8Job>();
+                for (int i = 0; i < weights.Length; i++)
+                {
+                    WeightMatrix w = weights[i];
+                    multi.Set(i, MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes) with
+                    {
+                        Gemm = gemm,
+                        Gemm1 = gemm == null ? null : MatMulInt8Kernels.Gemm1(first.Type),
+                        GemmK = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK(first.Type) : null,
+                        GemmK1 = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK1(first.Type) : null,
+                        Dx = pd,
+                        NbPad = nbPad,
+                    }, (w.Rows + chunk - 1) / chunk);
+                }
+
+                pool.Run(in multi, multi.Count);
             }
 
-            pool.Run(in multi, multi.Count);
+            if (scales != null)
+            {
+                ArrayPool<float>.Shared.Return(scales);
+            }
         }
     }
 
@@ -223,6 +261,28 @@ public static unsafe class MatMulInt8
     /// </summary>
     private static bool TakesTile(GgmlType type, int cols, int n, bool batchInvariant, bool packed) =>
         type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Tile512.Applies(cols);
+
+    /// <summary>
+    /// The rows after the last full K-quant tile (n mod 4 of them) prepared for the type's one-row kernel, row j at
+    /// (j mod 4)·xpRowBytes, or null where the type's one-row kernel reads the rows as they are.
+    /// </summary>
+    private static byte* PrepareTailK(GgmlType type, int cols, byte* xq, nint xRowBytes, int n, out nint xpRowBytes)
+    {
+        xpRowBytes = Q4KMatVec512.PreparedBytes(cols);
+        int tail = n & 3;
+        if (tail == 0 || !MatMulInt8Kernels.PreparesTail(type))
+        {
+            return null;
+        }
+
+        byte* xp = ThreadBuffer.Activations(tail * (int)xpRowBytes);
+        for (int k = 0; k < tail; k++)
+        {
+            Q4KMatVec512.Prepare(xq + (((n & ~3) + k) * xRowBytes), cols, xp + (k * xpRowBytes));
+        }
+
+        return xp;
+    }
 
     private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights, Q8Layout layout)
     {

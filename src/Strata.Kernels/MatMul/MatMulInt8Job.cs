@@ -21,7 +21,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     /// <summary>Row dot for the matrix's last row when <see cref="Dot"/> may read past its row (N = 1), or null.</summary>
     public delegate*<byte*, byte*, int, float> DotLast;
 
-    /// <summary>Q4_0 activation rows prepared for <see cref="Q4Tile512"/> (N &gt;= 4), or null.</summary>
+    /// <summary>
+    /// Q4_0/Q5_0 activation rows prepared for <see cref="Q4Tile512"/>, or, with <see cref="GemmK"/>, the rows after the
+    /// last full tile (row j at (j mod 4)·XpRowBytes) prepared for the K-quant one-row kernel; or null.
+    /// </summary>
     public byte* Xp;
 
     /// <summary>Bytes per prepared activation row.</summary>
@@ -98,6 +101,12 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             return;
         }
 
+        if (GemmK != null)
+        {
+            TiledK(r0, r1);
+            return;
+        }
+
         if (Xp != null)
         {
             TiledQ4(r0, r1);
@@ -107,12 +116,6 @@ internal unsafe struct MatMulInt8Job : IParallelJob
         if (Gemm != null)
         {
             Tiled(r0, r1);
-            return;
-        }
-
-        if (GemmK != null)
-        {
-            TiledK(r0, r1);
             return;
         }
 
@@ -146,6 +149,17 @@ internal unsafe struct MatMulInt8Job : IParallelJob
         for (; r + 4 <= tileEnd; r += 4)
         {
             byte* w = M.W + (r * M.RowBytes);
+            if (M.N < 4)
+            {
+                // No full tile: each row against the raw weights, split in registers (decode pays no split copy).
+                for (int k = 0; k < M.N; k++)
+                {
+                    Q4Tile512.RowRaw(w, M.RowBytes, nb, BlockBytes != 18, Xp + (k * XpRowBytes), Y + ((nint)k * M.Rows) + r);
+                }
+
+                continue;
+            }
+
             for (int t = 0; t < 4; t++)
             {
                 Q4Tile512.ExpandScales(w + (t * M.RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
@@ -315,7 +329,8 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
             for (; j < M.N; j++)
             {
-                GemmK1(w, M.RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
+                byte* x = Xp != null ? Xp + ((j & 3) * XpRowBytes) : X + (j * XRowBytes);
+                GemmK1(w, M.RowBytes, x, XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 

@@ -69,15 +69,21 @@ internal static unsafe class MatMulInt8Kernels
             _ => null,
         };
 
-    /// <summary>The K-quant tile of one activation row (exactly a row of <see cref="GemmK"/>'s tile), or null.</summary>
+    /// <summary>
+    /// The K-quant tile of one activation row (exactly a row of <see cref="GemmK"/>'s tile), or null; Q4_K's takes the row
+    /// prepared for <see cref="Q4KMatVec512"/> (<see cref="PreparesTail"/>).
+    /// </summary>
     public static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK1(GgmlType type) =>
         !KernelIsa.Use512 ? null : type switch
         {
-            GgmlType.Q4_K => &IntKTile512.Q4K<OneRow>,
+            GgmlType.Q4_K => &IntKTile512.Q4KPreparedRow,
             GgmlType.Q6_K => &IntKTile512.Q6K<OneRow>,
             _ => null,
         };
 
     private static string? OneRow(int n, bool applies) =>
         n != 1 ? "takes one row" : applies ? null : "needs its weight type, enough blocks per row and AVX-512 (VBMI for Q4_0/Q5_0)";
+
+    /// <summary>Whether the rows after a K-quant tile's last full tile are prepared for <see cref="GemmK1"/> (Q4_K's).</summary>
+    public static bool PreparesTail(GgmlType type) => type == GgmlType.Q4_K;
 }

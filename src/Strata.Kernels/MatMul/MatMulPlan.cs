@@ -107,12 +107,13 @@ public static class MatMulPlan
     /// Whether <paramref name="kernel"/> runs two or three matrices of one type and width over the same n rows in one pool
     /// run (<see cref="MatMul.RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{float}, int, ReadOnlySpan{nint}, MatMulKernel)"/>,
     /// <see cref="MatMulInt8.RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{byte}, int, ReadOnlySpan{nint}, MatMulKernel)"/>):
-    /// the kernels whose rows are prepared once for every matrix. The outer-product tiles and the batched integer tiles
-    /// of the other types run one matrix at a time, as does the integer row dot of more than one row.
+    /// the kernels whose rows are prepared once for every matrix, the integer tiles included (their chunks stay whole
+    /// tiles, so a weight row takes the same kernel joined or alone). The f32 outer-product tiles run one matrix at a
+    /// time, as does the integer row dot of more than one row.
     /// </summary>
     public static bool Joins(MatMulKernel kernel, int n) => kernel switch
     {
-        MatMulKernel.FloatOuterTile or MatMulKernel.Q4Tile or MatMulKernel.IntTile4x4 or MatMulKernel.IntKTile4x4 => false,
+        MatMulKernel.FloatOuterTile => false,
         MatMulKernel.IntRowDot => n == 1,
         _ => true,
     };

@@ -111,11 +111,33 @@ internal static unsafe class IntKTile512
         TileRows.Store<TRows>(r, y, yStride);
     }
 
+    /// <summary>
+    /// One activation row against 4 Q4_K rows, exactly a row of <see cref="Q4K{TRows}"/>'s tile: x is the row prepared for
+    /// <see cref="Q4KMatVec512"/> (the tile's folds cost more than they save for one row).
+    /// </summary>
+    public static void Q4KPreparedRow(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+    {
+        for (int t = 0; t < Tile; t++)
+        {
+            y[t] = Q4KMatVec512.DotTileRow(w + (t * rowBytes), x, nsb);
+        }
+    }
+
     /// <summary>As <see cref="Q4K"/> for 4 Q6_K rows: Σ sc·q·y − 32·Σ sc·bsum in int32, one FMA with d·dy per super-block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Q6K<TRows>(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
         where TRows : struct, ITileRows
     {
+        if (TRows.Count == 1)
+        {
+            for (int t = 0; t < Tile; t++)
+            {
+                y[t] = IntKDots512.Q6KTileRow(w + (t * rowBytes), x, nsb);
+            }
+
+            return;
+        }
+
         Vector512<float> acc = Vector512<float>.Zero;
         Vector512<byte> m4 = Vector512.Create((byte)0x0F);
         Vector512<byte> m30 = Vector512.Create((byte)0x30);
