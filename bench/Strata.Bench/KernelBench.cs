@@ -23,7 +23,8 @@ internal static unsafe class KernelBench
         BandwidthResult bw = BandwidthProbe.Measure(o.Threads);
         double readGBps = o.Threads > 1 ? bw.MultiThreadGBps : bw.SingleThreadGBps;
         Console.WriteLine(
-            $"isa={KernelIsa.Active} threads={o.Threads} cols={o.Cols} read={readGBps:F1} GB/s (1T {bw.SingleThreadGBps:F1}) reps={o.Reps}");
+            $"isa={KernelIsa.Active} threads={o.Threads} cols={o.Cols} read={readGBps:F1} GB/s (1T {bw.SingleThreadGBps:F1}) reps={o.Reps}"
+            + (o.BatchInvariant ? " batch-invariant" : string.Empty));
         bool fast = o.Numerics == "fast";
         Console.WriteLine($"{"type",-6} {"rows",7} {"MiB",7} {"matvec ms",10} {"GB/s",7} {"of bw",6} {$"n={prefillN} ms",9} {"GFLOP/s",8}"
             + (fast ? $" | {"q8 mv ms",9} {"GB/s",7} {"of bw",6} {$"q8 n={prefillN}",8} {"GFLOP/s",8}" : string.Empty));
@@ -45,8 +46,8 @@ internal static unsafe class KernelBench
             }
 
             float[] y = new float[prefillN * rows];
-            double mv = MedianSeconds(pool, w, x, 1, y, o.Reps, q8: null);
-            double pf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), q8: null);
+            double mv = MedianSeconds(pool, w, x, 1, y, o.Reps, q8: null, o.BatchInvariant);
+            double pf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), q8: null, o.BatchInvariant);
             double gbps = bytes / mv / 1e9;
             double gflops = 2.0 * rows * o.Cols * prefillN / pf / 1e9;
             string line =
@@ -54,8 +55,8 @@ internal static unsafe class KernelBench
             if (fast && ActivationQuant.FormatFor(type) != GgmlType.F32)
             {
                 byte[] xq = new byte[prefillN * ActivationQuant.RowBytes(type, o.Cols)];
-                double qmv = MedianSeconds(pool, w, x, 1, y, o.Reps, xq);
-                double qpf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), xq);
+                double qmv = MedianSeconds(pool, w, x, 1, y, o.Reps, xq, o.BatchInvariant);
+                double qpf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), xq, o.BatchInvariant);
                 double qgbps = bytes / qmv / 1e9;
                 line += $" | {qmv * 1e3,9:F3} {qgbps,7:F1} {qgbps / readGBps,6:P0} {qpf * 1e3,8:F1} {2.0 * rows * o.Cols * prefillN / qpf / 1e9,8:F1}";
             }
@@ -65,15 +66,15 @@ internal static unsafe class KernelBench
     }
 
     /// <summary>Median time of MatMul.Run, or with <paramref name="q8"/> of QuantizeRows + MatMulInt8.Run (the fast path).</summary>
-    private static double MedianSeconds(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, int reps, byte[]? q8)
+    private static double MedianSeconds(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, int reps, byte[]? q8, bool invariant)
     {
-        Step(pool, w, x, n, y, q8); // warm-up (JIT, page residency)
-        Step(pool, w, x, n, y, q8);
+        Step(pool, w, x, n, y, q8, invariant); // warm-up (JIT, page residency)
+        Step(pool, w, x, n, y, q8, invariant);
         var times = new double[reps];
         for (int r = 0; r < reps; r++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            Step(pool, w, x, n, y, q8);
+            Step(pool, w, x, n, y, q8, invariant);
             times[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
 
@@ -81,16 +82,16 @@ internal static unsafe class KernelBench
         return times[reps / 2];
     }
 
-    private static void Step(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, byte[]? q8)
+    private static void Step(WorkerPool pool, in WeightMatrix w, float[] x, int n, float[] y, byte[]? q8, bool invariant)
     {
         if (q8 is null)
         {
-            MatMul.Run(pool, w, x, n, y);
+            MatMul.Run(pool, w, x, n, y, invariant);
             return;
         }
 
         ActivationQuant.QuantizeRows(w.Type, x, n, w.Cols, q8);
-        MatMulInt8.Run(pool, w, q8, n, y);
+        MatMulInt8.Run(pool, w, q8, n, y, invariant);
     }
 
     private static GgmlType[] ParseTypes(string list)

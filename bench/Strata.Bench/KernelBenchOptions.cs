@@ -19,4 +19,7 @@ internal sealed class KernelBenchOptions
 
     /// <summary>"exact" (MatMul only) or "fast" (also MatMulInt8 with activation quantization).</summary>
     public string Numerics { get; set; } = "exact";
+
+    /// <summary>Run the products with batch invariance (the server's default).</summary>
+    public bool BatchInvariant { get; set; }
 }

@@ -2,7 +2,7 @@
 namespace Strata.Bench;
 
 /// <summary>
-/// Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]</c>,
+/// Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]</c>,
 /// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>.
 /// </summary>
 internal static class Program
@@ -19,7 +19,7 @@ internal static class Program
 
         if (args.Length == 0 || args[0] != "kernels")
         {
-            Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N]");
+            Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]");
             Console.Error.WriteLine("       Strata.Bench layers [smollm|tinyllama] [Q4_0|Q5_0|Q8_0|Q4_K|Q6_K] [threads] [layers] [reps]");
             return 2;
         }
@@ -53,6 +53,9 @@ internal static class Program
                 case "--prefill":
                     options.PrefillN = int.Parse(value);
                     i++;
+                    break;
+                case "--batch-invariant":
+                    options.BatchInvariant = true;
                     break;
                 case "--types":
                     options.Types = value;

@@ -24,16 +24,20 @@ internal static class BenchCommand
         var numerics = CommonOptions.Numerics();
         var peer = new Option<string?>("--peer") { Description = "llama-bench binary to run on the same model in the same run, for a side-by-side ratio" };
         var mmap = CommonOptions.Mmap();
+        var invariant = new Option<bool>("--batch-invariant")
+        {
+            Description = "run with the batched kernels' arithmetic for every row count, as strata serve does by default",
+        };
         var command = new Command("bench", "measure prefill/decode tokens/s and decode against the memory-bandwidth roofline")
         {
-            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer, numerics, mmap,
+            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer, numerics, mmap, invariant,
         };
         command.SetAction(parse =>
         {
             var bench = new BenchOptions(parse.GetValue(promptTokens), parse.GetValue(genTokens), parse.GetValue(repetitions));
             var engine = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: bench.PromptTokens + bench.GenerateTokens,
                 BatchTokens: Math.Max(1, bench.PromptTokens), Mode: CommonOptions.ToMode(parse.GetValue(numerics)!),
-                Load: CommonOptions.ToLoad(parse.GetValue(mmap)));
+                BatchInvariant: parse.GetValue(invariant), Load: CommonOptions.ToLoad(parse.GetValue(mmap)));
             return Run(parse.GetValue(model)!, parse.GetValue(tokenizer), engine, bench, parse.GetValue(format) == "json", parse.GetValue(peer));
         });
         return command;
@@ -82,7 +86,7 @@ internal static class BenchCommand
         }
 
         Console.Out.WriteLine($"model      {file.Name} ({file.Length / 1048576.0:F1} MiB, {runtime.Model.Spec.Architecture}, {string.Join(" ", runtime.Model.TypeHistogram)})");
-        Console.Out.WriteLine($"threads    {engine.Threads} ({KernelIsa.Active}, numerics {engine.Mode})");
+        Console.Out.WriteLine($"threads    {engine.Threads} ({KernelIsa.Active}, numerics {engine.Mode}{(engine.BatchInvariant ? ", batch-invariant" : "")})");
         Console.Out.WriteLine($"load       {runtime.LoadMilliseconds:F0} ms, weights {EngineEvidence.LoadText(runtime.Model.Load)}");
         Console.Out.WriteLine($"pp{bench.PromptTokens,-7} {result.PromptTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.PromptRuns)})");
         Console.Out.WriteLine($"tg{bench.GenerateTokens,-7} {result.DecodeTokensPerSecond,10:F1} tok/s  (runs: {Runs(result.DecodeRuns)})");
@@ -137,6 +141,7 @@ internal static class BenchCommand
             w.WriteNumber("threads", engine.Threads);
             w.WriteString("isa", KernelIsa.Active);
             w.WriteString("numerics", engine.Mode == NumericMode.Exact ? "exact" : "fast");
+            w.WriteBoolean("batch_invariant", engine.BatchInvariant);
             w.WriteNumber("prompt_tokens", bench.PromptTokens);
             w.WriteNumber("gen_tokens", bench.GenerateTokens);
             w.WriteNumber("repetitions", bench.Repetitions);

@@ -87,6 +87,36 @@ internal static unsafe class IntKDots512
         return Vector256.Sum(acc);
     }
 
+    /// <summary>
+    /// <see cref="Q6K"/> in the arithmetic of a lane of <see cref="IntKTile512.Q6K{TRows}"/>: per super-block the exact
+    /// int32 Σ sc·q·y − 32·Σ sc·bsum, converted once and accumulated by one f32 FMA with d·dy; bit-identical to the tile's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Q6KTileRow(byte* w, byte* x, int nsb)
+    {
+        float acc = 0;
+        Vector512<byte> m4 = Vector512.Create((byte)0x0F);
+        Vector512<byte> m30 = Vector512.Create((byte)0x30);
+        Vector512<ushort> upLeft = HalfCounts(4, 2);
+        Vector512<ushort> upRight = HalfCounts(0, 2);
+        for (int b = 0; b < nsb; b++, w += 210, x += ActivationQuant.Q8KBlockBytes)
+        {
+            Sse.Prefetch0(w + StreamPrefetch.Ahead);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 192);
+            Vector256<short> sc = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(w + 192)));
+            Vector256<int> offset = Avx2.MultiplyAddAdjacent(sc, Vector256.Load((short*)(x + 260)));
+            Vector512<short> sc512 = Vector512.Create(sc, sc);
+            Vector512<int> sum = SixHalf(w, x, sc512, 0, m4, m30, upLeft, upRight) + SixHalf(w, x, sc512, 1, m4, m30, upLeft, upRight);
+            (int products, int offsets) = Reduce512.SumPair(sum, offset);
+            int total = products - (offsets << 5);
+            acc = MathF.FusedMultiplyAdd(total, HalfScale.Read(w + 208) * *(float*)x, acc);
+        }
+
+        return acc;
+    }
+
     /// <summary>Q6_K elements 128·h … 128·h+127 against the activations: 16 int32 lanes of Σ sc·q·y (q unsigned).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> SixHalf(byte* w, byte* x, Vector512<short> sc512, int h, Vector512<byte> m4,

@@ -8,9 +8,11 @@ public static unsafe class MatMulInt8
 {
     /// <summary>
     /// xq holds n rows of <see cref="ActivationQuant.RowBytes"/> bytes each. Parallel over the pool. With
-    /// <paramref name="batchInvariant"/>, a row's result does not depend on n or on its place among the rows: a Q8_0 row
-    /// takes the 4 × 4 tile's arithmetic whatever n (Q8_0 products of n ≥ 2 rows always have it), and the other types
-    /// take their row dot for every n, giving up their batched tiles and prepared decode kernels.
+    /// <paramref name="batchInvariant"/>, a row's result does not depend on n or on its place among the rows: a row takes
+    /// its type's integer tile whatever n (Q8_0's <see cref="Q8Tile512"/>, Q4_0/Q5_0's <see cref="Q4Tile512"/>, the
+    /// K-quants' <see cref="IntKTile512"/>), the rows after the last full tile through the tile's one-row instantiation
+    /// (<see cref="OneRow"/>: exactly a tile row's lanes);
+    /// types without a tile take their row dot for every n.
     /// </summary>
     public static void Run(WorkerPool pool, in WeightMatrix w, ReadOnlySpan<byte> xq, int n, Span<float> y, bool batchInvariant = false) =>
         Run(pool, in w, xq, n, y, MatMulPlan.Quantized(w.Type, w.Cols, n, batchInvariant, w.Packed != 0 ? w.PackedLayout : null, avx512: true));
@@ -53,6 +55,7 @@ public static unsafe class MatMulInt8
         bool q8Tile = kernel == MatMulKernel.Q8Tile;
         bool q4Tile = kernel == MatMulKernel.Q4Tile;
         var gemm = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm(w.Type) : null;
+        var gemm1 = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm1(w.Type) : null;
         int nbPad = ((w.Cols / 32) + 1) & ~1;
         float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
         fixed (byte* px = xq)
@@ -86,11 +89,17 @@ public static unsafe class MatMulInt8
                 xp = ThreadBuffer.Activations(n * Q4Tile512.RowBytes(w.Cols));
                 Q4Tile512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
             }
+            else if (kernel == MatMulKernel.IntKTile4x4)
+            {
+                xp = PrepareTailK(w.Type, w.Cols, px, (nint)xRowBytes, n, out xpRowBytes);
+            }
 
             var job = MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
             {
                 Gemm = gemm,
+                Gemm1 = gemm1,
                 GemmK = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK(w.Type) : null,
+                GemmK1 = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK1(w.Type) : null,
                 Dx = pd,
                 NbPad = nbPad,
             };
@@ -128,7 +137,7 @@ public static unsafe class MatMulInt8
         WeightMatrix head = weights.IsEmpty ? default : weights[0];
         Q8Layout? packed = AllPacked(weights, Q8Layout.Vnni) ? Q8Layout.Vnni : AllPacked(weights, Q8Layout.Tile) ? Q8Layout.Tile : null;
         MatMulKernel kernel = MatMulPlan.Quantized(head.Type, head.Cols, n, batchInvariant, packed, avx512: true);
-        if (!weights.IsEmpty && kernel != MatMulKernel.VnniPanels && !Groups(head.Type, head.Cols, n))
+        if (!weights.IsEmpty && !MatMulPlan.Joins(kernel, n))
         {
             _ = MatrixGroup.TotalRows(pool, weights, n, outputs, needsData: false);
             for (int i = 0; i < weights.Length; i++)
@@ -192,23 +201,57 @@ public static unsafe class MatMulInt8
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
                 Q8Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
             }
+            else if (kernel == MatMulKernel.IntKTile4x4)
+            {
+                xp = PrepareTailK(first.Type, first.Cols, px, (nint)xRowBytes, n, out xpRowBytes);
+            }
+            else if (kernel == MatMulKernel.Q4Tile)
+            {
+                xpRowBytes = Q4Tile512.RowBytes(first.Cols);
+                xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
+                Q4Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp, first.Type == GgmlType.Q5_0 ? 16 : 8);
+            }
             else if (MatMulInt8Kernels.IsMatVec(kernel))
             {
                 // One row, prepared for the type's matrix-vector kernel.
                 x = PrepareDecode(kernel, first.Cols, px, ref dot, ref dotLast);
             }
 
-            // The same ~8 parts per thread as Run, spread over the matrices by rows.
-            int chunk = pool.ChunkRows(total, MatMulInt8Job.Tile);
-            var multi = new GroupJob<MatMulInt8Job>();
-            for (int i = 0; i < weights.Length; i++)
+            var gemm = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm(first.Type) : null;
+            int nbPad = ((first.Cols / 32) + 1) & ~1;
+            float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
+            fixed (float* pd = scales)
             {
-                WeightMatrix w = weights[i];
-                multi.Set(i, MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes),
-                    (w.Rows + chunk - 1) / chunk);
+                if (gemm != null)
+                {
+                    ActivationScales(px, (nint)xRowBytes, n, first.Cols / 32, nbPad, pd);
+                }
+
+                // The same ~8 parts per thread as Run, spread over the matrices by rows; the chunks stay whole tiles, so
+                // every weight row takes the same kernel as in Run.
+                int chunk = pool.ChunkRows(total, MatMulInt8Job.Tile);
+                var multi = new GroupJob<MatMulInt8Job>();
+                for (int i = 0; i < weights.Length; i++)
+                {
+                    WeightMatrix w = weights[i];
+                    multi.Set(i, MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, (float*)outputs[i], dot, dotLast, xp, xpRowBytes) with
+                    {
+                        Gemm = gemm,
+                        Gemm1 = gemm == null ? null : MatMulInt8Kernels.Gemm1(first.Type),
+                        GemmK = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK(first.Type) : null,
+                        GemmK1 = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK1(first.Type) : null,
+                        Dx = pd,
+                        NbPad = nbPad,
+                    }, (w.Rows + chunk - 1) / chunk);
+                }
+
+                pool.Run(in multi, multi.Count);
             }
 
-            pool.Run(in multi, multi.Count);
+            if (scales != null)
+            {
+                ArrayPool<float>.Shared.Return(scales);
+            }
         }
     }
 
@@ -218,6 +261,28 @@ public static unsafe class MatMulInt8
     /// </summary>
     private static bool TakesTile(GgmlType type, int cols, int n, bool batchInvariant, bool packed) =>
         type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Tile512.Applies(cols);
+
+    /// <summary>
+    /// The rows after the last full K-quant tile (n mod 4 of them) prepared for the type's one-row kernel, row j at
+    /// (j mod 4)·xpRowBytes, or null where the type's one-row kernel reads the rows as they are.
+    /// </summary>
+    private static byte* PrepareTailK(GgmlType type, int cols, byte* xq, nint xRowBytes, int n, out nint xpRowBytes)
+    {
+        xpRowBytes = Q4KMatVec512.PreparedBytes(cols);
+        int tail = n & 3;
+        if (tail == 0 || !MatMulInt8Kernels.PreparesTail(type))
+        {
+            return null;
+        }
+
+        byte* xp = ThreadBuffer.Activations(tail * (int)xpRowBytes);
+        for (int k = 0; k < tail; k++)
+        {
+            Q4KMatVec512.Prepare(xq + (((n & ~3) + k) * xRowBytes), cols, xp + (k * xpRowBytes));
+        }
+
+        return xp;
+    }
 
     private static bool AllPacked(ReadOnlySpan<WeightMatrix> weights, Q8Layout layout)
     {

@@ -21,17 +21,26 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     /// <summary>Row dot for the matrix's last row when <see cref="Dot"/> may read past its row (N = 1), or null.</summary>
     public delegate*<byte*, byte*, int, float> DotLast;
 
-    /// <summary>Q4_0 activation rows prepared for <see cref="Q4Tile512"/> (N &gt;= 4), or null.</summary>
+    /// <summary>
+    /// Q4_0/Q5_0 activation rows prepared for <see cref="Q4Tile512"/>, or, with <see cref="GemmK"/>, the rows after the
+    /// last full tile (row j at (j mod 4)·XpRowBytes) prepared for the K-quant one-row kernel; or null.
+    /// </summary>
     public byte* Xp;
 
     /// <summary>Bytes per prepared activation row.</summary>
     public nint XpRowBytes;
 
-    /// <summary>4 × 4 tile kernel of <see cref="IntTile512"/> for N &gt; 1, or null (row dots only).</summary>
+    /// <summary>4 × 4 tile kernel of <see cref="IntTile512"/>, or null (row dots only).</summary>
     public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm;
 
-    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKTile512"/> for N &gt;= 4, or null.</summary>
+    /// <summary>The same tile for one activation row (the rows after the last full tile), set with <see cref="Gemm"/>.</summary>
+    public delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm1;
+
+    /// <summary>4 × 4 K-quant tile kernel of <see cref="IntKTile512"/>, or null.</summary>
     public delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK;
+
+    /// <summary>The same tile for one activation row (the rows after the last full tile), set with <see cref="GemmK"/>.</summary>
+    public delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK1;
 
     /// <summary>Activation block scales as f32, row j at Dx + j·NbPad (set with <see cref="Gemm"/>).</summary>
     public float* Dx;
@@ -75,7 +84,7 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             return;
         }
 
-        if (M.N == 1)
+        if (M.N == 1 && Xp == null && Gemm == null && GemmK == null)
         {
             byte* w = M.W + (r0 * M.RowBytes);
             int end = DotLast != null && r1 == M.Rows ? r1 - 1 : r1;
@@ -92,6 +101,12 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             return;
         }
 
+        if (GemmK != null)
+        {
+            TiledK(r0, r1);
+            return;
+        }
+
         if (Xp != null)
         {
             TiledQ4(r0, r1);
@@ -101,12 +116,6 @@ internal unsafe struct MatMulInt8Job : IParallelJob
         if (Gemm != null)
         {
             Tiled(r0, r1);
-            return;
-        }
-
-        if (GemmK != null)
-        {
-            TiledK(r0, r1);
             return;
         }
 
@@ -140,6 +149,17 @@ internal unsafe struct MatMulInt8Job : IParallelJob
         for (; r + 4 <= tileEnd; r += 4)
         {
             byte* w = M.W + (r * M.RowBytes);
+            if (M.N < 4)
+            {
+                // No full tile: each row against the raw weights, split in registers (decode pays no split copy).
+                for (int k = 0; k < M.N; k++)
+                {
+                    Q4Tile512.RowRaw(w, M.RowBytes, nb, BlockBytes != 18, Xp + (k * XpRowBytes), Y + ((nint)k * M.Rows) + r);
+                }
+
+                continue;
+            }
+
             for (int t = 0; t < 4; t++)
             {
                 Q4Tile512.ExpandScales(w + (t * M.RowBytes), nb, dw + (t * 16 * quads), BlockBytes);
@@ -150,15 +170,13 @@ internal unsafe struct MatMulInt8Job : IParallelJob
             int j = 0;
             for (; j + 4 <= M.N; j += 4)
             {
-                Q4Tile512.TileSplit(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
+                Q4Tile512.TileSplit<FourRows>(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
+            // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
             for (; j < M.N; j++)
             {
-                for (int t = 0; t < 4; t++)
-                {
-                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
-                }
+                Q4Tile512.TileSplit<OneRow>(split, dw, Xp + (j * XpRowBytes), XpRowBytes, quads, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 
@@ -277,12 +295,10 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 Gemm(w, M.RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
+            // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
             for (; j < M.N; j++)
             {
-                for (int t = 0; t < IntTile512.Tile; t++)
-                {
-                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
-                }
+                Gemm1(w, M.RowBytes, dw, X + (j * XRowBytes), XRowBytes, Dx + ((nint)j * NbPad), NbPad, nb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 
@@ -310,12 +326,11 @@ internal unsafe struct MatMulInt8Job : IParallelJob
                 GemmK(w, M.RowBytes, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
 
+            // The rows after the last full tile, one by one, with exactly a tile row's arithmetic.
             for (; j < M.N; j++)
             {
-                for (int t = 0; t < IntKTile512.Tile; t++)
-                {
-                    Y[((nint)j * M.Rows) + r + t] = Dot(w + (t * M.RowBytes), X + (j * XRowBytes), M.Cols);
-                }
+                byte* x = Xp != null ? Xp + ((j & 3) * XpRowBytes) : X + (j * XRowBytes);
+                GemmK1(w, M.RowBytes, x, XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
             }
         }
 

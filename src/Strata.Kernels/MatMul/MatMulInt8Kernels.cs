@@ -25,12 +25,12 @@ internal static unsafe class MatMulInt8Kernels
             MatMulKernel.Q5MatVec512 => OneRow(n, w.Type == GgmlType.Q5_0 && Q4MatVec512.Applies(w.Cols)),
             MatMulKernel.Q4KMatVec512 => OneRow(n, w.Type == GgmlType.Q4_K && Q4KMatVec512.Applies(w.Cols)),
             MatMulKernel.Q8MatVec512 => OneRow(n, w.Type == GgmlType.Q8_0 && Q8MatVec512.Applies(w.Cols)),
-            MatMulKernel.Q4Tile => n >= IntTile512.Tile && w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && Q4Tile512.Applies(w.Cols)
-                ? null : "needs 4+ rows of Q4_0 or Q5_0 weights 128–16384 wide and AVX-512 VBMI",
-            MatMulKernel.IntTile4x4 => n >= IntTile512.Tile && Gemm(w.Type) != null && w.Cols / 32 <= 8192
-                ? null : "needs 4+ rows of Q8_0, Q4_0 or Q5_0 weights of at most 8192 blocks and AVX-512",
-            MatMulKernel.IntKTile4x4 => n >= IntKTile512.Tile && GemmK(w.Type) != null
-                ? null : "needs 4+ rows of Q4_K or Q6_K weights and AVX-512",
+            MatMulKernel.Q4Tile => w.Type is GgmlType.Q4_0 or GgmlType.Q5_0 && Q4Tile512.Applies(w.Cols)
+                ? null : "needs Q4_0 or Q5_0 weights 128–16384 wide and AVX-512 VBMI",
+            MatMulKernel.IntTile4x4 => Gemm(w.Type) != null && w.Cols / 32 <= 8192
+                ? null : "needs Q8_0, Q4_0 or Q5_0 weights of at most 8192 blocks and AVX-512",
+            MatMulKernel.IntKTile4x4 => GemmK(w.Type) != null
+                ? null : "needs Q4_K or Q6_K weights and AVX-512",
             _ => "is not an 8-bit-activation kernel",
         };
         if (why != null)
@@ -44,9 +44,19 @@ internal static unsafe class MatMulInt8Kernels
     public static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm(GgmlType type) =>
         !KernelIsa.Use512 ? null : type switch
         {
-            GgmlType.Q8_0 => &IntTile512.Q8_0,
-            GgmlType.Q4_0 => &IntTile512.Q4_0,
-            GgmlType.Q5_0 => &IntTile512.Q5_0,
+            GgmlType.Q8_0 => &IntTile512.Q8_0<FourRows>,
+            GgmlType.Q4_0 => &IntTile512.Q4_0<FourRows>,
+            GgmlType.Q5_0 => &IntTile512.Q5_0<FourRows>,
+            _ => null,
+        };
+
+    /// <summary>The legacy-quant tile of one activation row (exactly a row of <see cref="Gemm"/>'s tile), or null.</summary>
+    public static delegate*<byte*, nint, float*, byte*, nint, float*, int, int, float*, nint, void> Gemm1(GgmlType type) =>
+        !KernelIsa.Use512 ? null : type switch
+        {
+            GgmlType.Q8_0 => &IntTile512.Q8_0<OneRow>,
+            GgmlType.Q4_0 => &IntTile512.Q4_0<OneRow>,
+            GgmlType.Q5_0 => &IntTile512.Q5_0<OneRow>,
             _ => null,
         };
 
@@ -54,11 +64,26 @@ internal static unsafe class MatMulInt8Kernels
     public static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK(GgmlType type) =>
         !KernelIsa.Use512 ? null : type switch
         {
-            GgmlType.Q4_K => &IntKTile512.Q4K,
-            GgmlType.Q6_K => &IntKTile512.Q6K,
+            GgmlType.Q4_K => &IntKTile512.Q4K<FourRows>,
+            GgmlType.Q6_K => &IntKTile512.Q6K<FourRows>,
+            _ => null,
+        };
+
+    /// <summary>
+    /// The K-quant tile of one activation row (exactly a row of <see cref="GemmK"/>'s tile), or null; Q4_K's takes the row
+    /// prepared for <see cref="Q4KMatVec512"/> (<see cref="PreparesTail"/>).
+    /// </summary>
+    public static delegate*<byte*, nint, byte*, nint, int, float*, nint, void> GemmK1(GgmlType type) =>
+        !KernelIsa.Use512 ? null : type switch
+        {
+            GgmlType.Q4_K => &IntKTile512.Q4KPreparedRow,
+            GgmlType.Q6_K => &IntKTile512.Q6K<OneRow>,
             _ => null,
         };
 
     private static string? OneRow(int n, bool applies) =>
         n != 1 ? "takes one row" : applies ? null : "needs its weight type, enough blocks per row and AVX-512 (VBMI for Q4_0/Q5_0)";
+
+    /// <summary>Whether the rows after a K-quant tile's last full tile are prepared for <see cref="GemmK1"/> (Q4_K's).</summary>
+    public static bool PreparesTail(GgmlType type) => type == GgmlType.Q4_K;
 }

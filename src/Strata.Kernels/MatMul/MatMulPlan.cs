@@ -57,13 +57,31 @@ public static class MatMulPlan
             return MatMulKernel.Q8Tile;
         }
 
-        if (batchInvariant || !use512)
+        if (!use512)
         {
             return MatMulKernel.IntRowDot;
         }
 
+        if (batchInvariant)
+        {
+            return Invariant(type, cols);
+        }
+
         return n == 1 ? Decode(type, cols) : Batch(type, cols, n);
     }
+
+    /// <summary>
+    /// The one kernel of every row count with batch invariance (Q8_0's tile is chosen before): the type's integer tile, whose
+    /// last activation rows through its one-row instantiation (<see cref="OneRow"/>), so one row, decode included, takes the
+    /// same arithmetic as a row inside a batch; the row dot for types without a tile.
+    /// </summary>
+    private static MatMulKernel Invariant(GgmlType type, int cols) => type switch
+    {
+        GgmlType.Q4_0 or GgmlType.Q5_0 when Q4Tile512.Applies(cols) => MatMulKernel.Q4Tile,
+        GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q5_0 when cols / 32 <= 8192 => MatMulKernel.IntTile4x4,
+        GgmlType.Q4_K or GgmlType.Q6_K => MatMulKernel.IntKTile4x4,
+        _ => MatMulKernel.IntRowDot,
+    };
 
     /// <summary>
     /// The layout a Q8_0 matrix of 8-bit-activation products is packed into at load, or null when it stays raw: VNNI panels
@@ -89,12 +107,13 @@ public static class MatMulPlan
     /// Whether <paramref name="kernel"/> runs two or three matrices of one type and width over the same n rows in one pool
     /// run (<see cref="MatMul.RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{float}, int, ReadOnlySpan{nint}, MatMulKernel)"/>,
     /// <see cref="MatMulInt8.RunGroup(WorkerPool, ReadOnlySpan{WeightMatrix}, ReadOnlySpan{byte}, int, ReadOnlySpan{nint}, MatMulKernel)"/>):
-    /// the kernels whose rows are prepared once for every matrix. The outer-product tiles and the batched integer tiles
-    /// of the other types run one matrix at a time, as does the integer row dot of more than one row.
+    /// the kernels whose rows are prepared once for every matrix, the integer tiles included (their chunks stay whole
+    /// tiles, so a weight row takes the same kernel joined or alone). The f32 outer-product tiles run one matrix at a
+    /// time, as does the integer row dot of more than one row.
     /// </summary>
     public static bool Joins(MatMulKernel kernel, int n) => kernel switch
     {
-        MatMulKernel.FloatOuterTile or MatMulKernel.Q4Tile or MatMulKernel.IntTile4x4 or MatMulKernel.IntKTile4x4 => false,
+        MatMulKernel.FloatOuterTile => false,
         MatMulKernel.IntRowDot => n == 1,
         _ => true,
     };

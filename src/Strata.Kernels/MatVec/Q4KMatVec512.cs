@@ -74,6 +74,40 @@ internal static unsafe class Q4KMatVec512
         return Reduce512.Sum(acc) - Vector256.Sum(accMin);
     }
 
+    /// <summary>
+    /// <see cref="Dot"/> in the arithmetic of a lane of <see cref="IntKTile512.Q4K{TRows}"/>: per super-block the exact
+    /// int32 totals Σ sc·Σ q·y and Σ m·bsum, each converted once and accumulated by one f32 FMA with d·dy and dmin·dy, the
+    /// minima subtracted at the end. The integer sums are exact in any order, so the result is bit-identical to the tile's
+    /// for the same rows: a row alone (decode) or after a batch's last full tile takes this prepared kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float DotTileRow(byte* w, byte* xp, int nsb)
+    {
+        Vector128<float> pair = Vector128<float>.Zero;
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Vector512<short> lo0 = Index(0, 2), hi0 = Index(1, 3), lo1 = Index(4, 6), hi1 = Index(5, 7);
+        for (int b = 0; b < nsb; b++, w += 144, xp += ActivationQuant.Q8KBlockBytes)
+        {
+            Sse.Prefetch0(w + StreamPrefetch.Ahead);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
+            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
+            Vector512<short> scales = IntKDots512.Scales(w + 4, xp, out Vector256<int> mins);
+            sbyte* y = (sbyte*)(xp + 4);
+            Vector512<byte> v0 = Vector512.Load(w + 16);
+            Vector512<byte> v1 = Vector512.Load(w + 80);
+            Vector512<int> sum = Scaled(v0 & low, y, scales, lo0)
+                + Scaled(Vector512.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & low, y + 64, scales, hi0)
+                + Scaled(v1 & low, y + 128, scales, lo1)
+                + Scaled(Vector512.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & low, y + 192, scales, hi1);
+            // Lanes [Σ sc·Σ q·y, Σ m·bsum, …] against [d·dy, dmin·dy, …]: both chains in one FMA.
+            Vector128<float> dy = Vector128.Create(*(float*)xp);
+            Vector128<float> scale = Vector128.Create(HalfScale.Read(w), HalfScale.Read(w + 2), 0, 0) * dy;
+            pair = Fma.MultiplyAdd(Sse2.ConvertToVector128Single(Reduce512.SumPairVector(sum, mins)), scale, pair);
+        }
+
+        return pair.ToScalar() - pair.GetElement(1);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Scaled(Vector512<byte> q, sbyte* y, Vector512<short> scales, Vector512<short> index) =>
         Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(q, Vector512.Load(y)), Avx512BW.PermuteVar32x16(scales, index));

@@ -72,6 +72,25 @@ internal static class Reduce512
         r.GetUpper().GetUpper().Store(y + (3 * yStride));
     }
 
+    /// <summary>[Σ a, Σ b, Σ a, Σ b] for a (16 int32) and b (8 int32), exact (two horizontal adds shared by both).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> SumPairVector(Vector512<int> a, Vector256<int> b)
+    {
+        Vector256<int> p = Avx2.HorizontalAdd(a.GetLower() + a.GetUpper(), b);
+        Vector128<int> q = p.GetLower() + p.GetUpper();
+        return Ssse3.HorizontalAdd(q, q);
+    }
+
+    /// <summary>The lane sums of a (16 int32) and b (8 int32) at once, exact (two horizontal adds shared by both).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (int A, int B) SumPair(Vector512<int> a, Vector256<int> b)
+    {
+        Vector256<int> p = Avx2.HorizontalAdd(a.GetLower() + a.GetUpper(), b);
+        Vector128<int> q = p.GetLower() + p.GetUpper();
+        q = Ssse3.HorizontalAdd(q, q);
+        return (q.ToScalar(), q.GetElement(1));
+    }
+
     /// <summary>v with lanes count..15 set to zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> KeepFirst(Vector512<float> v, int count) => Vector512.ConditionalSelect(

@@ -19,7 +19,8 @@ internal static unsafe class IntKTile512
 
     /// <summary>y[j·yStride + t] = row t · column j for 4 Q4_K rows (stride rowBytes) and 4 Q8_K rows, nsb super-blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Q4K(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+    public static void Q4K<TRows>(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
         Vector512<float> acc = Vector512<float>.Zero, accMin = Vector512<float>.Zero;
         Vector512<ushort> shift = Vector512.Create(Vector256.Create((ushort)0), Vector256.Create((ushort)4));
@@ -57,21 +58,30 @@ internal static unsafe class IntKTile512
                 i01 += Dot(q1, v, e1);
                 i02 += Dot(q2, v, e2);
                 i03 += Dot(q3, v, e3);
-                v = Vector512.Load((sbyte*)(x1 + oy));
-                i10 += Dot(q0, v, e0);
-                i11 += Dot(q1, v, e1);
-                i12 += Dot(q2, v, e2);
-                i13 += Dot(q3, v, e3);
-                v = Vector512.Load((sbyte*)(x2 + oy));
-                i20 += Dot(q0, v, e0);
-                i21 += Dot(q1, v, e1);
-                i22 += Dot(q2, v, e2);
-                i23 += Dot(q3, v, e3);
-                v = Vector512.Load((sbyte*)(x3 + oy));
-                i30 += Dot(q0, v, e0);
-                i31 += Dot(q1, v, e1);
-                i32 += Dot(q2, v, e2);
-                i33 += Dot(q3, v, e3);
+                if (TRows.Count > 1)
+                {
+                    v = Vector512.Load((sbyte*)(x1 + oy));
+                    i10 += Dot(q0, v, e0);
+                    i11 += Dot(q1, v, e1);
+                    i12 += Dot(q2, v, e2);
+                    i13 += Dot(q3, v, e3);
+                }
+                if (TRows.Count > 2)
+                {
+                    v = Vector512.Load((sbyte*)(x2 + oy));
+                    i20 += Dot(q0, v, e0);
+                    i21 += Dot(q1, v, e1);
+                    i22 += Dot(q2, v, e2);
+                    i23 += Dot(q3, v, e3);
+                }
+                if (TRows.Count > 3)
+                {
+                    v = Vector512.Load((sbyte*)(x3 + oy));
+                    i30 += Dot(q0, v, e0);
+                    i31 += Dot(q1, v, e1);
+                    i32 += Dot(q2, v, e2);
+                    i33 += Dot(q3, v, e3);
+                }
             }
 
             // Lane p = 4·j + t: Σ_s sc_t,s · Σ q·y over sub-block s of column j (exact int32).
@@ -85,29 +95,49 @@ internal static unsafe class IntKTile512
             // Minima: rows 0–1 and 2–3 with each min doubled, against the 16 block sums of column j.
             Vector512<short> mLo = DoubledMins(mn0, mn1), mHi = DoubledMins(mn2, mn3);
             Vector512<int> min = Fold(
-                Fold(Mins(mLo, mHi, x + ox, even, odd), Mins(mLo, mHi, x1 + ox, even, odd), even, odd),
-                Fold(Mins(mLo, mHi, x2 + ox, even, odd), Mins(mLo, mHi, x3 + ox, even, odd), even, odd),
+                Fold(Mins(mLo, mHi, x + ox, even, odd), (TRows.Count > 1 ? Mins(mLo, mHi, x1 + ox, even, odd) : default), even, odd),
+                Fold((TRows.Count > 2 ? Mins(mLo, mHi, x2 + ox, even, odd) : default), (TRows.Count > 3 ? Mins(mLo, mHi, x3 + ox, even, odd) : default), even, odd),
                 even, odd);
 
             Vector128<float> d4 = Vector128.Create(HalfScale.Read(w + o), HalfScale.Read(w1 + o), HalfScale.Read(w2 + o), HalfScale.Read(w3 + o));
             Vector128<float> m4f = Vector128.Create(HalfScale.Read(w + o + 2), HalfScale.Read(w1 + o + 2), HalfScale.Read(w2 + o + 2), HalfScale.Read(w3 + o + 2));
-            Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), *(float*)(x1 + ox), *(float*)(x2 + ox), *(float*)(x3 + ox));
+            Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), TRows.Count > 1 ? *(float*)(x1 + ox) : 0, TRows.Count > 2 ? *(float*)(x2 + ox) : 0, TRows.Count > 3 ? *(float*)(x3 + ox) : 0);
             Vector512<float> dy = Avx512F.PermuteVar16x32(dy4.ToVector256Unsafe().ToVector512Unsafe(), dyIndex);
             acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Quad(d4) * dy, acc);
             accMin = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(min), Quad(m4f) * dy, accMin);
         }
 
         Vector512<float> r = acc - accMin;
-        r.GetLower().GetLower().Store(y);
-        r.GetLower().GetUpper().Store(y + yStride);
-        r.GetUpper().GetLower().Store(y + (2 * yStride));
-        r.GetUpper().GetUpper().Store(y + (3 * yStride));
+        TileRows.Store<TRows>(r, y, yStride);
+    }
+
+    /// <summary>
+    /// One activation row against 4 Q4_K rows, exactly a row of <see cref="Q4K{TRows}"/>'s tile: x is the row prepared for
+    /// <see cref="Q4KMatVec512"/> (the tile's folds cost more than they save for one row).
+    /// </summary>
+    public static void Q4KPreparedRow(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+    {
+        for (int t = 0; t < Tile; t++)
+        {
+            y[t] = Q4KMatVec512.DotTileRow(w + (t * rowBytes), x, nsb);
+        }
     }
 
     /// <summary>As <see cref="Q4K"/> for 4 Q6_K rows: Σ sc·q·y − 32·Σ sc·bsum in int32, one FMA with d·dy per super-block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Q6K(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+    public static void Q6K<TRows>(byte* w, nint rowBytes, byte* x, nint xRowBytes, int nsb, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
+        if (TRows.Count == 1)
+        {
+            for (int t = 0; t < Tile; t++)
+            {
+                y[t] = IntKDots512.Q6KTileRow(w + (t * rowBytes), x, nsb);
+            }
+
+            return;
+        }
+
         Vector512<float> acc = Vector512<float>.Zero;
         Vector512<byte> m4 = Vector512.Create((byte)0x0F);
         Vector512<byte> m30 = Vector512.Create((byte)0x30);
@@ -147,21 +177,30 @@ internal static unsafe class IntKTile512
                 i01 += Dot(q1, v, e1);
                 i02 += Dot(q2, v, e2);
                 i03 += Dot(q3, v, e3);
-                v = Vector512.Load((sbyte*)(x1 + oy));
-                i10 += Dot(q0, v, e0);
-                i11 += Dot(q1, v, e1);
-                i12 += Dot(q2, v, e2);
-                i13 += Dot(q3, v, e3);
-                v = Vector512.Load((sbyte*)(x2 + oy));
-                i20 += Dot(q0, v, e0);
-                i21 += Dot(q1, v, e1);
-                i22 += Dot(q2, v, e2);
-                i23 += Dot(q3, v, e3);
-                v = Vector512.Load((sbyte*)(x3 + oy));
-                i30 += Dot(q0, v, e0);
-                i31 += Dot(q1, v, e1);
-                i32 += Dot(q2, v, e2);
-                i33 += Dot(q3, v, e3);
+                if (TRows.Count > 1)
+                {
+                    v = Vector512.Load((sbyte*)(x1 + oy));
+                    i10 += Dot(q0, v, e0);
+                    i11 += Dot(q1, v, e1);
+                    i12 += Dot(q2, v, e2);
+                    i13 += Dot(q3, v, e3);
+                }
+                if (TRows.Count > 2)
+                {
+                    v = Vector512.Load((sbyte*)(x2 + oy));
+                    i20 += Dot(q0, v, e0);
+                    i21 += Dot(q1, v, e1);
+                    i22 += Dot(q2, v, e2);
+                    i23 += Dot(q3, v, e3);
+                }
+                if (TRows.Count > 3)
+                {
+                    v = Vector512.Load((sbyte*)(x3 + oy));
+                    i30 += Dot(q0, v, e0);
+                    i31 += Dot(q1, v, e1);
+                    i32 += Dot(q2, v, e2);
+                    i33 += Dot(q3, v, e3);
+                }
             }
 
             Vector512<int> sum = Fold(
@@ -175,20 +214,17 @@ internal static unsafe class IntKTile512
             Vector512<short> sLo = Avx512BW.ConvertToVector512Int16(Vector256.Create(c0, c1));
             Vector512<short> sHi = Avx512BW.ConvertToVector512Int16(Vector256.Create(c2, c3));
             Vector512<int> off = Fold(
-                Fold(Mins(sLo, sHi, x + ox, even, odd), Mins(sLo, sHi, x1 + ox, even, odd), even, odd),
-                Fold(Mins(sLo, sHi, x2 + ox, even, odd), Mins(sLo, sHi, x3 + ox, even, odd), even, odd),
+                Fold(Mins(sLo, sHi, x + ox, even, odd), (TRows.Count > 1 ? Mins(sLo, sHi, x1 + ox, even, odd) : default), even, odd),
+                Fold((TRows.Count > 2 ? Mins(sLo, sHi, x2 + ox, even, odd) : default), (TRows.Count > 3 ? Mins(sLo, sHi, x3 + ox, even, odd) : default), even, odd),
                 even, odd);
 
             Vector128<float> d4 = Vector128.Create(HalfScale.Read(w + o + 208), HalfScale.Read(w1 + o + 208), HalfScale.Read(w2 + o + 208), HalfScale.Read(w3 + o + 208));
-            Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), *(float*)(x1 + ox), *(float*)(x2 + ox), *(float*)(x3 + ox));
+            Vector128<float> dy4 = Vector128.Create(*(float*)(x + ox), TRows.Count > 1 ? *(float*)(x1 + ox) : 0, TRows.Count > 2 ? *(float*)(x2 + ox) : 0, TRows.Count > 3 ? *(float*)(x3 + ox) : 0);
             Vector512<float> dy = Avx512F.PermuteVar16x32(dy4.ToVector256Unsafe().ToVector512Unsafe(), dyIndex);
             acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum - (off << 5)), Quad(d4) * dy, acc);
         }
 
-        acc.GetLower().GetLower().Store(y);
-        acc.GetLower().GetUpper().Store(y + yStride);
-        acc.GetUpper().GetLower().Store(y + (2 * yStride));
-        acc.GetUpper().GetUpper().Store(y + (3 * yStride));
+        TileRows.Store<TRows>(acc, y, yStride);
     }
 
     /// <summary>Q6_K levels 0–63 of elements 64·k … 64·k+63 of a super-block (ql at ql, the matching 32 qh bytes at qh).</summary>

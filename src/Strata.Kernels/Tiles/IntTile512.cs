@@ -19,7 +19,8 @@ internal static unsafe class IntTile512
 
     /// <summary>y[j·yStride + t] = Σ_b dw·dx·(Σ w·x) for 4 Q8_0 weight rows (stride rowBytes) and 4 Q8_0 activation rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Q8_0(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+    public static void Q8_0<TRows>(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -43,6 +44,11 @@ internal static unsafe class IntTile512
             c10 = Signed(a1, w1, v, nv, s1 * sx, c10);
             c20 = Signed(a2, w2, v, nv, s2 * sx, c20);
             c30 = Signed(a3, w3, v, nv, s3 * sx, c30);
+
+            if (TRows.Count == 1)
+            {
+                continue;
+            }
 
             v = Inter(x + xRowBytes + o + 2, idx);
             nv = Vector512<sbyte>.Zero - v;
@@ -69,11 +75,11 @@ internal static unsafe class IntTile512
             c33 = Signed(a3, w3, v, nv, s3 * sx, c33);
         }
 
-        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        TileRows.Store<TRows>(Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33), y, yStride);
         if (b < nb)
         {
             nint o = b * 34;
-            for (int j = 0; j < Tile; j++)
+            for (int j = 0; j < TRows.Count; j++)
             {
                 for (int t = 0; t < Tile; t++)
                 {
@@ -83,9 +89,10 @@ internal static unsafe class IntTile512
         }
     }
 
-    /// <summary>As <see cref="Q8_0"/> for 4 Q4_0 weight rows.</summary>
+    /// <summary>As <see cref="Q8_0{TRows}"/> for 4 Q4_0 weight rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Q4_0(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+    public static void Q4_0<TRows>(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -112,6 +119,11 @@ internal static unsafe class IntTile512
             c20 = Offset(q2, v, m, s2 * sx, c20);
             c30 = Offset(q3, v, m, s3 * sx, c30);
 
+            if (TRows.Count == 1)
+            {
+                continue;
+            }
+
             v = Inter(x + xRowBytes + ox + 2, idx);
             m = Avx512BW.MultiplyAddAdjacent(eight, v);
             sx = Pair(dx + nbPad + b);
@@ -137,10 +149,10 @@ internal static unsafe class IntTile512
             c33 = Offset(q3, v, m, s3 * sx, c33);
         }
 
-        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        TileRows.Store<TRows>(Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33), y, yStride);
         if (b < nb)
         {
-            for (int j = 0; j < Tile; j++)
+            for (int j = 0; j < TRows.Count; j++)
             {
                 for (int t = 0; t < Tile; t++)
                 {
@@ -152,11 +164,12 @@ internal static unsafe class IntTile512
     }
 
     /// <summary>
-    /// As <see cref="Q8_0"/> for 4 Q5_0 weight rows: each row's block pair is decoded to levels 0–31 once (nibbles | qh bit
+    /// As <see cref="Q8_0{TRows}"/> for 4 Q5_0 weight rows: each row's block pair is decoded to levels 0–31 once (nibbles | qh bit
     /// &lt;&lt; 4, interleaved like <see cref="Inter"/>) and reused for the 4 activation rows; Σ (q − 16)·v is exact in int32.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Q5_0(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+    public static void Q5_0<TRows>(byte* w, nint rowBytes, float* dw, byte* x, nint xRowBytes, float* dx, int nbPad, int nb, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -181,6 +194,11 @@ internal static unsafe class IntTile512
             c20 = Offset(q2, v, m, s2 * sx, c20);
             c30 = Offset(q3, v, m, s3 * sx, c30);
 
+            if (TRows.Count == 1)
+            {
+                continue;
+            }
+
             v = Inter(x + xRowBytes + ox + 2, idx);
             m = Avx512BW.MultiplyAddAdjacent(sixteen, v);
             sx = Pair(dx + nbPad + b);
@@ -206,10 +224,10 @@ internal static unsafe class IntTile512
             c33 = Offset(q3, v, m, s3 * sx, c33);
         }
 
-        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        TileRows.Store<TRows>(Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33), y, yStride);
         if (b < nb)
         {
-            for (int j = 0; j < Tile; j++)
+            for (int j = 0; j < TRows.Count; j++)
             {
                 for (int t = 0; t < Tile; t++)
                 {

@@ -137,7 +137,8 @@ internal static unsafe class Q4Tile512
     /// and 4 prepared activation rows x + j·xRowBytes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TileSplit(byte* ws, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+    public static void TileSplit<TRows>(byte* ws, float* dw, byte* x, nint xRowBytes, int quads, float* y, nint yStride)
+        where TRows : struct, ITileRows
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -156,6 +157,11 @@ internal static unsafe class Q4Tile512
             c10 = Pair(l1, h1, a, s + ds, c10);
             c20 = Pair(l2, h2, a, s + (2 * ds), c20);
             c30 = Pair(l3, h3, a, s + (3 * ds), c30);
+            if (TRows.Count == 1)
+            {
+                continue;
+            }
+
             a += xRowBytes;
             c01 = Pair(l0, h0, a, s, c01);
             c11 = Pair(l1, h1, a, s + ds, c11);
@@ -173,7 +179,156 @@ internal static unsafe class Q4Tile512
             c33 = Pair(l3, h3, a, s + (3 * ds), c33);
         }
 
-        Reduce512.StoreTile(y, yStride, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+        TileRows.Store<TRows>(Reduce512.Sum4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33), y, yStride);
+    }
+
+    /// <summary>
+    /// One prepared activation row x against the 4 raw Q4_0 (five = false) or Q5_0 weight rows at w (rowBytes apart, nb
+    /// blocks): y[t] is exactly lane t of <see cref="TileSplit{TRows}"/> with <see cref="OneRow"/> over
+    /// <see cref="SplitRows"/> and <see cref="ExpandScales"/> of the same rows (the same per-lane chain over the quads and
+    /// the same reduction), with the nibbles split and the scales widened in registers: a row alone (decode, the rows of a
+    /// batch under four) pays no split copy. Reads past the 4th row as <see cref="SplitRows"/> does.
+    /// </summary>
+    public static void RowRaw(byte* w, nint rowBytes, int nb, bool five, byte* x, float* y)
+    {
+        if (five)
+        {
+            Rows5(w, rowBytes, nb, x, y);
+        }
+        else
+        {
+            Rows4(w, rowBytes, nb, x, y);
+        }
+    }
+
+    /// <summary>
+    /// The four rows one after another (one stream at a time, as the matrix-vector kernels read): per row one chain over
+    /// the quads, the scales of each 16 whole blocks widened at once and spread per quad, a last partial group's per quad.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows4(byte* w, nint rowBytes, int nb, byte* x, float* y)
+    {
+        Vector512<byte> gather = Q4MatVec512.GatherQuad;
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Vector512<ushort> one = Vector512.Create((ushort)0, 9, 18, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<int> spread = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        Vector512<int> four = Vector512.Create(4);
+        int quads = (nb + 3) / 4;
+        for (int t = 0; t < 4; t++, w += rowBytes)
+        {
+            Vector512<float> acc = default;
+            byte* a = x;
+            int qd = 0;
+            for (; (4 * qd) + 16 <= nb; qd += 4)
+            {
+                byte* q = w + (qd * 72);
+                Vector512<float> d16 = HalfScales512.Stride18(q);
+                Vector512<int> index = spread;
+                for (int k = 0; k < 4; k++, q += 72, a += QuadBytes, index += four)
+                {
+                    Sse.Prefetch0(q + StreamPrefetch.Ahead);
+                    Sse.Prefetch0(q + StreamPrefetch.Ahead + 64);
+                    Split(q, gather, low, out Vector512<byte> lo, out Vector512<byte> hi);
+                    acc = Pair(lo, hi, a, Avx512F.PermuteVar16x32(d16, index), acc);
+                }
+            }
+
+            for (; qd < quads; qd++, a += QuadBytes)
+            {
+                byte* q = w + (qd * 72);
+                Vector512<ushort> h = Avx512BW.PermuteVar32x16(Vector512.Load((ushort*)q), one);
+                Vector512<float> d = Avx512F.PermuteVar16x32(Scales(h, nb - (4 * qd)), spread);
+                Split(q, gather, low, out Vector512<byte> lo, out Vector512<byte> hi);
+                acc = Pair(lo, hi, a, d, acc);
+            }
+
+            y[t] = Reduce512.Sum(acc);
+        }
+    }
+
+    /// <summary>As <see cref="Rows4"/> for Q5_0: the scales of four quads gathered into one vector and widened at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows5(byte* w, nint rowBytes, int nb, byte* x, float* y)
+    {
+        // The scales of a quad sit at bytes 0, 22, 44 of the load at q and 66 (42 of the load at q + 24): a quad's four
+        // into words 0–3, two quads' into 0–7, then four quads'.
+        Vector512<ushort> one = Vector512.Create((ushort)0, 11, 22, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<ushort> two = Vector512.Create((ushort)0, 1, 2, 3, 32, 33, 34, 35, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<ushort> merge = Merge;
+        Vector512<int> spread = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        Vector512<int> four = Vector512.Create(4);
+        int quads = (nb + 3) / 4;
+        for (int t = 0; t < 4; t++, w += rowBytes)
+        {
+            Vector512<float> acc = default;
+            byte* a = x;
+            int qd = 0;
+            for (; (4 * qd) + 16 <= nb; qd += 4)
+            {
+                byte* q = w + (qd * 88);
+                Vector512<ushort> h = Avx512BW.PermuteVar32x16x2(
+                    Avx512BW.PermuteVar32x16x2(Halves(q, one), two, Halves(q + 88, one)), merge,
+                    Avx512BW.PermuteVar32x16x2(Halves(q + 176, one), two, Halves(q + 264, one)));
+                Vector512<float> d16 = Scales(h, 4);
+                Vector512<int> index = spread;
+                for (int k = 0; k < 4; k++, q += 88, a += QuadBytes, index += four)
+                {
+                    Sse.Prefetch0(q + StreamPrefetch.Ahead);
+                    Sse.Prefetch0(q + StreamPrefetch.Ahead + 64);
+                    Split5(q, out Vector512<byte> lo, out Vector512<byte> hi);
+                    acc = Pair(lo, hi, a, Avx512F.PermuteVar16x32(d16, index), acc);
+                }
+            }
+
+            for (; qd < quads; qd++, a += QuadBytes)
+            {
+                byte* q = w + (qd * 88);
+                Vector512<float> d = Avx512F.PermuteVar16x32(Scales(Halves(q, one), nb - (4 * qd)), spread);
+                Split5(q, out Vector512<byte> lo, out Vector512<byte> hi);
+                acc = Pair(lo, hi, a, d, acc);
+            }
+
+            y[t] = Reduce512.Sum(acc);
+        }
+    }
+
+    /// <summary>vpermt2w index: words 0–7 of the first source, then words 0–7 of the second.</summary>
+    private static Vector512<ushort> Merge
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create((ushort)0, 1, 2, 3, 4, 5, 6, 7, 32, 33, 34, 35, 36, 37, 38, 39,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>The four scale halves of the Q5_0 quad at q in words 0–3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ushort> Halves(byte* q, Vector512<ushort> index) =>
+        Avx512BW.PermuteVar32x16x2(Vector512.Load((ushort*)q), index, Vector512.Load((ushort*)(q + 24)));
+
+    /// <summary>
+    /// Words 0–15 of h as f32 (word 4·k + i: block i of quad k); in each four, blocks from <paramref name="blocks"/> on
+    /// are zero (ExpandScales' padding of a last partial quad).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Scales(Vector512<ushort> h, int blocks)
+    {
+        Vector512<float> d = FloatDots.HalfToSingleSigned(Avx512F.ConvertToVector512Int32(h.GetLower().AsInt16()));
+        return blocks >= 4 ? d : Vector512.ConditionalSelect(
+            Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3), Vector512.Create(blocks)).AsSingle(),
+            d, Vector512<float>.Zero);
+    }
+
+    /// <summary><see cref="Pair(Vector512{byte}, Vector512{byte}, byte*, float*, Vector512{float})"/> with the expanded weight scales in a register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pair(Vector512<byte> lo, Vector512<byte> hi, byte* a, Vector512<float> dw, Vector512<float> acc)
+    {
+        Vector512<short> p = Avx512BW.MultiplyAddAdjacent(lo, Vector512.Load((sbyte*)a))
+            + Avx512BW.MultiplyAddAdjacent(hi, Vector512.Load((sbyte*)(a + 64)));
+        Vector512<int> s = Avx512BW.MultiplyAddAdjacent(p, Vector512.Create((short)1)) + Vector512.Load((int*)(a + 128));
+        return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(s), dw * Vector512.Load((float*)(a + 192)), acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
