@@ -43,8 +43,9 @@ internal static class CommonOptions
 
     public static Option<string> Numerics() => new Option<string>("--numerics")
     {
-        Description = "exact: f32 activations (matches exact-math references); fast: 8-bit activations and integer dots, like llama.cpp",
-        DefaultValueFactory = _ => "exact",
+        Description = "fast (default): quantized weights meet 8-bit activations in integer dots, as llama.cpp computes; "
+            + "exact: f32 activations (matches exact-math references). Float (F32/F16/BF16) weights compute the same in both",
+        DefaultValueFactory = _ => "fast",
     }.AcceptOnlyFromAmong("exact", "fast");
 
     /// <summary>--mmap: map the model file in place instead of copying it into memory at load.</summary>

@@ -36,7 +36,7 @@ internal static class ServeCommand
         };
         var threads = new Option<int?>("--threads", "-t") { Description = "kernel worker threads (default: config, else all cores)" };
         var context = new Option<int?>("--ctx") { Description = "context per sequence (default: config, else the model's, at most 4096)" };
-        var numerics = new Option<string?>("--numerics") { Description = "exact (default) or fast (8-bit activations)" };
+        var numerics = new Option<string?>("--numerics") { Description = "fast (default: 8-bit activations against quantized weights, as llama.cpp) or exact (f32 activations)" };
         numerics.AcceptOnlyFromAmong("exact", "fast");
         var kvType = CommonOptions.KvType();
         var mmap = CommonOptions.Mmap();

@@ -14,6 +14,7 @@ namespace Strata.Engine.Artifacts;
 /// </summary>
 public sealed class ModelArtifact : IDisposable
 {
+    private long _released;
     private readonly IDisposable _owner;
     private readonly MappedFile _file;
     private readonly Func<string, nint> _address;
@@ -177,7 +178,18 @@ public sealed class ModelArtifact : IDisposable
     /// <see cref="MappedFile.DropResident"/>). Returns the bytes released.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">the range is not inside the model file</exception>
-    public long DropResident(nint address, long bytes) => _file.DropResident(address, bytes);
+    public long DropResident(nint address, long bytes)
+    {
+        long released = _file.DropResident(address, bytes);
+        Interlocked.Add(ref _released, released);
+        return released;
+    }
+
+    /// <summary>
+    /// Bytes of the weights taken out of the resident set so far (<see cref="DropResident"/>). Copied, those bytes are gone
+    /// for good: a second runner over the same artifact could not read them, so it is refused (see ExecutableRunner).
+    /// </summary>
+    public long ReleasedBytes => Interlocked.Read(ref _released);
 
     /// <inheritdoc/>
     public void Dispose() => _owner.Dispose();

@@ -16,8 +16,8 @@ public sealed record StrataChatClientOptions
     /// <summary>Rows in one forward pass (decode rows plus prompt chunks).</summary>
     public int BatchTokens { get; init; } = 64;
 
-    /// <summary>Activations: exact f32 (the default), or 8-bit as llama.cpp computes them.</summary>
-    public Kernels.NumericMode Numerics { get; init; } = Kernels.NumericMode.Exact;
+    /// <summary>Activations against quantized weights: 8-bit as llama.cpp computes them (the default), or exact f32.</summary>
+    public Kernels.NumericMode Numerics { get; init; } = Kernels.NumericMode.QuantizedActivations;
 
     /// <summary>A call's output does not depend on the calls batched with it (greedy output alone equals batched).</summary>
     public bool BatchInvariant { get; init; } = true;

@@ -7,13 +7,17 @@ namespace Strata.Engine.Runtime;
 /// <param name="BatchTokens">most prompt tokens one forward pass takes (prefill chunk)</param>
 /// <param name="BlockTokens">positions per KV block</param>
 /// <param name="Sequences">sequences the KV pool holds at once</param>
-/// <param name="Mode">matmul numerics: exact f32 activations, or 8-bit quantized activations like llama.cpp</param>
+/// <param name="Mode">
+/// matmul numerics against quantized weights: 8-bit quantized activations and integer dots like llama.cpp
+/// (<see cref="Kernels.NumericMode.QuantizedActivations"/>, the default), or exact f32 activations
+/// (<see cref="Kernels.NumericMode.Exact"/>, which matches exact-math references); float weights compute the same in both
+/// </param>
 /// <param name="KvBlocks">KV blocks in the pool; 0 = enough for <paramref name="Sequences"/> full contexts</param>
 /// <param name="BatchInvariant">
 /// a row's results do not depend on the batch it runs in, for every weight type and both numerics: each product takes
-/// one arithmetic whatever the number of rows (Q8_0 with 8-bit activations: the batched tile; other 8-bit-activation
-/// types: their row dot; exact: 4-row tiles of dequantized weights), so greedy output is the same alone or batched. It
-/// costs single-sequence decode speed in exact numerics and batched speed for 8-bit-activation types other than Q8_0
+/// one arithmetic whatever the number of rows (8-bit activations: the type's integer tile, a lone row through a one-row
+/// kernel with exactly a tile row's arithmetic, types without a tile their row dot; exact: 4-row tiles of dequantized
+/// weights), so greedy output is the same alone or batched. It costs single-sequence decode speed in exact numerics
 /// </param>
 /// <param name="KvType">
 /// element type of the KV cache: F32, or F16 (half the memory and attention traffic; keys and values rounded to nearest
@@ -26,7 +30,7 @@ namespace Strata.Engine.Runtime;
 /// overwritten one changes the output)
 /// </param>
 public sealed record EngineOptions(int Threads = 2, int ContextTokens = 0, int BatchTokens = 64, int BlockTokens = 16, int Sequences = 1,
-    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, int KvBlocks = 0, bool BatchInvariant = false,
+    Kernels.NumericMode Mode = Kernels.NumericMode.QuantizedActivations, int KvBlocks = 0, bool BatchInvariant = false,
     Kernels.GgmlType KvType = Kernels.GgmlType.F32, Substrate.FileLoad Load = Substrate.FileLoad.Copy)
 {
     /// <summary>

@@ -55,6 +55,15 @@ public sealed class ExecutableRunner : IDisposable
     public ExecutableRunner(Executable executable, ModelArtifact model, WorkerPool pool, int maxContext, int blockTokens)
     {
         ArgumentNullException.ThrowIfNull(executable);
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Load == Substrate.FileLoad.Copy && model.ReleasedBytes > 0)
+        {
+            // The runner that packed this copy's weights released their raw bytes (and made them unreadable).
+            throw new InvalidOperationException(
+                $"{model.ReleasedBytes} bytes of the copied weights of '{model.Path}' were released by the runner that packed them; "
+                + "load the model again (or with FileLoad.Map) to build another runner over it");
+        }
+
         _exe = executable;
         _pool = pool;
         _matrices = new WeightMatrix[executable.Weights.Length];

@@ -57,9 +57,9 @@ public sealed record ServerConfig
     [ConfigurationKeyName("threads")]
     public int Threads { get; init; }
 
-    /// <summary>"exact" (f32 activations) or "fast" (8-bit activations).</summary>
+    /// <summary>"fast" (the default: 8-bit activations against quantized weights, as llama.cpp) or "exact" (f32 activations).</summary>
     [ConfigurationKeyName("numerics")]
-    public string Numerics { get; init; } = "exact";
+    public string Numerics { get; init; } = "fast";
 
     /// <summary>
     /// KV cache elements: "f32", or "f16" (half the memory per block, so twice the positions for a budget, and 10–15 %

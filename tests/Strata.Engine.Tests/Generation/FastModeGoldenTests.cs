@@ -76,7 +76,7 @@ public sealed class FastModeGoldenTests
         Assert.DoesNotContain(exe.Steps, s => s.Op == Compiler.Ir.OpKind.MatMul);
         // per layer: attention input (q/k/v share one Q8_K buffer), attention output, ffn input (gate/up share), down; plus logits
         Assert.Equal((4 * 4) + 1, exe.Steps.Count(s => s.Op == Compiler.Ir.OpKind.QuantizeActivations));
-        using var exact = ModelRuntime.Load(SharedModels.File("synth/ci-d256-l4-q4_k_m.gguf"), null, new EngineOptions(Threads: 1, ContextTokens: 64));
+        using var exact = ModelRuntime.Load(SharedModels.File("synth/ci-d256-l4-q4_k_m.gguf"), null, new EngineOptions(Threads: 1, ContextTokens: 64, Mode: NumericMode.Exact));
         Assert.NotEqual(exact.Executable.ContentHash, exe.ContentHash);
     }
 }

@@ -2,6 +2,7 @@
 using Strata.Engine.Generation;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
+using Strata.Kernels;
 
 namespace Strata.Engine.Tests.Generation;
 
@@ -25,8 +26,9 @@ public sealed class GoldenGenerationTests
     [MemberData(nameof(Models))]
     public void Generate_Greedy_MatchesGoldenIdsAndLogits(string model, string? tokenizer, string golden)
     {
+        // Exact numerics (not the default): these goldens are exact-math references (llama2.c's run.c, numpy).
         using var runtime = ModelRuntime.Load(SharedModels.File(model), tokenizer is null ? null : SharedModels.File(tokenizer),
-            new EngineOptions(Threads: 2, ContextTokens: 512));
+            new EngineOptions(Threads: 2, ContextTokens: 512, Mode: NumericMode.Exact));
         foreach (var c in GoldenFile.Load(golden))
         {
             var request = new GenerationRequest(c.Prompt, c.GeneratedTokenIds.Length, new SamplerOptions { Temperature = 0 },

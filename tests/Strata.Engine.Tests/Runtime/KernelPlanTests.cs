@@ -11,9 +11,24 @@ public sealed class KernelPlanTests
 {
     private const int Context = 64;
 
+    // Exact numerics: the plans rewritten here swap exact f32 kernels (fast numerics pack the weights for their own).
     private static ModelRuntime Load(bool batchInvariant) =>
         ModelRuntime.Load(SharedModels.File("synth/ci-d256-l4-q8_0.gguf"), null,
-            new EngineOptions(Threads: 2, ContextTokens: Context, BatchTokens: 16, BatchInvariant: batchInvariant));
+            new EngineOptions(Threads: 2, ContextTokens: Context, BatchTokens: 16, BatchInvariant: batchInvariant, Mode: NumericMode.Exact));
+
+    [Fact]
+    public void NewRunner_OverACopiedModelWhosePackedWeightsWereReleased_IsRefusedNamingWhy()
+    {
+        // Fast numerics pack the Q8_0 products and release the copy's raw bytes (unreadable from then on): a second runner
+        // over the same artifact would fault reading them, so it is refused instead.
+        using var fast = ModelRuntime.Load(SharedModels.File("synth/ci-d256-l4-q8_0.gguf"), null,
+            new EngineOptions(Threads: 2, ContextTokens: Context, BatchTokens: 16, Mode: NumericMode.QuantizedActivations));
+        Assert.True(fast.Model.ReleasedBytes > 0);
+        using var pool = new WorkerPool(2);
+        var e = Assert.Throws<InvalidOperationException>(
+            () => new ExecutableRunner(fast.Executable, fast.Model, pool, Context, fast.Options.BlockTokens));
+        Assert.Contains("released by the runner that packed them", e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Run_PlanRewrittenToTheTile_GivesTheBatchInvariantLogits_NotTheDefaultOnes()
