@@ -332,16 +332,21 @@ public unsafe class IntDotTests
         }
     }
 
-    public static TheoryData<GgmlType, int, int> LegacyTileCases()
+    public static TheoryData<GgmlType, int, int, bool> LegacyTileCases()
     {
-        var d = new TheoryData<GgmlType, int, int>();
+        var d = new TheoryData<GgmlType, int, int, bool>();
         foreach (GgmlType t in new[] { GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q5_0 })
         {
             foreach (int n in new[] { 4, 5, 33 })
             {
-                d.Add(t, n, 1);
-                d.Add(t, n, 2);
+                d.Add(t, n, 1, false);
+                d.Add(t, n, 2, false);
             }
+
+            // Batch invariance: a lone row and the rows after the last full tile through the one-row kernels
+            // (Q4Tile512.RowRaw from 128 columns, partial last quads included).
+            d.Add(t, 1, 2, true);
+            d.Add(t, 7, 2, true);
         }
 
         return d;
@@ -349,12 +354,13 @@ public unsafe class IntDotTests
 
     [Theory]
     [MemberData(nameof(LegacyTileCases))]
-    public void MatMulQ8_LegacyTileUnitScales_EqualsReferenceExactly(GgmlType type, int n, int threads)
+    public void MatMulQ8_LegacyTileUnitScales_EqualsReferenceExactly(GgmlType type, int n, int threads, bool batchInvariant)
     {
         // dw = dy = 1: every output is an integer below 2^24, so the tile's integer sums must match exactly.
         const int rows = 9;
         using var pool = new WorkerPool(threads);
-        for (int blocks = 1; blocks <= 8; blocks++)
+        // 20 blocks: a whole 16-block scale group of the one-row kernels, then a partial quad.
+        foreach (int blocks in new[] { 1, 2, 3, 4, 5, 6, 7, 8, 20 })
         {
             int cols = blocks * 32;
             var rng = new Random((int)type + (97 * n) + (13 * threads) + blocks);
@@ -365,7 +371,7 @@ public unsafe class IntDotTests
             var y = new float[n * rows];
             fixed (byte* pw = w)
             {
-                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y, batchInvariant);
             }
 
             long wRow = GgmlTypeInfo.RowBytes(type, cols);
@@ -453,19 +459,25 @@ public unsafe class IntDotTests
     }
 
     [Theory]
-    [InlineData(GgmlType.Q4_K, 4, 1)]
-    [InlineData(GgmlType.Q4_K, 4, 2)]
-    [InlineData(GgmlType.Q4_K, 5, 1)]
-    [InlineData(GgmlType.Q4_K, 5, 2)]
-    [InlineData(GgmlType.Q4_K, 33, 1)]
-    [InlineData(GgmlType.Q4_K, 33, 2)]
-    [InlineData(GgmlType.Q6_K, 4, 1)]
-    [InlineData(GgmlType.Q6_K, 4, 2)]
-    [InlineData(GgmlType.Q6_K, 5, 1)]
-    [InlineData(GgmlType.Q6_K, 5, 2)]
-    [InlineData(GgmlType.Q6_K, 33, 1)]
-    [InlineData(GgmlType.Q6_K, 33, 2)]
-    public void MatMulQ8_KTileUnitScales_EqualsReferenceExactly(GgmlType type, int n, int threads)
+    [InlineData(GgmlType.Q4_K, 4, 1, false)]
+    [InlineData(GgmlType.Q4_K, 4, 2, false)]
+    [InlineData(GgmlType.Q4_K, 5, 1, false)]
+    [InlineData(GgmlType.Q4_K, 5, 2, false)]
+    [InlineData(GgmlType.Q4_K, 33, 1, false)]
+    [InlineData(GgmlType.Q4_K, 33, 2, false)]
+    [InlineData(GgmlType.Q6_K, 4, 1, false)]
+    [InlineData(GgmlType.Q6_K, 4, 2, false)]
+    [InlineData(GgmlType.Q6_K, 5, 1, false)]
+    [InlineData(GgmlType.Q6_K, 5, 2, false)]
+    [InlineData(GgmlType.Q6_K, 33, 1, false)]
+    [InlineData(GgmlType.Q6_K, 33, 2, false)]
+    // Batch invariance: one row and the rows after the last full tile through the one-row kernels, 8+ rows through the
+    // tiles over tile rows decoded once (PrepareQ4K / PrepareQ6K).
+    [InlineData(GgmlType.Q4_K, 1, 2, true)]
+    [InlineData(GgmlType.Q4_K, 11, 2, true)]
+    [InlineData(GgmlType.Q6_K, 1, 2, true)]
+    [InlineData(GgmlType.Q6_K, 11, 2, true)]
+    public void MatMulQ8_KTileUnitScales_EqualsReferenceExactly(GgmlType type, int n, int threads, bool batchInvariant)
     {
         // d = dmin = dy = 1 (Q6_K: d = dy = 1): every output is an integer below 2^24, so the tile's integer sums must match exactly.
         const int rows = 9;
@@ -509,7 +521,7 @@ public unsafe class IntDotTests
             var y = new float[n * rows];
             fixed (byte* pw = w)
             {
-                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y);
+                MatMulInt8.Run(pool, new WeightMatrix(type, (nint)pw, rows, cols), xq, n, y, batchInvariant);
             }
 
             long wRow = GgmlTypeInfo.RowBytes(type, cols);
