@@ -46,6 +46,31 @@ public sealed unsafe class Q8VnniTests
     }
 
     [Fact]
+    public void Assembler_EncodesTheNibbleKernelsFormsAsGnuAsDoes()
+    {
+        // GNU as 2.x output: vpandd, vpsrlw imm, merge-masked vpaddb, vpbroadcastd from a GPR, mov r32 imm32, kmovq load.
+        const string expected =
+            "62815d40dbe062d17540dbd962b14d4071d4046291754871d60762815d41fce162f16544fcea62427d487cc262f27d487cd8" +
+            "41ba0f0f0f0fb810101010c4e1f8908f00020000c4c1f890a118020000";
+        var a = new Amd64Assembler();
+        a.Vpandd(20, 20, 24);
+        a.Vpandd(3, 17, 9);
+        a.VpsrlwImm(22, 20, 4);
+        a.VpsrlwImm(1, 30, 7);
+        a.VpaddbMasked(20, 1, 20, 25);
+        a.VpaddbMasked(5, 4, 19, 2);
+        a.VpbroadcastdGpr(24, Gpr.R10);
+        a.VpbroadcastdGpr(3, Gpr.Rax);
+        a.MovImm32(Gpr.R10, 0x0F0F0F0F);
+        a.MovImm32(Gpr.Rax, 0x10101010);
+        a.KmovqLoad(1, new Mem(Gpr.Rdi, 0x200));
+        a.KmovqLoad(4, new Mem(Gpr.R9, 0x218));
+        Assert.Equal(expected, Convert.ToHexStringLower(a.ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => a.VpaddbMasked(0, 0, 0, 0));
+        Assert.Throws<ArgumentException>(() => a.KmovqLoad(1, new Mem(Gpr.Rdi, 0, Gpr.Rax, 1)));
+    }
+
+    [Fact]
     public void Assembler_JnzReachesBack_AndRejectsBadOperands()
     {
         var a = new Amd64Assembler();

@@ -67,6 +67,59 @@ internal sealed class Amd64Assembler
     /// <summary>vpxord dst, a, b.</summary>
     public void Vpxord(int dst, int a, int b) => EvexReg(1, 1, false, 0xEF, dst, a, b);
 
+    /// <summary>vpandd zmm(dst), zmm(a), zmm(b).</summary>
+    public void Vpandd(int dst, int a, int b) => EvexReg(1, 1, false, 0xDB, dst, a, b);
+
+    /// <summary>vpsrlw zmm(dst), zmm(src), imm8: each 16-bit lane shifted right logically.</summary>
+    public void VpsrlwImm(int dst, int src, byte imm)
+    {
+        EvexReg(1, 1, false, 0x71, 2, dst, src);
+        Emit(imm);
+    }
+
+    /// <summary>vpaddb zmm(dst){k(mask)}, zmm(a), zmm(b): byte sums where the mask bit is set, dst kept elsewhere.</summary>
+    public void VpaddbMasked(int dst, int mask, int a, int b)
+    {
+        if ((uint)mask is 0 or > 7)
+        {
+            throw new ArgumentOutOfRangeException(nameof(mask), mask, "an opmask is k1–k7");
+        }
+
+        EvexReg(1, 1, false, 0xFC, dst, a, b, mask);
+    }
+
+    /// <summary>vpbroadcastd zmm(dst), r32: the 32-bit register in every lane.</summary>
+    public void VpbroadcastdGpr(int zmm, Gpr r) => EvexReg(2, 1, false, 0x7C, zmm, 0, (int)r);
+
+    /// <summary>mov r32, imm32 (zero-extends into the 64-bit register).</summary>
+    public void MovImm32(Gpr r, int imm)
+    {
+        if ((int)r >= 8)
+        {
+            Emit(0x41);
+        }
+
+        Emit((byte)(0xB8 + ((int)r & 7)));
+        Imm32(imm);
+    }
+
+    /// <summary>kmovq k(mask), qword [m] (VEX; base register only, no index).</summary>
+    public void KmovqLoad(int mask, Mem m)
+    {
+        if ((uint)mask > 7)
+        {
+            throw new ArgumentOutOfRangeException(nameof(mask), mask, "opmask registers are k0–k7");
+        }
+
+        if (m.Index is not null)
+        {
+            throw new ArgumentException("kmovq takes a base register only", nameof(m));
+        }
+
+        Emit(0xC4, (byte)(0xC1 | ((~((int)m.Base >> 3) & 1) << 5)), 0xF8, 0x90);
+        ModRmMem(mask, m);
+    }
+
     /// <summary>vzeroupper.</summary>
     public void Vzeroupper() => Emit(0xC5, 0xF8, 0x77);
 
@@ -110,12 +163,12 @@ internal sealed class Amd64Assembler
     // ---- encoding ---------------------------------------------------------------------------------------------------
 
     /// <summary>EVEX.512 with a register rm operand. map: 1 = 0F, 2 = 0F38, 3 = 0F3A; pp: 0 none, 1 = 66, 2 = F3, 3 = F2; vvvv 0 when unused.</summary>
-    private void EvexReg(int map, int pp, bool w, byte opcode, int reg, int vvvv, int rm)
+    private void EvexReg(int map, int pp, bool w, byte opcode, int reg, int vvvv, int rm, int mask = 0)
     {
         CheckZmm(reg);
         CheckZmm(vvvv);
         CheckZmm(rm);
-        Evex(map, pp, w, reg, vvvv, (rm >> 3) & 1, (rm >> 4) & 1, false);
+        Evex(map, pp, w, reg, vvvv, (rm >> 3) & 1, (rm >> 4) & 1, false, mask);
         Emit(opcode, (byte)(0xC0 | ((reg & 7) << 3) | (rm & 7)));
     }
 
@@ -130,12 +183,12 @@ internal sealed class Amd64Assembler
         ModRmMem(reg, m);
     }
 
-    /// <summary>62 P0 P1 P2 with L'L = 10 (512 bits), no masking.</summary>
-    private void Evex(int map, int pp, bool w, int reg, int vvvv, int b, int x, bool broadcast)
+    /// <summary>62 P0 P1 P2 with L'L = 10 (512 bits), merge-masked by k(mask) where mask is not 0.</summary>
+    private void Evex(int map, int pp, bool w, int reg, int vvvv, int b, int x, bool broadcast, int mask = 0)
     {
         int p0 = ((~reg >> 3) & 1) << 7 | ((~x & 1) << 6) | ((~b & 1) << 5) | (((~reg >> 4) & 1) << 4) | map;
         int p1 = (w ? 0x80 : 0) | ((~vvvv & 15) << 3) | 0x04 | pp;
-        int p2 = (2 << 5) | (broadcast ? 0x10 : 0) | (((~vvvv >> 4) & 1) << 3);
+        int p2 = (2 << 5) | (broadcast ? 0x10 : 0) | (((~vvvv >> 4) & 1) << 3) | mask;
         Emit(0x62, (byte)p0, (byte)p1, (byte)p2);
     }
 

@@ -317,7 +317,7 @@ public static unsafe class MatMulInt8
         {
             int rowBytes = Q8Vnni.RowBytes(first.Cols);
             byte* xp = ThreadBuffer.Activations(n * rowBytes);
-            Q8Vnni.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
+            Q8Vnni.Prepare(px, (nint)xRowBytes, n, first.Cols, xp, first.Type == GgmlType.Q8_0 ? 128 : Q4Vnni.Offset(first.Type));
             int chunkPanels = pool.ChunkRows(total, Q8Vnni.PanelRows) / Q8Vnni.PanelRows;
             var multi = new GroupJob<VnniJob>();
             for (int i = 0; i < weights.Length; i++)
@@ -326,6 +326,7 @@ public static unsafe class MatMulInt8
                 var job = new VnniJob
                 {
                     W = (byte*)w.Packed,
+                    Type = w.Type,
                     Rows = w.Rows,
                     Nb = w.Cols / 32,
                     N = n,

@@ -90,6 +90,12 @@ public static class MatMulPlan
     /// </summary>
     public static Q8Layout? Packing(GgmlType type, int cols, bool batchInvariant, bool vnni)
     {
+        if (type is GgmlType.Q4_0 or GgmlType.Q5_0)
+        {
+            // Nibble panels at the file's size: every row count on the VNNI kernels, batch invariant by construction.
+            return vnni && Q4Vnni.Applies(type, cols) ? Q8Layout.Vnni : null;
+        }
+
         if (type != GgmlType.Q8_0)
         {
             return null;

@@ -26,18 +26,19 @@ public sealed unsafe class Q8Packed : IDisposable
     /// fastest, <see cref="LayoutOf"/>): Q8_0, and VNNI with whole blocks, or AVX-512 with an even number of blocks per row.
     /// </summary>
     public static bool Applies(in WeightMatrix w, Q8Layout? layout = null) =>
-        w.Type == GgmlType.Q8_0 && w.Data != 0 && w.Rows > 0 && (layout ?? LayoutOf(in w)) switch
+        w.Data != 0 && w.Rows > 0 && (layout ?? LayoutOf(in w)) switch
         {
-            Q8Layout.Vnni => Q8Vnni.Applies(in w),
-            _ => Q8Tile512.Applies(w.Cols),
+            Q8Layout.Vnni => Q8Vnni.Applies(in w) || Q4Vnni.Applies(in w),
+            _ => w.Type == GgmlType.Q8_0 && Q8Tile512.Applies(w.Cols),
         };
 
     /// <summary>The layout <paramref name="w"/> is packed into by default: <see cref="Q8Layout.Vnni"/> where the CPU runs it.</summary>
-    public static Q8Layout LayoutOf(in WeightMatrix w) => Q8Vnni.Applies(in w) ? Q8Layout.Vnni : Q8Layout.Tile;
+    public static Q8Layout LayoutOf(in WeightMatrix w) => Q8Vnni.Applies(in w) || Q4Vnni.Applies(in w) ? Q8Layout.Vnni : Q8Layout.Tile;
 
     /// <summary>Bytes the packed copy of <paramref name="w"/> takes in <paramref name="layout"/> (null: <see cref="LayoutOf"/>).</summary>
     public static long SizeOf(in WeightMatrix w, Q8Layout? layout = null) =>
-        (layout ?? LayoutOf(in w)) == Q8Layout.Vnni ? Q8Vnni.PackedBytes(w.Rows, w.Cols) : Q8Tile512.PackedBytes(w.Rows, w.Cols);
+        (layout ?? LayoutOf(in w)) != Q8Layout.Vnni ? Q8Tile512.PackedBytes(w.Rows, w.Cols)
+        : w.Type == GgmlType.Q8_0 ? Q8Vnni.PackedBytes(w.Rows, w.Cols) : Q4Vnni.PackedBytes(w.Type, w.Rows, w.Cols);
 
     /// <summary>Packs <paramref name="w"/> over the pool into <paramref name="layout"/> (null: <see cref="LayoutOf"/>), or returns null where it does not apply.</summary>
     public static Q8Packed? TryPack(WorkerPool pool, in WeightMatrix w, Q8Layout? layout = null)
@@ -52,6 +53,7 @@ public sealed unsafe class Q8Packed : IDisposable
         var buffer = new NativeBuffer(SizeOf(in w, chosen), zeroed: false);
         var job = new PackJob
         {
+            Type = w.Type,
             Layout = chosen,
             Raw = (byte*)w.Data,
             RowBytes = (nint)GgmlTypeInfo.RowBytes(w.Type, w.Cols),
@@ -73,7 +75,7 @@ public sealed unsafe class Q8Packed : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, w.Rows);
-        if (w.Packed == 0 || w.PackedLayout != Q8Layout.Vnni)
+        if (w.Packed == 0 || w.PackedLayout != Q8Layout.Vnni || w.Type != GgmlType.Q8_0)
         {
             return false;
         }
@@ -101,6 +103,7 @@ public sealed unsafe class Q8Packed : IDisposable
 
     private struct PackJob : IParallelJob
     {
+        public GgmlType Type;
         public Q8Layout Layout;
         public byte* Raw;
         public nint RowBytes;
@@ -115,7 +118,16 @@ public sealed unsafe class Q8Packed : IDisposable
             {
                 // 64 rows a part: two panels.
                 int p0 = index * ChunkRows / Q8Vnni.PanelRows;
-                Q8Vnni.Pack(Raw, RowBytes, Rows, Cols, p0, Math.Min(Q8Vnni.Panels(Rows), p0 + (ChunkRows / Q8Vnni.PanelRows)), Dst);
+                int p1 = Math.Min(Q8Vnni.Panels(Rows), p0 + (ChunkRows / Q8Vnni.PanelRows));
+                if (Type == GgmlType.Q8_0)
+                {
+                    Q8Vnni.Pack(Raw, RowBytes, Rows, Cols, p0, p1, Dst);
+                }
+                else
+                {
+                    Q4Vnni.Pack(Type, Raw, RowBytes, Rows, Cols, p0, p1, Dst);
+                }
+
                 return;
             }
 

@@ -124,7 +124,13 @@ internal static unsafe class Q8Vnni
     }
 
     /// <summary>Prepares n Q8_0 activation rows (34-byte blocks, rows srcRowBytes apart) into dst (rows <see cref="RowBytes"/> apart).</summary>
-    public static void Prepare(byte* src, nint srcRowBytes, int n, int cols, byte* dst)
+    public static void Prepare(byte* src, nint srcRowBytes, int n, int cols, byte* dst) => Prepare(src, srcRowBytes, n, cols, dst, 128);
+
+    /// <summary>
+    /// As <see cref="Prepare(byte*, nint, int, int, byte*)"/>, each block's int32 starting at −offset · Σ q_x: 128 for
+    /// these kernels' q + 128 weights, 8 or 16 for <see cref="Q4Vnni"/>'s unsigned Q4_0/Q5_0 levels.
+    /// </summary>
+    public static void Prepare(byte* src, nint srcRowBytes, int n, int cols, byte* dst, int offset)
     {
         int nb = cols / 32;
         for (int j = 0; j < n; j++)
@@ -136,7 +142,7 @@ internal static unsafe class Q8Vnni
                 Vector256<sbyte> q = Vector256.Load((sbyte*)(x + 2));
                 q.Store((sbyte*)d);
                 *(float*)(d + 32) = HalfScale.Read(x);
-                *(int*)(d + 36) = -128 * Sum(q);
+                *(int*)(d + 36) = -offset * Sum(q);
             }
         }
     }

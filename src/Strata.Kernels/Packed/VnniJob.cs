@@ -11,6 +11,9 @@ namespace Strata.Kernels;
 internal unsafe struct VnniJob : IParallelJob
 {
     public byte* W;
+
+    /// <summary>The weights' type: Q8_0 (<see cref="Q8Vnni"/>'s panels) or Q4_0/Q5_0 (<see cref="Q4Vnni"/>'s).</summary>
+    public GgmlType Type;
     public int Rows;
     public int Nb;
     public int N;
@@ -24,7 +27,9 @@ internal unsafe struct VnniJob : IParallelJob
         int panels = Q8Vnni.Panels(Rows);
         int p0 = index * ChunkPanels;
         int p1 = Math.Min(panels, p0 + ChunkPanels);
-        nint panelBytes = (nint)Nb * Q8Vnni.PanelBlockBytes;
+        bool q8 = Type == GgmlType.Q8_0;
+        int maxRows = q8 ? Q8Vnni.MaxRows : Q4Vnni.MaxRows;
+        nint panelBytes = (nint)Nb * (q8 ? Q8Vnni.PanelBlockBytes : Q4Vnni.BlockBytes(Type));
         nint xStride = Q8Vnni.RowBytes(Nb * 32);
         float* scratch = stackalloc float[Q8Vnni.MaxRows * Q8Vnni.PanelRows];
         for (int p = p0; p < p1; p++)
@@ -32,10 +37,10 @@ internal unsafe struct VnniJob : IParallelJob
             byte* w = W + (p * panelBytes);
             int i0 = p * Q8Vnni.PanelRows;
             bool whole = i0 + Q8Vnni.PanelRows <= Rows;
-            for (int j = 0; j < N; j += Q8Vnni.MaxRows)
+            for (int j = 0; j < N; j += maxRows)
             {
-                int rows = Math.Min(Q8Vnni.MaxRows, N - j);
-                var kernel = Q8Vnni.Kernel(rows);
+                int rows = Math.Min(maxRows, N - j);
+                var kernel = q8 ? Q8Vnni.Kernel(rows) : Q4Vnni.Kernel(rows, Type == GgmlType.Q5_0);
                 if (whole)
                 {
                     kernel(w, Xp + (j * xStride), xStride, Nb, Y + ((nint)j * Rows) + i0, (nint)Rows * sizeof(float));
