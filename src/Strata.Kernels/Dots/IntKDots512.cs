@@ -65,21 +65,9 @@ internal static unsafe class IntKDots512
     public static float Q6K(byte* w, byte* x, int cols)
     {
         Vector256<float> acc = Vector256<float>.Zero;
-        Vector512<byte> m4 = Vector512.Create((byte)0x0F);
-        Vector512<byte> m30 = Vector512.Create((byte)0x30);
-        Vector512<ushort> upLeft = HalfCounts(4, 2);
-        Vector512<ushort> upRight = HalfCounts(0, 2);
         for (int b = 0; b < cols / 256; b++, w += 210, x += ActivationQuant.Q8KBlockBytes)
         {
-            Sse.Prefetch0(w + StreamPrefetch.Ahead);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 192);
-            // Scales as int16 (vpermw source); Σ sc·bsum gives the −32 offset exactly: Σ sc·(Σ q·y − 32·Σ y).
-            Vector256<short> sc = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(w + 192)));
-            Vector256<int> offset = Avx2.MultiplyAddAdjacent(sc, Vector256.Load((short*)(x + 260)));
-            Vector512<short> sc512 = Vector512.Create(sc, sc);
-            Vector512<int> sum = SixHalf(w, x, sc512, 0, m4, m30, upLeft, upRight) + SixHalf(w, x, sc512, 1, m4, m30, upLeft, upRight);
+            Vector512<int> sum = Six(w, x, out Vector256<int> offset);
             Vector256<int> total = sum.GetLower() + sum.GetUpper() - (offset << 5);
             acc = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(total), Vector256.Create(*(float*)x * HalfScale.Read(w + 208)), acc);
         }
@@ -95,26 +83,35 @@ internal static unsafe class IntKDots512
     public static float Q6KTileRow(byte* w, byte* x, int nsb)
     {
         float acc = 0;
+        for (int b = 0; b < nsb; b++, w += 210, x += ActivationQuant.Q8KBlockBytes)
+        {
+            Vector512<int> sum = Six(w, x, out Vector256<int> offset);
+            (int products, int offsets) = Reduce512.SumPair(sum, offset);
+            acc = MathF.FusedMultiplyAdd(products - (offsets << 5), HalfScale.Read(w + 208) * *(float*)x, acc);
+        }
+
+        return acc;
+    }
+
+    /// <summary>
+    /// One Q6_K super-block against the activation block at x: 16 int32 lanes of Σ sc·q·y (q unsigned) and, in offset,
+    /// sc·bsum pairs (Σ sc·bsum gives the −32 offset exactly); prefetches the row ahead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Six(byte* w, byte* x, out Vector256<int> offset)
+    {
         Vector512<byte> m4 = Vector512.Create((byte)0x0F);
         Vector512<byte> m30 = Vector512.Create((byte)0x30);
         Vector512<ushort> upLeft = HalfCounts(4, 2);
         Vector512<ushort> upRight = HalfCounts(0, 2);
-        for (int b = 0; b < nsb; b++, w += 210, x += ActivationQuant.Q8KBlockBytes)
-        {
-            Sse.Prefetch0(w + StreamPrefetch.Ahead);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 192);
-            Vector256<short> sc = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(w + 192)));
-            Vector256<int> offset = Avx2.MultiplyAddAdjacent(sc, Vector256.Load((short*)(x + 260)));
-            Vector512<short> sc512 = Vector512.Create(sc, sc);
-            Vector512<int> sum = SixHalf(w, x, sc512, 0, m4, m30, upLeft, upRight) + SixHalf(w, x, sc512, 1, m4, m30, upLeft, upRight);
-            (int products, int offsets) = Reduce512.SumPair(sum, offset);
-            int total = products - (offsets << 5);
-            acc = MathF.FusedMultiplyAdd(total, HalfScale.Read(w + 208) * *(float*)x, acc);
-        }
-
-        return acc;
+        Sse.Prefetch0(w + StreamPrefetch.Ahead);
+        Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
+        Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
+        Sse.Prefetch0(w + StreamPrefetch.Ahead + 192);
+        Vector256<short> sc = Avx2.ConvertToVector256Int16(Vector128.Load((sbyte*)(w + 192)));
+        offset = Avx2.MultiplyAddAdjacent(sc, Vector256.Load((short*)(x + 260)));
+        Vector512<short> sc512 = Vector512.Create(sc, sc);
+        return SixHalf(w, x, sc512, 0, m4, m30, upLeft, upRight) + SixHalf(w, x, sc512, 1, m4, m30, upLeft, upRight);
     }
 
     /// <summary>Q6_K elements 128·h … 128·h+127 against the activations: 16 int32 lanes of Σ sc·q·y (q unsigned).</summary>

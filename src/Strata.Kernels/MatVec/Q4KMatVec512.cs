@@ -49,23 +49,9 @@ internal static unsafe class Q4KMatVec512
     {
         Vector512<float> acc = Vector512<float>.Zero;
         Vector256<float> accMin = Vector256<float>.Zero;
-        Vector512<byte> low = Vector512.Create((byte)0x0F);
-
-        // Word lanes 0–15 come from the first 32 bytes (sub-block 4h or 4h+1), lanes 16–31 from sub-block 4h+2 or 4h+3.
-        Vector512<short> lo0 = Index(0, 2), hi0 = Index(1, 3), lo1 = Index(4, 6), hi1 = Index(5, 7);
         for (int b = 0; b < cols / 256; b++, w += 144, xp += ActivationQuant.Q8KBlockBytes)
         {
-            Sse.Prefetch0(w + StreamPrefetch.Ahead);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
-            Vector512<short> scales = IntKDots512.Scales(w + 4, xp, out Vector256<int> mins);
-            sbyte* y = (sbyte*)(xp + 4);
-            Vector512<byte> v0 = Vector512.Load(w + 16);
-            Vector512<byte> v1 = Vector512.Load(w + 80);
-            Vector512<int> sum = Scaled(v0 & low, y, scales, lo0)
-                + Scaled(Vector512.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & low, y + 64, scales, hi0)
-                + Scaled(v1 & low, y + 128, scales, lo1)
-                + Scaled(Vector512.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & low, y + 192, scales, hi1);
+            Vector512<int> sum = Sums(w, xp, out Vector256<int> mins);
             float dy = *(float*)xp;
             acc = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sum), Vector512.Create(dy * HalfScale.Read(w)), acc);
             accMin = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(mins), Vector256.Create(dy * HalfScale.Read(w + 2)), accMin);
@@ -84,21 +70,10 @@ internal static unsafe class Q4KMatVec512
     public static float DotTileRow(byte* w, byte* xp, int nsb)
     {
         Vector128<float> pair = Vector128<float>.Zero;
-        Vector512<byte> low = Vector512.Create((byte)0x0F);
-        Vector512<short> lo0 = Index(0, 2), hi0 = Index(1, 3), lo1 = Index(4, 6), hi1 = Index(5, 7);
         for (int b = 0; b < nsb; b++, w += 144, xp += ActivationQuant.Q8KBlockBytes)
         {
-            Sse.Prefetch0(w + StreamPrefetch.Ahead);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
-            Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
-            Vector512<short> scales = IntKDots512.Scales(w + 4, xp, out Vector256<int> mins);
-            sbyte* y = (sbyte*)(xp + 4);
-            Vector512<byte> v0 = Vector512.Load(w + 16);
-            Vector512<byte> v1 = Vector512.Load(w + 80);
-            Vector512<int> sum = Scaled(v0 & low, y, scales, lo0)
-                + Scaled(Vector512.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & low, y + 64, scales, hi0)
-                + Scaled(v1 & low, y + 128, scales, lo1)
-                + Scaled(Vector512.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & low, y + 192, scales, hi1);
+            Vector512<int> sum = Sums(w, xp, out Vector256<int> mins);
+
             // Lanes [Σ sc·Σ q·y, Σ m·bsum, …] against [d·dy, dmin·dy, …]: both chains in one FMA.
             Vector128<float> dy = Vector128.Create(*(float*)xp);
             Vector128<float> scale = Vector128.Create(HalfScale.Read(w), HalfScale.Read(w + 2), 0, 0) * dy;
@@ -106,6 +81,28 @@ internal static unsafe class Q4KMatVec512
         }
 
         return pair.ToScalar() - pair.GetElement(1);
+    }
+
+    /// <summary>
+    /// One super-block of weight row w against the prepared block at xp: 16 int32 lanes of scaled sums Σ sc·q·y and, in
+    /// mins, m_s·bsum_s per sub-block (both exact); prefetches the row ahead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Sums(byte* w, byte* xp, out Vector256<int> mins)
+    {
+        // Word lanes 0–15 come from the first 32 bytes (sub-block 4h or 4h+1), lanes 16–31 from sub-block 4h+2 or 4h+3.
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Sse.Prefetch0(w + StreamPrefetch.Ahead);
+        Sse.Prefetch0(w + StreamPrefetch.Ahead + 64);
+        Sse.Prefetch0(w + StreamPrefetch.Ahead + 128);
+        Vector512<short> scales = IntKDots512.Scales(w + 4, xp, out mins);
+        sbyte* y = (sbyte*)(xp + 4);
+        Vector512<byte> v0 = Vector512.Load(w + 16);
+        Vector512<byte> v1 = Vector512.Load(w + 80);
+        return Scaled(v0 & low, y, scales, Index(0, 2))
+            + Scaled(Vector512.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & low, y + 64, scales, Index(1, 3))
+            + Scaled(v1 & low, y + 128, scales, Index(4, 6))
+            + Scaled(Vector512.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & low, y + 192, scales, Index(5, 7));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

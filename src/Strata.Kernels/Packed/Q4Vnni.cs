@@ -1,5 +1,4 @@
 // Q4_0 / Q5_0 × Q8_0 products on AVX-512 VNNI over nibble panels: the file's bytes regrouped, levels unpacked in registers.
-using System.Runtime.CompilerServices;
 using Strata.Kernels.Jit;
 
 namespace Strata.Kernels;
@@ -183,8 +182,8 @@ internal static unsafe class Q4Vnni
         int top = a.Position;
         for (int r = 0; r < rows; r++)
         {
-            a.VpbroadcastdLoad(10 + (2 * r), Row(r, 36));
-            a.VpbroadcastdLoad(11 + (2 * r), Row(r, 36));
+            a.VpbroadcastdLoad(10 + (2 * r), Q8Vnni.Row(r, 36));
+            a.VpbroadcastdLoad(11 + (2 * r), Q8Vnni.Row(r, 36));
         }
 
         for (int g = 0; g < 4; g++)
@@ -209,10 +208,10 @@ internal static unsafe class Q4Vnni
 
             for (int r = 0; r < rows; r++)
             {
-                a.VpbroadcastdLoad(26 + r, Row(r, g * 4));
+                a.VpbroadcastdLoad(26 + r, Q8Vnni.Row(r, g * 4));
                 a.Vpdpbusd(10 + (2 * r), 20, 26 + r);
                 a.Vpdpbusd(11 + (2 * r), 21, 26 + r);
-                a.VpbroadcastdLoad(26 + r, Row(r, 16 + (g * 4)));
+                a.VpbroadcastdLoad(26 + r, Q8Vnni.Row(r, 16 + (g * 4)));
                 a.Vpdpbusd(10 + (2 * r), 22, 26 + r);
                 a.Vpdpbusd(11 + (2 * r), 23, 26 + r);
             }
@@ -225,8 +224,8 @@ internal static unsafe class Q4Vnni
             int lo = 10 + (2 * r), hi = 11 + (2 * r);
             a.Vcvtdq2ps(lo, lo);
             a.Vcvtdq2ps(hi, hi);
-            a.VmulpsBroadcast(22, 20, Row(r, 32));
-            a.VmulpsBroadcast(23, 21, Row(r, 32));
+            a.VmulpsBroadcast(22, 20, Q8Vnni.Row(r, 32));
+            a.VmulpsBroadcast(23, 21, Q8Vnni.Row(r, 32));
             a.Vfmadd231ps(2 * r, lo, 22);
             a.Vfmadd231ps((2 * r) + 1, hi, 23);
         }
@@ -239,7 +238,7 @@ internal static unsafe class Q4Vnni
 
         for (int r = 0; r < rows; r++)
         {
-            Mem y = Out(r);
+            Mem y = Q8Vnni.Out(r);
             a.VmovupsStore(y, 2 * r);
             a.VmovupsStore(y with { Disp = 64 }, (2 * r) + 1);
         }
@@ -248,21 +247,4 @@ internal static unsafe class Q4Vnni
         a.Ret();
         return a.ToArray();
     }
-
-    /// <summary>Row r of the prepared activations at disp: rsi / r11 (rows 0 and 1) plus 0, 2 or 4 strides of rdx.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Mem Row(int r, int disp) => r switch
-    {
-        0 => new Mem(Gpr.Rsi, disp),
-        1 => new Mem(Gpr.R11, disp),
-        _ => new Mem((r & 1) == 0 ? Gpr.Rsi : Gpr.R11, disp, Gpr.Rdx, r & ~1),
-    };
-
-    /// <summary>Output row r: r8 / rax (rows 0 and 1) plus 0, 2 or 4 strides of r9.</summary>
-    private static Mem Out(int r) => r switch
-    {
-        0 => new Mem(Gpr.R8),
-        1 => new Mem(Gpr.Rax),
-        _ => new Mem((r & 1) == 0 ? Gpr.R8 : Gpr.Rax, 0, Gpr.R9, r & ~1),
-    };
 }

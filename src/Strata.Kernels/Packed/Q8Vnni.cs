@@ -329,7 +329,7 @@ internal static unsafe class Q8Vnni
     }
 
     /// <summary>Row r of the prepared activations at disp: rsi / r11 (rows 0 and 1) plus 0, 2 or 4 strides of rdx.</summary>
-    private static Mem Row(int r, int disp) => r switch
+    internal static Mem Row(int r, int disp) => r switch
     {
         0 => new Mem(Gpr.Rsi, disp),
         1 => new Mem(Gpr.R11, disp),
@@ -337,7 +337,7 @@ internal static unsafe class Q8Vnni
     };
 
     /// <summary>Output row r: r8 / rax (rows 0 and 1) plus 0, 2 or 4 strides of r9.</summary>
-    private static Mem Out(int r) => r switch
+    internal static Mem Out(int r) => r switch
     {
         0 => new Mem(Gpr.R8),
         1 => new Mem(Gpr.Rax),
