@@ -51,64 +51,10 @@ public static unsafe class MatMulInt8
             return;
         }
 
-        int chunk = pool.ChunkRows(w.Rows, MatMulInt8Job.Tile);
-        bool q8Tile = kernel == MatMulKernel.Q8Tile;
-        bool q4Tile = kernel == MatMulKernel.Q4Tile;
-        var gemm = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm(w.Type) : null;
-        var gemm1 = kernel == MatMulKernel.IntTile4x4 ? MatMulInt8Kernels.Gemm1(w.Type) : null;
-        int nbPad = ((w.Cols / 32) + 1) & ~1;
-        float[]? scales = gemm == null ? null : ArrayPool<float>.Shared.Rent(n * nbPad);
-        fixed (byte* px = xq)
         fixed (float* py = y)
-        fixed (float* pd = scales)
         {
-            if (gemm != null)
-            {
-                ActivationScales(px, (nint)xRowBytes, n, w.Cols / 32, nbPad, pd);
-            }
-
-            // Matrix-vector: the activation row is rearranged once into the kernel's layout.
-            byte* x = px;
-            var dot = IntDotDispatch.Kernel(w.Type);
-            delegate*<byte*, byte*, int, float> dotLast = null;
-            if (MatMulInt8Kernels.IsMatVec(kernel))
-            {
-                x = PrepareDecode(kernel, w.Cols, px, ref dot, ref dotLast);
-            }
-
-            byte* xp = null;
-            nint xpRowBytes = Q4Tile512.RowBytes(w.Cols);
-            if (q8Tile)
-            {
-                xpRowBytes = Q8Tile512.RowBytes(w.Cols);
-                xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
-                Q8Tile512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp);
-            }
-            else if (q4Tile)
-            {
-                xp = ThreadBuffer.Activations(n * Q4Tile512.RowBytes(w.Cols));
-                Q4Tile512.Prepare(px, (nint)xRowBytes, n, w.Cols, xp, w.Type == GgmlType.Q5_0 ? 16 : 8);
-            }
-            else if (kernel == MatMulKernel.IntKTile4x4)
-            {
-                xp = PrepareTailK(w.Type, w.Cols, px, (nint)xRowBytes, n, out xpRowBytes);
-            }
-
-            var job = MatMulInt8Job.For(in w, n, chunk, x, (nint)xRowBytes, py, dot, dotLast, xp, xpRowBytes) with
-            {
-                Gemm = gemm,
-                Gemm1 = gemm1,
-                GemmK = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK(w.Type) : null,
-                GemmK1 = kernel == MatMulKernel.IntKTile4x4 ? MatMulInt8Kernels.GemmK1(w.Type) : null,
-                Dx = pd,
-                NbPad = nbPad,
-            };
-            pool.Run(in job, (w.Rows + chunk - 1) / chunk);
-        }
-
-        if (scales != null)
-        {
-            ArrayPool<float>.Shared.Return(scales);
+            nint output = (nint)py;
+            RunJobs(pool, new ReadOnlySpan<WeightMatrix>(in w), xq, n, new ReadOnlySpan<nint>(in output), kernel, w.Rows);
         }
     }
 
@@ -120,15 +66,12 @@ public static unsafe class MatMulInt8
     public static void RunDecode(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, ReadOnlySpan<nint> outputs,
         bool batchInvariant = false) => RunGroup(pool, weights, xq, 1, outputs, batchInvariant);
 
-    /// <summary>Whether <c>RunGroup</c> takes n rows of these matrices in one pool run: decode always; batches of Q8_0 (its tile).</summary>
-    public static bool Groups(GgmlType type, int cols, int n) => n == 1 || TakesTile(type, cols, n, false, false);
-
     /// <summary>
     /// n quantized activation rows against two or three matrices of the same type and width (Q/K/V, gate/up) in one pool
-    /// run: outputs[i] receives y[n, weights[i].Rows]. The rows are prepared once for all the matrices (the decode kernel's
-    /// layout, or the Q8_0 tile's) and the parts of all of them share the threads, so the small ones (K and V) no longer
-    /// each pay a dispatch and a cold start; each result is bit-identical to <c>Run</c>'s. Batches
-    /// <see cref="Groups"/> declines go through <c>Run</c> one matrix at a time.
+    /// run: outputs[i] receives y[n, weights[i].Rows]. The rows are prepared once for all the matrices (the kernel's
+    /// layout) and the parts of all of them share the threads, so the small ones (K and V) no longer each pay a dispatch
+    /// and a cold start; each result is bit-identical to <c>Run</c>'s. Kernels that do not join matrices
+    /// (<see cref="MatMulPlan.Joins"/>) go through <c>Run</c> one matrix at a time.
     /// </summary>
     /// <exception cref="ArgumentException">The matrices differ in type or width, or a buffer is too short.</exception>
     public static void RunGroup(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n, ReadOnlySpan<nint> outputs,
@@ -187,6 +130,19 @@ public static unsafe class MatMulInt8
             return;
         }
 
+        RunJobs(pool, weights, xq, n, outputs, kernel, total);
+    }
+
+    /// <summary>
+    /// n rows against one to three matrices of one type and width through <paramref name="kernel"/> (not VNNI) in one
+    /// pool run: the rows prepared once for the kernel, ~8 parts per thread spread over the matrices by rows (whole tiles,
+    /// so a weight row takes the same kernel alone or with others). The callers have checked the kernel and the buffers.
+    /// </summary>
+    private static void RunJobs(WorkerPool pool, ReadOnlySpan<WeightMatrix> weights, ReadOnlySpan<byte> xq, int n,
+        ReadOnlySpan<nint> outputs, MatMulKernel kernel, int total)
+    {
+        WeightMatrix first = weights[0];
+        long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
         fixed (byte* px = xq)
         {
             var dot = IntDotDispatch.Kernel(first.Type);
@@ -196,7 +152,7 @@ public static unsafe class MatMulInt8
             nint xpRowBytes = 0;
             if (kernel == MatMulKernel.Q8Tile)
             {
-                // As Run: the rows go through the tile arithmetic, decode included, so a row equals itself inside a batch.
+                // Every row count through the tile arithmetic, decode included, so a row equals itself inside a batch.
                 xpRowBytes = Q8Tile512.RowBytes(first.Cols);
                 xp = ThreadBuffer.Activations(n * (int)xpRowBytes);
                 Q8Tile512.Prepare(px, (nint)xRowBytes, n, first.Cols, xp);
@@ -227,8 +183,6 @@ public static unsafe class MatMulInt8
                     ActivationScales(px, (nint)xRowBytes, n, first.Cols / 32, nbPad, pd);
                 }
 
-                // The same ~8 parts per thread as Run, spread over the matrices by rows; the chunks stay whole tiles, so
-                // every weight row takes the same kernel as in Run.
                 int chunk = pool.ChunkRows(total, MatMulInt8Job.Tile);
                 var multi = new GroupJob<MatMulInt8Job>();
                 for (int i = 0; i < weights.Length; i++)
@@ -254,13 +208,6 @@ public static unsafe class MatMulInt8
             }
         }
     }
-
-    /// <summary>
-    /// Whether Q8_0 rows take <see cref="Q8Tile512"/>'s tile: every batch of two or more rows, and decode too with batch
-    /// invariance or packed weights (without the per-call weight shuffle one row costs no more than the decode kernel).
-    /// </summary>
-    private static bool TakesTile(GgmlType type, int cols, int n, bool batchInvariant, bool packed) =>
-        type == GgmlType.Q8_0 && (n >= 2 || batchInvariant || packed) && Q8Tile512.Applies(cols);
 
     /// <summary>
     /// The rows after the last full K-quant tile (n mod 4 of them) prepared for the type's one-row kernel, row j at

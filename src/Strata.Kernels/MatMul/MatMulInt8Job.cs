@@ -316,31 +316,21 @@ internal unsafe struct MatMulInt8Job : IParallelJob
     private readonly void TiledK(int r0, int r1)
     {
         int nsb = M.Cols / 256;
-        bool prepare = M.Type is GgmlType.Q4_K or GgmlType.Q6_K && M.N >= 2 * IntKTile512.Tile;
-        byte* prepared = prepare ? ThreadBuffer.Weights(nsb * Math.Max(IntKTile512.PreparedQ4KBytes, IntKTile512.PreparedQ6KBytes)) : null;
+        // From two activation tiles on, each tile row's levels and scales are decoded once and read by every tile (same bits).
+        var prepare = M.N >= 2 * IntKTile512.Tile ? MatMulInt8Kernels.PrepareK(M.Type) : null;
+        var tilePrepared = MatMulInt8Kernels.GemmKPrepared(M.Type);
+        byte* prepared = prepare != null ? ThreadBuffer.Weights(nsb * Math.Max(IntKTile512.PreparedQ4KBytes, IntKTile512.PreparedQ6KBytes)) : null;
         int r = r0;
         for (; r + IntKTile512.Tile <= r1; r += IntKTile512.Tile)
         {
             byte* w = M.W + (r * M.RowBytes);
             int j = 0;
-            if (prepare)
+            if (prepare != null)
             {
-                // The tile row's levels and scales decoded once, reused by every activation tile (same bits).
-                if (M.Type == GgmlType.Q4_K)
+                prepare(w, M.RowBytes, nsb, prepared);
+                for (; j + IntKTile512.Tile <= M.N; j += IntKTile512.Tile)
                 {
-                    IntKTile512.PrepareQ4K(w, M.RowBytes, nsb, prepared);
-                    for (; j + IntKTile512.Tile <= M.N; j += IntKTile512.Tile)
-                    {
-                        IntKTile512.Q4KPrepared<FourRows>(prepared, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
-                    }
-                }
-                else
-                {
-                    IntKTile512.PrepareQ6K(w, M.RowBytes, nsb, prepared);
-                    for (; j + IntKTile512.Tile <= M.N; j += IntKTile512.Tile)
-                    {
-                        IntKTile512.Q6KPrepared<FourRows>(prepared, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
-                    }
+                    tilePrepared(prepared, X + (j * XRowBytes), XRowBytes, nsb, Y + ((nint)j * M.Rows) + r, M.Rows);
                 }
             }
 

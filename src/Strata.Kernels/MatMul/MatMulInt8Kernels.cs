@@ -84,6 +84,23 @@ internal static unsafe class MatMulInt8Kernels
     private static string? OneRow(int n, bool applies) =>
         n != 1 ? "takes one row" : applies ? null : "needs its weight type, enough blocks per row and AVX-512 (VBMI for Q4_0/Q5_0)";
 
+    /// <summary>The K-quant tile over tile rows decoded once per product (<see cref="PrepareK"/>), or null.</summary>
+    public static delegate*<byte*, byte*, nint, int, float*, nint, void> GemmKPrepared(GgmlType type) =>
+        !KernelIsa.Use512 ? null : type switch
+        {
+            GgmlType.Q4_K => &IntKTile512.Q4KPrepared<FourRows>,
+            GgmlType.Q6_K => &IntKTile512.Q6KPrepared<FourRows>,
+            _ => null,
+        };
+
+    /// <summary>The decoder of a K-quant tile row for <see cref="GemmKPrepared"/>, or null.</summary>
+    public static delegate*<byte*, nint, int, byte*, void> PrepareK(GgmlType type) => type switch
+    {
+        GgmlType.Q4_K => &IntKTile512.PrepareQ4K,
+        GgmlType.Q6_K => &IntKTile512.PrepareQ6K,
+        _ => null,
+    };
+
     /// <summary>Whether the rows after a K-quant tile's last full tile are prepared for <see cref="GemmK1"/> (Q4_K's).</summary>
     public static bool PreparesTail(GgmlType type) => type == GgmlType.Q4_K;
 }
