@@ -71,6 +71,32 @@ public sealed unsafe class Q8VnniTests
     }
 
     [Fact]
+    public void Assembler_EncodesTheKQuantKernelsFormsAsGnuAsDoes()
+    {
+        // GNU as 2.x output ({disp32} on the memory forms): vpdpbusd and vpdpwssd with a broadcast dword, vpmulld, vpaddd,
+        // vpandd from memory, vpsrld imm from memory, vpternlogd, vpmovsxbd from memory, vsubps.
+        const string expected =
+            "62725d5050a62400000062d27550509c530401000062e2355852ae0601000062121d4840e462f2754040dd62c17d40fec4" +
+            "62611540dba70010000062f11d407297401000000862d16d487291400000001a62030d4025e7ea62627d48219f001a0000" +
+            "62b17c485cc1628164485cd7";
+        var a = new Amd64Assembler();
+        a.VpdpbusdBroadcast(12, 20, new Mem(Gpr.Rsi, 0x24));
+        a.VpdpbusdBroadcast(3, 17, new Mem(Gpr.R11, 0x104, Gpr.Rdx, 2));
+        a.VpdpwssdBroadcast(21, 9, new Mem(Gpr.Rsi, 0x106));
+        a.Vpmulld(12, 12, 28);
+        a.Vpmulld(3, 17, 5);
+        a.Vpaddd(16, 16, 12);
+        a.VpanddLoad(28, 29, new Mem(Gpr.Rdi, 0x1000));
+        a.VpsrldImmLoad(28, new Mem(Gpr.Rdi, 0x1040), 8);
+        a.VpsrldImmLoad(2, new Mem(Gpr.R9, 0x40), 26);
+        a.Vpternlogd(28, 30, 31, 0xEA);
+        a.VpmovsxbdLoad(27, new Mem(Gpr.Rdi, 0x1a00));
+        a.Vsubps(0, 0, 17);
+        a.Vsubps(18, 3, 31);
+        Assert.Equal(expected, Convert.ToHexStringLower(a.ToArray()));
+    }
+
+    [Fact]
     public void Assembler_JnzReachesBack_AndRejectsBadOperands()
     {
         var a = new Amd64Assembler();

@@ -88,6 +88,41 @@ internal sealed class Amd64Assembler
         EvexReg(1, 1, false, 0xFC, dst, a, b, mask);
     }
 
+    /// <summary>vpdpbusd dst, a, dword [m]{1to16}: dst.i32 += Σ₄ a.u8 · m.s8, the four bytes at m in every lane.</summary>
+    public void VpdpbusdBroadcast(int dst, int a, Mem m) => EvexMem(2, 1, false, 0x50, dst, a, m, true);
+
+    /// <summary>vpdpwssd dst, a, dword [m]{1to16}: dst.i32 += Σ₂ a.i16 · m.i16, the two words at m in every lane.</summary>
+    public void VpdpwssdBroadcast(int dst, int a, Mem m) => EvexMem(2, 1, false, 0x52, dst, a, m, true);
+
+    /// <summary>vpmulld dst, a, b: the low 32 bits of each lane's product.</summary>
+    public void Vpmulld(int dst, int a, int b) => EvexReg(2, 1, false, 0x40, dst, a, b);
+
+    /// <summary>vpaddd dst, a, b.</summary>
+    public void Vpaddd(int dst, int a, int b) => EvexReg(1, 1, false, 0xFE, dst, a, b);
+
+    /// <summary>vpandd dst, a, [m].</summary>
+    public void VpanddLoad(int dst, int a, Mem m) => EvexMem(1, 1, false, 0xDB, dst, a, m, false);
+
+    /// <summary>vpsrld zmm(dst), [m], imm8: the 64 bytes at m, each 32-bit lane shifted right logically.</summary>
+    public void VpsrldImmLoad(int dst, Mem m, byte imm)
+    {
+        EvexMem(1, 1, false, 0x72, 2, dst, m, false);
+        Emit(imm);
+    }
+
+    /// <summary>vpternlogd dst, a, b, imm8: bitwise f(dst, a, b) by the truth table imm (dst = 0xF0, a = 0xCC, b = 0xAA).</summary>
+    public void Vpternlogd(int dst, int a, int b, byte imm)
+    {
+        EvexReg(3, 1, false, 0x25, dst, a, b);
+        Emit(imm);
+    }
+
+    /// <summary>vpmovsxbd zmm, [m]: 16 signed bytes at m widened to 32-bit lanes.</summary>
+    public void VpmovsxbdLoad(int zmm, Mem m) => EvexMem(2, 1, false, 0x21, zmm, 0, m, false);
+
+    /// <summary>vsubps dst, a, b: a − b.</summary>
+    public void Vsubps(int dst, int a, int b) => EvexReg(1, 0, false, 0x5C, dst, a, b);
+
     /// <summary>vpbroadcastd zmm(dst), r32: the 32-bit register in every lane.</summary>
     public void VpbroadcastdGpr(int zmm, Gpr r) => EvexReg(2, 1, false, 0x7C, zmm, 0, (int)r);
 
