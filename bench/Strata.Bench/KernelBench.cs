@@ -59,6 +59,20 @@ internal static unsafe class KernelBench
                 double qpf = MedianSeconds(pool, w, x, prefillN, y, Math.Max(3, o.Reps / 5), xq, o.BatchInvariant);
                 double qgbps = bytes / qmv / 1e9;
                 line += $" | {qmv * 1e3,9:F3} {qgbps,7:F1} {qgbps / readGBps,6:P0} {qpf * 1e3,8:F1} {2.0 * rows * o.Cols * prefillN / qpf / 1e9,8:F1}";
+
+                // The same product over the VNNI panels the compiler packs this type into (the default plan), where it does.
+                if (MatMulPlan.Packing(type, o.Cols, o.BatchInvariant, vnni: true) == Q8Layout.Vnni
+                    && Q8Packed.TryPack(pool, in w, Q8Layout.Vnni) is { } packed)
+                {
+                    using (packed)
+                    {
+                        var pw = w with { Packed = packed.Address, PackedLayout = Q8Layout.Vnni };
+                        double vmv = MedianSeconds(pool, pw, x, 1, y, o.Reps, xq, o.BatchInvariant);
+                        double vpf = MedianSeconds(pool, pw, x, prefillN, y, Math.Max(3, o.Reps / 5), xq, o.BatchInvariant);
+                        double vgbps = bytes / vmv / 1e9;
+                        line += $" | vnni {vmv * 1e3,9:F3} {vgbps,7:F1} {vgbps / readGBps,6:P0} {vpf * 1e3,8:F1} {2.0 * rows * o.Cols * prefillN / vpf / 1e9,8:F1}";
+                    }
+                }
             }
 
             Console.WriteLine(line);

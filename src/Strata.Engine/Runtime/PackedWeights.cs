@@ -1,4 +1,4 @@
-// The runner's packed weight copies: which Q8_0/Q4_0/Q5_0 matrices get one (the compiled plan), dropping their file pages, and the
+// The runner's packed weight copies: which Q8_0/Q4_0/Q5_0/Q4_K matrices get one (the compiled plan), dropping their file pages, and the
 // raw-row lookups of a table whose raw bytes are gone.
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
@@ -8,10 +8,10 @@ using Strata.Kernels;
 namespace Strata.Engine.Runtime;
 
 /// <summary>
-/// Packed copies of an executable's Q8_0, Q4_0 and Q5_0 product weights, made once at load and freed on Dispose.
+/// Packed copies of an executable's Q8_0, Q4_0, Q5_0 and Q4_K product weights, made once at load and freed on Dispose.
 /// </summary>
 /// <remarks>
-/// Q8_0 matrices (and Q4_0/Q5_0 ones into <see cref="Q4Vnni"/>'s nibble panels, the raw size, where the CPU runs VNNI)
+/// Q8_0 matrices (and Q4_0/Q5_0 and Q4_K ones into <see cref="Q4Vnni"/>'s and <see cref="Q4KVnni"/>'s nibble panels, the raw size, where the CPU runs VNNI)
 /// read by 8-bit-activation products and by nothing else that needs their rows in one piece get a packed
 /// copy; an embedding table tied to the output head keeps its raw rows for the lookup as well. The layout is the
 /// executable's plan (StepKernels.Packing, from its compile options): VNNI panels where it was compiled with VNNI packing
@@ -109,7 +109,7 @@ internal sealed class PackedWeights : IDisposable
         _packed.Add(packed);
         w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
         bool readRaw = ReadRaw(executable, weight);
-        bool unpacks = packed.Layout == Q8Layout.Vnni && w.Type == GgmlType.Q8_0; // Q4_0/Q5_0 panels give no raw rows back
+        bool unpacks = packed.Layout == Q8Layout.Vnni && w.Type == GgmlType.Q8_0; // nibble panels give no raw rows back
         if (model.Load == Substrate.FileLoad.Map || !readRaw || unpacks)
         {
             // Copied weights do not come back once dropped: a table still looked up reads VNNI panels instead.

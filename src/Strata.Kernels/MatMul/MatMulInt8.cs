@@ -262,9 +262,9 @@ public static unsafe class MatMulInt8
         long xRowBytes = ActivationQuant.RowBytes(first.Type, first.Cols);
         fixed (byte* px = xq)
         {
-            int rowBytes = Q8Vnni.RowBytes(first.Cols);
+            int rowBytes = VnniPanels.RowBytes(first.Type, first.Cols);
             byte* xp = ThreadBuffer.Activations(n * rowBytes);
-            Q8Vnni.Prepare(px, (nint)xRowBytes, n, first.Cols, xp, first.Type == GgmlType.Q8_0 ? 128 : Q4Vnni.Offset(first.Type));
+            VnniPanels.Prepare(first.Type, px, (nint)xRowBytes, n, first.Cols, xp);
             int chunkPanels = pool.ChunkRows(total, Q8Vnni.PanelRows) / Q8Vnni.PanelRows;
             var multi = new GroupJob<VnniJob>();
             for (int i = 0; i < weights.Length; i++)
@@ -275,10 +275,11 @@ public static unsafe class MatMulInt8
                     W = (byte*)w.Packed,
                     Type = w.Type,
                     Rows = w.Rows,
-                    Nb = w.Cols / 32,
+                    Nb = VnniPanels.Blocks(w.Type, w.Cols),
                     N = n,
                     ChunkPanels = chunkPanels,
                     Xp = xp,
+                    XStride = rowBytes,
                     Y = (float*)outputs[i],
                 };
                 multi.Set(i, in job, (Q8Vnni.Panels(w.Rows) + chunkPanels - 1) / chunkPanels);

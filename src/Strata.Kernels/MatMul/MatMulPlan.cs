@@ -90,10 +90,10 @@ public static class MatMulPlan
     /// </summary>
     public static Q8Layout? Packing(GgmlType type, int cols, bool batchInvariant, bool vnni)
     {
-        if (type is GgmlType.Q4_0 or GgmlType.Q5_0)
+        if (type is GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q4_K)
         {
             // Nibble panels at the file's size: every row count on the VNNI kernels, batch invariant by construction.
-            return vnni && Q4Vnni.Applies(type, cols) ? Q8Layout.Vnni : null;
+            return vnni && VnniPanels.Applies(type, cols) ? Q8Layout.Vnni : null;
         }
 
         if (type != GgmlType.Q8_0)
@@ -101,7 +101,7 @@ public static class MatMulPlan
             return null;
         }
 
-        if (vnni && Q8Vnni.Supported && cols >= 32 && cols % 32 == 0)
+        if (vnni && VnniPanels.Applies(type, cols))
         {
             return Q8Layout.Vnni;
         }

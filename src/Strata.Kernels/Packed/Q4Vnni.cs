@@ -33,9 +33,6 @@ internal static unsafe class Q4Vnni
     /// <summary>True where the kernels run (<see cref="Q8Vnni.Supported"/> and these assembled).</summary>
     public static bool Supported { get; } = s_kernels[1] != 0;
 
-    /// <summary>True where <paramref name="w"/> can take the path: Q4_0 or Q5_0 with whole blocks.</summary>
-    public static bool Applies(in WeightMatrix w) => Applies(w.Type, w.Cols) && w.Rows > 0;
-
     /// <summary>True where a <paramref name="type"/> matrix <paramref name="cols"/> wide can take the path.</summary>
     public static bool Applies(GgmlType type, int cols) => Supported && type is GgmlType.Q4_0 or GgmlType.Q5_0 && cols >= 32 && cols % 32 == 0;
 

@@ -28,17 +28,17 @@ public sealed unsafe class Q8Packed : IDisposable
     public static bool Applies(in WeightMatrix w, Q8Layout? layout = null) =>
         w.Data != 0 && w.Rows > 0 && (layout ?? LayoutOf(in w)) switch
         {
-            Q8Layout.Vnni => Q8Vnni.Applies(in w) || Q4Vnni.Applies(in w),
+            Q8Layout.Vnni => VnniPanels.Applies(w.Type, w.Cols),
             _ => w.Type == GgmlType.Q8_0 && Q8Tile512.Applies(w.Cols),
         };
 
     /// <summary>The layout <paramref name="w"/> is packed into by default: <see cref="Q8Layout.Vnni"/> where the CPU runs it.</summary>
-    public static Q8Layout LayoutOf(in WeightMatrix w) => Q8Vnni.Applies(in w) || Q4Vnni.Applies(in w) ? Q8Layout.Vnni : Q8Layout.Tile;
+    public static Q8Layout LayoutOf(in WeightMatrix w) => VnniPanels.Applies(w.Type, w.Cols) ? Q8Layout.Vnni : Q8Layout.Tile;
 
     /// <summary>Bytes the packed copy of <paramref name="w"/> takes in <paramref name="layout"/> (null: <see cref="LayoutOf"/>).</summary>
     public static long SizeOf(in WeightMatrix w, Q8Layout? layout = null) =>
         (layout ?? LayoutOf(in w)) != Q8Layout.Vnni ? Q8Tile512.PackedBytes(w.Rows, w.Cols)
-        : w.Type == GgmlType.Q8_0 ? Q8Vnni.PackedBytes(w.Rows, w.Cols) : Q4Vnni.PackedBytes(w.Type, w.Rows, w.Cols);
+        : VnniPanels.PackedBytes(w.Type, w.Rows, w.Cols);
 
     /// <summary>Packs <paramref name="w"/> over the pool into <paramref name="layout"/> (null: <see cref="LayoutOf"/>), or returns null where it does not apply.</summary>
     public static Q8Packed? TryPack(WorkerPool pool, in WeightMatrix w, Q8Layout? layout = null)
@@ -119,15 +119,7 @@ public sealed unsafe class Q8Packed : IDisposable
                 // 64 rows a part: two panels.
                 int p0 = index * ChunkRows / Q8Vnni.PanelRows;
                 int p1 = Math.Min(Q8Vnni.Panels(Rows), p0 + (ChunkRows / Q8Vnni.PanelRows));
-                if (Type == GgmlType.Q8_0)
-                {
-                    Q8Vnni.Pack(Raw, RowBytes, Rows, Cols, p0, p1, Dst);
-                }
-                else
-                {
-                    Q4Vnni.Pack(Type, Raw, RowBytes, Rows, Cols, p0, p1, Dst);
-                }
-
+                VnniPanels.Pack(Type, Raw, RowBytes, Rows, Cols, p0, p1, Dst);
                 return;
             }
 

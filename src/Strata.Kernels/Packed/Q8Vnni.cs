@@ -48,9 +48,6 @@ internal static unsafe class Q8Vnni
     /// </summary>
     public static bool Supported { get; } = s_kernels[1] != 0;
 
-    /// <summary>True where <paramref name="w"/> can take the path: Q8_0 with whole blocks.</summary>
-    public static bool Applies(in WeightMatrix w) => Supported && w.Type == GgmlType.Q8_0 && w.Rows > 0 && w.Cols >= 32 && w.Cols % 32 == 0;
-
     /// <summary>Panels of a matrix with <paramref name="rows"/> weight rows.</summary>
     public static int Panels(int rows) => (rows + PanelRows - 1) / PanelRows;
 
