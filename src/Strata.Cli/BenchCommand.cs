@@ -28,13 +28,18 @@ internal static class BenchCommand
         {
             Description = "run with the batched kernels' arithmetic for every row count, as strata serve does by default",
         };
+        var profile = new Option<bool>("--profile")
+        {
+            Description = "time every step of the decode runs and print where a decoded token's time goes, by op and weight shape",
+        };
         var command = new Command("bench", "measure prefill/decode tokens/s and decode against the memory-bandwidth roofline")
         {
-            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer, numerics, mmap, invariant,
+            model, tokenizer, threads, promptTokens, genTokens, repetitions, format, peer, numerics, mmap, invariant, profile,
         };
         command.SetAction(parse =>
         {
-            var bench = new BenchOptions(parse.GetValue(promptTokens), parse.GetValue(genTokens), parse.GetValue(repetitions));
+            var bench = new BenchOptions(parse.GetValue(promptTokens), parse.GetValue(genTokens), parse.GetValue(repetitions),
+                Profile: parse.GetValue(profile));
             var engine = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: bench.PromptTokens + bench.GenerateTokens,
                 BatchTokens: Math.Max(1, bench.PromptTokens), Mode: CommonOptions.ToMode(parse.GetValue(numerics)!),
                 BatchInvariant: parse.GetValue(invariant), Load: CommonOptions.ToLoad(parse.GetValue(mmap)));
@@ -100,6 +105,16 @@ internal static class BenchCommand
 
         Console.Out.WriteLine($"memory     resident {rssAfterLoad / 1048576.0:F1} MiB after load, {rssAfterRun / 1048576.0:F1} MiB after the runs; "
             + $"bound file + KV + 64 MiB = {rssBound / 1048576.0:F1} MiB ({packedBytes / 1048576.0:F1} MiB of it packed weights)");
+        if (result.DecodeProfile is { } lines)
+        {
+            long tokens = (long)bench.GenerateTokens * bench.Repetitions;
+            Console.Out.WriteLine($"profile    decode, per token (every step of {tokens} tokens timed; a joined group is one line):");
+            foreach (var line in lines)
+            {
+                Console.Out.WriteLine($"  {line.Milliseconds / tokens,8:F3} ms {line.Share,6:P1}  {line.Label} ({line.Steps} steps)");
+            }
+        }
+
         if (peerResult is not null)
         {
             Console.Out.WriteLine($"peer       llama-bench ({peerResult.BuildCommit}), same model, threads and sizes, medians:");
@@ -170,6 +185,23 @@ internal static class BenchCommand
             w.WriteNumber("rss_bound_bytes", rss.Bound);
             w.WriteString("load", EngineEvidence.LoadText(runtime.Model.Load));
             w.WriteNumber("load_ms", runtime.LoadMilliseconds);
+            if (result.DecodeProfile is { } lines)
+            {
+                long tokens = (long)bench.GenerateTokens * bench.Repetitions;
+                w.WriteStartArray("decode_profile");
+                foreach (var line in lines)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("step", line.Label);
+                    w.WriteNumber("steps", line.Steps);
+                    w.WriteNumber("ms_per_token", line.Milliseconds / tokens);
+                    w.WriteNumber("share", line.Share);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             if (peer is not null)
             {
                 w.WriteStartObject("peer");

@@ -167,6 +167,40 @@ public sealed class CliTests
         Assert.True(root.GetProperty("prefill_roofline_fraction").GetDouble() > 0);
     }
 
+    [Fact]
+    public void Bench_Profile_TimesEveryDecodeStepByKind()
+    {
+        var r = StrataProcess.Run("bench", "--model", StrataProcess.Shared("stories260K.gguf"), "--prompt-tokens", "8", "--gen-tokens", "8",
+            "--repetitions", "2", "--threads", "2", "--format", "json", "--profile");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var lines = doc.RootElement.GetProperty("decode_profile").EnumerateArray().ToList();
+        double share = 0, previous = double.MaxValue;
+        var steps = new Dictionary<string, int>();
+        foreach (var line in lines)
+        {
+            double ms = line.GetProperty("ms_per_token").GetDouble();
+            Assert.True(ms >= 0 && ms <= previous, "lines largest first");
+            previous = ms;
+            share += line.GetProperty("share").GetDouble();
+            steps[line.GetProperty("step").GetString()!] = line.GetProperty("steps").GetInt32();
+        }
+
+        Assert.Equal(1.0, share, 6);
+
+        // stories260K: 5 layers, each with one attention, two norms and two residual adds, and one final norm.
+        Assert.Equal(5, steps["Attention"]);
+        Assert.Equal(11, steps["RmsNorm"]);
+        Assert.Equal(10, steps["Add"]);
+        Assert.Contains(steps.Keys, k => k.StartsWith("MatMul", StringComparison.Ordinal) && k.Contains("[512, 64]", StringComparison.Ordinal));
+
+        // Without the option there is no profile.
+        var plain = StrataProcess.Run("bench", "--model", StrataProcess.Shared("stories260K.gguf"), "--prompt-tokens", "8", "--gen-tokens", "8",
+            "--repetitions", "1", "--threads", "1", "--format", "json");
+        using var plainDoc = JsonDocument.Parse(plain.StdOut);
+        Assert.False(plainDoc.RootElement.TryGetProperty("decode_profile", out _));
+    }
+
     [Theory]
     [InlineData("exact")]
     [InlineData("fast")]

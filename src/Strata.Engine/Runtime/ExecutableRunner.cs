@@ -1,4 +1,5 @@
 // Runs an Executable's flat kernel calls over its arena for one batch; binds weights once and allocates nothing per run.
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
@@ -136,6 +137,7 @@ public sealed class ExecutableRunner : IDisposable
 
         _ropeKey = default;
         var steps = _exe.Steps;
+        StepProfile? profile = Profile;
         for (int i = 0; i < steps.Length; i++)
         {
             ref readonly var step = ref steps[i];
@@ -145,16 +147,24 @@ public sealed class ExecutableRunner : IDisposable
                 continue;
             }
 
+            long start = profile is null ? 0 : Stopwatch.GetTimestamp();
             if (_members[i] > 1 && Lookup(_joint[i]!, rows) is { } joint)
             {
                 RunGroup(i, _members[i], rows, joint);
+                profile?.Add(i, _members[i], Stopwatch.GetTimestamp() - start);
                 i += _members[i] - 1;
                 continue;
             }
 
             RunStep(i, rows, batch);
+            profile?.Add(i, 1, Stopwatch.GetTimestamp() - start);
         }
+
+        profile?.EndRun();
     }
+
+    /// <summary>Where set, every step of every run is timed into it (a benchmark's per-op profile); null runs untimed.</summary>
+    public StepProfile? Profile { get; set; }
 
     private void RunStep(int index, int rows, ForwardBatch batch)
     {

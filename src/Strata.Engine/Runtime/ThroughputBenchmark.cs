@@ -9,7 +9,8 @@ namespace Strata.Engine.Runtime;
 /// <param name="GenerateTokens">single-token decode steps in the generation test (tg)</param>
 /// <param name="Repetitions">runs of each test; the median is reported</param>
 /// <param name="Seed">seed of the random prompt ids</param>
-public sealed record BenchOptions(int PromptTokens = 128, int GenerateTokens = 64, int Repetitions = 5, int Seed = 1234);
+/// <param name="Profile">time every step of the decode runs (<see cref="BenchResult.DecodeProfile"/>)</param>
+public sealed record BenchOptions(int PromptTokens = 128, int GenerateTokens = 64, int Repetitions = 5, int Seed = 1234, bool Profile = false);
 
 /// <summary>Bench figures (tokens per second are medians over the repetitions).</summary>
 /// <param name="PromptTokensPerSecond">prefill throughput</param>
@@ -17,12 +18,14 @@ public sealed record BenchOptions(int PromptTokens = 128, int GenerateTokens = 6
 /// <param name="PromptRuns">each prefill run's tokens/s</param>
 /// <param name="DecodeRuns">each decode run's tokens/s</param>
 /// <param name="WeightBytesPerToken">weight bytes one decode step reads</param>
+/// <param name="DecodeProfile">the decode runs' time by kind of step, where <see cref="BenchOptions.Profile"/> asked for it</param>
 public sealed record BenchResult(
     double PromptTokensPerSecond,
     double DecodeTokensPerSecond,
     double[] PromptRuns,
     double[] DecodeRuns,
-    long WeightBytesPerToken);
+    long WeightBytesPerToken,
+    IReadOnlyList<StepProfileLine>? DecodeProfile = null);
 
 /// <summary>Runs pp/tg tests on random token ids, like llama-bench (no sampling, no tokenizer).</summary>
 public static class ThroughputBenchmark
@@ -51,6 +54,7 @@ public static class ThroughputBenchmark
         Decode(runtime, batch, sequence, 4, prompt[0]);
         sequence.Release();
 
+        StepProfile? profile = options.Profile ? new StepProfile(runtime.Executable.Steps.Length) : null;
         var pp = new double[options.Repetitions];
         var tg = new double[options.Repetitions];
         for (int r = 0; r < options.Repetitions; r++)
@@ -61,13 +65,15 @@ public static class ThroughputBenchmark
             sequence.Release();
 
             // tg: like llama-bench, decode from an empty context, one token per step.
+            runtime.Runner.Profile = profile;
             start = Stopwatch.GetTimestamp();
             Decode(runtime, batch, sequence, options.GenerateTokens, prompt[0]);
             tg[r] = options.GenerateTokens / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            runtime.Runner.Profile = null;
             sequence.Release();
         }
 
-        return new BenchResult(Median(pp), Median(tg), pp, tg, WeightBytesPerToken(runtime));
+        return new BenchResult(Median(pp), Median(tg), pp, tg, WeightBytesPerToken(runtime), profile?.Summary(runtime.Executable));
     }
 
     /// <summary>Bytes of weights one decode step reads: every matrix once, plus one embedding row.</summary>
