@@ -123,6 +123,20 @@ internal sealed class Amd64Assembler
     /// <summary>vsubps dst, a, b: a − b.</summary>
     public void Vsubps(int dst, int a, int b) => EvexReg(1, 0, false, 0x5C, dst, a, b);
 
+    /// <summary>prefetcht1 byte [m] (0F 18 /2): the cache line at m towards L2; a hint that never faults, so it may run past the data.</summary>
+    public void Prefetcht1(Mem m)
+    {
+        int x = m.Index is { } ix ? ((int)ix >> 3) & 1 : 0;
+        int b = ((int)m.Base >> 3) & 1;
+        if ((x | b) != 0)
+        {
+            Emit((byte)(0x40 | (x << 1) | b));
+        }
+
+        Emit(0x0F, 0x18);
+        ModRmMem(2, m);
+    }
+
     /// <summary>vpbroadcastd zmm(dst), r32: the 32-bit register in every lane.</summary>
     public void VpbroadcastdGpr(int zmm, Gpr r) => EvexReg(2, 1, false, 0x7C, zmm, 0, (int)r);
 
