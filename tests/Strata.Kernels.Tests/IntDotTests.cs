@@ -277,7 +277,8 @@ public unsafe class IntDotTests
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q4_0, (nint)p4, 4, 128), Q8Layout.Tile));
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q4_K, (nint)p4, 1, 256), Q8Layout.Tile));
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q4_K, (nint)p4, 1, 128))); // half a super-block
-            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q6_K, (nint)p4, 1, 256)));
+            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q6_K, (nint)p4, 1, 256), Q8Layout.Tile));
+            Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q2_K, (nint)p4, 1, 256)));
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, (nint)p8, 4, 96), Q8Layout.Tile)); // 3 blocks: odd
             Assert.Null(Q8Packed.TryPack(pool, new WeightMatrix(GgmlType.Q8_0, 0, 4, 128)));
         }

@@ -111,6 +111,7 @@ public sealed unsafe class Q4KVnniTests
             NativeMemory.Free(y);
         }
     }
+
     [Theory]
     [InlineData(GgmlType.Q4_K, 2048, 2)]
     [InlineData(GgmlType.Q4_K, 768, 1)]

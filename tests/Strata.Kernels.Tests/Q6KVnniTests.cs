@@ -162,4 +162,64 @@ public sealed unsafe class Q6KVnniTests
             NativeMemory.AlignedFree(xp);
         }
     }
+
+    [Theory]
+    [InlineData(2048, 2)]
+    [InlineData(5632, 1)]
+    public void PackedProduct_EveryBatchSize_EqualsQ6KTileRowBitForBit_AndGivesRawRowsBack(int cols, int threads)
+    {
+        if (!Q6KVnni.Supported)
+        {
+            Assert.False(Q8Packed.Applies(new WeightMatrix(GgmlType.Q6_K, 1, 75, cols), Q8Layout.Vnni));
+            return;
+        }
+
+        const int rows = 75, maxN = 13;
+        var rng = new Random(cols + 11);
+        byte[] w = TestData.Row(GgmlType.Q6_K, rows * cols, rng);
+        float[] x = TestData.Floats(rng, maxN * cols);
+        int xRow = (int)ActivationQuant.RowBytes(GgmlType.Q6_K, cols);
+        var xq = new byte[maxN * xRow];
+        ActivationQuant.QuantizeRows(GgmlType.Q6_K, x, maxN, cols, xq);
+        int wRow = (int)GgmlTypeInfo.RowBytes(GgmlType.Q6_K, cols);
+        using var pool = new WorkerPool(threads);
+        fixed (byte* pw = w)
+        fixed (byte* px = xq)
+        {
+            var raw = new WeightMatrix(GgmlType.Q6_K, (nint)pw, rows, cols);
+            using Q8Packed packed = Q8Packed.TryPack(pool, in raw, Q8Layout.Vnni)!;
+            Assert.Equal(Q6KVnni.PackedBytes(rows, cols), packed.Bytes);
+            var m = raw with { Packed = packed.Address, PackedLayout = Q8Layout.Vnni };
+            var expected = new float[maxN * rows];
+            for (int j = 0; j < maxN; j++)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    expected[(j * rows) + i] = IntKDots512.Q6KTileRow(pw + (i * wRow), px + (j * xRow), cols / 256);
+                }
+            }
+
+            foreach (int n in new[] { 1, 2, 5, 6, 7, 11, 13 })
+            {
+                int first = n == maxN ? 0 : (n % 3);
+                var y = new float[n * rows];
+                MatMulInt8.Run(pool, m, xq.AsSpan(first * xRow, n * xRow), n, y);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    float e = expected[(first * rows) + i];
+                    Assert.True(BitConverter.SingleToInt32Bits(e) == BitConverter.SingleToInt32Bits(y[i]),
+                        $"cols={cols} n={n} row {i / rows} out {i % rows}: expected {e:R}, got {y[i]:R}");
+                }
+            }
+
+            // A table whose raw rows were dropped reads them back from the panels, byte for byte.
+            Assert.True(Q8Packed.UnpacksRows(in m));
+            var back = new byte[wRow];
+            foreach (int row in new[] { 0, 31, 32, 74 })
+            {
+                Assert.True(Q8Packed.TryRawRow(in m, row, back));
+                Assert.True(back.AsSpan().SequenceEqual(w.AsSpan(row * wRow, wRow)), $"row {row}");
+            }
+        }
+    }
 }

@@ -109,7 +109,7 @@ internal sealed class PackedWeights : IDisposable
         _packed.Add(packed);
         w = w with { Packed = packed.Address, PackedLayout = packed.Layout };
         bool readRaw = ReadRaw(executable, weight);
-        bool unpacks = packed.Layout == Q8Layout.Vnni && w.Type == GgmlType.Q8_0; // nibble panels give no raw rows back
+        bool unpacks = Q8Packed.UnpacksRows(in w); // Q8_0 and Q6_K panels give raw rows back, the nibble panels do not
         if (model.Load == Substrate.FileLoad.Map || !readRaw || unpacks)
         {
             // Copied weights do not come back once dropped: a table still looked up reads VNNI panels instead.

@@ -90,7 +90,7 @@ public static class MatMulPlan
     /// </summary>
     public static Q8Layout? Packing(GgmlType type, int cols, bool batchInvariant, bool vnni)
     {
-        if (type is GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q4_K or GgmlType.Q5_K)
+        if (type is GgmlType.Q4_0 or GgmlType.Q5_0 or GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K)
         {
             // Nibble panels at the file's size: every row count on the VNNI kernels, batch invariant by construction.
             return vnni && VnniPanels.Applies(type, cols) ? Q8Layout.Vnni : null;

@@ -67,15 +67,16 @@ public sealed unsafe class Q8Packed : IDisposable
     }
 
     /// <summary>
-    /// Writes row <paramref name="row"/> of <paramref name="w"/> in the file's Q8_0 layout to <paramref name="rawRow"/>
+    /// Writes row <paramref name="row"/> of <paramref name="w"/> in the file's layout to <paramref name="rawRow"/>
     /// (<see cref="GgmlTypeInfo.RowBytes"/> bytes) from its packed copy, where that copy is in <see cref="Q8Layout.Vnni"/>'s
-    /// panels (which keep every byte); false otherwise. For a lookup table whose raw rows are no longer held.
+    /// Q8_0 or Q6_K panels (which keep every byte where a row's can be found again cheaply); false otherwise. For a lookup
+    /// table whose raw rows are no longer held.
     /// </summary>
     public static bool TryRawRow(in WeightMatrix w, int row, Span<byte> rawRow)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, w.Rows);
-        if (w.Packed == 0 || w.PackedLayout != Q8Layout.Vnni || w.Type != GgmlType.Q8_0)
+        if (!UnpacksRows(in w))
         {
             return false;
         }
@@ -83,11 +84,22 @@ public sealed unsafe class Q8Packed : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(rawRow.Length, GgmlTypeInfo.RowBytes(w.Type, w.Cols), nameof(rawRow));
         fixed (byte* raw = rawRow)
         {
-            Q8Vnni.UnpackRow((byte*)w.Packed, w.Cols, row, raw);
+            if (w.Type == GgmlType.Q8_0)
+            {
+                Q8Vnni.UnpackRow((byte*)w.Packed, w.Cols, row, raw);
+            }
+            else
+            {
+                Q6KVnni.UnpackRow((byte*)w.Packed, w.Cols, row, raw);
+            }
         }
 
         return true;
     }
+
+    /// <summary>True where <paramref name="w"/>'s packed copy gives its raw rows back (<see cref="TryRawRow"/>): Q8_0 or Q6_K VNNI panels.</summary>
+    public static bool UnpacksRows(in WeightMatrix w) =>
+        w.Packed != 0 && w.PackedLayout == Q8Layout.Vnni && w.Type is GgmlType.Q8_0 or GgmlType.Q6_K;
 
     /// <summary>Address of the packed copy.</summary>
     public nint Address => _buffer.Address;

@@ -3,7 +3,7 @@ namespace Strata.Kernels;
 
 /// <summary>
 /// What a matrix packed into <see cref="Q8Layout.Vnni"/> panels of 32 weight rows needs, by weight type: Q8_0
-/// (<see cref="Q8Vnni"/>), Q4_0 and Q5_0 (<see cref="Q4Vnni"/>), Q4_K and Q5_K (<see cref="Q4KVnni"/>). Every format keeps the raw
+/// (<see cref="Q8Vnni"/>), Q4_0 and Q5_0 (<see cref="Q4Vnni"/>), Q4_K and Q5_K (<see cref="Q4KVnni"/>), Q6_K (<see cref="Q6KVnni"/>). Every format keeps the raw
 /// matrix's size and one arithmetic for every row count (batch invariant by construction).
 /// </summary>
 internal static unsafe class VnniPanels
@@ -14,17 +14,19 @@ internal static unsafe class VnniPanels
         GgmlType.Q8_0 => Q8Vnni.Supported && cols >= 32 && cols % 32 == 0,
         GgmlType.Q4_0 or GgmlType.Q5_0 => Q4Vnni.Applies(type, cols),
         GgmlType.Q4_K or GgmlType.Q5_K => Q4KVnni.Applies(type, cols),
+        GgmlType.Q6_K => Q6KVnni.Applies(type, cols),
         _ => false,
     };
 
     /// <summary>Blocks of one weight row the kernels step over: 32-element blocks, or 256-element super-blocks for K-quants.</summary>
-    public static int Blocks(GgmlType type, int cols) => type is GgmlType.Q4_K or GgmlType.Q5_K ? cols / 256 : cols / 32;
+    public static int Blocks(GgmlType type, int cols) => type is GgmlType.Q4_K or GgmlType.Q5_K or GgmlType.Q6_K ? cols / 256 : cols / 32;
 
     /// <summary>Bytes of one packed block of a 32-row panel.</summary>
     public static int BlockBytes(GgmlType type) => type switch
     {
         GgmlType.Q8_0 => Q8Vnni.PanelBlockBytes,
         GgmlType.Q4_K or GgmlType.Q5_K => Q4KVnni.BlockBytes(type),
+        GgmlType.Q6_K => Q6KVnni.BlockBytes,
         _ => Q4Vnni.BlockBytes(type),
     };
 
@@ -36,11 +38,17 @@ internal static unsafe class VnniPanels
     {
         GgmlType.Q8_0 => Q8Vnni.MaxRows,
         GgmlType.Q4_K or GgmlType.Q5_K => Q4KVnni.MaxRows,
+        GgmlType.Q6_K => Q6KVnni.MaxRows,
         _ => Q4Vnni.MaxRows,
     };
 
     /// <summary>Bytes of one prepared activation row of the type's kernels.</summary>
-    public static int RowBytes(GgmlType type, int cols) => type is GgmlType.Q4_K or GgmlType.Q5_K ? Q4KVnni.RowBytes(cols) : Q8Vnni.RowBytes(cols);
+    public static int RowBytes(GgmlType type, int cols) => type switch
+    {
+        GgmlType.Q4_K or GgmlType.Q5_K => Q4KVnni.RowBytes(cols),
+        GgmlType.Q6_K => Q6KVnni.RowBytes(cols),
+        _ => Q8Vnni.RowBytes(cols),
+    };
 
     /// <summary>Prepares n activation rows (the type's 8-bit activation rows, srcRowBytes apart) into dst, rows <see cref="RowBytes"/> apart.</summary>
     public static void Prepare(GgmlType type, byte* src, nint srcRowBytes, int n, int cols, byte* dst)
@@ -49,6 +57,9 @@ internal static unsafe class VnniPanels
         {
             case GgmlType.Q4_K or GgmlType.Q5_K:
                 Q4KVnni.Prepare(src, srcRowBytes, n, cols, dst);
+                break;
+            case GgmlType.Q6_K:
+                Q6KVnni.Prepare(src, srcRowBytes, n, cols, dst);
                 break;
             case GgmlType.Q8_0:
                 Q8Vnni.Prepare(src, srcRowBytes, n, cols, dst, 128);
@@ -64,6 +75,7 @@ internal static unsafe class VnniPanels
     {
         GgmlType.Q8_0 => Q8Vnni.Kernel(rows),
         GgmlType.Q4_K or GgmlType.Q5_K => Q4KVnni.Kernel(rows, type == GgmlType.Q5_K),
+        GgmlType.Q6_K => Q6KVnni.Kernel(rows),
         _ => Q4Vnni.Kernel(rows, type == GgmlType.Q5_0),
     };
 
@@ -77,6 +89,9 @@ internal static unsafe class VnniPanels
                 break;
             case GgmlType.Q4_K or GgmlType.Q5_K:
                 Q4KVnni.Pack(type, raw, rowBytes, rows, cols, p0, p1, dst);
+                break;
+            case GgmlType.Q6_K:
+                Q6KVnni.Pack(raw, rowBytes, rows, cols, p0, p1, dst);
                 break;
             default:
                 Q4Vnni.Pack(type, raw, rowBytes, rows, cols, p0, p1, dst);
