@@ -50,7 +50,7 @@ public sealed unsafe class Q8Packed : IDisposable
         }
 
         Q8Layout chosen = layout ?? LayoutOf(in w);
-        var buffer = new NativeBuffer(SizeOf(in w, chosen), zeroed: false);
+        var buffer = new NativeBuffer(SizeOf(in w, chosen), zeroed: false, hugePages: true);
         var job = new PackJob
         {
             Type = w.Type,
