@@ -264,6 +264,8 @@ internal static unsafe class Q4KVnni
                     var group = new Mem(Gpr.Rdi, (h * halfBytes) + ((((s >> 1) * 8) + g) * 64));
                     if ((s & 1) == 0)
                     {
+                        // Each line of the panel two super-blocks ahead into L2 as its level line is first read here.
+                        a.Prefetcht1(group with { Disp = group.Disp + (4 * halfBytes) });
                         a.VpanddLoad(levels, nibble, group);
                     }
                     else
@@ -294,6 +296,11 @@ internal static unsafe class Q4KVnni
             }
 
             ZeroSubs(a, rows, chains, Sub);
+            for (int line = (h * halfBytes) + 2048; line < (h + 1) * halfBytes; line += 64)
+            {
+                a.Prefetcht1(new Mem(Gpr.Rdi, line + (4 * halfBytes)));
+            }
+
             for (int s = 0; s < 8; s++)
             {
                 SixBits(a, scale, scratch, (h * halfBytes) + scales, s, minimum: true, low4, low6, bits45);
