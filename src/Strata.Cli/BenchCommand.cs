@@ -22,7 +22,7 @@ internal static class BenchCommand
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "runs per test (median reported)", DefaultValueFactory = _ => 5 };
         var format = CommonOptions.Format();
         var numerics = CommonOptions.Numerics();
-        var peer = new Option<string?>("--peer") { Description = "llama-bench binary to run on the same model in the same run, for a side-by-side ratio" };
+        var peer = new Option<string?>("--peer") { Description = "llama-bench binary to run on the same model in the same run, the two taking turns one repetition at a time, for a side-by-side ratio" };
         var mmap = CommonOptions.Mmap();
         var invariant = new Option<bool>("--batch-invariant")
         {
@@ -58,16 +58,15 @@ internal static class BenchCommand
 
         using var runtime = ModelRuntime.Load(modelPath, tokenizerPath, engine);
         long rssAfterLoad = ResidentBytes();
-        var result = ThroughputBenchmark.Run(runtime, bench);
+        (BenchResult result, PeerResult? peerResult) = peerPath is null
+            ? (ThroughputBenchmark.Run(runtime, bench), null)
+            : Interleaved(runtime, bench, peerPath, modelPath, engine.Threads);
         long rssAfterRun = ResidentBytes();
         // Packed weight copies do not widen the bound: the runner takes the packed matrices' file pages out of the
         // resident set, so the weights are held about once (copied, the whole file is resident from the load on, as the
         // bound allows; a table tied to a packed output head keeps its raw rows too).
         long packedBytes = runtime.Runner.PackedBytes;
         long rssBound = runtime.Model.FileBytes + runtime.KvPool.Bytes + (64L << 20);
-        var peerResult = peerPath is null
-            ? null
-            : LlamaBenchPeer.Run(peerPath, modelPath, engine.Threads, bench.PromptTokens, bench.GenerateTokens, bench.Repetitions);
         var bandwidth = BandwidthProbe.Measure(engine.Threads);
         double bandwidthBytes = engine.Threads == 1 ? bandwidth.SingleThreadGBps * 1e9 : bandwidth.MultiThreadGBps * 1e9;
         double roofline = bandwidthBytes / result.WeightBytesPerToken;
@@ -117,12 +116,37 @@ internal static class BenchCommand
 
         if (peerResult is not null)
         {
-            Console.Out.WriteLine($"peer       llama-bench ({peerResult.BuildCommit}), same model, threads and sizes, medians:");
+            Console.Out.WriteLine($"peer       llama-bench ({peerResult.BuildCommit}), same model, threads and sizes, one repetition each in turn, medians:");
             Console.Out.WriteLine($"  pp{bench.PromptTokens}: strata {result.PromptTokensPerSecond:F1} vs llama.cpp {peerResult.PromptTokensPerSecond:F1} tok/s = {result.PromptTokensPerSecond / peerResult.PromptTokensPerSecond:F2}x");
             Console.Out.WriteLine($"  tg{bench.GenerateTokens}: strata {result.DecodeTokensPerSecond:F1} vs llama.cpp {peerResult.DecodeTokensPerSecond:F1} tok/s = {result.DecodeTokensPerSecond / peerResult.DecodeTokensPerSecond:F2}x");
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The two engines one repetition each in turn (strata's pp and tg, then llama-bench's with <c>-r 1</c>), so the host's
+    /// drifting bandwidth and clock reach both alike; each side's medians over its repetitions. A profile covers strata's
+    /// last repetition.
+    /// </summary>
+    private static (BenchResult Strata, PeerResult Peer) Interleaved(ModelRuntime runtime, BenchOptions bench, string peerPath, string modelPath, int threads)
+    {
+        int reps = bench.Repetitions;
+        double[] pp = new double[reps], tg = new double[reps], peerPp = new double[reps], peerTg = new double[reps];
+        BenchResult? last = null;
+        PeerResult? peer = null;
+        for (int r = 0; r < reps; r++)
+        {
+            last = ThroughputBenchmark.Run(runtime, bench with { Repetitions = 1 });
+            pp[r] = last.PromptTokensPerSecond;
+            tg[r] = last.DecodeTokensPerSecond;
+            peer = LlamaBenchPeer.Run(peerPath, modelPath, threads, bench.PromptTokens, bench.GenerateTokens, 1);
+            peerPp[r] = peer.PromptTokensPerSecond;
+            peerTg[r] = peer.DecodeTokensPerSecond;
+        }
+
+        var strata = new BenchResult(ThroughputBenchmark.Median(pp), ThroughputBenchmark.Median(tg), pp, tg, last!.WeightBytesPerToken, last.DecodeProfile);
+        return (strata, new PeerResult(ThroughputBenchmark.Median(peerPp), ThroughputBenchmark.Median(peerTg), peer!.BuildCommit, peerPp, peerTg));
     }
 
     // Resident set size (Linux VmRSS), read fresh rather than from a cached Process snapshot.
@@ -162,6 +186,8 @@ internal static class BenchCommand
             w.WriteNumber("repetitions", bench.Repetitions);
             w.WriteNumber("prompt_tokens_per_s", result.PromptTokensPerSecond);
             w.WriteNumber("decode_tokens_per_s", result.DecodeTokensPerSecond);
+            WriteRuns(w, "prompt_runs", result.PromptRuns);
+            WriteRuns(w, "decode_runs", result.DecodeRuns);
             w.WriteNumber("weight_bytes_per_token", result.WeightBytesPerToken);
             w.WriteNumber("bandwidth_gbps", gbps);
             w.WriteNumber("decode_roofline_tokens_per_s", roofline);
@@ -211,6 +237,8 @@ internal static class BenchCommand
                 w.WriteNumber("decode_tokens_per_s", peer.DecodeTokensPerSecond);
                 w.WriteNumber("prompt_ratio", result.PromptTokensPerSecond / peer.PromptTokensPerSecond);
                 w.WriteNumber("decode_ratio", result.DecodeTokensPerSecond / peer.DecodeTokensPerSecond);
+                WriteRuns(w, "prompt_runs", peer.PromptRuns);
+                WriteRuns(w, "decode_runs", peer.DecodeRuns);
                 w.WriteEndObject();
             }
 
@@ -218,6 +246,22 @@ internal static class BenchCommand
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteRuns(Utf8JsonWriter w, string name, double[]? runs)
+    {
+        if (runs is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (double r in runs)
+        {
+            w.WriteNumberValue(r);
+        }
+
+        w.WriteEndArray();
     }
 }
 

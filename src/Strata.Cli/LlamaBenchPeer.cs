@@ -8,7 +8,10 @@ namespace Strata.Cli;
 /// <param name="PromptTokensPerSecond">median pp tokens/s</param>
 /// <param name="DecodeTokensPerSecond">median tg tokens/s</param>
 /// <param name="BuildCommit">the peer's build_commit field</param>
-internal sealed record PeerResult(double PromptTokensPerSecond, double DecodeTokensPerSecond, string BuildCommit);
+/// <param name="PromptRuns">each run's pp tokens/s where the peer ran more than once, else null</param>
+/// <param name="DecodeRuns">each run's tg tokens/s where the peer ran more than once, else null</param>
+internal sealed record PeerResult(double PromptTokensPerSecond, double DecodeTokensPerSecond, string BuildCommit,
+    double[]? PromptRuns = null, double[]? DecodeRuns = null);
 
 /// <summary>Invokes <c>llama-bench -m MODEL -t T -p P -n N -r R -o json</c>.</summary>
 internal static class LlamaBenchPeer

@@ -240,7 +240,7 @@ public sealed class CliTests
         string script = Path.Combine(dir, "llama-bench");
         File.WriteAllText(script, $$"""
             #!/bin/sh
-            echo "$@" > '{{dir}}/args'
+            echo "$@" >> '{{dir}}/args'
             echo '[{"build_commit":"c392e509","n_prompt":16,"n_gen":0,"samples_ts":[100,300,200]},'
             echo ' {"build_commit":"c392e509","n_prompt":0,"n_gen":8,"samples_ts":[30,10,20]}]'
             """);
@@ -251,13 +251,17 @@ public sealed class CliTests
             var r = StrataProcess.Run("bench", "--model", model, "--prompt-tokens", "16", "--gen-tokens", "8", "--repetitions", "2",
                 "--threads", "2", "--format", "json", "--peer", script);
             Assert.True(r.ExitCode == 0, r.StdErr);
-            Assert.Equal($"-m {model} -t 2 -p 16 -n 8 -r 2 -o json", File.ReadAllText(Path.Combine(dir, "args")).Trim());
+            // The two take turns, one repetition each: the peer runs once per repetition with -r 1.
+            Assert.Equal([$"-m {model} -t 2 -p 16 -n 8 -r 1 -o json", $"-m {model} -t 2 -p 16 -n 8 -r 1 -o json"],
+                File.ReadAllLines(Path.Combine(dir, "args")));
             using var doc = JsonDocument.Parse(r.StdOut);
             var peer = doc.RootElement.GetProperty("peer");
             Assert.Equal(200, peer.GetProperty("prompt_tokens_per_s").GetDouble());
             Assert.Equal(20, peer.GetProperty("decode_tokens_per_s").GetDouble());
             double ours = doc.RootElement.GetProperty("decode_tokens_per_s").GetDouble();
             Assert.Equal(ours / 20, peer.GetProperty("decode_ratio").GetDouble(), 6);
+            Assert.Equal([20.0, 20.0], peer.GetProperty("decode_runs").EnumerateArray().Select(x => x.GetDouble()));
+            Assert.Equal(2, doc.RootElement.GetProperty("decode_runs").GetArrayLength());
         }
         finally
         {

@@ -139,7 +139,8 @@ public static class ThroughputBenchmark
         }
     }
 
-    private static double Median(double[] values)
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count).</summary>
+    public static double Median(double[] values)
     {
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);
