@@ -69,6 +69,9 @@ internal static unsafe class F16MatVec512
         int i = 0;
         for (; i + 32 <= n; i += 32)
         {
+            // Prefetch: a 5632-wide row's prepared activations (22 KiB) share L1 with the weight stream, which the hardware
+            // prefetcher alone then kept at half the bandwidth of a 2048-wide one (TinyLlama's down projection).
+            Sse.Prefetch0((byte*)(w + i) + StreamPrefetch.Ahead);
             Vector512<ushort> h = Vector512.Load(w + i);
             if (Vector512.EqualsAny(h & exp, exp))
             {
