@@ -58,10 +58,11 @@ internal static class BenchCommand
 
         using var runtime = ModelRuntime.Load(modelPath, tokenizerPath, engine);
         long rssAfterLoad = ResidentBytes();
+        long rssAfterRun = 0;
         (BenchResult result, PeerResult? peerResult) = peerPath is null
             ? (ThroughputBenchmark.Run(runtime, bench), null)
-            : Interleaved(runtime, bench, peerPath, modelPath, engine.Threads);
-        long rssAfterRun = ResidentBytes();
+            : Interleaved(runtime, bench, peerPath, modelPath, engine.Threads, () => rssAfterRun = ResidentBytes());
+        rssAfterRun = peerPath is null ? ResidentBytes() : rssAfterRun;
         // Packed weight copies do not widen the bound: the runner takes the packed matrices' file pages out of the
         // resident set, so the weights are held about once (copied, the whole file is resident from the load on, as the
         // bound allows; a table tied to a packed output head keeps its raw rows too).
@@ -126,27 +127,29 @@ internal static class BenchCommand
 
     /// <summary>
     /// The two engines one repetition each in turn (strata's pp and tg, then llama-bench's with <c>-r 1</c>), so the host's
-    /// drifting bandwidth and clock reach both alike; each side's medians over its repetitions. A profile covers strata's
-    /// last repetition.
+    /// drifting bandwidth and clock reach both alike; each side's medians over its repetitions. <paramref name="afterStrata"/>
+    /// runs once strata's last repetition is done, before the peer's last run (the resident set is strata's, not that of
+    /// the process handling around a child).
     /// </summary>
-    private static (BenchResult Strata, PeerResult Peer) Interleaved(ModelRuntime runtime, BenchOptions bench, string peerPath, string modelPath, int threads)
+    private static (BenchResult Strata, PeerResult Peer) Interleaved(ModelRuntime runtime, BenchOptions bench, string peerPath, string modelPath,
+        int threads, Action afterStrata)
     {
         int reps = bench.Repetitions;
-        double[] pp = new double[reps], tg = new double[reps], peerPp = new double[reps], peerTg = new double[reps];
-        BenchResult? last = null;
-        PeerResult? peer = null;
-        for (int r = 0; r < reps; r++)
+        double[] peerPp = new double[reps], peerTg = new double[reps];
+        string commit = "unknown";
+        var strata = ThroughputBenchmark.Run(runtime, bench, r =>
         {
-            last = ThroughputBenchmark.Run(runtime, bench with { Repetitions = 1 });
-            pp[r] = last.PromptTokensPerSecond;
-            tg[r] = last.DecodeTokensPerSecond;
-            peer = LlamaBenchPeer.Run(peerPath, modelPath, threads, bench.PromptTokens, bench.GenerateTokens, 1);
+            if (r == reps - 1)
+            {
+                afterStrata();
+            }
+
+            var peer = LlamaBenchPeer.Run(peerPath, modelPath, threads, bench.PromptTokens, bench.GenerateTokens, 1);
             peerPp[r] = peer.PromptTokensPerSecond;
             peerTg[r] = peer.DecodeTokensPerSecond;
-        }
-
-        var strata = new BenchResult(ThroughputBenchmark.Median(pp), ThroughputBenchmark.Median(tg), pp, tg, last!.WeightBytesPerToken, last.DecodeProfile);
-        return (strata, new PeerResult(ThroughputBenchmark.Median(peerPp), ThroughputBenchmark.Median(peerTg), peer!.BuildCommit, peerPp, peerTg));
+            commit = peer.BuildCommit;
+        });
+        return (strata, new PeerResult(ThroughputBenchmark.Median(peerPp), ThroughputBenchmark.Median(peerTg), commit, peerPp, peerTg));
     }
 
     // Resident set size (Linux VmRSS), read fresh rather than from a cached Process snapshot.

@@ -25,8 +25,10 @@ internal static class LlamaBenchPeer
 
         var start = new ProcessStartInfo(peerPath)
         {
+            // Its log goes straight to our stderr: no second pipe to drain on a pool thread (the runs are interleaved with
+            // strata's, and the pool and its threads' stacks would stay in the resident set that strata bench reports).
             RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardError = false,
             UseShellExecute = false,
         };
         foreach (string a in new[] { "-m", modelPath, "-t", $"{threads}", "-p", $"{promptTokens}", "-n", $"{genTokens}", "-r", $"{repetitions}", "-o", "json" })
@@ -35,12 +37,11 @@ internal static class LlamaBenchPeer
         }
 
         using var process = Process.Start(start) ?? throw new IOException($"--peer: could not start '{peerPath}'");
-        var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new IOException($"--peer: '{peerPath}' exited with {process.ExitCode}: {Tail(stderr.Result)}");
+            throw new IOException($"--peer: '{peerPath}' exited with {process.ExitCode} (its log is on stderr above)");
         }
 
         return Parse(stdout);

@@ -30,8 +30,11 @@ public sealed record BenchResult(
 /// <summary>Runs pp/tg tests on random token ids, like llama-bench (no sampling, no tokenizer).</summary>
 public static class ThroughputBenchmark
 {
-    /// <summary>Runs the benchmark on <paramref name="runtime"/>.</summary>
-    public static BenchResult Run(ModelRuntime runtime, BenchOptions options)
+    /// <summary>
+    /// Runs the benchmark on <paramref name="runtime"/>; <paramref name="afterRepetition"/>, where given, runs after each
+    /// repetition's pp and tg with its index (a peer's run in the same window, <c>strata bench --peer</c>).
+    /// </summary>
+    public static BenchResult Run(ModelRuntime runtime, BenchOptions options, Action<int>? afterRepetition = null)
     {
         if (options.PromptTokens < 1 || options.GenerateTokens < 1 || options.Repetitions < 1
             || options.PromptTokens + options.GenerateTokens > runtime.ContextTokens)
@@ -71,6 +74,7 @@ public static class ThroughputBenchmark
             tg[r] = options.GenerateTokens / Stopwatch.GetElapsedTime(start).TotalSeconds;
             runtime.Runner.Profile = null;
             sequence.Release();
+            afterRepetition?.Invoke(r);
         }
 
         return new BenchResult(Median(pp), Median(tg), pp, tg, WeightBytesPerToken(runtime), profile?.Summary(runtime.Executable));
