@@ -97,6 +97,4 @@ internal static class LlamaBenchPeer
         int mid = values.Count / 2;
         return values.Count == 0 ? double.NaN : values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
-
-    private static string Tail(string text) => text.Length <= 400 ? text.Trim() : text[^400..].Trim();
 }
