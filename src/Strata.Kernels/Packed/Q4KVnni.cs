@@ -41,7 +41,7 @@ internal static unsafe class Q4KVnni
     private const int XScale = 256;
     private const int XSums = 260;
 
-    private static readonly nint[] s_kernels = Assemble();
+    private static readonly nint[] s_kernels = VnniPanels.Assemble(MaxRows, 2, (rows, v) => Generate(rows, five: v == 1));
 
     /// <summary>True where the kernels run (<see cref="Q8Vnni.Supported"/> and these assembled).</summary>
     public static bool Supported { get; } = s_kernels[1] != 0;
@@ -188,30 +188,6 @@ internal static unsafe class Q4KVnni
     private static int ScaleOffset(bool five) => five ? 2048 + MaskBytes : 2048;
 
     private static int DOffset(bool five) => ScaleOffset(five) + 192;
-
-    private static nint[] Assemble()
-    {
-        var kernels = new nint[(2 * MaxRows) + 1];
-        if (!Q8Vnni.Supported)
-        {
-            return kernels;
-        }
-
-        try
-        {
-            for (int rows = 1; rows <= MaxRows; rows++)
-            {
-                kernels[rows] = ExecutableCode.Place(Generate(rows, five: false));
-                kernels[MaxRows + rows] = ExecutableCode.Place(Generate(rows, five: true));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            Array.Clear(kernels);
-        }
-
-        return kernels;
-    }
 
     /// <summary>
     /// The micro-kernel for <paramref name="rows"/> activation rows × one 32-row panel over all nsb super-blocks; System V

@@ -28,7 +28,7 @@ internal static unsafe class Q4Vnni
     /// <summary>Most activation rows one micro-kernel call takes (the registers of five rows and the level vectors).</summary>
     public const int MaxRows = 5;
 
-    private static readonly nint[] s_kernels = Assemble();
+    private static readonly nint[] s_kernels = VnniPanels.Assemble(MaxRows, 2, (rows, v) => Generate(rows, five: v == 1));
 
     /// <summary>True where the kernels run (<see cref="Q8Vnni.Supported"/> and these assembled).</summary>
     public static bool Supported { get; } = s_kernels[1] != 0;
@@ -123,30 +123,6 @@ internal static unsafe class Q4Vnni
         }
 
         return acc;
-    }
-
-    private static nint[] Assemble()
-    {
-        var kernels = new nint[(2 * MaxRows) + 1];
-        if (!Q8Vnni.Supported)
-        {
-            return kernels;
-        }
-
-        try
-        {
-            for (int rows = 1; rows <= MaxRows; rows++)
-            {
-                kernels[rows] = ExecutableCode.Place(Generate(rows, five: false));
-                kernels[MaxRows + rows] = ExecutableCode.Place(Generate(rows, five: true));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            Array.Clear(kernels);
-        }
-
-        return kernels;
     }
 
     /// <summary>

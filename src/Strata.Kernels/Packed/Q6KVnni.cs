@@ -50,7 +50,7 @@ internal static unsafe class Q6KVnni
     /// <summary>How far ahead of the super-block in hand the kernels prefetch into L2: two super-blocks.</summary>
     private const int PrefetchAhead = 2 * BlockBytes;
 
-    private static readonly nint[] s_kernels = Assemble();
+    private static readonly nint[] s_kernels = VnniPanels.Assemble(MaxRows, 1, (rows, _) => Generate(rows));
 
     /// <summary>True where the kernels run (<see cref="Q8Vnni.Supported"/> and these assembled).</summary>
     public static bool Supported { get; } = s_kernels[1] != 0;
@@ -223,29 +223,6 @@ internal static unsafe class Q6KVnni
         int low = (w[(64 * n) + l + (32 * (c & 1))] >> (4 * (c >> 1))) & 0x0F;
         int high = (w[128 + (32 * n) + l] >> (2 * c)) & 3;
         return (byte)(low | (high << 4));
-    }
-
-    private static nint[] Assemble()
-    {
-        var kernels = new nint[MaxRows + 1];
-        if (!Q8Vnni.Supported)
-        {
-            return kernels;
-        }
-
-        try
-        {
-            for (int rows = 1; rows <= MaxRows; rows++)
-            {
-                kernels[rows] = ExecutableCode.Place(Generate(rows));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            Array.Clear(kernels);
-        }
-
-        return kernels;
     }
 
     /// <summary>

@@ -98,4 +98,34 @@ internal static unsafe class VnniPanels
                 break;
         }
     }
+    /// <summary>
+    /// A panel format's micro-kernels placed in executable pages: for each of <paramref name="variants"/> variants v and
+    /// row counts 1 … <paramref name="maxRows"/>, <paramref name="generate"/>(rows, v) at index v · maxRows + rows. All zero
+    /// where <see cref="Q8Vnni.Supported"/> is false or the pages are refused (the format's Supported then reads false).
+    /// </summary>
+    internal static nint[] Assemble(int maxRows, int variants, Func<int, int, byte[]> generate)
+    {
+        var kernels = new nint[(variants * maxRows) + 1];
+        if (!Q8Vnni.Supported)
+        {
+            return kernels;
+        }
+
+        try
+        {
+            for (int v = 0; v < variants; v++)
+            {
+                for (int rows = 1; rows <= maxRows; rows++)
+                {
+                    kernels[(v * maxRows) + rows] = Jit.ExecutableCode.Place(generate(rows, v));
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            Array.Clear(kernels);
+        }
+
+        return kernels;
+    }
 }
