@@ -44,7 +44,8 @@ internal static class CommonOptions
     public static Option<string> Numerics() => new Option<string>("--numerics")
     {
         Description = "fast (default): quantized weights meet 8-bit activations in integer dots, as llama.cpp computes; "
-            + "exact: f32 activations (matches exact-math references). Float (F32/F16/BF16) weights compute the same in both",
+            + "a lone F16 decode row meets its activations rounded to halves, as llama.cpp computes F16; "
+            + "exact: f32 activations (matches exact-math references)",
         DefaultValueFactory = _ => "fast",
     }.AcceptOnlyFromAmong("exact", "fast");
 

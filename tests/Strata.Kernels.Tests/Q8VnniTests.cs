@@ -97,6 +97,18 @@ public sealed unsafe class Q8VnniTests
     }
 
     [Fact]
+    public void Assembler_EncodesTheHalfKernelsFormsAsGnuAsDoes()
+    {
+        // GNU as 2.x output ({disp32} on the memory forms): vcvtps2ph to memory, vaddps.
+        var a = new Amd64Assembler();
+        a.Vcvtps2phStore(new Mem(Gpr.Rdi, 0x20), 0, 0);
+        a.Vcvtps2phStore(new Mem(Gpr.R9, 0x40), 17, 4);
+        a.Vaddps(0, 0, 1);
+        a.Vaddps(18, 3, 31);
+        Assert.Equal("62f37d481d87200000000062c37d481d89400000000462f17c4858c16281644858d7", Convert.ToHexStringLower(a.ToArray()));
+    }
+
+    [Fact]
     public void Assembler_JnzReachesBack_AndRejectsBadOperands()
     {
         var a = new Amd64Assembler();

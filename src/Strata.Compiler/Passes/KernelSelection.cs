@@ -36,7 +36,8 @@ public static class KernelSelection
             if (!shared.TryGetValue(key, out var plan))
             {
                 Q8Layout? packing = node.Op == OpKind.MatMulQuantized ? MatMulPlan.Packing(w.Type, w.Cols, options.BatchInvariant, options.Vnni) : null;
-                plan = (packing, Buckets(node.Op, w, capacity, packing, options.BatchInvariant, avx512));
+                bool halfActivations = options.Mode == NumericMode.QuantizedActivations && options.Vnni;
+                plan = (packing, Buckets(node.Op, w, capacity, packing, options.BatchInvariant, avx512, halfActivations));
                 shared[key] = plan;
             }
 
@@ -50,14 +51,14 @@ public static class KernelSelection
         return plans;
     }
 
-    private static KernelBucket[] Buckets(OpKind op, WeightRef w, int capacity, Q8Layout? packing, bool batchInvariant, bool avx512)
+    private static KernelBucket[] Buckets(OpKind op, WeightRef w, int capacity, Q8Layout? packing, bool batchInvariant, bool avx512, bool halfActivations)
     {
         var buckets = new List<KernelBucket>();
         int start = 1;
-        MatMulKernel current = Choose(op, w, 1, packing, batchInvariant, avx512);
+        MatMulKernel current = Choose(op, w, 1, packing, batchInvariant, avx512, halfActivations);
         for (int n = 2; n <= capacity; n++)
         {
-            MatMulKernel next = Choose(op, w, n, packing, batchInvariant, avx512);
+            MatMulKernel next = Choose(op, w, n, packing, batchInvariant, avx512, halfActivations);
             if (next != current)
             {
                 buckets.Add(new KernelBucket(start, n - 1, current));
@@ -69,8 +70,8 @@ public static class KernelSelection
         return [.. buckets];
     }
 
-    private static MatMulKernel Choose(OpKind op, WeightRef w, int n, Q8Layout? packing, bool batchInvariant, bool avx512) =>
+    private static MatMulKernel Choose(OpKind op, WeightRef w, int n, Q8Layout? packing, bool batchInvariant, bool avx512, bool halfActivations) =>
         op == OpKind.MatMul
-            ? MatMulPlan.Exact(w.Type, w.Rows, w.Cols, n, batchInvariant, avx512)
+            ? MatMulPlan.Exact(w.Type, w.Rows, w.Cols, n, batchInvariant, avx512, halfActivations)
             : MatMulPlan.Quantized(w.Type, w.Cols, n, batchInvariant, packing, avx512);
 }

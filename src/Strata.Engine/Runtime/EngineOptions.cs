@@ -10,7 +10,8 @@ namespace Strata.Engine.Runtime;
 /// <param name="Mode">
 /// matmul numerics against quantized weights: 8-bit quantized activations and integer dots like llama.cpp
 /// (<see cref="Kernels.NumericMode.QuantizedActivations"/>, the default), or exact f32 activations
-/// (<see cref="Kernels.NumericMode.Exact"/>, which matches exact-math references); float weights compute the same in both
+/// (<see cref="Kernels.NumericMode.Exact"/>, which matches exact-math references); float weights compute the same in both,
+/// but for a lone F16 decode row in the fast numerics, which meets its activations rounded to halves as llama.cpp's does
 /// </param>
 /// <param name="KvBlocks">KV blocks in the pool; 0 = enough for <paramref name="Sequences"/> full contexts</param>
 /// <param name="BatchInvariant">

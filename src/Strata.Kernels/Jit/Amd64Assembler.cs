@@ -120,6 +120,16 @@ internal sealed class Amd64Assembler
     /// <summary>vpmovsxbd zmm, [m]: 16 signed bytes at m widened to 32-bit lanes.</summary>
     public void VpmovsxbdLoad(int zmm, Mem m) => EvexMem(2, 1, false, 0x21, zmm, 0, m, false);
 
+    /// <summary>vcvtps2ph ymmword [m], zmm, imm8: 16 floats rounded to halves (imm 0: to nearest even) and stored.</summary>
+    public void Vcvtps2phStore(Mem m, int zmm, byte imm)
+    {
+        EvexMem(3, 1, false, 0x1D, zmm, 0, m, false);
+        Emit(imm);
+    }
+
+    /// <summary>vaddps dst, a, b.</summary>
+    public void Vaddps(int dst, int a, int b) => EvexReg(1, 0, false, 0x58, dst, a, b);
+
     /// <summary>vsubps dst, a, b: a − b.</summary>
     public void Vsubps(int dst, int a, int b) => EvexReg(1, 0, false, 0x5C, dst, a, b);
 

@@ -228,6 +228,8 @@ public static unsafe class MatMul
                 : type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16 ? "needs quantized weights" : null,
             MatMulKernel.F16MatVec512 => n != 1 ? "takes one row" : !KernelIsa.Use512 || !Avx512BW.IsSupported ? "needs AVX-512 BW"
                 : type != GgmlType.F16 ? "needs F16 weights" : null,
+            MatMulKernel.F16HalfActivations => n != 1 ? "takes one row" : type != GgmlType.F16 ? "needs F16 weights"
+                : !F16HalfMatVec.Applies(cols) ? "needs AVX-512, its assembled kernels and whole groups of 64 columns" : null,
             MatMulKernel.FloatOuterTile => n < 2 ? "takes two or more rows" : !KernelIsa.Use512 ? "needs AVX-512"
                 : cols % 16 != 0 || rows < 64 ? "needs a 16-multiple width and 64 or more weight rows" : null,
             _ => "is not an exact-product kernel (f32 activations)",
@@ -258,6 +260,11 @@ public static unsafe class MatMul
             }
 
             dot512 = DequantDispatch.Dot512Kernel(type);
+        }
+        else if (kernel == MatMulKernel.F16HalfActivations)
+        {
+            dot512 = &F16HalfMatVec.Dot;
+            return (float*)F16HalfMatVec.Prepare(px, cols);
         }
         else if (kernel == MatMulKernel.F16MatVec512)
         {

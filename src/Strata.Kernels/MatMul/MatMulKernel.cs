@@ -48,4 +48,10 @@ public enum MatMulKernel
 
     /// <summary>8-bit activations, Q8_0 packed into VNNI panels: the assembled micro-kernels (<see cref="Q8Vnni"/>).</summary>
     VnniPanels,
+
+    /// <summary>
+    /// Fast numerics, F16, one row on AVX-512: the activation row rounded to halves, both widened by vcvtph2ps
+    /// (<see cref="F16HalfMatVec"/>, llama.cpp's arithmetic for F16 weights).
+    /// </summary>
+    F16HalfActivations,
 }

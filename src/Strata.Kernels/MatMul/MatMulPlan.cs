@@ -15,9 +15,18 @@ public static class MatMulPlan
     /// <param name="n">activation rows of the call</param>
     /// <param name="batchInvariant">one arithmetic whatever n</param>
     /// <param name="avx512">the executable targets AVX-512 (and this process runs it)</param>
-    public static MatMulKernel Exact(GgmlType type, int weightRows, int cols, int n, bool batchInvariant, bool avx512)
+    /// <param name="halfActivations">
+    /// the fast numerics with run-time assembled kernels: a lone F16 decode row meets its activations rounded to halves
+    /// (<see cref="MatMulKernel.F16HalfActivations"/>), as llama.cpp computes F16 weights
+    /// </param>
+    public static MatMulKernel Exact(GgmlType type, int weightRows, int cols, int n, bool batchInvariant, bool avx512, bool halfActivations = false)
     {
         bool use512 = avx512 && KernelIsa.Use512;
+        if (halfActivations && n == 1 && !batchInvariant && use512 && type == GgmlType.F16 && F16HalfMatVec.Applies(cols))
+        {
+            return MatMulKernel.F16HalfActivations;
+        }
+
         if (!batchInvariant && n >= MatMul.OuterRowsFor(type, cols) && use512 && cols % 16 == 0 && weightRows >= 64)
         {
             return MatMulKernel.FloatOuterTile;
