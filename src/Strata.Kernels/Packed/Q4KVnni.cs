@@ -300,11 +300,7 @@ internal static unsafe class Q4KVnni
             }
         }
 
-        a.AddImm(Gpr.Rdi, 2 * halfBytes);
-        a.AddImm(Gpr.Rsi, XBlockBytes);
-        a.AddImm(Gpr.R11, XBlockBytes);
-        a.Dec(Gpr.Rcx);
-        a.Jnz(top);
+        Q8Vnni.NextBlock(a, 2 * halfBytes, XBlockBytes, top);
 
         for (int r = 0; r < rows; r++)
         {

@@ -203,21 +203,8 @@ internal static unsafe class Q4Vnni
             a.Vfmadd231ps((2 * r) + 1, hi, 23);
         }
 
-        a.AddImm(Gpr.Rdi, five ? 704 : 576);
-        a.AddImm(Gpr.Rsi, Q8Vnni.XBlockBytes);
-        a.AddImm(Gpr.R11, Q8Vnni.XBlockBytes);
-        a.Dec(Gpr.Rcx);
-        a.Jnz(top);
-
-        for (int r = 0; r < rows; r++)
-        {
-            Mem y = Q8Vnni.Out(r);
-            a.VmovupsStore(y, 2 * r);
-            a.VmovupsStore(y with { Disp = 64 }, (2 * r) + 1);
-        }
-
-        a.Vzeroupper();
-        a.Ret();
+        Q8Vnni.NextBlock(a, BlockBytes(five ? GgmlType.Q5_0 : GgmlType.Q4_0), Q8Vnni.XBlockBytes, top);
+        Q8Vnni.StoreRows(a, rows);
         return a.ToArray();
     }
 }

@@ -326,21 +326,8 @@ internal static unsafe class Q6KVnni
             }
         }
 
-        a.AddImm(Gpr.Rdi, BlockBytes);
-        a.AddImm(Gpr.Rsi, XBlockBytes);
-        a.AddImm(Gpr.R11, XBlockBytes);
-        a.Dec(Gpr.Rcx);
-        a.Jnz(top);
-
-        for (int r = 0; r < rows; r++)
-        {
-            Mem y = Q8Vnni.Out(r);
-            a.VmovupsStore(y, 2 * r);
-            a.VmovupsStore(y with { Disp = 64 }, (2 * r) + 1);
-        }
-
-        a.Vzeroupper();
-        a.Ret();
+        Q8Vnni.NextBlock(a, BlockBytes, XBlockBytes, top);
+        Q8Vnni.StoreRows(a, rows);
         return a.ToArray();
     }
 }

@@ -307,12 +307,27 @@ internal static unsafe class Q8Vnni
             a.Vfmadd231ps((2 * r) + 1, hi, 27);
         }
 
-        a.AddImm(Gpr.Rdi, PanelBlockBytes);
-        a.AddImm(Gpr.Rsi, XBlockBytes);
-        a.AddImm(Gpr.R11, XBlockBytes);
+        NextBlock(a, PanelBlockBytes, XBlockBytes, top);
+        StoreRows(a, rows);
+        return a.ToArray();
+    }
+
+    /// <summary>
+    /// The end of a panel kernel's block loop: the panel (rdi) and the prepared rows (rsi, r11) step one block, and rcx
+    /// counts the blocks down to <paramref name="top"/>.
+    /// </summary>
+    internal static void NextBlock(Amd64Assembler a, int panelBlockBytes, int xBlockBytes, int top)
+    {
+        a.AddImm(Gpr.Rdi, panelBlockBytes);
+        a.AddImm(Gpr.Rsi, xBlockBytes);
+        a.AddImm(Gpr.R11, xBlockBytes);
         a.Dec(Gpr.Rcx);
         a.Jnz(top);
+    }
 
+    /// <summary>A panel kernel's return: row r's sums (zmm 2r for panel rows 0–15, 2r + 1 for 16–31) stored at <see cref="Out"/>.</summary>
+    internal static void StoreRows(Amd64Assembler a, int rows)
+    {
         for (int r = 0; r < rows; r++)
         {
             Mem y = Out(r);
@@ -322,7 +337,6 @@ internal static unsafe class Q8Vnni
 
         a.Vzeroupper();
         a.Ret();
-        return a.ToArray();
     }
 
     /// <summary>Row r of the prepared activations at disp: rsi / r11 (rows 0 and 1) plus 0, 2 or 4 strides of rdx.</summary>
