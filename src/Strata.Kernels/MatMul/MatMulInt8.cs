@@ -275,11 +275,10 @@ public static unsafe class MatMulInt8
                     W = (byte*)w.Packed,
                     Type = w.Type,
                     Rows = w.Rows,
-                    Nb = VnniPanels.Blocks(w.Type, w.Cols),
+                    Cols = w.Cols,
                     N = n,
                     ChunkPanels = chunkPanels,
                     Xp = xp,
-                    XStride = rowBytes,
                     Y = (float*)outputs[i],
                 };
                 multi.Set(i, in job, (Q8Vnni.Panels(w.Rows) + chunkPanels - 1) / chunkPanels);

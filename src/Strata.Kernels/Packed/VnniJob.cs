@@ -15,15 +15,12 @@ internal unsafe struct VnniJob : IParallelJob
     /// <summary>The weights' type, whose panel format <see cref="VnniPanels"/> names.</summary>
     public GgmlType Type;
     public int Rows;
-
-    /// <summary>Blocks of a weight row (<see cref="VnniPanels.Blocks"/>).</summary>
-    public int Nb;
+    public int Cols;
     public int N;
     public int ChunkPanels;
-    public byte* Xp;
 
-    /// <summary>Bytes of one prepared activation row (<see cref="VnniPanels.RowBytes"/>).</summary>
-    public nint XStride;
+    /// <summary>The prepared activation rows, <see cref="VnniPanels.RowBytes"/> apart.</summary>
+    public byte* Xp;
     public float* Y;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -33,8 +30,9 @@ internal unsafe struct VnniJob : IParallelJob
         int p0 = index * ChunkPanels;
         int p1 = Math.Min(panels, p0 + ChunkPanels);
         int maxRows = VnniPanels.MaxRows(Type);
-        nint panelBytes = (nint)Nb * VnniPanels.BlockBytes(Type);
-        nint xStride = XStride;
+        int nb = VnniPanels.Blocks(Type, Cols);
+        nint panelBytes = (nint)nb * VnniPanels.BlockBytes(Type);
+        nint xStride = VnniPanels.RowBytes(Type, Cols);
         float* scratch = stackalloc float[Q8Vnni.MaxRows * Q8Vnni.PanelRows];
         for (int p = p0; p < p1; p++)
         {
@@ -47,11 +45,11 @@ internal unsafe struct VnniJob : IParallelJob
                 var kernel = VnniPanels.Kernel(Type, rows);
                 if (whole)
                 {
-                    kernel(w, Xp + (j * xStride), xStride, Nb, Y + ((nint)j * Rows) + i0, (nint)Rows * sizeof(float));
+                    kernel(w, Xp + (j * xStride), xStride, nb, Y + ((nint)j * Rows) + i0, (nint)Rows * sizeof(float));
                     continue;
                 }
 
-                kernel(w, Xp + (j * xStride), xStride, Nb, scratch, Q8Vnni.PanelRows * sizeof(float));
+                kernel(w, Xp + (j * xStride), xStride, nb, scratch, Q8Vnni.PanelRows * sizeof(float));
                 for (int t = 0; t < rows; t++)
                 {
                     new ReadOnlySpan<float>(scratch + (t * Q8Vnni.PanelRows), Rows - i0).CopyTo(new Span<float>(Y + ((nint)(j + t) * Rows) + i0, Rows - i0));
