@@ -2,6 +2,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Strata.Engine.Batching;
+using Strata.Engine.Chat;
 using Strata.Engine.Generation;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
@@ -12,7 +13,9 @@ namespace Strata.Engine;
 /// An <see cref="IChatClient"/> over a model file, generating in this process. Concurrent calls share one continuous
 /// batch (<see cref="GenerationLoop"/>); messages are rendered with the same chat template as <c>strata serve</c>, so the
 /// same messages give the same greedy text. Maps <see cref="ChatOptions"/>' MaxOutputTokens, Temperature, TopP, TopK,
-/// Seed, FrequencyPenalty, PresencePenalty and StopSequences; tools and response formats are refused.
+/// Seed, FrequencyPenalty, PresencePenalty, StopSequences, Tools (functions), ToolMode, AllowMultipleToolCalls and
+/// ResponseFormat; tool calls come back as <see cref="FunctionCallContent"/>, so <c>UseFunctionInvocation()</c> runs
+/// tool loops in-process.
 /// </summary>
 public sealed class StrataChatClient : IChatClient
 {
@@ -20,6 +23,7 @@ public sealed class StrataChatClient : IChatClient
     private readonly ModelRuntime _runtime;
     private readonly string _modelId;
     private readonly TimeProvider _time;
+    private readonly ModelChat _chat;
 
     /// <summary>Loads <paramref name="modelPath"/> (GGUF) with default options.</summary>
     /// <exception cref="Artifacts.ModelFormatException">the file is not a model Strata can load</exception>
@@ -40,6 +44,7 @@ public sealed class StrataChatClient : IChatClient
             BatchTokens: Math.Max(options.BatchTokens, options.MaxConcurrent + 1), Sequences: options.MaxConcurrent,
             Mode: options.Numerics, BatchInvariant: options.BatchInvariant));
         _time = options.Time ?? TimeProvider.System;
+        _chat = ModelChat.For(_runtime.Model);
         _loop = new GenerationLoop(_runtime, options.MaxConcurrent, time: _time).Start();
         _modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(modelPath);
         Metadata = new ChatClientMetadata("strata", null, _modelId);
@@ -53,14 +58,29 @@ public sealed class StrataChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         var text = new System.Text.StringBuilder();
+        var calls = new List<AIContent>();
         ChatResponseUpdate? last = null;
         await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
         {
             text.Append(update.Text);
+            foreach (var content in update.Contents)
+            {
+                if (content is FunctionCallContent)
+                {
+                    calls.Add(content);
+                }
+            }
+
             last = update;
         }
 
-        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text.ToString()))
+        var message = new ChatMessage(ChatRole.Assistant, text.ToString());
+        foreach (var call in calls)
+        {
+            message.Contents.Add(call);
+        }
+
+        var response = new ChatResponse(message)
         {
             ModelId = _modelId,
             FinishReason = last?.FinishReason,
@@ -83,8 +103,9 @@ public sealed class StrataChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var sequence = Submit(messages, options);
+        var (sequence, prompt) = Submit(messages, options);
         string id = "strata-" + Guid.NewGuid().ToString("N");
+        var held = prompt.ParsesToolCalls ? new System.Text.StringBuilder() : null;
         using var cancel = cancellationToken.Register(() =>
         {
             sequence.Cancel();
@@ -103,11 +124,15 @@ public sealed class StrataChatClient : IChatClient
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    yield return Final(e.Text, done, sequence, id);
+                    yield return Final(held is null ? e.Text : held.Append(e.Text).ToString(), done, sequence, id, held is null ? null : prompt);
                     yield break;
                 }
 
-                if (e.Text.Length > 0)
+                if (held is not null)
+                {
+                    held.Append(e.Text); // a tool call is only a call once it parses: held to the end
+                }
+                else if (e.Text.Length > 0)
                 {
                     yield return new ChatResponseUpdate(ChatRole.Assistant, e.Text) { ResponseId = id, ModelId = _modelId };
                 }
@@ -135,26 +160,12 @@ public sealed class StrataChatClient : IChatClient
         _runtime.Dispose();
     }
 
-    private LoopSequence Submit(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    private (LoopSequence Sequence, ChatPrompt Prompt) Submit(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        if (options?.Tools is { Count: > 0 })
-        {
-            throw new NotSupportedException("tools are not supported yet by StrataChatClient");
-        }
-
-        if (options?.ResponseFormat is not (null or ChatResponseFormatText))
-        {
-            throw new NotSupportedException("only text responses are supported yet by StrataChatClient");
-        }
-
-        var turns = new List<ChatTurn>();
-        foreach (var m in messages)
-        {
-            turns.Add(new ChatTurn(m.Role.Value, m.Text));
-        }
-
-        int[] prompt = _runtime.Model.Tokenizer.Encode(ChatTemplate.Render(turns), addSpecial: true);
-        var stops = new List<string>(options?.StopSequences ?? []) { ChatTemplate.EndOfTurn };
+        var prompt = _chat.Render(ChatMessageMapping.ToRequest(messages, options));
+        int[] ids = _chat.Encode(prompt, _runtime.Model.Tokenizer);
+        var stops = new List<string>(options?.StopSequences ?? []);
+        stops.AddRange(prompt.StopStrings);
         var sampling = new SamplerOptions
         {
             Temperature = options?.Temperature ?? 1f,
@@ -166,29 +177,37 @@ public sealed class StrataChatClient : IChatClient
             PenaltyLastN = -1,
             Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
         };
-        int maxTokens = options?.MaxOutputTokens ?? (_runtime.ContextTokens - prompt.Length);
-        return _loop.Submit(prompt, maxTokens, sampling, stops);
+        int maxTokens = options?.MaxOutputTokens ?? (_runtime.ContextTokens - ids.Length);
+        return (_loop.Submit(ids, maxTokens, sampling, stops), prompt);
     }
 
-    private ChatResponseUpdate Final(string rest, GenerationCompletion done, LoopSequence sequence, string id)
+    // With tools callable, rest is the whole answer: its text and its calls go out together.
+    private ChatResponseUpdate Final(string rest, GenerationCompletion done, LoopSequence sequence, string id, ChatPrompt? toolPrompt)
     {
         if (done.Error is not null && done.Reason != StopReason.Cancelled)
         {
             throw new InvalidOperationException($"generation failed: {done.Error}");
         }
 
-        var update = new ChatResponseUpdate(ChatRole.Assistant, rest)
+        var reply = toolPrompt?.ParseReply(rest, i => $"{id}_call_{i}") ?? new ChatReply(rest, []);
+        var update = new ChatResponseUpdate(ChatRole.Assistant, reply.Content)
         {
             ResponseId = id,
             ModelId = _modelId,
             CreatedAt = _time.GetUtcNow(),
-            FinishReason = StopReasons.FinishReason(done.Reason) == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop,
+            FinishReason = StopReasons.FinishReason(done.Reason) == "length" ? ChatFinishReason.Length
+                : reply.HasToolCalls ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
             AdditionalProperties = new AdditionalPropertiesDictionary
             {
                 ["strata_stop_reason"] = StopReasons.WireName(done.Reason),
                 ["strata_passes"] = sequence.Passes.ToArray(),
             },
         };
+        foreach (var call in reply.ToolCalls)
+        {
+            update.Contents.Add(ChatMessageMapping.ToContent(call));
+        }
+
         update.Contents.Add(new UsageContent(new UsageDetails
         {
             InputTokenCount = done.PromptTokens,

@@ -3,7 +3,9 @@ namespace Strata.Engine.Tokenizers;
 
 /// <summary>
 /// llama.cpp partitions the text on special tokens before the model's tokenizer runs. With parse_special = false
-/// (our only mode) control and unknown tokens are skipped, so only USER_DEFINED tokens are matched, longest text first.
+/// (the default) control and unknown tokens are skipped, so only USER_DEFINED tokens are matched, longest text first;
+/// with parse_special = true (a rendered chat template, whose text holds the model's control tokens) CONTROL and
+/// UNKNOWN tokens are matched too.
 /// Tokens with the rstrip/lstrip attribute swallow adjacent ASCII whitespace (llama.cpp gives every user-defined token
 /// except &lt;unk&gt;, &lt;s&gt; and &lt;|endoftext|&gt; rstrip for Phi-3 models).
 /// </summary>
@@ -14,12 +16,14 @@ internal sealed class AddedTokenSplitter
     private readonly bool[] _rightStrip;
     private readonly bool[] _leftStrip;
 
-    public AddedTokenSplitter(GgufVocabulary vocab)
+    public AddedTokenSplitter(GgufVocabulary vocab, bool parseSpecial = false)
     {
         var ids = new List<int>();
         for (int id = 0; id < vocab.Count; id++)
         {
-            if (vocab.Types[id] == GgufTokenType.UserDefined)
+            var type = vocab.Types[id];
+            if (type == GgufTokenType.UserDefined
+                || (parseSpecial && type is GgufTokenType.Control or GgufTokenType.Unknown && vocab.Texts[id].Length > 0))
             {
                 ids.Add(id);
             }

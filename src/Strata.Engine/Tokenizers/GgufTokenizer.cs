@@ -16,6 +16,7 @@ public abstract class GgufTokenizer : ITokenizer
 
     private readonly HashSet<int> _endOfGeneration = [];
     private readonly AddedTokenSplitter _splitter;
+    private AddedTokenSplitter? _specialSplitter;
     private PieceTable? _pieces;
 
     private protected GgufTokenizer(GgufVocabulary vocabulary)
@@ -75,11 +76,30 @@ public abstract class GgufTokenizer : ITokenizer
     private PieceTable Pieces => _pieces ??= PieceTable.Build(Vocabulary.Count, AppendPieceFromVocabulary);
 
     /// <inheritdoc/>
-    public void Encode(ReadOnlySpan<char> text, bool addSpecial, List<int> output)
+    public void Encode(ReadOnlySpan<char> text, bool addSpecial, List<int> output) => Encode(text, addSpecial, _splitter, output);
+
+    /// <inheritdoc/>
+    public int[] EncodeParsingSpecial(string text, bool addSpecial)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var output = new List<int>(text.Length / 3 + 4);
+        Encode(text, addSpecial, _specialSplitter ??= new AddedTokenSplitter(Vocabulary, parseSpecial: true), output);
+        return output.ToArray();
+    }
+
+    /// <inheritdoc/>
+    public bool TryGetSpecialText(int tokenId, out string text)
+    {
+        bool known = (uint)tokenId < (uint)Vocabulary.Count;
+        text = known ? Vocabulary.Texts[tokenId] : string.Empty;
+        return known;
+    }
+
+    private void Encode(ReadOnlySpan<char> text, bool addSpecial, AddedTokenSplitter splitter, List<int> output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var fragments = new List<TextFragment>();
-        _splitter.Split(text, fragments);
+        splitter.Split(text, fragments);
         if (addSpecial && AddBosByDefault && BosId >= 0)
         {
             output.Add(BosId);

@@ -32,6 +32,20 @@ public interface ITokenizer
     int[] Encode(string text, bool addSpecial);
 
     /// <summary>
+    /// Returns the ids of <paramref name="text"/> with the text of the model's special tokens (control, unknown and
+    /// user-defined) read as those tokens (llama.cpp's parse_special = true), as a rendered chat template needs:
+    /// "&lt;|im_start|&gt;" becomes its one id. A tokenizer without special-token texts encodes as <see cref="Encode(string, bool)"/>.
+    /// </summary>
+    int[] EncodeParsingSpecial(string text, bool addSpecial) => Encode(text, addSpecial);
+
+    /// <summary>The vocabulary text of a token, e.g. "&lt;s&gt;" for a BOS id (what a chat template's bos_token is); false when unknown.</summary>
+    bool TryGetSpecialText(int tokenId, out string text)
+    {
+        text = string.Empty;
+        return false;
+    }
+
+    /// <summary>
     /// The UTF-8 bytes token <paramref name="tokenId"/> decodes to, without allocating. Control and unknown tokens
     /// decode to nothing (llama_token_to_piece with special = false). A piece may be part of a UTF-8 sequence.
     /// </summary>

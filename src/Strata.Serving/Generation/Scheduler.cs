@@ -1,6 +1,7 @@
 // The serving side of one model's generation loop: submissions from the HTTP handlers, and what the server records of
 // each pass and token (metrics, per-tenant passes, logprobs, admission release).
 using Strata.Engine.Batching;
+using Strata.Engine.Chat;
 using Strata.Engine.Generation;
 using Strata.Engine.Runtime;
 
@@ -25,6 +26,7 @@ internal sealed class Scheduler : IDisposable
         Name = name;
         Time = time;
         Runtime = runtime;
+        Chat = ModelChat.For(runtime.Model);
         _admission = admission;
         _metrics = metrics;
         _modelTag = ServingMetrics.ModelTag(name);
@@ -39,6 +41,9 @@ internal sealed class Scheduler : IDisposable
     public string Name { get; }
 
     public ModelRuntime Runtime { get; }
+
+    /// <summary>The model's chat template, tool-call format and answer grammars.</summary>
+    public ModelChat Chat { get; }
 
     /// <summary>The server's clock: request arrivals, deadlines and the loop's timestamps are all of it.</summary>
     public TimeProvider Time { get; }

@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Strata.Engine.Chat;
 using Strata.Engine.Generation;
 using Strata.Engine.Sampling;
 using Strata.Evidence;
@@ -31,10 +32,12 @@ internal sealed class CompletionHandler(ServerState state)
         var tokenizer = runtime.Model.Tokenizer;
         var stops = new List<string>(api.Stop);
         int[] prompt;
+        ChatPrompt? chatPrompt = null;
         if (chat)
         {
-            prompt = tokenizer.Encode(ChatTemplate.Render(api.Messages), addSpecial: true);
-            stops.Add(ChatTemplate.EndOfTurn);
+            chatPrompt = RenderChat(scheduler.Chat, api);
+            prompt = scheduler.Chat.Encode(chatPrompt, tokenizer);
+            stops.AddRange(chatPrompt.StopStrings);
         }
         else if (api.PromptTokenIds is { } ids)
         {
@@ -88,9 +91,9 @@ internal sealed class CompletionHandler(ServerState state)
             Sampling = new SamplerOptions
             {
                 Temperature = api.Temperature,
-                TopK = 0,
+                TopK = api.TopK,
                 TopP = api.TopP,
-                MinP = 0,
+                MinP = api.MinP,
                 PresencePenalty = api.PresencePenalty,
                 FrequencyPenalty = api.FrequencyPenalty,
                 PenaltyLastN = -1,
@@ -137,13 +140,14 @@ internal sealed class CompletionHandler(ServerState state)
                 scheduler.Poke();
             }))
             {
+                var reply = new ReplyShape(chatPrompt, traceId);
                 if (api.Stream)
                 {
-                    await Stream(context, sequence, shape, RecordOnce);
+                    await Stream(context, sequence, shape, reply, RecordOnce);
                 }
                 else
                 {
-                    await Respond(context, sequence, shape, RecordOnce);
+                    await Respond(context, sequence, shape, reply, RecordOnce);
                 }
             }
         }
@@ -157,7 +161,32 @@ internal sealed class CompletionHandler(ServerState state)
         }
     }
 
-    private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape, Func<Task> beforeLastWrite)
+    // The chat template's verdict on the messages: a template that raises refuses the request (400, its message); one
+    // that uses what the interpreter lacks is the server's fault (500), never a silently different prompt.
+    private static ChatPrompt RenderChat(ModelChat modelChat, ApiRequest api)
+    {
+        var request = new ChatRequest(api.Messages)
+        {
+            Tools = api.Tools,
+            ToolChoice = api.ToolChoice,
+            ParallelToolCalls = api.ParallelToolCalls,
+            ResponseFormat = api.ResponseFormat,
+        };
+        try
+        {
+            return modelChat.Render(request);
+        }
+        catch (ChatTemplateException e) when (e.RaisedByTemplate)
+        {
+            throw ApiError.BadRequest($"the model's chat template refused the messages: {e.Message}", "messages", "chat_template_error");
+        }
+        catch (ChatTemplateException e)
+        {
+            throw new ApiError(500, $"the model's chat template cannot be rendered: {e.Message}", "server_error", null, "chat_template_unsupported");
+        }
+    }
+
+    private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape, ReplyShape reply, Func<Task> beforeLastWrite)
     {
         var text = new System.Text.StringBuilder();
         var logprobs = shape.Logprobs ? new List<TokenLogprob>() : null;
@@ -182,11 +211,27 @@ internal sealed class CompletionHandler(ServerState state)
             w.WriteStartArray("choices");
             w.WriteStartObject();
             w.WriteNumber("index", 0);
+            string finishReason = done!.FinishReason;
             if (shape.Chat)
             {
+                var answer = reply.Parse(text.ToString());
                 w.WriteStartObject("message");
                 w.WriteString("role", "assistant");
-                w.WriteString("content", text.ToString());
+                if (answer.HasToolCalls && answer.Content.Length == 0)
+                {
+                    w.WriteNull("content");
+                }
+                else
+                {
+                    w.WriteString("content", answer.Content);
+                }
+
+                if (answer.HasToolCalls)
+                {
+                    ResponseShape.WriteToolCalls(w, answer.ToolCalls, delta: false);
+                    finishReason = ReplyShape.ToolCallsFinish(finishReason);
+                }
+
                 w.WriteNull("refusal");
                 w.WriteEndObject();
             }
@@ -196,7 +241,7 @@ internal sealed class CompletionHandler(ServerState state)
             }
 
             shape.WriteLogprobs(w, logprobs);
-            w.WriteString("finish_reason", done!.FinishReason);
+            w.WriteString("finish_reason", finishReason);
             w.WriteString("strata_stop_reason", done.StopName);
             w.WriteEndObject();
             w.WriteEndArray();
@@ -209,7 +254,7 @@ internal sealed class CompletionHandler(ServerState state)
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
-    private static async Task Stream(HttpContext context, ServingSequence sequence, ResponseShape shape, Func<Task> beforeLastWrite)
+    private static async Task Stream(HttpContext context, ServingSequence sequence, ResponseShape shape, ReplyShape reply, Func<Task> beforeLastWrite)
     {
         var reader = sequence.Events;
 
@@ -233,10 +278,11 @@ internal sealed class CompletionHandler(ServerState state)
             {
                 if (e.Done is { } done)
                 {
-                    sse.End(done);
+                    string? finishReason = reply.Held && done.Error is null ? reply.EndHeld(sse, done) : null;
+                    sse.End(done, finishReason);
                     ended = true;
                 }
-                else
+                else if (!reply.Hold(e.Text))
                 {
                     sse.Chunk(e.Text, e.Logprob);
                 }

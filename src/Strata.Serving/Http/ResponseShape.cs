@@ -1,5 +1,6 @@
 // The OpenAI JSON shapes of completion responses and stream chunks, chat and legacy completions.
 using System.Text.Json;
+using Strata.Engine.Chat;
 
 namespace Strata.Serving;
 
@@ -75,6 +76,57 @@ internal sealed record ResponseShape(bool Chat, string Id, long Created, string 
             w.WriteString("strata_stop_reason", stopReason);
         }
 
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A message's "tool_calls": each with its id, type "function" and the function's name and arguments (JSON text). In a
+    /// stream delta each call also carries its index, as OpenAI's chunks do.
+    /// </summary>
+    public static void WriteToolCalls(Utf8JsonWriter w, IReadOnlyList<ChatToolCall> calls, bool delta)
+    {
+        w.WriteStartArray("tool_calls");
+        for (int i = 0; i < calls.Count; i++)
+        {
+            w.WriteStartObject();
+            if (delta)
+            {
+                w.WriteNumber("index", i);
+            }
+
+            w.WriteString("id", calls[i].Id);
+            w.WriteString("type", "function");
+            w.WriteStartObject("function");
+            w.WriteString("name", calls[i].Name);
+            w.WriteString("arguments", calls[i].Arguments);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>One chat stream chunk whose delta holds <paramref name="calls"/>.</summary>
+    public void WriteToolCallChunk(Utf8JsonWriter w, IReadOnlyList<ChatToolCall> calls, ref bool roleSent)
+    {
+        w.WriteStartObject();
+        WriteHead(w, chunk: true);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        if (!roleSent)
+        {
+            w.WriteString("role", "assistant");
+            roleSent = true;
+        }
+
+        WriteToolCalls(w, calls, delta: true);
+        w.WriteEndObject();
+        w.WriteNull("logprobs");
+        w.WriteNull("finish_reason");
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();

@@ -54,11 +54,20 @@ internal sealed class SseWriter : IDisposable
         EndEvent();
     }
 
+    /// <summary>Buffers one chunk carrying the answer's tool calls (sent whole, once the answer is complete and parsed).</summary>
+    public void ToolCalls(IReadOnlyList<Strata.Engine.Chat.ChatToolCall> calls)
+    {
+        _shape.WriteToolCallChunk(BeginEvent(), calls, ref _roleSent);
+        EndEvent();
+    }
+
     /// <summary>
     /// Buffers the end: an error event when the sequence failed, else the final chunk with its finish reason (and the
     /// usage chunk when asked); then <c>[DONE]</c>.
     /// </summary>
-    public void End(SequenceCompletion done)
+    /// <param name="done">how the sequence ended</param>
+    /// <param name="finishReason">the finish_reason to send instead of the completion's own (tool_calls); null keeps it</param>
+    public void End(SequenceCompletion done, string? finishReason = null)
     {
         if (done.Error is not null)
         {
@@ -67,7 +76,7 @@ internal sealed class SseWriter : IDisposable
         }
         else
         {
-            _shape.WriteChunk(BeginEvent(), null, null, done.FinishReason, done.StopName, ref _roleSent, ref _offset);
+            _shape.WriteChunk(BeginEvent(), null, null, finishReason ?? done.FinishReason, done.StopName, ref _roleSent, ref _offset);
             EndEvent();
             if (_shape.IncludeUsage)
             {

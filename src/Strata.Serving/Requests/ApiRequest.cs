@@ -1,5 +1,6 @@
 // The body of POST /v1/chat/completions or /v1/completions, checked field by field: unknown, mistyped or out-of-range fields are named in a 400.
 using System.Text.Json;
+using Strata.Engine.Chat;
 using Strata.Engine.Generation;
 using static Strata.Serving.JsonField;
 
@@ -41,6 +42,18 @@ internal sealed class ApiRequest
     public bool IncludeUsage { get; private set; }
 
     public string? User { get; private set; }
+
+    public int TopK { get; private set; }
+
+    public float MinP { get; private set; }
+
+    public List<ChatTool> Tools { get; } = [];
+
+    public ToolChoice? ToolChoice { get; private set; }
+
+    public bool ParallelToolCalls { get; private set; } = true;
+
+    public ResponseFormat ResponseFormat { get; private set; } = ResponseFormat.Text;
 
     /// <summary>Parses <paramref name="root"/>; throws <see cref="ApiError"/> (400) naming the first bad field.</summary>
     public static ApiRequest Parse(JsonElement root, bool chat)
@@ -166,8 +179,31 @@ internal sealed class ApiRequest
                 case "user":
                     r.User = v.ValueKind == JsonValueKind.Null ? null : String(v, "user");
                     break;
+                case "top_k":
+                    if (v.ValueKind != JsonValueKind.Null)
+                    {
+                        r.TopK = Int(v, "top_k");
+                        if (r.TopK < 0)
+                        {
+                            throw ApiError.BadRequest($"'top_k' must be 0 (off) or more; found {r.TopK}", "top_k");
+                        }
+                    }
+
+                    break;
+                case "min_p":
+                    r.MinP = Float(v, "min_p", 0, 1, 0);
+                    break;
                 case "response_format" when chat:
-                    CheckResponseFormat(v);
+                    r.ResponseFormat = ToolFields.ParseResponseFormat(v);
+                    break;
+                case "tools" when chat:
+                    ToolFields.ParseTools(v, r.Tools);
+                    break;
+                case "tool_choice" when chat:
+                    r.ToolChoice = ToolFields.ParseToolChoice(v);
+                    break;
+                case "parallel_tool_calls" when chat:
+                    r.ParallelToolCalls = v.ValueKind == JsonValueKind.Null || Bool(v, "parallel_tool_calls");
                     break;
                 default:
                     CheckUnsupported(p.Name, v, chat);
@@ -186,6 +222,7 @@ internal sealed class ApiRequest
             throw ApiError.BadRequest("'stream_options' is only allowed when 'stream' is true", "stream_options");
         }
 
+        CheckTools(r);
         if (r.TopLogprobs > 0 && chat && !r.Logprobs)
         {
             throw ApiError.BadRequest("'top_logprobs' needs 'logprobs': true", "top_logprobs");
@@ -227,10 +264,17 @@ internal sealed class ApiRequest
                 }
 
                 break;
-            case "tools" or "tool_choice" or "functions" or "function_call" or "logit_bias" or "parallel_tool_calls":
+            case "functions" or "function_call":
                 if (v.ValueKind != JsonValueKind.Null)
                 {
-                    throw ApiError.BadRequest($"'{name}' is not supported by this server yet; leave it out", name);
+                    throw ApiError.BadRequest($"'{name}' is OpenAI's deprecated form; send 'tools' and 'tool_choice' instead", name);
+                }
+
+                break;
+            case "logit_bias":
+                if (v.ValueKind != JsonValueKind.Null)
+                {
+                    throw ApiError.BadRequest($"'{name}' is not supported by this server; leave it out", name);
                 }
 
                 break;
@@ -320,23 +364,23 @@ internal sealed class ApiRequest
         }
     }
 
-    private static void CheckResponseFormat(JsonElement v)
+    // tool_choice must name an offered tool, and a structured answer and forced tool calls exclude each other.
+    private static void CheckTools(ApiRequest r)
     {
-        if (v.ValueKind == JsonValueKind.Null)
+        if (r.ToolChoice is { Mode: ToolChoiceMode.Named, FunctionName: var name } && !r.Tools.Exists(t => t.Name == name))
         {
-            return;
+            throw ApiError.BadRequest($"'tool_choice' names function '{name}', which is not in 'tools'", "tool_choice.function.name");
         }
 
-        if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+        if (r.ToolChoice is { Mode: ToolChoiceMode.Required or ToolChoiceMode.Named } && r.Tools.Count == 0)
         {
-            throw ApiError.BadRequest("'response_format' must be an object with a 'type'", "response_format");
+            throw ApiError.BadRequest("'tool_choice' asks for a tool call but 'tools' is empty", "tool_choice");
         }
 
-        if (type.GetString() != "text")
+        if (r.ResponseFormat.Kind != ResponseFormatKind.Text && r.Tools.Count > 0 && r.ToolChoice?.Mode != ToolChoiceMode.None)
         {
-            throw ApiError.BadRequest(
-                $"'response_format' type '{type.GetString()}' is not supported yet (structured output is a later capability); only 'text' is",
-                "response_format.type");
+            throw ApiError.BadRequest("'response_format' with 'tools' needs 'tool_choice': 'none' (an answer cannot be both a tool call and a schema's JSON)",
+                "response_format");
         }
     }
 }

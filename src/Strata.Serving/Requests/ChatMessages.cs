@@ -1,5 +1,6 @@
 // The 'messages' of a chat completion request: roles checked, content as a string or text parts joined.
 using System.Text.Json;
+using Strata.Engine.Chat;
 using Strata.Engine.Generation;
 using static Strata.Serving.JsonField;
 
@@ -27,15 +28,18 @@ internal static class ChatMessages
 
             string? role = null;
             string? content = null;
+            string? name = null;
+            string? toolCallId = null;
+            List<ChatToolCall>? toolCalls = null;
             foreach (var f in m.EnumerateObject())
             {
                 switch (f.Name)
                 {
                     case "role":
                         role = String(f.Value, $"{at}.role");
-                        if (role is not ("system" or "developer" or "user" or "assistant"))
+                        if (role is not ("system" or "developer" or "user" or "assistant" or "tool"))
                         {
-                            throw ApiError.BadRequest($"'{at}.role' must be system, developer, user or assistant; found '{role}'", $"{at}.role");
+                            throw ApiError.BadRequest($"'{at}.role' must be system, developer, user, assistant or tool; found '{role}'", $"{at}.role");
                         }
 
                         break;
@@ -43,7 +47,13 @@ internal static class ChatMessages
                         content = Content(f.Value, $"{at}.content");
                         break;
                     case "name":
-                        String(f.Value, $"{at}.name");
+                        name = String(f.Value, $"{at}.name");
+                        break;
+                    case "tool_calls":
+                        toolCalls = f.Value.ValueKind == JsonValueKind.Null ? null : ToolFields.ParseToolCalls(f.Value, $"{at}.tool_calls");
+                        break;
+                    case "tool_call_id":
+                        toolCallId = String(f.Value, $"{at}.tool_call_id");
                         break;
                     case "refusal":
                         break;
@@ -57,7 +67,17 @@ internal static class ChatMessages
                 throw ApiError.BadRequest($"'{at}.role' is required", $"{at}.role");
             }
 
-            messages.Add(new ChatTurn(role, content ?? string.Empty));
+            if (toolCalls is not null && role != "assistant")
+            {
+                throw ApiError.BadRequest($"'{at}.tool_calls' is only allowed on an assistant message; this one is '{role}'", $"{at}.tool_calls");
+            }
+
+            if (role == "tool" && toolCallId is null)
+            {
+                throw ApiError.BadRequest($"'{at}.tool_call_id' is required on a tool message", $"{at}.tool_call_id");
+            }
+
+            messages.Add(new ChatTurn(role, content ?? string.Empty, toolCalls, toolCallId, name));
             i++;
         }
     }

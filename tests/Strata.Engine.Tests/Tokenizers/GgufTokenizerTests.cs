@@ -29,6 +29,32 @@ public class GgufTokenizerTests
     }
 
     [Fact]
+    public void EncodeParsingSpecial_Spm_ReadsControlTextsAsTheirIdsAndPrefixesTheTextAfterThem()
+    {
+        // llama.cpp with parse_special: "<s>" and "</s>" are ids 1 and 2; the text after a special token gets SPM's space prefix.
+        GgufTokenizer tokenizer = Open("llama-spm");
+        int[] hi = tokenizer.Encode("hi", addSpecial: false);
+
+        int[] ids = tokenizer.EncodeParsingSpecial("<s>hi</s>", addSpecial: false);
+
+        Assert.Equal([1, .. hi, 2], ids);
+        Assert.DoesNotContain(2, tokenizer.Encode("<s>hi</s>", addSpecial: false));
+    }
+
+    [Fact]
+    public void EncodeParsingSpecial_Bpe_ReadsEndOfTextAsOneToken()
+    {
+        GgufTokenizer tokenizer = Open("gpt-2");
+        Assert.True(tokenizer.TryGetSpecialText(50256, out string eot));
+        Assert.Equal("<|endoftext|>", eot);
+
+        int[] ids = tokenizer.EncodeParsingSpecial("a<|endoftext|>b", addSpecial: false);
+
+        Assert.Equal([.. tokenizer.Encode("a", false), 50256, .. tokenizer.Encode("b", false)], ids);
+        Assert.True(tokenizer.Encode("a<|endoftext|>b", addSpecial: false).Length > 3);
+    }
+
+    [Fact]
     public void Encode_Stories260KGguf_MatchesLlamaCppWhenFileOpens()
     {
         GgufFile file;
