@@ -163,6 +163,11 @@ public sealed class StrataChatClient : IChatClient
     private (LoopSequence Sequence, ChatPrompt Prompt) Submit(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var prompt = _chat.Render(ChatMessageMapping.ToRequest(messages, options));
+        if (prompt.Constraint is not null)
+        {
+            throw new NotSupportedException("this answer needs grammar-constrained decoding (a JSON response format, or tools), which StrataChatClient does not have yet");
+        }
+
         int[] ids = _chat.Encode(prompt, _runtime.Model.Tokenizer);
         var stops = new List<string>(options?.StopSequences ?? []);
         stops.AddRange(prompt.StopStrings);

@@ -172,9 +172,10 @@ internal sealed class CompletionHandler(ServerState state)
             ParallelToolCalls = api.ParallelToolCalls,
             ResponseFormat = api.ResponseFormat,
         };
+        ChatPrompt prompt;
         try
         {
-            return modelChat.Render(request);
+            prompt = modelChat.Render(request);
         }
         catch (ChatTemplateException e) when (e.RaisedByTemplate)
         {
@@ -184,6 +185,15 @@ internal sealed class CompletionHandler(ServerState state)
         {
             throw new ApiError(500, $"the model's chat template cannot be rendered: {e.Message}", "server_error", null, "chat_template_unsupported");
         }
+
+        if (prompt.Constraint is not null)
+        {
+            // Until the token step holds answers to a grammar, an answer that must parse is refused rather than hoped for.
+            throw ApiError.BadRequest("this answer needs grammar-constrained decoding (a JSON response_format, or tools in the generic "
+                + "format or with tool_choice required), which this server does not have yet", request.ToolsActive ? "tools" : "response_format");
+        }
+
+        return prompt;
     }
 
     private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape, ReplyShape reply, Func<Task> beforeLastWrite)
