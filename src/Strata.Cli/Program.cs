@@ -10,6 +10,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     SynthCommand.Create(),
     ServeCommand.Create(),
     InspectCommand.Create(),
+    ChatCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

@@ -10,11 +10,16 @@ internal static class StrataProcess
     public static ProcessResult Run(params string[] args) =>
         Exec("dotnet", [Path.Combine(AppContext.BaseDirectory, "strata.dll"), .. args], workingDirectory: null, TimeSpan.FromMinutes(2));
 
+    /// <summary>Runs strata with <paramref name="input"/> as its standard input (then closed), as a user typing lines would.</summary>
+    public static ProcessResult RunWithInput(string input, params string[] args) =>
+        Exec("dotnet", [Path.Combine(AppContext.BaseDirectory, "strata.dll"), .. args], workingDirectory: null, TimeSpan.FromMinutes(2), input);
+
     /// <summary>Runs any program (dotnet pack, an installed tool) to its end, or kills it after <paramref name="timeout"/>.</summary>
-    public static ProcessResult Exec(string file, IEnumerable<string> args, string? workingDirectory, TimeSpan timeout)
+    public static ProcessResult Exec(string file, IEnumerable<string> args, string? workingDirectory, TimeSpan timeout, string? input = null)
     {
         var start = new ProcessStartInfo(file)
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -28,6 +33,12 @@ internal static class StrataProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
