@@ -18,7 +18,7 @@ internal static class SynthCommand
         var quant = new Option<string>("--quant") { Description = $"one of {string.Join(", ", QuantRecipe.Names)}", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "weights seed", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out", "-o") { Description = "output GGUF path", Required = true };
-        var vocabFrom = new Option<string?>("--vocab-from") { Description = "borrow the tokenizer (and vocabulary size) of this GGUF" };
+        var vocabFrom = new Option<string?>("--vocab-from") { Description = "borrow the tokenizer (and vocabulary size, chat template) of this GGUF or Hugging Face tokenizer.json (byte-level BPE: Qwen 2/3, Llama 3)" };
         var command = new Command("synth", "write a random-weight Llama model as GGUF (for benchmarks and tests)")
         {
             shape, quant, seed, output, vocabFrom,

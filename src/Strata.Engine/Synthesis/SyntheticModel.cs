@@ -9,7 +9,8 @@ namespace Strata.Engine.Synthesis;
 /// <param name="Shape">decoder dimensions</param>
 /// <param name="Quant">file quantization recipe</param>
 /// <param name="Seed">weights seed; the same seed gives the same bytes on any machine and thread count</param>
-/// <param name="VocabularyFrom">GGUF whose tokenizer.* metadata is copied (its vocabulary size replaces the shape's)</param>
+/// <param name="VocabularyFrom">GGUF whose tokenizer.* metadata is copied, or a Hugging Face tokenizer.json (byte-level BPE, with the
+/// tokenizer_config.json beside it) converted as llama.cpp's converter does; its vocabulary size replaces the shape's</param>
 public sealed record SynthOptions(ModelShape Shape, QuantRecipe Quant, ulong Seed, string? VocabularyFrom = null);
 
 /// <summary>
@@ -93,6 +94,11 @@ public static class SyntheticModel
         {
             SyntheticVocabulary.Add(writer, vocab);
             return vocab;
+        }
+
+        if (options.VocabularyFrom.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return HfTokenizerVocabulary.Add(writer, options.VocabularyFrom);
         }
 
         using var source = GgufFile.Open(options.VocabularyFrom);

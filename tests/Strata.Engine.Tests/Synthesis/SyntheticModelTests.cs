@@ -79,6 +79,26 @@ public sealed class SyntheticModelTests : IDisposable
         Assert.Equal([1, 9038, 2501, 263, 931], artifact.Tokenizer.Encode("Once upon a time", addSpecial: true));
     }
 
+    [Fact]
+    public void Write_VocabularyFromQwen3TokenizerJson_TokenizesAsHuggingFaceAndCarriesTheChatTemplate()
+    {
+        // The Qwen 3 tokenizer is Qwen 2's BPE plus added tokens: llama.cpp's ggml-vocab-qwen2 vectors are Hugging Face's ids.
+        string path = Path.Combine(_directory, "qwen3.gguf");
+        var shape = ModelShape.Parse("d=64,layers=1,heads=2,ffn=64,vocab=300");
+        SyntheticModel.Write(new SynthOptions(shape, QuantRecipe.Parse("q8_0"), 1, SharedModels.File("tokenizers/qwen3/tokenizer.json")), path);
+        using var artifact = ModelArtifact.Open(path);
+
+        Assert.Equal(151669, artifact.Spec.VocabSize);
+        foreach (var (text, ids) in Tokenizers.VocabTestVectors.Load("qwen2"))
+        {
+            Assert.Equal(ids, artifact.Tokenizer.Encode(text, addSpecial: true));
+        }
+
+        Assert.Contains("<tool_call>", artifact.ChatTemplateSource, StringComparison.Ordinal);
+        Assert.True(artifact.Tokenizer.IsEndOfGeneration(151645)); // <|im_end|>, the config's eos_token
+        Assert.Equal([151644, 872, 198], artifact.Tokenizer.EncodeParsingSpecial("<|im_start|>user\n", addSpecial: true));
+    }
+
     [Theory]
     [InlineData("smollm-135m", 576, 30, 49152, true)]
     [InlineData("tinyllama-1.1b", 2048, 22, 32000, false)]
