@@ -11,6 +11,7 @@ namespace Strata.Engine.Grammar;
 /// </summary>
 internal static class GbnfWriter
 {
+    /// <summary>The canonical text of <paramref name="grammar"/>.</summary>
     public static string Write(Grammar grammar)
     {
         var text = new StringBuilder();
@@ -58,6 +59,35 @@ internal static class GbnfWriter
                 _ => IsSingleChar(rule, i) ? WriteLiteral(text, rule, i) : WriteClass(text, rule, i),
             };
         }
+    }
+
+    /// <summary>A GBNF string literal matching exactly <paramref name="text"/>.</summary>
+    public static string Literal(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var rune in text.EnumerateRunes())
+        {
+            AppendChar(builder, rune.Value, inClass: false);
+        }
+
+        return builder.Append('"').ToString();
+    }
+
+    /// <summary>A GBNF class of the half-open code point ranges in <paramref name="ranges"/> (start, end pairs).</summary>
+    public static string Class(IReadOnlyList<(int Start, int End)> ranges)
+    {
+        var builder = new StringBuilder("[");
+        foreach (var (start, end) in ranges)
+        {
+            AppendChar(builder, start, inClass: true);
+            if (end - 1 > start)
+            {
+                builder.Append('-');
+                AppendChar(builder, end - 1, inClass: true);
+            }
+        }
+
+        return builder.Append(']').ToString();
     }
 
     private static int WriteReference(StringBuilder text, Grammar grammar, int i, GrammarElement element)
@@ -110,7 +140,8 @@ internal static class GbnfWriter
         return i;
     }
 
-    private static void AppendChar(StringBuilder text, int codePoint, bool inClass)
+    /// <summary>Appends <paramref name="codePoint"/> as it is written inside a GBNF literal or class.</summary>
+    public static void AppendChar(StringBuilder text, int codePoint, bool inClass)
     {
         switch (codePoint)
         {
