@@ -56,6 +56,18 @@ public sealed class GrammarMatcher
         return !bytes.IsEmpty && Grammar.TryAdvance(ref _state, ref _partial, bytes);
     }
 
+    /// <summary>True when <see cref="TryAccept"/> would accept <paramref name="tokenId"/>; the state does not change.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokenId"/> is not in the vocabulary</exception>
+    public bool WouldAccept(int tokenId)
+    {
+        int state = _state;
+        int partial = _partial;
+        bool accepted = TryAccept(tokenId);
+        _state = state;
+        _partial = partial;
+        return accepted;
+    }
+
     /// <summary>Writes the allowed next tokens as bits (token t is bit t % 64 of word t / 64); returns how many.</summary>
     /// <exception cref="ArgumentException"><paramref name="allowed"/> is shorter than <see cref="TokenTrie.MaskWords"/></exception>
     public int ComputeMask(Span<ulong> allowed)

@@ -104,6 +104,50 @@ public sealed class TokenCandidates
         SelectedIndex = -1;
     }
 
+    /// <summary>
+    /// Keeps only the tokens whose bit is set in <paramref name="allowed"/> (token t is bit t % 64 of word t / 64), in
+    /// vocabulary order: the same as setting the others' logits to -infinity for every stage (a dropped token has no
+    /// probability either way). Must follow <see cref="Reset"/>. Returns how many remain.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">the candidates are not the full vocabulary just reset, or no token is allowed</exception>
+    public int KeepAllowed(ReadOnlySpan<ulong> allowed)
+    {
+        if (!IsVocabularyOrder || Count != VocabSize)
+        {
+            throw new InvalidOperationException("Expected the full vocabulary right after Reset; found candidates already filtered.");
+        }
+
+        int kept = 0;
+        int words = Math.Min(allowed.Length, (VocabSize + 63) >> 6);
+        for (int w = 0; w < words; w++)
+        {
+            ulong bits = allowed[w];
+            while (bits != 0)
+            {
+                int token = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (token >= VocabSize)
+                {
+                    break;
+                }
+
+                _ids[kept] = token;
+                _logits[kept] = _logits[token];
+                kept++;
+            }
+        }
+
+        if (kept == 0)
+        {
+            throw new InvalidOperationException($"Expected at least one allowed token among {VocabSize}; found none.");
+        }
+
+        Count = kept;
+        IsVocabularyOrder = kept == VocabSize;
+        _sortedPrefix = 0;
+        return kept;
+    }
+
     /// <summary>Records that logits were changed in a way that may break descending order.</summary>
     public void MarkUnsorted() => _sortedPrefix = 0;
 
