@@ -4,8 +4,8 @@ namespace Strata.Engine.Grammar;
 /// <summary>
 /// Bodies of the rules every JSON grammar may use, with the rules each depends on. Written so that every text they
 /// accept is valid JSON that System.Text.Json reads back: string characters exclude raw control characters and DEL,
-/// <c>\u</c> escapes exclude surrogates (a lone one cannot be decoded); numbers have at most 16 integer digits and
-/// 2 exponent digits (no overflow to infinity). <c>lchar</c> is the character of length-limited strings: printable
+/// <c>\u</c> escapes exclude surrogates (a lone one cannot be decoded); numbers have at most 16 integer digits, 15
+/// fraction digits and a one-digit exponent, so every number fits a .NET decimal (validators compare numbers as decimals). <c>lchar</c> is the character of length-limited strings: printable
 /// ASCII and the escapes <c>\" \\ \/ \b \f \n \t</c>, because validators count grapheme clusters (JsonSchema.Net does),
 /// and a combining mark, a second regional indicator or "\r" before "\n" would merge with its neighbour. The formats
 /// match RFC 3339 dates (month-aware days, no 29 February: leap years are not tracked), times with an offset, UUIDs,
@@ -22,7 +22,7 @@ internal static class JsonPrimitives
         ["char"] = ("[^\"\\\\\\x00-\\x1F\\x7F] | \"\\\\\" ( [\"\\\\/bfnrt] | \"u\" hex4 )", ["hex4"]),
         ["hex4"] = ("[0-9a-cA-CefEF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}", []),
         ["lchar"] = ("[ !#-\\[\\]-~] | \"\\\\\" [\"\\\\/bfnt]", []),
-        ["number"] = ("integer ( \".\" [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,2} )?", ["integer"]),
+        ["number"] = ("integer ( \".\" [0-9]{1,15} )? ( [eE] [-+]? [0-9] )?", ["integer"]),
         ["integer"] = ("\"-\"? ( \"0\" | [1-9] [0-9]{0,15} )", []),
         ["boolean"] = ("\"true\" | \"false\"", []),
         ["null"] = ("\"null\"", []),
