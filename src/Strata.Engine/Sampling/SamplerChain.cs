@@ -105,10 +105,13 @@ public sealed class SamplerChain
     public int Sample(ReadOnlySpan<float> logits, ReadOnlySpan<int> history, ReadOnlySpan<ulong> allowed)
     {
         var candidates = _candidates;
-        candidates.Reset(logits);
-        if (!allowed.IsEmpty)
+        if (allowed.IsEmpty)
         {
-            candidates.KeepAllowed(allowed);
+            candidates.Reset(logits);
+        }
+        else
+        {
+            candidates.ResetAllowed(logits, allowed);
         }
 
         var stages = _stages;

@@ -105,16 +105,18 @@ public sealed class TokenCandidates
     }
 
     /// <summary>
-    /// Keeps only the tokens whose bit is set in <paramref name="allowed"/> (token t is bit t % 64 of word t / 64), in
-    /// vocabulary order: the same as setting the others' logits to -infinity for every stage (a dropped token has no
-    /// probability either way). Must follow <see cref="Reset"/>. Returns how many remain.
+    /// Refills the candidates with only the tokens whose bit is set in <paramref name="allowed"/> (token t is bit t % 64
+    /// of word t / 64), in vocabulary order: for every stage the same as <see cref="Reset"/> with the others' logits at
+    /// -infinity (a dropped token has no probability either way), at a cost that grows with the allowed tokens, not the
+    /// vocabulary. Returns how many there are.
     /// </summary>
-    /// <exception cref="InvalidOperationException">the candidates are not the full vocabulary just reset, or no token is allowed</exception>
-    public int KeepAllowed(ReadOnlySpan<ulong> allowed)
+    /// <exception cref="ArgumentException">the row length is not the vocabulary size, or an allowed logit is NaN or +infinity</exception>
+    /// <exception cref="InvalidOperationException">no token is allowed</exception>
+    public int ResetAllowed(ReadOnlySpan<float> logits, ReadOnlySpan<ulong> allowed)
     {
-        if (!IsVocabularyOrder || Count != VocabSize)
+        if (logits.Length != VocabSize)
         {
-            throw new InvalidOperationException("Expected the full vocabulary right after Reset; found candidates already filtered.");
+            throw new ArgumentException($"Expected {VocabSize} logits (the vocabulary size); found {logits.Length}.", nameof(logits));
         }
 
         int kept = 0;
@@ -131,8 +133,14 @@ public sealed class TokenCandidates
                     break;
                 }
 
+                float logit = logits[token];
+                if (!(logit < float.PositiveInfinity))
+                {
+                    throw new ArgumentException($"Expected finite or -infinity logits; found {logit} at token {token}.", nameof(logits));
+                }
+
                 _ids[kept] = token;
-                _logits[kept] = _logits[token];
+                _logits[kept] = logit;
                 kept++;
             }
         }
@@ -145,6 +153,7 @@ public sealed class TokenCandidates
         Count = kept;
         IsVocabularyOrder = kept == VocabSize;
         _sortedPrefix = 0;
+        SelectedIndex = -1;
         return kept;
     }
 
