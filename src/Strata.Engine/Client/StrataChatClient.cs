@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Strata.Engine.Batching;
 using Strata.Engine.Generation;
+using Strata.Engine.Grammar;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
 
@@ -12,7 +13,8 @@ namespace Strata.Engine;
 /// An <see cref="IChatClient"/> over a model file, generating in this process. Concurrent calls share one continuous
 /// batch (<see cref="GenerationLoop"/>); messages are rendered with the same chat template as <c>strata serve</c>, so the
 /// same messages give the same greedy text. Maps <see cref="ChatOptions"/>' MaxOutputTokens, Temperature, TopP, TopK,
-/// Seed, FrequencyPenalty, PresencePenalty and StopSequences; tools and response formats are refused.
+/// Seed, FrequencyPenalty, PresencePenalty and StopSequences; a JSON response format constrains the text by a grammar (its
+/// schema's, or any JSON object without one); tools are refused.
 /// </summary>
 public sealed class StrataChatClient : IChatClient
 {
@@ -142,10 +144,14 @@ public sealed class StrataChatClient : IChatClient
             throw new NotSupportedException("tools are not supported yet by StrataChatClient");
         }
 
-        if (options?.ResponseFormat is not (null or ChatResponseFormatText))
+        // JSON responses are constrained by a grammar: the schema's when one is given, else any JSON object.
+        var grammar = options?.ResponseFormat switch
         {
-            throw new NotSupportedException("only text responses are supported yet by StrataChatClient");
-        }
+            null or ChatResponseFormatText => null,
+            ChatResponseFormatJson { Schema: { } schema } => JsonSchemaGrammar.Compile(schema),
+            ChatResponseFormatJson => Grammar.Grammar.JsonObject(),
+            _ => throw new NotSupportedException($"response format {options.ResponseFormat.GetType().Name} is not supported by StrataChatClient"),
+        };
 
         var turns = new List<ChatTurn>();
         foreach (var m in messages)
@@ -167,7 +173,7 @@ public sealed class StrataChatClient : IChatClient
             Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
         };
         int maxTokens = options?.MaxOutputTokens ?? (_runtime.ContextTokens - prompt.Length);
-        return _loop.Submit(prompt, maxTokens, sampling, stops);
+        return _loop.Submit(prompt, maxTokens, sampling, stops, grammar: grammar);
     }
 
     private ChatResponseUpdate Final(string rest, GenerationCompletion done, LoopSequence sequence, string id)
