@@ -114,7 +114,7 @@ internal sealed class PatternCompiler
             case '*' or '+' or '?':
                 throw Error($"nothing to repeat before '{c}'");
             default:
-                return Encode(Single(NextCodePoint()));
+                return Encode(CodePointSet.Single(NextCodePoint()));
         }
     }
 
@@ -237,11 +237,11 @@ internal sealed class PatternCompiler
                 throw Error("unterminated character class");
             }
 
-            var item = _pattern[_pos] == '\\' ? EscapeInClass() : Single(NextCodePoint());
+            var item = _pattern[_pos] == '\\' ? EscapeInClass() : CodePointSet.Single(NextCodePoint());
             if (item.Count == 1 && item[0].End == item[0].Start + 1 && Peek(0) == '-' && Peek(1) is not (']' or '\0'))
             {
                 _pos++;
-                var upper = _pattern[_pos] == '\\' ? EscapeInClass() : Single(NextCodePoint());
+                var upper = _pattern[_pos] == '\\' ? EscapeInClass() : CodePointSet.Single(NextCodePoint());
                 if (upper.Count != 1 || upper[0].End != upper[0].Start + 1 || upper[0].Start < item[0].Start)
                 {
                     throw Error("invalid range in character class");
@@ -261,7 +261,7 @@ internal sealed class PatternCompiler
             }
         }
 
-        return negated ? Subtract(Printable, set) : Normalize(set);
+        return negated ? CodePointSet.Subtract(Printable, set) : CodePointSet.Normalize(set);
     }
 
     private List<(int Start, int End)> EscapeInClass()
@@ -283,20 +283,20 @@ internal sealed class PatternCompiler
             'd' => [.. DigitSet],
             'w' => [.. WordSet],
             's' => [.. SpaceSet],
-            'D' => Subtract(Printable, DigitSet),
-            'W' => Subtract(Printable, WordSet),
-            'S' => Subtract(Printable, SpaceSet),
-            'n' => Single('\n'),
-            't' => Single('\t'),
-            'r' => Single('\r'),
-            'f' => Single('\f'),
-            'v' => Single('\v'),
-            '0' => Single('\0'),
-            'b' when inClass => Single('\b'),
-            'x' => Single(Hex(2)),
-            'u' => Single(Hex(4)),
+            'D' => CodePointSet.Subtract(Printable, DigitSet),
+            'W' => CodePointSet.Subtract(Printable, WordSet),
+            'S' => CodePointSet.Subtract(Printable, SpaceSet),
+            'n' => CodePointSet.Single('\n'),
+            't' => CodePointSet.Single('\t'),
+            'r' => CodePointSet.Single('\r'),
+            'f' => CodePointSet.Single('\f'),
+            'v' => CodePointSet.Single('\v'),
+            '0' => CodePointSet.Single('\0'),
+            'b' when inClass => CodePointSet.Single('\b'),
+            'x' => CodePointSet.Single(Hex(2)),
+            'u' => CodePointSet.Single(Hex(4)),
             _ when char.IsAsciiLetterOrDigit(c) => throw Error($"escape '\\{c}' is not supported"),
-            _ => Single(c),
+            _ => CodePointSet.Single(c),
         };
     }
 
@@ -328,101 +328,9 @@ internal sealed class PatternCompiler
         return rune.Value;
     }
 
-    // The JSON string content of one character from `set`: raw where JSON allows it, else its escape.
-    private string Encode(IReadOnlyList<(int Start, int End)> set)
-    {
-        var raw = Subtract(set, [(0, 0x20), ('"', '"' + 1), ('\\', '\\' + 1), (0x7F, 0x80), (0xD800, 0xE000)]);
-        var pieces = new List<string>();
-        if (raw.Count > 0)
-        {
-            pieces.Add(raw.Count == 1 && raw[0].End == raw[0].Start + 1
-                ? GbnfWriter.Literal(char.ConvertFromUtf32(raw[0].Start))
-                : GbnfWriter.Class(raw));
-        }
-
-        foreach (var (start, end) in set)
-        {
-            for (int c = start; c < end && c < 0x80; c++)
-            {
-                if (c is < 0x20 or '"' or '\\' or 0x7F)
-                {
-                    pieces.Add(GbnfWriter.Literal(JsonEscape(c)));
-                }
-            }
-        }
-
-        if (pieces.Count == 0)
-        {
-            throw Error("this part of the pattern can match no character we can generate");
-        }
-
-        return pieces.Count == 1 ? pieces[0] : "( " + string.Join(" | ", pieces) + " )";
-    }
-
-    private static string JsonEscape(int c) => c switch
-    {
-        '"' => "\\\"",
-        '\\' => "\\\\",
-        '\n' => "\\n",
-        '\t' => "\\t",
-        '\r' => "\\r",
-        '\f' => "\\f",
-        '\b' => "\\b",
-        _ => "\\u" + c.ToString("x4", CultureInfo.InvariantCulture),
-    };
-
-    private static List<(int Start, int End)> Single(int c) => [(c, c + 1)];
-
-    private static List<(int Start, int End)> Normalize(IEnumerable<(int Start, int End)> set)
-    {
-        var sorted = new List<(int Start, int End)>(set);
-        sorted.Sort();
-        var merged = new List<(int Start, int End)>();
-        foreach (var r in sorted)
-        {
-            if (merged.Count > 0 && r.Start <= merged[^1].End)
-            {
-                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, r.End));
-            }
-            else
-            {
-                merged.Add(r);
-            }
-        }
-
-        return merged;
-    }
-
-    private static List<(int Start, int End)> Subtract(IEnumerable<(int Start, int End)> from, IEnumerable<(int Start, int End)> remove)
-    {
-        var result = new List<(int Start, int End)>();
-        var cut = Normalize(remove);
-        foreach (var (start, end) in Normalize(from))
-        {
-            int s = start;
-            foreach (var (cs, ce) in cut)
-            {
-                if (ce <= s || cs >= end)
-                {
-                    continue;
-                }
-
-                if (cs > s)
-                {
-                    result.Add((s, cs));
-                }
-
-                s = Math.Max(s, ce);
-            }
-
-            if (s < end)
-            {
-                result.Add((s, end));
-            }
-        }
-
-        return result;
-    }
+    // The JSON string content of one character from `set`.
+    private string Encode(IReadOnlyList<(int Start, int End)> set) =>
+        CodePointSet.JsonCharacter(set) ?? throw Error("this part of the pattern can match no character we can generate");
 
     private bool Take(char c)
     {

@@ -128,11 +128,12 @@ internal sealed class SchemaCompiler
             return Rules.Add(name, Constants(schema, pointer, types));
         }
 
-        if (types == SchemaKeywords.Types.Any)
-        {
-            return Rules.BuiltIn("value");
-        }
+        return types == SchemaKeywords.Types.Any ? Rules.BuiltIn("value") : Typed(schema, pointer, name, types);
+    }
 
+    // The union of the grammars of each type the schema generates.
+    private string Typed(JsonElement schema, string pointer, string name, SchemaKeywords.Types types)
+    {
         var parts = new List<string>();
         if ((types & SchemaKeywords.Types.Object) != 0)
         {
