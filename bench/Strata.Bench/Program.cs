@@ -3,7 +3,7 @@ namespace Strata.Bench;
 
 /// <summary>
 /// Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]</c>,
-/// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>.
+/// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>, or <c>grammar [shared-models-folder] [tokens]</c>.
 /// </summary>
 internal static class Program
 {
@@ -17,10 +17,18 @@ internal static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "grammar")
+        {
+            // grammar [shared-models-folder] [tokens]
+            GrammarBench.Run(args.Length > 1 ? args[1] : Path.Combine("..", "shared", "models"), args.Length > 2 ? int.Parse(args[2]) : 2000);
+            return 0;
+        }
+
         if (args.Length == 0 || args[0] != "kernels")
         {
             Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]");
             Console.Error.WriteLine("       Strata.Bench layers [smollm|tinyllama] [Q4_0|Q5_0|Q8_0|Q4_K|Q6_K] [threads] [layers] [reps]");
+            Console.Error.WriteLine("       Strata.Bench grammar [shared-models-folder] [tokens]");
             return 2;
         }
 

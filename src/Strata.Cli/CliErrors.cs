@@ -2,6 +2,7 @@
 using Strata.Compiler;
 using Strata.Engine.Artifacts;
 using Strata.Engine.Generation;
+using Strata.Engine.Grammar;
 
 namespace Strata.Cli;
 
@@ -35,5 +36,5 @@ internal static class CliErrors
     }
 
     private static bool IsBadInput(Exception e) => e is ModelFormatException or CompileException or PromptTooLongException
-        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
+        or GrammarException or SchemaException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 }

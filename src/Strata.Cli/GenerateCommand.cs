@@ -1,6 +1,7 @@
 // `strata generate`: load a model, generate from a prompt, stream text (or print one JSON object), optionally with evidence.
 using System.CommandLine;
 using Strata.Engine.Generation;
+using Strata.Engine.Grammar;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
 using Strata.Evidence;
@@ -25,6 +26,8 @@ internal static class GenerateCommand
         var presence = new Option<float>("--presence-penalty") { Description = "presence penalty; 0 = off" };
         var seed = new Option<ulong?>("--seed", "-s") { Description = "sampling seed (default: random)" };
         var stop = new Option<string[]>("--stop") { Description = "stop string (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var grammar = new Option<string?>("--grammar") { Description = "GBNF grammar file (llama.cpp syntax) the generated text must follow" };
+        var jsonSchema = new Option<string?>("--json-schema") { Description = "JSON Schema file the generated JSON must follow (compiled to a grammar)" };
         var threads = CommonOptions.Threads();
         var context = CommonOptions.Context();
         var format = CommonOptions.Format();
@@ -38,8 +41,8 @@ internal static class GenerateCommand
         var evidence = new Option<bool>("--evidence") { Description = "print the evidence record (stderr in text mode; always included in json)" };
         var command = new Command("generate", "generate a continuation of a prompt")
         {
-            model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repeat, frequency, presence, seed, stop, threads, context,
-            format, evidence, numerics, invariant, kvType, mmap,
+            model, tokenizer, prompt, maxTokens, temperature, topK, topP, minP, repeat, frequency, presence, seed, stop, grammar, jsonSchema,
+            threads, context, format, evidence, numerics, invariant, kvType, mmap,
         };
         command.SetAction(parse =>
         {
@@ -54,7 +57,8 @@ internal static class GenerateCommand
                 PresencePenalty = parse.GetValue(presence),
                 Seed = parse.GetValue(seed),
             };
-            var request = new GenerationRequest(parse.GetValue(prompt)!, parse.GetValue(maxTokens), sampling, parse.GetValue(stop));
+            var request = new GenerationRequest(parse.GetValue(prompt)!, parse.GetValue(maxTokens), sampling, parse.GetValue(stop),
+                Grammar: Constraint(parse.GetValue(grammar), parse.GetValue(jsonSchema)));
             var options = new EngineOptions(Threads: parse.GetValue(threads), ContextTokens: parse.GetValue(context),
                 Mode: CommonOptions.ToMode(parse.GetValue(numerics)!), BatchInvariant: parse.GetValue(invariant),
                 KvType: CommonOptions.ToKvType(parse.GetValue(kvType)), Load: CommonOptions.ToLoad(parse.GetValue(mmap)));
@@ -62,6 +66,19 @@ internal static class GenerateCommand
             return Run(DefaultModel.Resolve(parse.GetValue(model)), parse.GetValue(tokenizer), options, request, json, parse.GetValue(evidence));
         });
         return command;
+    }
+
+    // The grammar of --grammar (GBNF) or --json-schema, read and compiled before the model loads; null when neither is given.
+    private static Grammar? Constraint(string? gbnfPath, string? schemaPath)
+    {
+        if (gbnfPath is not null && schemaPath is not null)
+        {
+            throw new ArgumentException("--grammar and --json-schema exclude each other; give one");
+        }
+
+        return gbnfPath is not null ? Grammar.Parse(File.ReadAllText(gbnfPath))
+            : schemaPath is not null ? JsonSchemaGrammar.Compile(File.ReadAllText(schemaPath))
+            : null;
     }
 
     private static int Run(string modelPath, string? tokenizerPath, EngineOptions options, GenerationRequest request, bool json, bool printEvidence)

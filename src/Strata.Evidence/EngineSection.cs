@@ -47,6 +47,12 @@ public sealed record EngineSection
     /// <summary>Seed of the sampler's PRNG (reproduces the generation); absent when greedy.</summary>
     public ulong? SamplerSeed { get; init; }
 
+    /// <summary>
+    /// SHA-256 (lowercase hex) of the canonical GBNF text of the grammar that constrained generation (a JSON Schema is
+    /// hashed as the grammar it compiled to); absent when generation was unconstrained.
+    /// </summary>
+    public string? GrammarSha256 { get; init; }
+
     /// <summary>Timings and throughputs.</summary>
     public EngineTimings? Timings { get; init; }
 }

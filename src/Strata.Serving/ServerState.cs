@@ -182,7 +182,7 @@ internal sealed class ServerState
             Ms(s.FirstTokenTicks, s.LastTokenTicks), Math.Max(0, generated - 1), Ms(s.Request.ArrivalTicks, s.FirstTokenTicks));
         var result = new GenerationResult(s.Request.PromptTokens, s.Tokens.AsSpan(s.Request.PromptTokens.Length, generated).ToArray(),
             new string(s.Text.Text), stop, metrics, null);
-        EngineEvidence.Fill(record, runtime, result, new SamplerDescription(s.Sampler.Describe(), s.Sampler.Seed));
+        EngineEvidence.Fill(record, runtime, result, new SamplerDescription(s.Sampler.Describe(), s.Sampler.Seed, s.Request.Grammar?.Sha256));
         record.Engine = record.Engine! with { ModelPath = null }; // the served model's name, hash and version say which; its path is the server's
         record.Serving = new ServingSection
         {

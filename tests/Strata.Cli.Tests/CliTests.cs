@@ -58,6 +58,47 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Generate_JsonSchemaFile_PrintsJsonThatFollowsItAndRecordsTheGrammarHash()
+    {
+        string schema = Path.Combine(Path.GetTempPath(), $"strata-schema-{Environment.ProcessId}.json");
+        File.WriteAllText(schema, "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":6},\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":9}},\"required\":[\"name\",\"n\"]}");
+        try
+        {
+            var r = StrataProcess.Run("generate", "--model", StrataProcess.Shared("stories260K.gguf"), "--prompt", "Once upon a time",
+                "--temperature", "0", "--max-tokens", "100", "--json-schema", schema, "--format", "json");
+
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            using var doc = JsonDocument.Parse(r.StdOut);
+            using var text = JsonDocument.Parse(doc.RootElement.GetProperty("text").GetString()!);
+            Assert.InRange(text.RootElement.GetProperty("n").GetInt32(), 1, 9);
+            Assert.Equal("grammar_complete", doc.RootElement.GetProperty("stop_reason").GetString());
+            Assert.Matches("^[0-9a-f]{64}$", doc.RootElement.GetProperty("evidence").GetProperty("engine").GetProperty("grammar_sha256").GetString()!);
+        }
+        finally
+        {
+            File.Delete(schema);
+        }
+    }
+
+    [Fact]
+    public void Generate_UnsupportedSchema_FailsAsBadInputNamingThePointer()
+    {
+        string schema = Path.Combine(Path.GetTempPath(), $"strata-bad-schema-{Environment.ProcessId}.json");
+        File.WriteAllText(schema, "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"multipleOf\":3}}}");
+        try
+        {
+            var r = StrataProcess.Run("generate", "--model", StrataProcess.Shared("stories260K.gguf"), "--prompt", "Hi", "--json-schema", schema);
+
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("#/properties/n/multipleOf", r.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(schema);
+        }
+    }
+
+    [Fact]
     public void Generate_StopString_EndsBeforeIt()
     {
         var r = StrataProcess.Run("generate", "--model", Stories, "--tokenizer", Tok512, "--prompt", "Once upon a time",

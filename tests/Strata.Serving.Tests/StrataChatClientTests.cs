@@ -2,6 +2,7 @@
 // concurrent streaming calls batched together with each equal to its solo output, and the DI registration.
 using System.ClientModel;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
@@ -33,6 +34,26 @@ public sealed class StrataChatClientTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(expected.Usage?.InputTokenCount, response.Usage?.InputTokenCount);
         Assert.Equal(24, response.Usage?.OutputTokenCount);
         Assert.Equal("max_tokens", response.AdditionalProperties?["strata_stop_reason"]);
+    }
+
+    [Fact]
+    public async Task GetResponse_JsonSchemaResponseFormat_ReturnsJsonThatFollowsTheSchema()
+    {
+        using var schema = JsonDocument.Parse(
+            "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":8},\"age\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":120}},\"required\":[\"name\",\"age\"]}");
+        using var client = new StrataChatClient(ServerFixture.ModelPath, new StrataChatClientOptions { Threads = 2 });
+
+        var response = await client.GetResponseAsync([new(ChatRole.User, "Tell me about a dog")],
+            new ChatOptions { Temperature = 0, MaxOutputTokens = 200, ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement) });
+        var objectOnly = await client.GetResponseAsync([new(ChatRole.User, "Tell me about a dog")],
+            new ChatOptions { Temperature = 0.7f, Seed = 3, MaxOutputTokens = 300, ResponseFormat = ChatResponseFormat.Json });
+
+        using var json = JsonDocument.Parse(response.Text);
+        Assert.InRange(json.RootElement.GetProperty("age").GetInt32(), 0, 120);
+        Assert.True(json.RootElement.GetProperty("name").GetString()!.Length <= 8);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal("grammar_complete", response.AdditionalProperties?["strata_stop_reason"]);
+        Assert.StartsWith("{", objectOnly.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 // The engine's generation loop: one thread per model that takes submissions, runs schedule → model step → token step
 // and streams events, so concurrent in-process callers share one continuous batch.
 using Strata.Engine.Generation;
+using Strata.Engine.Grammar;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
 
@@ -82,9 +83,16 @@ public sealed class GenerationLoop : IDisposable
     public ModelRuntime Runtime => _runtime;
 
     /// <summary>Queues a generation of <paramref name="prompt"/>; its events arrive on the returned sequence.</summary>
+    /// <param name="prompt">the prompt's ids</param>
+    /// <param name="maxTokens">most tokens to generate</param>
+    /// <param name="sampling">sampler options</param>
+    /// <param name="stopStrings">generation ends before the first of these</param>
+    /// <param name="priority">higher is scheduled first</param>
+    /// <param name="grammar">the grammar the text must follow (the sequence gets its own matcher), or null</param>
     /// <exception cref="ArgumentException">the prompt is empty or does not fit the context with at least one new token</exception>
     /// <exception cref="ObjectDisposedException">the loop was disposed</exception>
-    public LoopSequence Submit(ReadOnlySpan<int> prompt, int maxTokens, SamplerOptions sampling, IReadOnlyList<string>? stopStrings, int priority = 0)
+    public LoopSequence Submit(ReadOnlySpan<int> prompt, int maxTokens, SamplerOptions sampling, IReadOnlyList<string>? stopStrings, int priority = 0,
+        Grammar.Grammar? grammar = null)
     {
         if (prompt.IsEmpty || prompt.Length >= _runtime.ContextTokens)
         {
@@ -93,7 +101,8 @@ public sealed class GenerationLoop : IDisposable
 
         sampling.Validate();
         var state = new GenerationState(prompt, Math.Min(maxTokens, _runtime.ContextTokens - prompt.Length), _runtime.ContextTokens,
-            SamplerChain.FromOptions(sampling, _runtime.Model.Spec.VocabSize), stopStrings);
+            SamplerChain.FromOptions(sampling, _runtime.Model.Spec.VocabSize), stopStrings,
+            grammar is null ? null : GrammarMatcher.Create(grammar, _runtime.Model.Tokenizer));
         var sequence = new LoopSequence(state, priority, NextOrder(), prefixSalt: null);
         Submit(sequence);
         return sequence;
@@ -248,8 +257,9 @@ public sealed class GenerationLoop : IDisposable
             s.OnToken(step.Token, logits, step.Stop);
             if (step.Stop is { } stop)
             {
-                Finish(s, stop, stop == StopReason.Error
-                    ? $"the model produced a non-finite logit (token {step.Token} is {logits[step.Token]}): corrupt weights?" : null);
+                Finish(s, stop, stop != StopReason.Error ? null
+                    : step.Token < 0 ? "no token of the vocabulary can continue the request's grammar"
+                    : $"the model produced a non-finite logit (token {step.Token} is {logits[step.Token]}): corrupt weights?");
             }
             else
             {

@@ -34,6 +34,18 @@ public sealed class ModelChat
     /// <summary>The template in use.</summary>
     public IChatPromptTemplate Template { get; }
 
+    /// <summary>This model's compiled answer grammars.</summary>
+    public ConstraintCompiler Constraints { get; } = new();
+
+    /// <summary>The grammar <paramref name="prompt"/>'s answer must follow, compiled (and cached); null for free text.</summary>
+    /// <exception cref="Grammar.SchemaException">the schema cannot be compiled; its pointer names where</exception>
+    /// <exception cref="Grammar.GrammarException">the grammar does not parse</exception>
+    public Grammar.Grammar? Grammar(ChatPrompt prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return prompt.Constraint is null ? null : Constraints.Compile(prompt.Constraint);
+    }
+
     /// <summary>The prompt for <paramref name="request"/>.</summary>
     /// <exception cref="ChatTemplateException">the template raised or is unsupported</exception>
     public ChatPrompt Render(ChatRequest request)

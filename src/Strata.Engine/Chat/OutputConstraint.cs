@@ -14,7 +14,8 @@ public enum ConstraintLanguage
 /// <summary>What the token step holds an answer to, before it is compiled against a vocabulary.</summary>
 /// <param name="Language">JSON Schema or GBNF</param>
 /// <param name="Source">the schema's JSON text or the grammar's text</param>
-public sealed record OutputConstraint(ConstraintLanguage Language, string Source)
+/// <param name="RootRule">for GBNF, the start rule</param>
+public sealed record OutputConstraint(ConstraintLanguage Language, string Source, string RootRule = "root")
 {
     /// <summary>Any JSON object (response_format json_object).</summary>
     public static OutputConstraint AnyJsonObject { get; } = new(ConstraintLanguage.JsonSchema, "{\"type\":\"object\"}");

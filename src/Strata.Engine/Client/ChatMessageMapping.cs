@@ -57,7 +57,8 @@ internal static class ChatMessageMapping
     /// <summary>A call as Microsoft.Extensions.AI's content: its id, name and arguments parsed from JSON.</summary>
     public static FunctionCallContent ToContent(ChatToolCall call)
     {
-        var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments, JsonContext.Default.DictionaryStringObject);
+        var arguments = (Dictionary<string, object?>?)JsonSerializer.Deserialize(call.Arguments,
+            AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, object?>)));
         return new FunctionCallContent(call.Id, call.Name, arguments);
     }
 
@@ -71,7 +72,8 @@ internal static class ChatMessageMapping
             {
                 case FunctionCallContent call:
                     (calls ??= []).Add(new ChatToolCall(call.CallId, call.Name,
-                        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), JsonContext.Default.IDictionaryStringObject)));
+                        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(),
+                            AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)))));
                     break;
                 case FunctionResultContent result:
                     turns.Add(new ChatTurn("tool", ResultText(result.Result), ToolCallId: result.CallId));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Strata.Engine.Batching;
 using Strata.Engine.Chat;
 using Strata.Engine.Generation;
+using Strata.Engine.Grammar;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
 
@@ -163,10 +164,7 @@ public sealed class StrataChatClient : IChatClient
     private (LoopSequence Sequence, ChatPrompt Prompt) Submit(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var prompt = _chat.Render(ChatMessageMapping.ToRequest(messages, options));
-        if (prompt.Constraint is not null)
-        {
-            throw new NotSupportedException("this answer needs grammar-constrained decoding (a JSON response format, or tools), which StrataChatClient does not have yet");
-        }
+        var grammar = _chat.Grammar(prompt);
 
         int[] ids = _chat.Encode(prompt, _runtime.Model.Tokenizer);
         var stops = new List<string>(options?.StopSequences ?? []);
@@ -183,7 +181,7 @@ public sealed class StrataChatClient : IChatClient
             Seed = options?.Seed is { } seed ? unchecked((ulong)seed) : null,
         };
         int maxTokens = options?.MaxOutputTokens ?? (_runtime.ContextTokens - ids.Length);
-        return (_loop.Submit(ids, maxTokens, sampling, stops), prompt);
+        return (_loop.Submit(ids, maxTokens, sampling, stops, grammar: grammar), prompt);
     }
 
     // With tools callable, rest is the whole answer: its text and its calls go out together.

@@ -71,6 +71,7 @@ public static class EngineEvidence
             StopReason = StopReasons.Name(result.StopReason),
             SamplerStages = sampler.Stages,
             SamplerSeed = sampler.Seed,
+            GrammarSha256 = sampler.GrammarSha256,
             Timings = new EngineTimings
             {
                 LoadMs = runtime.LoadMilliseconds,
@@ -90,4 +91,5 @@ public static class EngineEvidence
 /// <summary>The sampler chain as evidence sees it.</summary>
 /// <param name="Stages">stage descriptions in order</param>
 /// <param name="Seed">seed used, if any</param>
-public sealed record SamplerDescription(IReadOnlyList<string> Stages, ulong? Seed);
+/// <param name="GrammarSha256">SHA-256 of the canonical text of the grammar that constrained sampling (<see cref="Grammar.Grammar.Sha256"/>), if any</param>
+public sealed record SamplerDescription(IReadOnlyList<string> Stages, ulong? Seed, string? GrammarSha256 = null);

@@ -1,6 +1,7 @@
 // One sequence's generation: the one-sequence use of the batch path (schedule, model step, token step), streaming text.
 using Strata.Engine.Artifacts;
 using Strata.Engine.Batching;
+using Strata.Engine.Grammar;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
 
@@ -51,7 +52,8 @@ public sealed class GenerationSession : IDisposable
         }
 
         _state = new GenerationState(PromptTokens, request.MaxTokens, runtime.ContextTokens,
-            SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize), request.StopStrings);
+            SamplerChain.FromOptions(request.Sampling, runtime.Model.Spec.VocabSize), request.StopStrings,
+            request.Grammar is null ? null : GrammarMatcher.Create(request.Grammar, runtime.Model.Tokenizer));
         // The server's path with one sequence and no prefix caching: prompt chunks of the executable's batch capacity,
         // then one decode row per step.
         _step = new ModelStep(runtime);
@@ -69,8 +71,8 @@ public sealed class GenerationSession : IDisposable
     /// <summary>Copy of the logits after the prompt, when requested.</summary>
     public float[]? FirstStepLogits { get; private set; }
 
-    /// <summary>The sampler chain's stages and seed, for evidence.</summary>
-    public SamplerDescription Sampler => new(_state.Sampler.Describe(), _state.Sampler.Seed);
+    /// <summary>The sampler chain's stages and seed, and the grammar's hash, for evidence.</summary>
+    public SamplerDescription Sampler => new(_state.Sampler.Describe(), _state.Sampler.Seed, _request.Grammar?.Sha256);
 
     /// <summary>Generated ids so far.</summary>
     public ReadOnlySpan<int> Tokens => _state.GeneratedTokens;
@@ -116,6 +118,7 @@ public sealed class GenerationSession : IDisposable
     /// and runs the forward pass that makes the following logits. Returns false once generation has ended.
     /// </summary>
     /// <exception cref="ModelFormatException">the logits hold NaN or +infinity: the model's weights are corrupt</exception>
+    /// <exception cref="GrammarException">the request's grammar allows no token of the vocabulary (the session has ended)</exception>
     public bool Step(out int token, out ReadOnlySpan<char> newText, CancellationToken cancellation = default)
     {
         token = -1;
@@ -135,6 +138,13 @@ public sealed class GenerationSession : IDisposable
         var step = TokenStep.Next(_state, logits, _sequence.Kv!.Length, _runtime.Model.Tokenizer);
         if (step.Stop == Generation.StopReason.Error)
         {
+            if (step.Token < 0)
+            {
+                End(Generation.StopReason.Error, out newText);
+                throw new GrammarException(
+                    $"no token of the vocabulary can continue the grammar (sha256 {_request.Grammar?.Sha256}) after {_state.Generated} generated tokens");
+            }
+
             ThrowNotFinite(step.Token, logits[step.Token]);
         }
 

@@ -1,4 +1,5 @@
-// One sequence's generation state that every front door shares: its token ids, sampler, text and limits.
+// One sequence's generation state that every front door shares: its token ids, sampler, grammar, text and limits.
+using Strata.Engine.Grammar;
 using Strata.Engine.Sampling;
 
 namespace Strata.Engine.Generation;
@@ -10,8 +11,15 @@ namespace Strata.Engine.Generation;
 public sealed class GenerationState
 {
     /// <summary>Sized for <paramref name="contextTokens"/> positions (plus the token sampled when the context is full).</summary>
+    /// <param name="prompt">the prompt's ids</param>
+    /// <param name="maxTokens">most tokens to generate</param>
+    /// <param name="contextTokens">positions the sequence may hold</param>
+    /// <param name="sampler">its sampler chain</param>
+    /// <param name="stopStrings">generation ends before the first of these</param>
+    /// <param name="grammar">the grammar its text must follow (its own matcher), or null</param>
     /// <exception cref="ArgumentException">a stop string is empty</exception>
-    public GenerationState(ReadOnlySpan<int> prompt, int maxTokens, int contextTokens, SamplerChain sampler, IReadOnlyList<string>? stopStrings)
+    public GenerationState(ReadOnlySpan<int> prompt, int maxTokens, int contextTokens, SamplerChain sampler, IReadOnlyList<string>? stopStrings,
+        GrammarMatcher? grammar = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(prompt.Length, contextTokens);
@@ -22,6 +30,7 @@ public sealed class GenerationState
         MaxTokens = maxTokens;
         ContextTokens = contextTokens;
         Sampler = sampler;
+        Grammar = grammar;
         Text = new GeneratedText(stopStrings, Math.Min(maxTokens, contextTokens));
     }
 
@@ -45,6 +54,9 @@ public sealed class GenerationState
 
     /// <summary>The sampler chain.</summary>
     public SamplerChain Sampler { get; }
+
+    /// <summary>The grammar the generated text must follow (this sequence's matcher), or null when unconstrained.</summary>
+    public GrammarMatcher? Grammar { get; }
 
     /// <summary>The decoded text, with stop strings found and a safe prefix to stream.</summary>
     public GeneratedText Text { get; }

@@ -20,6 +20,8 @@ public enum StopReason
     ClientGone = 7,
     /// <summary>The server shut down before the sequence ended.</summary>
     Shutdown = 8,
-    /// <summary>The sequence failed: a forward pass threw, or the model produced non-finite logits.</summary>
+    /// <summary>The sequence failed: a forward pass threw, the model produced non-finite logits, or no token could continue its grammar.</summary>
     Error = 9,
+    /// <summary>The grammar constraining the sequence is complete and allows nothing more (the last token is part of the text).</summary>
+    GrammarComplete = 10,
 }

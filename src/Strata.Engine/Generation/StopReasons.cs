@@ -16,6 +16,7 @@ public static class StopReasons
         StopReason.ClientGone => "client_gone",
         StopReason.Shutdown => "shutdown",
         StopReason.Error => "error",
+        StopReason.GrammarComplete => "grammar_complete",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "not a stop reason"),
     };
 

@@ -5,7 +5,7 @@ namespace Strata.Engine.Sampling;
 /// An ordered list of <see cref="ISampler"/> stages over one preallocated <see cref="TokenCandidates"/>.
 /// <see cref="FromOptions"/> builds llama.cpp's default order: penalties → top-k → top-p → min-p →
 /// temperature → dist, or penalties → greedy when the temperature is 0; stages that would be no-ops are
-/// left out, so <see cref="Describe"/> lists exactly what runs. After warm-up <see cref="Sample"/>
+/// left out, so <see cref="Describe"/> lists exactly what runs. After warm-up <see cref="Sample(ReadOnlySpan{float}, ReadOnlySpan{int})"/>
 /// allocates nothing. Not thread-safe: one chain per sequence.
 /// </summary>
 public sealed class SamplerChain
@@ -94,10 +94,26 @@ public sealed class SamplerChain
     /// <param name="history">token ids so far in this sequence, oldest first (read by the penalties)</param>
     /// <exception cref="ArgumentException">the row length is not the vocabulary size, or a logit is NaN or +infinity</exception>
     /// <exception cref="InvalidOperationException">no stage selected a token</exception>
-    public int Sample(ReadOnlySpan<float> logits, ReadOnlySpan<int> history)
+    public int Sample(ReadOnlySpan<float> logits, ReadOnlySpan<int> history) => Sample(logits, history, default);
+
+    /// <summary>
+    /// Picks the next token among those set in <paramref name="allowed"/> (a grammar's mask; empty = all), as if the
+    /// others' logits were -infinity.
+    /// </summary>
+    /// <exception cref="ArgumentException">the row length is not the vocabulary size, or a logit is NaN or +infinity</exception>
+    /// <exception cref="InvalidOperationException">no token is allowed, or no stage selected a token</exception>
+    public int Sample(ReadOnlySpan<float> logits, ReadOnlySpan<int> history, ReadOnlySpan<ulong> allowed)
     {
         var candidates = _candidates;
-        candidates.Reset(logits);
+        if (allowed.IsEmpty)
+        {
+            candidates.Reset(logits);
+        }
+        else
+        {
+            candidates.ResetAllowed(logits, allowed);
+        }
+
         var stages = _stages;
         for (int i = 0; i < stages.Length; i++)
         {

@@ -104,6 +104,59 @@ public sealed class TokenCandidates
         SelectedIndex = -1;
     }
 
+    /// <summary>
+    /// Refills the candidates with only the tokens whose bit is set in <paramref name="allowed"/> (token t is bit t % 64
+    /// of word t / 64), in vocabulary order: for every stage the same as <see cref="Reset"/> with the others' logits at
+    /// -infinity (a dropped token has no probability either way), at a cost that grows with the allowed tokens, not the
+    /// vocabulary. Returns how many there are.
+    /// </summary>
+    /// <exception cref="ArgumentException">the row length is not the vocabulary size, or an allowed logit is NaN or +infinity</exception>
+    /// <exception cref="InvalidOperationException">no token is allowed</exception>
+    public int ResetAllowed(ReadOnlySpan<float> logits, ReadOnlySpan<ulong> allowed)
+    {
+        if (logits.Length != VocabSize)
+        {
+            throw new ArgumentException($"Expected {VocabSize} logits (the vocabulary size); found {logits.Length}.", nameof(logits));
+        }
+
+        int kept = 0;
+        int words = Math.Min(allowed.Length, (VocabSize + 63) >> 6);
+        for (int w = 0; w < words; w++)
+        {
+            ulong bits = allowed[w];
+            while (bits != 0)
+            {
+                int token = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (token >= VocabSize)
+                {
+                    break;
+                }
+
+                float logit = logits[token];
+                if (!(logit < float.PositiveInfinity))
+                {
+                    throw new ArgumentException($"Expected finite or -infinity logits; found {logit} at token {token}.", nameof(logits));
+                }
+
+                _ids[kept] = token;
+                _logits[kept] = logit;
+                kept++;
+            }
+        }
+
+        if (kept == 0)
+        {
+            throw new InvalidOperationException($"Expected at least one allowed token among {VocabSize}; found none.");
+        }
+
+        Count = kept;
+        IsVocabularyOrder = kept == VocabSize;
+        _sortedPrefix = 0;
+        SelectedIndex = -1;
+        return kept;
+    }
+
     /// <summary>Records that logits were changed in a way that may break descending order.</summary>
     public void MarkUnsorted() => _sortedPrefix = 0;
 

@@ -2,6 +2,7 @@
 using System.Threading.Channels;
 using Strata.Engine.Batching;
 using Strata.Engine.Generation;
+using Strata.Engine.Grammar;
 using Strata.Engine.KvCache;
 using Strata.Engine.Sampling;
 using Strata.Evidence;
@@ -24,7 +25,8 @@ internal sealed class ServingSequence : LoopSequence
 
     public ServingSequence(ServingRequest request, long order, int contextTokens, int vocabSize, Scheduler owner)
         : base(new GenerationState(request.PromptTokens, request.MaxTokens, contextTokens, SamplerChain.FromOptions(request.Sampling, vocabSize),
-            request.StopStrings), request.Tenant.Config.Priority, order, PrefixCache.Salt(request.Tenant.Name, owner.Name))
+            request.StopStrings, request.Grammar is null ? null : GrammarMatcher.Create(request.Grammar, owner.Runtime.Model.Tokenizer)),
+            request.Tenant.Config.Priority, order, PrefixCache.Salt(request.Tenant.Name, owner.Name))
     {
         Request = request;
         _owner = owner;

@@ -33,9 +33,11 @@ internal sealed class CompletionHandler(ServerState state)
         var stops = new List<string>(api.Stop);
         int[] prompt;
         ChatPrompt? chatPrompt = null;
+        Strata.Engine.Grammar.Grammar? grammar = null;
         if (chat)
         {
             chatPrompt = RenderChat(scheduler.Chat, api);
+            grammar = CompileGrammar(scheduler.Chat, chatPrompt, api);
             prompt = scheduler.Chat.Encode(chatPrompt, tokenizer);
             stops.AddRange(chatPrompt.StopStrings);
         }
@@ -100,6 +102,7 @@ internal sealed class CompletionHandler(ServerState state)
                 Seed = api.Seed,
             },
             StopStrings = stops,
+            Grammar = grammar,
             Logprobs = api.Logprobs,
             TopLogprobs = api.TopLogprobs,
             Stream = api.Stream,
@@ -186,14 +189,25 @@ internal sealed class CompletionHandler(ServerState state)
             throw new ApiError(500, $"the model's chat template cannot be rendered: {e.Message}", "server_error", null, "chat_template_unsupported");
         }
 
-        if (prompt.Constraint is not null)
-        {
-            // Until the token step holds answers to a grammar, an answer that must parse is refused rather than hoped for.
-            throw ApiError.BadRequest("this answer needs grammar-constrained decoding (a JSON response_format, or tools in the generic "
-                + "format or with tool_choice required), which this server does not have yet", request.ToolsActive ? "tools" : "response_format");
-        }
-
         return prompt;
+    }
+
+    // A schema or grammar that cannot be compiled is refused before any token is generated, naming where it fails.
+    private static Strata.Engine.Grammar.Grammar? CompileGrammar(ModelChat modelChat, ChatPrompt prompt, ApiRequest api)
+    {
+        string field = api.ToolsActive() ? "tools" : "response_format.json_schema.schema";
+        try
+        {
+            return modelChat.Grammar(prompt);
+        }
+        catch (Strata.Engine.Grammar.SchemaException e)
+        {
+            throw ApiError.BadRequest($"'{field}' cannot be enforced: {e.Message}", field, "invalid_schema");
+        }
+        catch (Strata.Engine.Grammar.GrammarException e)
+        {
+            throw ApiError.BadRequest($"'{field}' cannot be enforced: {e.Message}", field, "invalid_schema");
+        }
     }
 
     private static async Task Respond(HttpContext context, ServingSequence sequence, ResponseShape shape, ReplyShape reply, Func<Task> beforeLastWrite)

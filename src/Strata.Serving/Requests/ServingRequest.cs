@@ -18,6 +18,9 @@ internal sealed class ServingRequest
 
     public IReadOnlyList<string>? StopStrings { get; init; }
 
+    /// <summary>The grammar the answer must follow (each sequence gets its own matcher); null for free text.</summary>
+    public Strata.Engine.Grammar.Grammar? Grammar { get; init; }
+
     /// <summary>Return the chosen token's log-probability.</summary>
     public bool Logprobs { get; init; }
 
