@@ -126,11 +126,11 @@ def write_chat_goldens(shared):
 
 
 def write_construct_goldens():
-    cases = read_json(os.path.join(DATA, "constructs.json"))
-    now = datetime.datetime(2025, 7, 26, 9, 15, 0)
+    constructs = read_json(os.path.join(DATA, "constructs.json"))
+    now = datetime.datetime(2025, 7, 26, 9, 15, 0, tzinfo=datetime.timezone.utc)
     expected = {}
-    for case in cases:
-        text = render(case["template"], case.get("variables", {}), now)
+    for case in constructs["cases"]:
+        text = render(case["template"], constructs["variables"], now)
         expected[case["id"]] = text
     with open(os.path.join(DATA, "constructs.expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, ensure_ascii=False, indent=2)
@@ -141,7 +141,7 @@ def write_construct_goldens():
 def check_llama_cpp_cases():
     """llama.cpp's expectations hold for jinja2 too, once its system-message polyfill is applied to the input."""
     cases = read_json(os.path.join(DATA, "llama-cpp-cases.json"))
-    now = datetime.datetime(2025, 7, 26, 9, 15, 0)
+    now = datetime.datetime(2025, 7, 26, 9, 15, 0, tzinfo=datetime.timezone.utc)
     failures = 0
     for case in cases["cases"]:
         messages = [dict(m) for m in cases["conversation"] + case.get("extra_conversation", [])]

@@ -17,46 +17,39 @@ internal static class NumberFormat
         }
 
         int p = precision ?? 6;
+        string sign = double.IsNegative(value) ? "-" : "";
         string text = type switch
         {
-            'f' or 'F' => value.ToString("F" + p, CultureInfo.InvariantCulture),
+            'f' or 'F' => ExactDecimal.Fixed(value, p),
             'e' or 'E' => Exponent(value, p),
-            '%' => (value * 100).ToString("F" + p, CultureInfo.InvariantCulture) + "%",
+            '%' => ExactDecimal.Fixed(value * 100, p) + "%",
             _ => General(value, p == 0 ? 1 : p, alternate),
         };
-        if (double.IsNegative(value) && value == 0 && !text.StartsWith('-'))
-        {
-            text = "-" + text;
-        }
-
         if (alternate && type is 'f' or 'F' or 'e' or 'E' && p == 0)
         {
-            int e = text.IndexOfAny(['e', 'E']);
+            int e = text.IndexOf('e', StringComparison.Ordinal);
             text = e < 0 ? text + "." : text[..e] + "." + text[e..];
         }
 
-        return type is 'E' or 'G' ? text.ToUpperInvariant() : text;
+        text = sign + text;
+        return type is 'E' or 'G' or 'F' ? text.ToUpperInvariant() : text;
     }
 
-    /// <summary><c>'%.{p}e'</c>: d.ddde+XX with at least two exponent digits.</summary>
+    /// <summary>|value| as <c>'%.{precision}e'</c>: d.ddde+XX with at least two exponent digits.</summary>
     private static string Exponent(double value, int precision)
     {
-        string text = value.ToString((precision == 0 ? "0" : "0." + new string('0', precision)) + "e+00", CultureInfo.InvariantCulture);
-        return text;
+        var (digits, exponent) = ExactDecimal.Scientific(value, precision);
+        string mantissa = precision == 0 ? digits : digits[..1] + "." + digits[1..];
+        return mantissa + (exponent < 0 ? "e-" : "e+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>|value| as <c>'%.{precision}g'</c>.</summary>
     private static string General(double value, int precision, bool alternate)
     {
-        if (value == 0)
-        {
-            return alternate ? "0." + new string('0', precision - 1) : "0";
-        }
-
-        string exponentForm = Exponent(value, precision - 1);
-        int exponent = int.Parse(exponentForm.AsSpan(exponentForm.IndexOf('e', StringComparison.Ordinal) + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var (_, exponent) = ExactDecimal.Scientific(value, precision - 1);
         string text = exponent >= -4 && exponent < precision
-            ? value.ToString("F" + Math.Max(precision - 1 - exponent, 0), CultureInfo.InvariantCulture)
-            : exponentForm;
+            ? ExactDecimal.Fixed(value, precision - 1 - exponent)
+            : Exponent(value, precision - 1);
         return alternate ? text : TrimZeros(text);
     }
 

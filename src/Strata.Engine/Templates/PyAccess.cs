@@ -102,14 +102,15 @@ internal static class PyAccess
         return key is string name ? GetAttribute(value, name) : Undefined.Member(value, key);
     }
 
-    /// <summary><c>value[start:stop:step]</c>; a value that cannot be sliced gives undefined, as in jinja2.</summary>
-    /// <exception cref="PyError">the value is undefined, or the step is zero</exception>
+    /// <summary><c>value[start:stop:step]</c>. Jinja compiles slices to plain Python subscription (they bypass the
+    /// environment's getitem), so slicing what cannot be sliced raises instead of giving undefined.</summary>
+    /// <exception cref="PyError">the value is undefined or not sliceable, a bound is not an int, or the step is zero</exception>
     public static object? Slice(object? value, object? start, object? stop, object? step)
     {
         PyOperators.FailIfUndefined(value);
         if (!IsBound(start) || !IsBound(stop) || !IsBound(step))
         {
-            return Undefined.Member(value, "slice");
+            throw new PyError("slice indices must be integers or None or have an __index__ method");
         }
 
         long? a = Bound(start);
@@ -129,8 +130,10 @@ internal static class PyAccess
                 var indexes = SliceIndexes.Resolve(a, b, c, list.Count);
                 var items = indexes.Indexes().Select(i => list.Items[(int)i]).ToList();
                 return new PyList(items, list.Kind == SequenceKind.Tuple ? SequenceKind.Tuple : SequenceKind.List);
+            case PyDict:
+                throw new PyError("unhashable type: 'slice'");
             default:
-                return Undefined.Member(value, "slice");
+                throw new PyError($"'{PyTypes.Name(value)}' object is not subscriptable");
         }
     }
 

@@ -82,7 +82,7 @@ internal static class PythonText
 
                 if (maxSplit >= 0 && parts.Count >= maxSplit)
                 {
-                    parts.Add(RStrip(s[i..]));
+                    parts.Add(s[i..]);
                     return parts;
                 }
 
@@ -139,7 +139,7 @@ internal static class PythonText
 
                 if (parts.Count >= maxSplit)
                 {
-                    parts.Add(LStrip(s[..i]));
+                    parts.Add(s[..i]);
                     break;
                 }
 

@@ -129,24 +129,21 @@ internal static class ValueFilters
         return (method == "ceil" ? Math.Ceiling(scaled) : Math.Floor(scaled)) / scale;
     }
 
-    /// <summary>Python's round(x, n): the nearest value with n decimals, ties to even, on the exact binary value.</summary>
+    /// <summary>Python's round(x, n): the nearest value with n decimals of the exact binary value, ties to even.</summary>
     private static double RoundHalfEven(double value, int digits)
     {
-        if (!double.IsFinite(value) || digits > 300)
+        if (!double.IsFinite(value) || digits > 330)
         {
             return value;
         }
 
+        double sign = double.IsNegative(value) ? -1 : 1;
         if (digits >= 0)
         {
-            double parsed = double.Parse(value.ToString("F" + digits, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-            double scaled = value * Math.Pow(10, digits);
-            bool exactTie = Math.Abs(scaled - Math.Truncate(scaled)) == 0.5 && scaled / Math.Pow(10, digits) == value;
-            return exactTie ? Math.Round(scaled, MidpointRounding.ToEven) / Math.Pow(10, digits) : parsed;
+            return sign * double.Parse(ExactDecimal.Fixed(value, digits), CultureInfo.InvariantCulture);
         }
 
-        double factor = Math.Pow(10, -digits);
-        return Math.Round(value / factor, MidpointRounding.ToEven) * factor;
+        return sign * (double)ExactDecimal.ScaledRound(value, digits) * Math.Pow(10, -digits);
     }
 
     private static object? Attr(Renderer renderer, object? value, Arguments arguments, int line)
