@@ -15,10 +15,12 @@ Usage (from the repository root; needs jinja2 3.1.x, nothing else):
 """
 
 import argparse
+import copy
 import datetime
 import json
 import os
 import sys
+import warnings
 
 import jinja2
 import jinja2.ext
@@ -130,7 +132,8 @@ def write_construct_goldens():
     now = datetime.datetime(2025, 7, 26, 9, 15, 0, tzinfo=datetime.timezone.utc)
     expected = {}
     for case in constructs["cases"]:
-        text = render(case["template"], constructs["variables"], now)
+        # A fresh copy per case: some filters mutate their input in Python (indent appends to a list it is given).
+        text = render(case["template"], copy.deepcopy(constructs["variables"]), now)
         expected[case["id"]] = text
     with open(os.path.join(DATA, "constructs.expected.json"), "w", encoding="utf-8", newline="\n") as f:
         json.dump(expected, f, ensure_ascii=False, indent=2)
@@ -168,6 +171,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=os.path.join("..", "shared"), help="the shared folder beside the repository")
     args = parser.parse_args()
+    # jinja2 compiles a template to Python; a constant like 1[::-1] makes Python warn at compile time. Not an output.
+    warnings.simplefilter("ignore", SyntaxWarning)
     if not jinja2.__version__.startswith("3.1."):
         sys.exit(f"jinja2 3.1.x expected, found {jinja2.__version__}")
     print(f"jinja2 {jinja2.__version__}, python {sys.version.split()[0]}")

@@ -111,11 +111,35 @@ internal sealed class ExpressionEvaluator
         if (item.Key is Expression.SliceKey slice)
         {
             object? Bound(Expression? bound) => bound is null ? null : Evaluate(bound, scope);
-            return Charge(PyAccess.Slice(target, Bound(slice.Start), Bound(slice.Stop), Bound(slice.Step)), item.Line);
+            var (start, stop, step) = (Bound(slice.Start), Bound(slice.Stop), Bound(slice.Step));
+            try
+            {
+                return Charge(PyAccess.Slice(target, start, stop, step), item.Line);
+            }
+            catch (PyError) when (IsConstant(item.Target) && IsConstant(slice.Start) && IsConstant(slice.Stop) && IsConstant(slice.Step))
+            {
+                // jinja2 folds a constant slice at compile time through the sandbox's getitem, which gives undefined.
+                return Undefined.Member(target, "slice");
+            }
         }
 
         return PyAccess.GetItem(target, Evaluate(item.Key, scope));
     }
+
+    /// <summary>True for what jinja2's optimizer folds to a constant: literals, and displays, signs, arithmetic and
+    /// concatenations of them.</summary>
+    private static bool IsConstant(Expression? expression) => expression switch
+    {
+        null or Expression.Literal => true,
+        Expression.ListDisplay list => list.Items.All(i => IsConstant(i)),
+        Expression.TupleDisplay tuple => tuple.Items.All(i => IsConstant(i)),
+        Expression.DictDisplay dict => dict.Pairs.All(p => IsConstant(p.Key) && IsConstant(p.Value)),
+        Expression.Sign sign => IsConstant(sign.Operand),
+        Expression.Not not => IsConstant(not.Operand),
+        Expression.Arithmetic arithmetic => IsConstant(arithmetic.Left) && IsConstant(arithmetic.Right),
+        Expression.Concat concat => concat.Parts.All(p => IsConstant(p)),
+        _ => false,
+    };
 
     private bool Compare(Expression.Comparison comparison, Scope scope)
     {

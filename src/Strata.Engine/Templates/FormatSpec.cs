@@ -27,7 +27,7 @@ internal static class FormatSpec
                 break;
             case long or bool when type is '\0' or 'd' or 'x' or 'X' or 'o' or 'b' or 'n' or 'c':
                 long n = PyCompare.ToLong(value);
-                body = type == 'c' ? char.ConvertFromUtf32((int)n) : NumberFormat.Integer(n, type == '\0' || type == 'n' ? 'd' : type, alternate);
+                body = type == 'c' ? Character(n) : NumberFormat.Integer(n, type == '\0' || type == 'n' ? 'd' : type, alternate);
                 body = Group(body, grouping);
                 defaultAlign = '>';
                 break;
@@ -48,6 +48,11 @@ internal static class FormatSpec
 
         return Pad(body, align ?? (zero && value is not string ? '=' : defaultAlign), zero && fill is null ? '0' : fill ?? ' ', width);
     }
+
+    /// <summary><c>chr(n)</c> for the 'c' conversions.</summary>
+    public static string Character(long n) => n is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF)
+        ? char.ConvertFromUtf32((int)n)
+        : throw new PyError("%c arg not in range(0x110000)");
 
     private static (char? Fill, char? Align, char Sign, bool Alternate, bool Zero, int Width, char Grouping, int? Precision, char Type) Parse(string spec)
     {
@@ -95,7 +100,7 @@ internal static class FormatSpec
             i++;
         }
 
-        return i > start ? int.Parse(spec.AsSpan(start, i - start), CultureInfo.InvariantCulture) : null;
+        return i > start ? int.TryParse(spec.AsSpan(start, i - start), CultureInfo.InvariantCulture, out int n) && n <= PyOperators.MaxSize ? n : throw new PyError("width or precision too big") : null;
     }
 
     private static string Group(string body, char grouping)

@@ -38,7 +38,9 @@ internal static class Globals
             throw new PyError("range() arg 3 must not be zero");
         }
 
-        long count = step > 0 ? (stop > start ? ((stop - start - 1) / step) + 1 : 0) : (start > stop ? ((start - stop - 1) / -step) + 1 : 0);
+        Int128 span = step > 0 ? (Int128)stop - start : (Int128)start - stop;
+        Int128 count128 = span <= 0 ? 0 : ((span - 1) / Int128.Abs(step)) + 1;
+        long count = count128 > MaxRange ? MaxRange + 1 : (long)count128;
         if (count > MaxRange)
         {
             throw new PyError($"Range too big. The sandbox blocks ranges larger than MAX_RANGE ({MaxRange}).");

@@ -17,6 +17,11 @@ internal static class NumberFormat
         }
 
         int p = precision ?? 6;
+        if (p > 1000)
+        {
+            throw new PyError("precision too big");
+        }
+
         string sign = double.IsNegative(value) ? "-" : "";
         string text = type switch
         {

@@ -7,13 +7,14 @@ namespace Strata.Engine.Templates;
 /// <summary><c>format % values</c> with the conversions s r a d i u x X o e E f F g G c and %.</summary>
 internal static class PercentFormat
 {
-    /// <summary>Formats <paramref name="format"/> with <paramref name="values"/>: a tuple gives the arguments, a dict
-    /// the <c>%(name)s</c> mapping, anything else the single argument.</summary>
+    /// <summary>Formats <paramref name="format"/> with <paramref name="values"/>: a tuple gives the arguments, anything
+    /// else is the single argument; a value with items (dict, list, undefined) may also serve <c>%(name)s</c> and may go
+    /// unused, as in Python. With <paramref name="escape"/> (a Markup format) the %s and %r texts are escaped.</summary>
     /// <exception cref="PyError">too few or too many arguments, or a bad conversion</exception>
-    public static string Format(string format, object? values)
+    public static string Format(string format, object? values, bool escape = false)
     {
         var arguments = values is PyList { Kind: SequenceKind.Tuple } tuple ? tuple.Items : [values];
-        var mapping = values as PyDict;
+        bool mappingLike = values is PyDict or Undefined or PyList { Kind: SequenceKind.List or SequenceKind.Range };
         var text = new StringBuilder();
         int next = 0;
         int i = 0;
@@ -36,13 +37,13 @@ internal static class PercentFormat
             if (format[i] == '(')
             {
                 int close = format.IndexOf(')', i);
-                if (close < 0 || mapping is null)
+                if (close < 0 || !mappingLike)
                 {
-                    throw new PyError(mapping is null ? "format requires a mapping" : "incomplete format key");
+                    throw new PyError(!mappingLike ? "format requires a mapping" : "incomplete format key");
                 }
 
                 keyed = true;
-                value = mapping.TryGet(format[(i + 1)..close], out var found) ? found : throw new PyError($"KeyError: '{format[(i + 1)..close]}'");
+                value = Lookup(values, format[(i + 1)..close]);
                 i = close + 1;
             }
 
@@ -58,17 +59,24 @@ internal static class PercentFormat
                 value = next < arguments.Count ? arguments[next++] : throw new PyError("not enough arguments for format string");
             }
 
-            text.Append(Convert(value, flags, width, precision, type));
+            text.Append(Convert(value, flags, width, precision, type, escape));
             PyOperators.CheckSize(text.Length);
         }
 
-        if (mapping is null && next < arguments.Count)
+        if (!mappingLike && next < arguments.Count)
         {
             throw new PyError("not all arguments converted during string formatting");
         }
 
         return text.ToString();
     }
+
+    private static object? Lookup(object? mapping, string key) => mapping switch
+    {
+        PyDict dict => dict.TryGet(key, out var found) ? found : throw new PyError($"KeyError: '{key}'"),
+        Undefined undefined => throw new PyError(undefined.Message),
+        _ => throw new PyError($"{PyTypes.Name(mapping)} indices must be integers or slices, not str"),
+    };
 
     private static (string Flags, int Width, int? Precision, char Type) ReadSpec(string format, ref int i)
     {
@@ -103,20 +111,20 @@ internal static class PercentFormat
             i++;
         }
 
-        return i > start ? int.Parse(format.AsSpan(start, i - start), CultureInfo.InvariantCulture) : null;
+        return i > start ? int.TryParse(format.AsSpan(start, i - start), CultureInfo.InvariantCulture, out int n) && n <= PyOperators.MaxSize ? n : throw new PyError("width or precision too big") : null;
     }
 
-    private static string Convert(object? value, string flags, int width, int? precision, char type)
+    private static string Convert(object? value, string flags, int width, int? precision, char type, bool escape)
     {
         bool alternate = flags.Contains('#', StringComparison.Ordinal);
         string body = type switch
         {
-            's' => Truncate(PyRepr.Str(value), precision),
-            'r' or 'a' => Truncate(PyRepr.Repr(value), precision),
+            's' => Truncate(Text(PyRepr.Str(value), escape), precision),
+            'r' or 'a' => Truncate(Text(PyRepr.Repr(value), escape), precision),
             'd' or 'i' or 'u' => NumberFormat.Integer(ToInteger(value, type), 'd'),
             'x' or 'X' or 'o' => NumberFormat.Integer(ToInteger(value, type), type, alternate),
             'e' or 'E' or 'f' or 'F' or 'g' or 'G' => NumberFormat.Float(ToReal(value, type), type, precision, alternate),
-            'c' => value is string { Length: > 0 } s ? s : char.ConvertFromUtf32((int)ToInteger(value, type)),
+            'c' => value is string { Length: > 0 } s ? s : FormatSpec.Character(ToInteger(value, type)),
             _ => throw new PyError($"unsupported format character '{type}'"),
         };
         bool numeric = type is not ('s' or 'r' or 'a' or 'c');
@@ -132,6 +140,8 @@ internal static class PercentFormat
 
         return numeric && flags.Contains('0', StringComparison.Ordinal) ? FormatSpec.Pad(body, '=', '0', width) : FormatSpec.Pad(body, '>', ' ', width);
     }
+
+    private static string Text(string text, bool escape) => escape && !Markup.IsMarkup(text) ? Markup.EscapeText(text) : text;
 
     private static string Truncate(string text, int? precision) => precision is { } p && p < CodePoints.Length(text) ? CodePoints.Slice(text, 0, p, 1) : text;
 

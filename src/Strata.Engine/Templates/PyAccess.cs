@@ -126,6 +126,13 @@ internal static class PyAccess
             case string s:
                 var range = SliceIndexes.Resolve(a, b, c, CodePoints.Length(s));
                 return CodePoints.Slice(s, range.Start, range.Stop, range.Step);
+            case PyList { Kind: SequenceKind.Range } numbers:
+                var bounds = SliceIndexes.Resolve(a, b, c, numbers.Count);
+                var (first, _, step0) = numbers.RangeBounds;
+                return new PyList([.. bounds.Indexes().Select(i => numbers.Items[(int)i])], SequenceKind.Range)
+                {
+                    RangeBounds = (first + (bounds.Start * step0), first + (bounds.Stop * step0), step0 * bounds.Step),
+                };
             case PyList { IsIndexable: true } list:
                 var indexes = SliceIndexes.Resolve(a, b, c, list.Count);
                 var items = indexes.Indexes().Select(i => list.Items[(int)i]).ToList();

@@ -1,4 +1,6 @@
 // Python's == and ordering between template values: numbers across int/float/bool, strings by code point, sequences item by item.
+using System.Runtime.CompilerServices;
+
 namespace Strata.Engine.Templates;
 
 /// <summary>Equality and ordering with CPython's rules and TypeErrors.</summary>
@@ -7,6 +9,11 @@ internal static class PyCompare
     /// <summary><c>a == b</c>. An undefined value equals only another undefined value.</summary>
     public static bool AreEqual(object? a, object? b)
     {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new PyError("values nested too deeply to compare");
+        }
+
         if (ReferenceEquals(a, b))
         {
             return true;
@@ -32,6 +39,11 @@ internal static class PyCompare
     /// <exception cref="PyError">the values cannot be ordered</exception>
     public static int Order(object? a, object? b, string op = "<")
     {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new PyError("values nested too deeply to compare");
+        }
+
         if (IsNumber(a) && IsNumber(b))
         {
             return a is double || b is double ? ToDouble(a).CompareTo(ToDouble(b)) : ToLong(a).CompareTo(ToLong(b));

@@ -1,4 +1,6 @@
 // Dict-key equality and hashing with Python's rules: 1, 1.0 and True are the same key; lists and dicts are unhashable.
+using System.Runtime.CompilerServices;
+
 namespace Strata.Engine.Templates;
 
 /// <summary>Python key semantics for <see cref="PyDict"/>; None is stored as <see cref="NoneKey"/>.</summary>
@@ -20,6 +22,11 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
     /// <exception cref="PyError">the key is a list, dict or namespace, or a tuple holding one</exception>
     public static void EnsureHashable(object? key)
     {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new PyError("key nested too deeply to hash");
+        }
+
         switch (key)
         {
             case PyList { Kind: SequenceKind.Tuple } tuple:

@@ -31,6 +31,12 @@ internal static class PyOperators
     public static object? Arithmetic(Expression.ArithmeticOperator op, object? left, object? right)
     {
         FailIfUndefined(left);
+        if (op == Expression.ArithmeticOperator.Modulo && left is string format)
+        {
+            string text = PercentFormat.Format(format, right, escape: Markup.IsMarkup(format));
+            return Markup.IsMarkup(format) ? Markup.Create(text) : text;
+        }
+
         FailIfUndefined(right);
         try
         {
@@ -41,7 +47,7 @@ internal static class PyOperators
                 Expression.ArithmeticOperator.Multiply => Multiply(left, right),
                 Expression.ArithmeticOperator.Divide => Divide(left, right),
                 Expression.ArithmeticOperator.FloorDivide => FloorDivide(left, right),
-                Expression.ArithmeticOperator.Modulo => left is string format ? PercentFormat.Format(format, right) : Modulo(left, right),
+                Expression.ArithmeticOperator.Modulo => Modulo(left, right),
                 _ => Power(left, right),
             };
         }
@@ -55,6 +61,11 @@ internal static class PyOperators
     public static object? Sign(bool negate, object? value)
     {
         FailIfUndefined(value);
+        if (negate && value is long.MinValue)
+        {
+            throw new PyError("integer result does not fit in 64 bits");
+        }
+
         return value switch
         {
             double d => (object)(negate ? -d : d),
@@ -125,7 +136,7 @@ internal static class PyOperators
     {
         if (sequence is string s)
         {
-            CheckSize(s.Length * Math.Max(count, 0));
+            CheckSize(s.Length == 0 ? 0 : Math.Min(count, MaxSize + 1) * s.Length);
             return Markup.IsMarkup(s) ? Markup.Create(PythonText.Repeat(s, count)) : PythonText.Repeat(s, count);
         }
 
@@ -135,7 +146,7 @@ internal static class PyOperators
             throw Unsupported("*", list, count);
         }
 
-        CheckSize(list.Count * Math.Max(count, 0));
+        CheckSize(list.Count == 0 ? 0 : Math.Min(count, MaxSize + 1) * list.Count);
         var items = new List<object?>();
         for (long i = 0; i < count; i++)
         {

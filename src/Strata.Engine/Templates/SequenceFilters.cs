@@ -49,7 +49,6 @@ internal static class SequenceFilters
             throw new PyError($"'{generator.TypeName}' object is not reversible");
         }
 
-        PyOperators.FailIfUndefined(value);
         var items = PyIteration.ToList(value);
         object? last = items.Count > 0 ? items[^1] : Undefined.WithHint("No last item, sequence was empty.");
         return last;
@@ -76,7 +75,11 @@ internal static class SequenceFilters
             return new PyGenerator(items, value is PyDict ? "dict_reversekeyiterator" : $"{PyTypes.Name(value)}_reverseiterator");
         }
 
-        PyOperators.FailIfUndefined(value);
+        if (value is Undefined)
+        {
+            return new PyGenerator([], "reversed");
+        }
+
         throw new PyError("argument must be iterable");
     }
 

@@ -79,10 +79,9 @@ internal static partial class StringFilters
         return PythonText.Center(PyRepr.Str(value), width, " ");
     }
 
-    private static string Truncate(Renderer renderer, object? value, Arguments arguments, int line)
+    private static object? Truncate(Renderer renderer, object? value, Arguments arguments, int line)
     {
         var bound = arguments.Bind("truncate", line, ["length", "killwords", "end", "leeway"], [255L, false, "...", null]);
-        string s = PyRepr.Str(value);
         long length = PyCompare.ToLong(bound[0]);
         string end = PyRepr.Str(bound[2]);
         long leeway = bound[3] is null ? 5 : PyCompare.ToLong(bound[3]);
@@ -92,10 +91,17 @@ internal static partial class StringFilters
             throw new PyError(length < endLength ? $"expected length >= {endLength}, got {length}" : $"expected leeway >= 0, got {leeway}");
         }
 
-        int size = CodePoints.Length(s);
+        int size = PyIteration.Length(value);
         if (size <= length + leeway)
         {
-            return s;
+            return value;
+        }
+
+        if (value is not string s)
+        {
+            return PyOperators.IsTrue(bound[1])
+                ? PyOperators.Arithmetic(Expression.ArithmeticOperator.Add, PyAccess.Slice(value, null, length - endLength, null), end)
+                : throw new PyError($"'{PyTypes.Name(value)}' object has no attribute 'rsplit'");
         }
 
         string head = CodePoints.Slice(s, 0, Math.Min(length - endLength, size), 1);
@@ -107,7 +113,9 @@ internal static partial class StringFilters
         var bound = arguments.Bind("indent", line, ["width", "first", "blank"], [4L, false, false]);
         PyOperators.FailIfUndefined(value);
         string s = value as string ?? throw new PyError($"unsupported operand type(s) for +=: '{PyTypes.Name(value)}' and 'str'");
-        string indention = bound[0] is string text ? text : PythonText.Repeat(" ", PyCompare.ToLong(bound[0]));
+        long width = bound[0] is string ? 0 : PyCompare.ToLong(bound[0]);
+        PyOperators.CheckSize(width);
+        string indention = bound[0] is string text ? text : PythonText.Repeat(" ", width);
         var lines = PythonText.SplitLines(s + "\n", keepEnds: false);
         string result;
         if (PyOperators.IsTrue(bound[2]))

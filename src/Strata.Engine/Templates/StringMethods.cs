@@ -29,7 +29,9 @@ internal static class StringMethods
             case "format":
                 return StrFormat.Format(s, arguments);
             case "expandtabs":
-                return ExpandTabs(s, PyCompare.ToLong(arguments.Bind(name, line, ["tabsize"], [8L])[0]));
+                long tabSize = PyCompare.ToLong(arguments.Bind(name, line, ["tabsize"], [8L])[0]);
+                PyOperators.CheckSize(tabSize);
+                return ExpandTabs(s, tabSize);
         }
 
         PyMethods.NoKeywords(name, arguments);

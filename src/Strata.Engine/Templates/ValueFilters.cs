@@ -32,7 +32,7 @@ internal static class ValueFilters
         {
             null => null,
             string s => s,
-            long or bool => PythonText.Repeat(" ", PyCompare.ToLong(bound[1])),
+            long or bool => PythonText.Repeat(" ", Sized(PyCompare.ToLong(bound[1]))),
             _ => throw new PyError($"indent must be an int or a string, not {PyTypes.Name(bound[1])}"),
         };
         var (itemSeparator, keySeparator) = indent is null ? (", ", ": ") : (",", ": ");
@@ -49,6 +49,12 @@ internal static class ValueFilters
 
         var options = new PyJson.Options(PyOperators.IsTrue(bound[0]), indent, itemSeparator, keySeparator, PyOperators.IsTrue(bound[3]));
         return PyJson.Dumps(value, options);
+    }
+
+    private static long Sized(long count)
+    {
+        PyOperators.CheckSize(count);
+        return count;
     }
 
     private static object? Int(Renderer renderer, object? value, Arguments arguments, int line)
@@ -94,7 +100,8 @@ internal static class ValueFilters
         return value switch
         {
             double d => (object)Math.Abs(d),
-            long or bool => (object)checked(Math.Abs(PyCompare.ToLong(value))),
+            long.MinValue => throw new PyError("integer result does not fit in 64 bits"),
+            long or bool => (object)Math.Abs(PyCompare.ToLong(value)),
             _ => throw new PyError($"bad operand type for abs(): '{PyTypes.Name(value)}'"),
         };
     }
@@ -102,7 +109,7 @@ internal static class ValueFilters
     private static object Round(Renderer renderer, object? value, Arguments arguments, int line)
     {
         var bound = arguments.Bind("round", line, ["precision", "method"], [0L, "common"]);
-        long precision = PyCompare.ToLong(bound[0]);
+        long precision = Math.Clamp(PyCompare.ToLong(bound[0]), -400, 400);
         string method = bound[1] as string ?? "";
         if (method is not ("common" or "ceil" or "floor"))
         {
@@ -135,6 +142,11 @@ internal static class ValueFilters
         if (!double.IsFinite(value) || digits > 330)
         {
             return value;
+        }
+
+        if (digits < -330)
+        {
+            return double.IsNegative(value) ? -0.0 : 0.0;
         }
 
         double sign = double.IsNegative(value) ? -1 : 1;

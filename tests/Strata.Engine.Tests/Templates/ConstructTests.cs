@@ -27,6 +27,8 @@ public sealed class ConstructTests
 
     public static TheoryData<string> Errors => ConstructCases.Ids("errors");
 
+    public static TheoryData<string> RandomExpressions => ConstructCases.Ids("random");
+
     [Theory]
     [MemberData(nameof(Whitespace))]
     public void Render_WhitespaceControl_MatchesJinja2(string id) => ConstructCases.AssertMatchesJinja2(id);
@@ -74,4 +76,8 @@ public sealed class ConstructTests
     [Theory]
     [MemberData(nameof(Errors))]
     public void Render_ErrorsRaiseAndGlobals_MatchesJinja2(string id) => ConstructCases.AssertMatchesJinja2(id);
+
+    [Theory]
+    [MemberData(nameof(RandomExpressions))]
+    public void Render_SeededRandomExpressions_MatchesJinja2(string id) => ConstructCases.AssertMatchesJinja2(id);
 }
