@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, bench, synth, serve, inspect. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, bench, synth, serve, inspect, template. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -10,6 +10,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     SynthCommand.Create(),
     ServeCommand.Create(),
     InspectCommand.Create(),
+    TemplateCommand.Create(),
 };
 return CliErrors.Run(() =>
 {
