@@ -61,13 +61,7 @@ internal sealed class ExpressionEvaluator
             case Expression.TupleDisplay tuple:
                 return PyList.Tuple([.. tuple.Items.Select(item => Evaluate(item, scope))]);
             case Expression.DictDisplay dict:
-                var builder = new PyDict.Builder();
-                foreach (var (key, item) in dict.Pairs)
-                {
-                    builder.Set(Evaluate(key, scope), Evaluate(item, scope));
-                }
-
-                return builder.Build();
+                return dict.Pairs.Aggregate(new PyDict.Builder(), (b, pair) => b.Set(Evaluate(pair.Key, scope), Evaluate(pair.Value, scope))).Build();
             case Expression.GetAttribute attribute:
                 return PyAccess.GetAttribute(Evaluate(attribute.Target, scope), attribute.Name);
             case Expression.GetItem item:
@@ -95,14 +89,22 @@ internal sealed class ExpressionEvaluator
             case Expression.Comparison comparison:
                 return Compare(comparison, scope);
             case Expression.Conditional conditional:
-                return PyOperators.IsTrue(Evaluate(conditional.Condition, scope))
-                    ? Evaluate(conditional.Then, scope)
-                    : conditional.Otherwise is null
-                        ? Undefined.WithHint($"the inline if-expression on line {conditional.Line} evaluated to false and no else section was defined.")
-                        : Evaluate(conditional.Otherwise, scope);
+                return Conditional(conditional, scope);
             default:
                 throw new TemplateException($"'{expression.GetType().Name}' cannot be evaluated here", expression.Line);
         }
+    }
+
+    private object? Conditional(Expression.Conditional conditional, Scope scope)
+    {
+        if (PyOperators.IsTrue(Evaluate(conditional.Condition, scope)))
+        {
+            return Evaluate(conditional.Then, scope);
+        }
+
+        return conditional.Otherwise is null
+            ? Undefined.WithHint($"the inline if-expression on line {conditional.Line} evaluated to false and no else section was defined.")
+            : Evaluate(conditional.Otherwise, scope);
     }
 
     private object? GetItem(Expression.GetItem item, Scope scope)

@@ -139,42 +139,26 @@ internal static class ExpressionScanner
             }
         }
 
-        if (s[p] == '0')
-        {
-            // 0(_?0)*
-            int i = p + 1;
-            while (true)
-            {
-                if (i < s.Length && s[i] == '0')
-                {
-                    i++;
-                }
-                else if (i + 1 < s.Length && s[i] == '_' && s[i + 1] == '0')
-                {
-                    i += 2;
-                }
-                else
-                {
-                    return i;
-                }
-            }
-        }
+        // 0(_?0)* or [1-9](_?\d)*
+        return ScanDecimal(s, p + 1, zeros: s[p] == '0');
+    }
 
-        // [1-9](_?\d)*
-        int j = p + 1;
+    private static int ScanDecimal(string s, int i, bool zeros)
+    {
+        bool Digit(char c) => zeros ? c == '0' : char.IsAsciiDigit(c);
         while (true)
         {
-            if (j < s.Length && char.IsAsciiDigit(s[j]))
+            if (i < s.Length && Digit(s[i]))
             {
-                j++;
+                i++;
             }
-            else if (j + 1 < s.Length && s[j] == '_' && char.IsAsciiDigit(s[j + 1]))
+            else if (i + 1 < s.Length && s[i] == '_' && Digit(s[i + 1]))
             {
-                j += 2;
+                i += 2;
             }
             else
             {
-                return j;
+                return i;
             }
         }
     }

@@ -1,4 +1,6 @@
 // Binds a macro call's arguments to its parameters the way jinja2's Macro.__call__ does, defaults included.
+using System.Collections.Immutable;
+
 namespace Strata.Engine.Templates;
 
 /// <summary>
@@ -13,9 +15,41 @@ internal static class MacroBinding
     public static Scope Bind(Renderer renderer, MacroValue macro, Arguments arguments, int line)
     {
         var definition = macro.Definition;
-        var parameters = definition.Parameters;
         var scope = new Scope(macro.Closure);
-        var positional = arguments.Positional;
+        var bound = BindPositional(definition, arguments.Positional, scope, line);
+        var (kwargs, caller) = BindKeywords(definition, arguments.Keywords, scope, bound, line);
+        for (int i = 0; i < definition.Parameters.Length; i++)
+        {
+            if (!bound[i])
+            {
+                var parameter = definition.Parameters[i];
+                scope.Set(parameter.Name, parameter.Default is null
+                    ? Undefined.WithHint($"parameter '{parameter.Name}' was not provided")
+                    : renderer.Expressions.Evaluate(parameter.Default, scope));
+            }
+        }
+
+        if (definition.UsesCaller)
+        {
+            scope.Set("caller", caller);
+        }
+
+        if (definition.CatchesVarargs)
+        {
+            scope.Set("varargs", new PyList([.. arguments.Positional.Skip(definition.Parameters.Length)], SequenceKind.Tuple));
+        }
+
+        if (definition.CatchesKwargs)
+        {
+            scope.Set("kwargs", kwargs);
+        }
+
+        return scope;
+    }
+
+    private static bool[] BindPositional(Statement.Macro definition, IReadOnlyList<object?> positional, Scope scope, int line)
+    {
+        var parameters = definition.Parameters;
         if (positional.Count > parameters.Length && !definition.CatchesVarargs)
         {
             throw new TemplateException($"macro '{definition.Name}' takes not more than {parameters.Length} argument(s)", line);
@@ -28,11 +62,17 @@ internal static class MacroBinding
             bound[i] = true;
         }
 
+        return bound;
+    }
+
+    private static (PyDict Kwargs, object? Caller) BindKeywords(
+        Statement.Macro definition, IReadOnlyList<KeyValuePair<string, object?>> keywords, Scope scope, bool[] bound, int line)
+    {
         var kwargs = new PyDict.Builder();
         object? caller = Undefined.WithHint("No caller defined");
-        foreach (var (name, value) in arguments.Keywords)
+        foreach (var (name, value) in keywords)
         {
-            int index = IndexOf(parameters, name);
+            int index = IndexOf(definition.Parameters, name);
             if (index >= 0)
             {
                 if (bound[index])
@@ -47,46 +87,16 @@ internal static class MacroBinding
             {
                 caller = value;
             }
-            else if (definition.CatchesKwargs)
-            {
-                kwargs.Set(name, value);
-            }
             else
             {
-                throw new TemplateException($"macro '{definition.Name}' takes no keyword argument '{name}'", line);
+                kwargs.Set(name, definition.CatchesKwargs ? value : throw new TemplateException($"macro '{definition.Name}' takes no keyword argument '{name}'", line));
             }
         }
 
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            if (!bound[i])
-            {
-                var parameter = parameters[i];
-                scope.Set(parameter.Name, parameter.Default is null
-                    ? Undefined.WithHint($"parameter '{parameter.Name}' was not provided")
-                    : renderer.Expressions.Evaluate(parameter.Default, scope));
-            }
-        }
-
-        if (definition.UsesCaller)
-        {
-            scope.Set("caller", caller);
-        }
-
-        if (definition.CatchesVarargs)
-        {
-            scope.Set("varargs", new PyList([.. positional.Skip(parameters.Length)], SequenceKind.Tuple));
-        }
-
-        if (definition.CatchesKwargs)
-        {
-            scope.Set("kwargs", kwargs.Build());
-        }
-
-        return scope;
+        return (kwargs.Build(), caller);
     }
 
-    private static int IndexOf(System.Collections.Immutable.ImmutableArray<Statement.Parameter> parameters, string name)
+    private static int IndexOf(ImmutableArray<Statement.Parameter> parameters, string name)
     {
         for (int i = 0; i < parameters.Length; i++)
         {

@@ -70,86 +70,39 @@ internal static class NameScan
 
     private static void Visit(Expression? expression, HashSet<string> names)
     {
-        switch (expression)
+        if (expression is Expression.Variable variable)
         {
-            case null: break;
-            case Expression.Variable variable: names.Add(variable.Name); break;
-            case Expression.ListDisplay list: VisitAll(list.Items, names); break;
-            case Expression.TupleDisplay tuple: VisitAll(tuple.Items, names); break;
-            case Expression.DictDisplay dict:
-                foreach (var (key, value) in dict.Pairs)
-                {
-                    Visit(key, names);
-                    Visit(value, names);
-                }
+            names.Add(variable.Name);
+        }
 
-                break;
-            case Expression.GetAttribute attribute: Visit(attribute.Target, names); break;
-            case Expression.GetItem item:
-                Visit(item.Target, names);
-                Visit(item.Key, names);
-                break;
-            case Expression.SliceKey slice:
-                Visit(slice.Start, names);
-                Visit(slice.Stop, names);
-                Visit(slice.Step, names);
-                break;
-            case Expression.Call call:
-                Visit(call.Callee, names);
-                Visit(call.Arguments, names);
-                break;
-            case Expression.FilterCall filter:
-                Visit(filter.Target, names);
-                Visit(filter.Arguments, names);
-                break;
-            case Expression.TestCall test:
-                Visit(test.Target, names);
-                Visit(test.Arguments, names);
-                break;
-            case Expression.Not not: Visit(not.Operand, names); break;
-            case Expression.Sign sign: Visit(sign.Operand, names); break;
-            case Expression.Arithmetic arithmetic:
-                Visit(arithmetic.Left, names);
-                Visit(arithmetic.Right, names);
-                break;
-            case Expression.Logical logical:
-                Visit(logical.Left, names);
-                Visit(logical.Right, names);
-                break;
-            case Expression.Concat concat: VisitAll(concat.Parts, names); break;
-            case Expression.Comparison comparison:
-                Visit(comparison.First, names);
-                foreach (var (_, operand) in comparison.Links)
-                {
-                    Visit(operand, names);
-                }
-
-                break;
-            case Expression.Conditional conditional:
-                Visit(conditional.Condition, names);
-                Visit(conditional.Then, names);
-                Visit(conditional.Otherwise, names);
-                break;
+        foreach (var child in Children(expression))
+        {
+            Visit(child, names);
         }
     }
 
-    private static void VisitAll(ImmutableArray<Expression> items, HashSet<string> names)
+    /// <summary>The sub-expressions of <paramref name="expression"/> (null entries for absent optional parts).</summary>
+    private static IEnumerable<Expression?> Children(Expression? expression) => expression switch
     {
-        foreach (var item in items)
-        {
-            Visit(item, names);
-        }
-    }
+        Expression.ListDisplay list => [.. list.Items],
+        Expression.TupleDisplay tuple => [.. tuple.Items],
+        Expression.DictDisplay dict => [.. dict.Pairs.SelectMany(p => new[] { p.Key, p.Value })],
+        Expression.GetAttribute attribute => [attribute.Target],
+        Expression.GetItem item => [item.Target, item.Key],
+        Expression.SliceKey slice => [slice.Start, slice.Stop, slice.Step],
+        Expression.Call call => [call.Callee, .. Children(call.Arguments)],
+        Expression.FilterCall filter => [filter.Target, .. Children(filter.Arguments)],
+        Expression.TestCall test => [test.Target, .. Children(test.Arguments)],
+        Expression.Not not => [not.Operand],
+        Expression.Sign sign => [sign.Operand],
+        Expression.Arithmetic arithmetic => [arithmetic.Left, arithmetic.Right],
+        Expression.Logical logical => [logical.Left, logical.Right],
+        Expression.Concat concat => [.. concat.Parts],
+        Expression.Comparison comparison => [comparison.First, .. comparison.Links.Select(l => l.Operand)],
+        Expression.Conditional conditional => [conditional.Condition, conditional.Then, conditional.Otherwise],
+        _ => [],
+    };
 
-    private static void Visit(CallArguments arguments, HashSet<string> names)
-    {
-        VisitAll(arguments.Positional, names);
-        foreach (var (_, value) in arguments.Keywords)
-        {
-            Visit(value, names);
-        }
-
-        Visit(arguments.Star, names);
-        Visit(arguments.DoubleStar, names);
-    }
+    private static IEnumerable<Expression?> Children(CallArguments arguments) =>
+        [.. arguments.Positional, .. arguments.Keywords.Select(k => k.Value), arguments.Star, arguments.DoubleStar];
 }

@@ -32,20 +32,8 @@ internal static class PercentFormat
                 throw new PyError("incomplete format");
             }
 
-            object? value = null;
-            bool keyed = false;
-            if (format[i] == '(')
-            {
-                int close = format.IndexOf(')', i);
-                if (close < 0 || !mappingLike)
-                {
-                    throw new PyError(!mappingLike ? "format requires a mapping" : "incomplete format key");
-                }
-
-                keyed = true;
-                value = Lookup(values, format[(i + 1)..close]);
-                i = close + 1;
-            }
+            bool keyed = format[i] == '(';
+            object? value = keyed ? ReadKeyed(format, ref i, values, mappingLike) : null;
 
             var (flags, width, precision, type) = ReadSpec(format, ref i);
             if (type == '%')
@@ -69,6 +57,20 @@ internal static class PercentFormat
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The value of a <c>%(name)</c> key starting at <paramref name="i"/> (which moves past it).</summary>
+    private static object? ReadKeyed(string format, ref int i, object? values, bool mappingLike)
+    {
+        int close = format.IndexOf(')', i);
+        if (close < 0 || !mappingLike)
+        {
+            throw new PyError(!mappingLike ? "format requires a mapping" : "incomplete format key");
+        }
+
+        var value = Lookup(values, format[(i + 1)..close]);
+        i = close + 1;
+        return value;
     }
 
     private static object? Lookup(object? mapping, string key) => mapping switch

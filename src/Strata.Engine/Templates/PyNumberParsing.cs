@@ -19,27 +19,8 @@ internal static partial class PyNumberParsing
             s = s[1..];
         }
 
-        if (s.Length > 1 && s[0] == '0' && char.ToLowerInvariant(s[1]) is 'x' or 'o' or 'b')
-        {
-            long prefixRadix = char.ToLowerInvariant(s[1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
-            if (radix != 0 && radix != prefixRadix)
-            {
-                return false;
-            }
-
-            radix = prefixRadix;
-            s = s[2..].StartsWith('_') ? s[3..] : s[2..];
-        }
-        else if (radix == 0)
-        {
-            radix = 10;
-            if (s.Length > 1 && s.TrimStart('0', '_').Length != s.Length && s.Trim('0', '_').Length > 0)
-            {
-                return false;
-            }
-        }
-
-        if (radix is < 2 or > 36 || s.Length == 0 || s[0] == '_' || s[^1] == '_' || s.Contains("__", StringComparison.Ordinal))
+        if (!TryStripPrefix(ref s, ref radix) || radix is < 2 or > 36 || s.Length == 0 || s[0] == '_' || s[^1] == '_'
+            || s.Contains("__", StringComparison.Ordinal))
         {
             return false;
         }
@@ -68,6 +49,32 @@ internal static partial class PyNumberParsing
         }
 
         value = negative ? -value : value;
+        return true;
+    }
+
+    /// <summary>Removes a 0x/0o/0b prefix (which must agree with <paramref name="radix"/> unless it is 0); base 0
+    /// without a prefix is decimal, where leading zeros are not allowed.</summary>
+    private static bool TryStripPrefix(ref string s, ref long radix)
+    {
+        if (s.Length > 1 && s[0] == '0' && char.ToLowerInvariant(s[1]) is 'x' or 'o' or 'b')
+        {
+            long prefixRadix = char.ToLowerInvariant(s[1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            if (radix != 0 && radix != prefixRadix)
+            {
+                return false;
+            }
+
+            radix = prefixRadix;
+            s = s[2..].StartsWith('_') ? s[3..] : s[2..];
+            return true;
+        }
+
+        if (radix == 0)
+        {
+            radix = 10;
+            return !(s.Length > 1 && s.TrimStart('0', '_').Length != s.Length && s.Trim('0', '_').Length > 0);
+        }
+
         return true;
     }
 

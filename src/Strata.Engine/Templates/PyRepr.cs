@@ -159,29 +159,29 @@ internal static class PyRepr
             }
             else
             {
-                bool pair = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]);
-                int codePoint = pair ? char.ConvertToUtf32(c, s[i + 1]) : c;
-                if (IsPrintable(codePoint))
-                {
-                    text.Append(c);
-                    if (pair)
-                    {
-                        text.Append(s[i + 1]);
-                    }
-                }
-                else
-                {
-                    text.Append(codePoint <= 0xff ? $"\\x{codePoint:x2}" : codePoint <= 0xffff ? $"\\u{codePoint:x4}" : $"\\U{codePoint:x8}");
-                }
-
-                if (pair)
-                {
-                    i++;
-                }
+                i = AppendNonAscii(text, s, i);
             }
         }
 
         text.Append(quote);
+    }
+
+    /// <summary>Appends the non-ASCII code point at <paramref name="i"/> (kept if printable, else escaped); returns
+    /// the index of its last UTF-16 unit.</summary>
+    private static int AppendNonAscii(StringBuilder text, string s, int i)
+    {
+        bool pair = char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]);
+        int codePoint = pair ? char.ConvertToUtf32(s[i], s[i + 1]) : s[i];
+        if (IsPrintable(codePoint))
+        {
+            text.Append(s, i, pair ? 2 : 1);
+        }
+        else
+        {
+            text.Append(codePoint <= 0xff ? $"\\x{codePoint:x2}" : codePoint <= 0xffff ? $"\\u{codePoint:x4}" : $"\\U{codePoint:x8}");
+        }
+
+        return pair ? i + 1 : i;
     }
 
     /// <summary>Python's <c>str.isprintable</c> for one non-ASCII code point: not a control, format, surrogate,

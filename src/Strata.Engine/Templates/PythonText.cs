@@ -64,38 +64,12 @@ internal static class PythonText
     /// <summary><c>s.split(sep, maxsplit)</c>; a null separator splits on runs of whitespace and drops empty parts.</summary>
     public static List<string> Split(string s, string? separator, long maxSplit)
     {
-        var parts = new List<string>();
         if (separator is null)
         {
-            int i = 0;
-            while (true)
-            {
-                while (i < s.Length && IsSpace(s[i]))
-                {
-                    i++;
-                }
-
-                if (i >= s.Length)
-                {
-                    return parts;
-                }
-
-                if (maxSplit >= 0 && parts.Count >= maxSplit)
-                {
-                    parts.Add(s[i..]);
-                    return parts;
-                }
-
-                int start = i;
-                while (i < s.Length && !IsSpace(s[i]))
-                {
-                    i++;
-                }
-
-                parts.Add(s[start..i]);
-            }
+            return SplitWhitespace(s, maxSplit);
         }
 
+        var parts = new List<string>();
         int from = 0;
         while (maxSplit < 0 || parts.Count < maxSplit)
         {
@@ -113,6 +87,39 @@ internal static class PythonText
         return parts;
     }
 
+    /// <summary>Whitespace split from the left; after <paramref name="maxSplit"/> parts the rest is kept as it is.</summary>
+    private static List<string> SplitWhitespace(string s, long maxSplit)
+    {
+        var parts = new List<string>();
+        int i = 0;
+        while (true)
+        {
+            while (i < s.Length && IsSpace(s[i]))
+            {
+                i++;
+            }
+
+            if (i >= s.Length)
+            {
+                return parts;
+            }
+
+            if (maxSplit >= 0 && parts.Count >= maxSplit)
+            {
+                parts.Add(s[i..]);
+                return parts;
+            }
+
+            int start = i;
+            while (i < s.Length && !IsSpace(s[i]))
+            {
+                i++;
+            }
+
+            parts.Add(s[start..i]);
+        }
+    }
+
     /// <summary><c>s.rsplit(sep, maxsplit)</c></summary>
     public static List<string> RSplit(string s, string? separator, long maxSplit)
     {
@@ -121,41 +128,12 @@ internal static class PythonText
             return Split(s, separator, maxSplit);
         }
 
-        var parts = new List<string>();
         if (separator is null)
         {
-            int i = s.Length;
-            while (true)
-            {
-                while (i > 0 && IsSpace(s[i - 1]))
-                {
-                    i--;
-                }
-
-                if (i == 0)
-                {
-                    break;
-                }
-
-                if (parts.Count >= maxSplit)
-                {
-                    parts.Add(s[..i]);
-                    break;
-                }
-
-                int end = i;
-                while (i > 0 && !IsSpace(s[i - 1]))
-                {
-                    i--;
-                }
-
-                parts.Add(s[i..end]);
-            }
-
-            parts.Reverse();
-            return parts;
+            return RSplitWhitespace(s, maxSplit);
         }
 
+        var parts = new List<string>();
         int to = s.Length;
         while (parts.Count < maxSplit)
         {
@@ -170,6 +148,42 @@ internal static class PythonText
         }
 
         parts.Add(s[..to]);
+        parts.Reverse();
+        return parts;
+    }
+
+    /// <summary>Whitespace split from the right; after <paramref name="maxSplit"/> parts the rest is kept as it is.</summary>
+    private static List<string> RSplitWhitespace(string s, long maxSplit)
+    {
+        var parts = new List<string>();
+        int i = s.Length;
+        while (true)
+        {
+            while (i > 0 && IsSpace(s[i - 1]))
+            {
+                i--;
+            }
+
+            if (i == 0)
+            {
+                break;
+            }
+
+            if (parts.Count >= maxSplit)
+            {
+                parts.Add(s[..i]);
+                break;
+            }
+
+            int end = i;
+            while (i > 0 && !IsSpace(s[i - 1]))
+            {
+                i--;
+            }
+
+            parts.Add(s[i..end]);
+        }
+
         parts.Reverse();
         return parts;
     }

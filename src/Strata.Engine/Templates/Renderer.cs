@@ -127,8 +127,7 @@ internal sealed class Renderer
                 Assign(set.Target, Expressions.Evaluate(set.Value, scope), scope);
                 return Flow.Normal;
             case Statement.SetBlock block:
-                string captured = Capture(block.Body, new Scope(scope));
-                Assign(block.Target, block.Filter is null ? captured : Expressions.ApplyFilter(block.Filter, scope, captured), scope);
+                ExecuteSetBlock(block, scope);
                 return Flow.Normal;
             case Statement.Macro macro:
                 scope.Set(macro.Name, new MacroValue(macro, scope));
@@ -141,13 +140,7 @@ internal sealed class Renderer
                 Write(output, PyRepr.Str(Expressions.ApplyFilter(filter.Filter, scope, body)), filter.Line);
                 return Flow.Normal;
             case Statement.With with:
-                var inner = new Scope(scope);
-                foreach (var (target, value) in with.Assignments)
-                {
-                    Assign(target, Expressions.Evaluate(value, scope), inner);
-                }
-
-                return ExecuteBody(with.Body, inner, output);
+                return ExecuteWith(with, scope, output);
             case Statement.Generation generation:
                 return ExecuteBody(generation.Body, new Scope(scope), output);
             case Statement.Break:
@@ -157,6 +150,24 @@ internal sealed class Renderer
             default:
                 throw new TemplateException($"unsupported statement {statement.GetType().Name}", statement.Line);
         }
+    }
+
+    private void ExecuteSetBlock(Statement.SetBlock block, Scope scope)
+    {
+        string captured = Capture(block.Body, new Scope(scope));
+        Assign(block.Target, block.Filter is null ? captured : Expressions.ApplyFilter(block.Filter, scope, captured), scope);
+    }
+
+    /// <summary>A with block: the values are evaluated in the outer scope and bound in a scope of the block's own.</summary>
+    private Flow ExecuteWith(Statement.With with, Scope scope, StringBuilder output)
+    {
+        var inner = new Scope(scope);
+        foreach (var (target, value) in with.Assignments)
+        {
+            Assign(target, Expressions.Evaluate(value, scope), inner);
+        }
+
+        return ExecuteBody(with.Body, inner, output);
     }
 
     private string Capture(ImmutableArray<Statement> body, Scope scope)

@@ -18,15 +18,15 @@ internal static class StrFormat
         while (i < format.Length)
         {
             char c = format[i];
+            if (c is '{' or '}' && i + 1 < format.Length && format[i + 1] == c)
+            {
+                text.Append(c);
+                i += 2;
+                continue;
+            }
+
             if (c == '}')
             {
-                if (i + 1 < format.Length && format[i + 1] == '}')
-                {
-                    text.Append('}');
-                    i += 2;
-                    continue;
-                }
-
                 throw new PyError("Single '}' encountered in format string");
             }
 
@@ -34,13 +34,6 @@ internal static class StrFormat
             {
                 text.Append(c);
                 i++;
-                continue;
-            }
-
-            if (i + 1 < format.Length && format[i + 1] == '{')
-            {
-                text.Append('{');
-                i += 2;
                 continue;
             }
 
