@@ -253,9 +253,9 @@ internal sealed class ExpressionEvaluator
             PyList list => list.Count,
             _ => 0,
         };
-        if (size >= 64)
+        if (size >= 8)
         {
-            _renderer.Spend(size / 64, line);
+            _renderer.Spend(size / 8, line);
         }
 
         return value;

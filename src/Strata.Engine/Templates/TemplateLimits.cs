@@ -10,9 +10,10 @@ public sealed record TemplateLimits
     /// <summary>Characters the render may write in all (its output and captured blocks together). Default 16 Mi.</summary>
     public long MaxOutputChars { get; init; } = 16L * 1024 * 1024;
 
-    /// <summary>Work units: one per statement, loop iteration and call, plus one per 64 characters or items a
-    /// string or list operation builds. Default 20 million (a few seconds at most).</summary>
-    public long MaxSteps { get; init; } = 20_000_000;
+    /// <summary>Work units: one per statement, loop iteration and call, plus one per 8 characters or items a string
+    /// or list operation builds. Default 5 million: about a second of hostile work; chat templates use thousands, and a
+    /// conversation filling a 128k-token context a few hundred thousand.</summary>
+    public long MaxSteps { get; init; } = 5_000_000;
 
     /// <summary>How deeply macro calls may nest (jinja2 under CPython's default recursion limit stops near 150). Default 100.</summary>
     public int MaxCallDepth { get; init; } = 100;

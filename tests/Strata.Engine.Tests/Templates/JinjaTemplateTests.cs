@@ -130,6 +130,34 @@ public sealed class JinjaTemplateTests
         Assert.StartsWith("template went over its budget of 100000 steps", error.Message);
     }
 
+    [Theory]
+    [InlineData("{% for i in range(100000) %}{{ range(100000)|select|list|length }}{% endfor %}")]
+    [InlineData("{% for i in range(100000) %}{% set s = range(100000)|join(',') %}{% endfor %}")]
+    [InlineData("{% set ns = namespace(x='') %}{% for i in range(100000) %}{% set ns.x = ns.x ~ 'abcdefgh' %}{% endfor %}")]
+    public void Render_HostileWorkWithDefaultLimits_StopsWithTheBudgetError(string source)
+    {
+        var error = Assert.Throws<TemplateException>(() => Render(source));
+
+        Assert.StartsWith("template went over its budget of 5000000 steps", error.Message);
+    }
+
+    [Fact]
+    public void Render_ConversationFillingA128kContext_FitsTheDefaultLimits()
+    {
+        var entry = TemplateData.Templates().Single(t => t.Name == "Qwen-Qwen2.5-7B-Instruct");
+        var messages = new JsonArray();
+        for (int i = 0; i < 500; i++)
+        {
+            messages.Add(new JsonObject { ["role"] = i % 2 == 0 ? "user" : "assistant", ["content"] = new string('x', 1000) + i });
+        }
+
+        var input = TemplateData.Input("tools", entry) with { Messages = JsonSerializer.SerializeToElement(messages) };
+
+        string prompt = ModelChatTemplate.Parse(TemplateData.Source(entry)).Render(input);
+
+        Assert.True(prompt.Length > 500_000, $"{prompt.Length} characters");
+    }
+
     [Fact]
     public void Render_OutputOverLimit_Throws()
     {
