@@ -3,13 +3,14 @@ using Strata.Compiler;
 using Strata.Engine.Artifacts;
 using Strata.Engine.Generation;
 using Strata.Engine.Grammar;
+using Strata.Engine.Templates;
 
 namespace Strata.Cli;
 
 /// <summary>Exit codes and the top-level error boundary.</summary>
 internal static class CliErrors
 {
-    /// <summary>Bad input: model file, prompt or option.</summary>
+    /// <summary>Bad input: model file, prompt, option, or a chat template that fails or refuses the conversation.</summary>
     public const int BadInput = 2;
 
     /// <summary>A defect in Strata (reported with its type so it can be filed).</summary>
@@ -35,6 +36,6 @@ internal static class CliErrors
         }
     }
 
-    private static bool IsBadInput(Exception e) => e is ModelFormatException or CompileException or PromptTooLongException
+    private static bool IsBadInput(Exception e) => e is ModelFormatException or CompileException or PromptTooLongException or TemplateException
         or GrammarException or SchemaException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 }

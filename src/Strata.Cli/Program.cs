@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, bench, synth, serve, inspect. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, bench, synth, serve, inspect, chat, template. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -11,6 +11,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     ServeCommand.Create(),
     InspectCommand.Create(),
     ChatCommand.Create(),
+    TemplateCommand.Create(),
 };
 return CliErrors.Run(() =>
 {
