@@ -17,10 +17,20 @@ public sealed class ModelChat
     }
 
     /// <summary>The chat of <paramref name="model"/>: its own template when its file has one, else ChatML.</summary>
-    public static ModelChat For(Artifacts.ModelArtifact model)
+    /// <param name="model">the model</param>
+    /// <param name="time">the clock a template's strftime_now reads; null = the system's</param>
+    public static ModelChat For(Artifacts.ModelArtifact model, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new ModelChat(ChatMlTemplate.Instance);
+        if (model.ChatTemplateSource is not { } source)
+        {
+            return new ModelChat(ChatMlTemplate.Instance);
+        }
+
+        var tokenizer = model.Tokenizer;
+        string Text(int id) => id >= 0 && tokenizer.TryGetSpecialText(id, out string text) ? text : string.Empty;
+        return new ModelChat(new JinjaChatTemplate(source, Text(tokenizer.BosId), Text(tokenizer.EosId), tokenizer.AddBosByDefault,
+            time ?? TimeProvider.System));
     }
 
     /// <summary>The prompt's token ids: parsing special-token texts when the template writes them, with the tokenizer's BOS.</summary>

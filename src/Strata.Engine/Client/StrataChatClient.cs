@@ -45,7 +45,7 @@ public sealed class StrataChatClient : IChatClient
             BatchTokens: Math.Max(options.BatchTokens, options.MaxConcurrent + 1), Sequences: options.MaxConcurrent,
             Mode: options.Numerics, BatchInvariant: options.BatchInvariant));
         _time = options.Time ?? TimeProvider.System;
-        _chat = ModelChat.For(_runtime.Model);
+        _chat = ModelChat.For(_runtime.Model, _time);
         _loop = new GenerationLoop(_runtime, options.MaxConcurrent, time: _time).Start();
         _modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(modelPath);
         Metadata = new ChatClientMetadata("strata", null, _modelId);

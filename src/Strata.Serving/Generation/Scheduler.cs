@@ -26,7 +26,7 @@ internal sealed class Scheduler : IDisposable
         Name = name;
         Time = time;
         Runtime = runtime;
-        Chat = ModelChat.For(runtime.Model);
+        Chat = ModelChat.For(runtime.Model, time);
         _admission = admission;
         _metrics = metrics;
         _modelTag = ServingMetrics.ModelTag(name);
