@@ -1,0 +1,130 @@
+// response_format and tools over HTTP: concurrent schema-constrained answers batched together, each validated by
+// JsonSchema.Net; schema errors refused before generation; a model's own template and its Hermes tool calls.
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Strata.Engine.Tests.Chat;
+using Strata.Engine.Tests.Grammar;
+
+namespace Strata.Serving.Tests;
+
+public sealed class StructuredOutputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private static JsonObject Chat(string user, JsonNode? responseFormat, int maxTokens, float temperature, int seed) => new()
+    {
+        ["model"] = ServerFixture.Model,
+        ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = user }),
+        ["max_tokens"] = maxTokens,
+        ["temperature"] = temperature,
+        ["seed"] = seed,
+        ["response_format"] = responseFormat,
+    };
+
+    private static JsonObject SchemaFormat(string schema) => new()
+    {
+        ["type"] = "json_schema",
+        ["json_schema"] = new JsonObject { ["name"] = "answer", ["strict"] = true, ["schema"] = JsonNode.Parse(schema) },
+    };
+
+    [Fact]
+    public async Task JsonSchema_SixteenConcurrentRequests_EachAnswerValidatesAgainstItsOwnSchema()
+    {
+        var schemas = new RandomSchemas(2026);
+        using var client = fixture.Client();
+        var calls = new List<(string Schema, Task<HttpResponseMessage> Reply)>();
+        for (int i = 0; i < 16; i++)
+        {
+            string schema = schemas.Next();
+            var body = Chat("Give me the record.", SchemaFormat(schema), 400, i % 2 == 0 ? 0f : 1.2f, i + 1);
+            calls.Add((schema, client.PostAsJsonAsync("/v1/chat/completions", body)));
+        }
+
+        foreach (var (schema, reply) in calls)
+        {
+            using var response = await reply;
+            string raw = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
+            using var doc = JsonDocument.Parse(raw);
+            var choice = doc.RootElement.GetProperty("choices")[0];
+            Assert.Equal("grammar_complete", choice.GetProperty("strata_stop_reason").GetString());
+            Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+            string text = choice.GetProperty("message").GetProperty("content").GetString()!;
+            Assert.Null(SchemaValidator.Check(schema, text));
+        }
+    }
+
+    [Fact]
+    public async Task JsonObject_AnswerIsOneJsonObject_AndEvidenceNamesTheGrammar()
+    {
+        using var client = fixture.Client();
+        var body = Chat("Say something.", new JsonObject { ["type"] = "json_object" }, 400, 0f, 1);
+        using var response = await client.PostAsJsonAsync("/v1/chat/completions", body);
+        string raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
+        using var doc = JsonDocument.Parse(raw);
+        var choice = doc.RootElement.GetProperty("choices")[0];
+        if (choice.GetProperty("strata_stop_reason").GetString() == "grammar_complete")
+        {
+            using var answer = JsonDocument.Parse(choice.GetProperty("message").GetProperty("content").GetString()!);
+            Assert.Equal(JsonValueKind.Object, answer.RootElement.ValueKind);
+        }
+
+        string trace = response.Headers.GetValues("X-Strata-Trace-Id").Single();
+        using var evidence = JsonDocument.Parse(await client.GetStringAsync($"/v1/strata/evidence/{trace}"));
+        Assert.Equal(64, evidence.RootElement.GetProperty("engine").GetProperty("grammar_sha256").GetString()!.Length);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"object","properties":{"a":{"type":"string","minLength":5,"maxLength":2}}}""", "#/properties/a")]
+    [InlineData("""{"type":"object","properties":{"n":{"type":"integer","multipleOf":3}}}""", "#/properties/n")]
+    [InlineData("""{"type":"object","properties":{"r":{"$ref":"#/$defs/missing"}}}""", "#/properties/r")]
+    public async Task UnenforceableSchema_Is400NamingThePointer_BeforeAnyToken(string schema, string pointer)
+    {
+        using var client = fixture.Client();
+        using var response = await client.PostAsJsonAsync("/v1/chat/completions", Chat("hi", SchemaFormat(schema), 16, 0f, 1));
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("response_format.json_schema.schema", error.GetProperty("param").GetString());
+        Assert.Equal("invalid_schema", error.GetProperty("code").GetString());
+        Assert.Contains(pointer, error.GetProperty("message").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Qwen3Template_RequiredToolCall_IsAHermesBlockParsedIntoToolCalls_StreamedAlike()
+    {
+        await using var server = await StrataServer.StartAsync([new ModelConfig { Name = "qwen", Path = TemplateModels.Qwen3 }], "127.0.0.1", 0,
+            ServerFixture.Config());
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ServerFixture.KeyA);
+        var body = new JsonObject
+        {
+            ["model"] = "qwen",
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is the weather in Oslo?" }),
+            ["max_tokens"] = 200,
+            ["temperature"] = 0,
+            ["tools"] = JsonNode.Parse("""[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string","maxLength":10}},"required":["city"]}}}]"""),
+            ["tool_choice"] = "required",
+            ["parallel_tool_calls"] = false,
+        };
+
+        using var response = await client.PostAsJsonAsync("/v1/chat/completions", body);
+        string raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, raw);
+        using var doc = JsonDocument.Parse(raw);
+        var choice = doc.RootElement.GetProperty("choices")[0];
+        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+        var call = choice.GetProperty("message").GetProperty("tool_calls")[0];
+        Assert.Equal("get_weather", call.GetProperty("function").GetProperty("name").GetString());
+        string arguments = call.GetProperty("function").GetProperty("arguments").GetString()!;
+        Assert.Null(SchemaValidator.Check("""{"type":"object","properties":{"city":{"type":"string","maxLength":10}},"required":["city"]}""", arguments));
+
+        body["stream"] = true;
+        using var streamed = await client.PostAsJsonAsync("/v1/chat/completions", body);
+        string events = await streamed.Content.ReadAsStringAsync();
+        Assert.Contains("\"tool_calls\":[{\"index\":0", events, StringComparison.Ordinal);
+        Assert.Contains(JsonSerializer.Serialize(arguments), events, StringComparison.Ordinal);
+        Assert.Contains("\"finish_reason\":\"tool_calls\"", events, StringComparison.Ordinal);
+    }
+}
