@@ -127,4 +127,35 @@ public sealed class StructuredOutputTests(ServerFixture fixture) : IClassFixture
         Assert.Contains(JsonSerializer.Serialize(arguments), events, StringComparison.Ordinal);
         Assert.Contains("\"finish_reason\":\"tool_calls\"", events, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TemplateThatRaises_Is400WithItsMessage_AndStillServes()
+    {
+        const string template = "{% for m in messages %}{% if m.tool_calls is defined and m.tool_calls | length > 1 %}"
+            + "{{ raise_exception('one tool call per turn, please') }}{% endif %}{{ m.role }}: {{ m.content }}\n{% endfor %}assistant:";
+        string model = TemplateModels.WithTemplate("raising", template);
+        await using var server = await StrataServer.StartAsync([new ModelConfig { Name = "raising", Path = model }], "127.0.0.1", 0, ServerFixture.Config());
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls[0]) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ServerFixture.KeyA);
+        var calls = JsonNode.Parse("""[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"b","type":"function","function":{"name":"f","arguments":"{}"}}]""");
+        var body = new JsonObject
+        {
+            ["model"] = "raising",
+            ["max_tokens"] = 4,
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["content"] = "hi" },
+                new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = calls },
+                new JsonObject { ["role"] = "user", ["content"] = "and?" }),
+        };
+
+        using var refused = await client.PostAsJsonAsync("/v1/chat/completions", body);
+        using var doc = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("chat_template_error", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("one tool call per turn, please", doc.RootElement.GetProperty("error").GetProperty("message").GetString()!, StringComparison.Ordinal);
+
+        body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hi" });
+        using var served = await client.PostAsJsonAsync("/v1/chat/completions", body);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
 }
