@@ -78,19 +78,11 @@ internal sealed class ChatSession(IChatClient client, ChatOptions options, strin
         Volatile.Write(ref _answer, cancel);
         try
         {
-            var stream = client.GetStreamingResponseAsync(_history, options, cancel.Token).GetAsyncEnumerator(cancel.Token);
-            try
+            foreach (var update in client.GetStreamingResponseAsync(_history, options, cancel.Token).ToBlockingEnumerable(cancel.Token))
             {
-                while (stream.MoveNextAsync().AsTask().GetAwaiter().GetResult())
-                {
-                    output.Write(stream.Current.Text);
-                    output.Flush();
-                    text.Append(stream.Current.Text);
-                }
-            }
-            finally
-            {
-                stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                output.Write(update.Text);
+                output.Flush();
+                text.Append(update.Text);
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -51,8 +51,11 @@ public sealed class ModelArtifact : IDisposable
     /// <summary>Size of the model file.</summary>
     public long FileBytes { get; }
 
-    /// <summary>The file's chat template (GGUF <c>tokenizer.chat_template</c>, Jinja); null when it has none.</summary>
-    public string? ChatTemplateSource { get; private init; }
+    /// <summary>
+    /// The file's chat template (GGUF <c>tokenizer.chat_template</c>, Jinja) with its BOS/EOS token texts; null for a
+    /// llama2.c checkpoint. Its <see cref="Templates.GgufChatTemplate.Source"/> is null when the GGUF has no template.
+    /// </summary>
+    public Templates.GgufChatTemplate? ChatTemplate { get; private init; }
 
     /// <summary>
     /// sha256 of the model file, hex: with <see cref="FileLoad.Copy"/> of the bytes copied at load (those in use, whatever
@@ -134,9 +137,8 @@ public sealed class ModelArtifact : IDisposable
             nint Address(string name) => gguf.TryGetTensor(name, out var t)
                 ? gguf.TensorAddress(t)
                 : throw new ModelFormatException($"{System.IO.Path.GetFileName(path)}: tensor '{name}' is missing");
-            string? template = gguf.TryGetValue("tokenizer.chat_template", out var value) && value.TryGetString(out string text)
-                && text.Length > 0 ? text : null;
-            return new ModelArtifact(path, "gguf", spec, tokenizer, gguf, gguf.Bytes, Address) { ChatTemplateSource = template };
+            var template = Templates.GgufChatTemplate.Read(gguf, tokenizer);
+            return new ModelArtifact(path, "gguf", spec, tokenizer, gguf, gguf.Bytes, Address) { ChatTemplate = template };
         }
         catch
         {

@@ -22,14 +22,12 @@ public sealed class ModelChat
     public static ModelChat For(Artifacts.ModelArtifact model, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.ChatTemplateSource is not { } source)
+        if (model.ChatTemplate is not { Source: { Length: > 0 } source } template)
         {
             return new ModelChat(ChatMlTemplate.Instance);
         }
 
-        var tokenizer = model.Tokenizer;
-        string Text(int id) => id >= 0 && tokenizer.TryGetSpecialText(id, out string text) ? text : string.Empty;
-        return new ModelChat(new JinjaChatTemplate(source, Text(tokenizer.BosId), Text(tokenizer.EosId), tokenizer.AddBosByDefault,
+        return new ModelChat(new JinjaChatTemplate(source, template.BosToken, template.EosToken, model.Tokenizer.AddBosByDefault,
             time ?? TimeProvider.System));
     }
 
@@ -108,7 +106,8 @@ public sealed class ModelChat
         {
             ToolCallFormat.Llama3Json => new OutputConstraint(ConstraintLanguage.JsonSchema, ToolCallSchemas.Llama3(tools, choice)),
             ToolCallFormat.Hermes => ToolCallGrammars.Hermes(tools, choice, parallel),
-            _ => ToolCallGrammars.MistralNemo(tools, choice, parallel),
+            ToolCallFormat.MistralNemo => ToolCallGrammars.MistralNemo(tools, choice, parallel),
+            _ => throw new System.Diagnostics.UnreachableException($"tool-call format {format} has no grammar"),
         };
     }
 }

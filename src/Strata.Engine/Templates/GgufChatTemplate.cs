@@ -15,16 +15,20 @@ public sealed record GgufChatTemplate(string? Source, string BosToken, string Eo
 
     /// <summary>Reads the template and token texts of <paramref name="file"/> (token texts through its tokenizer).</summary>
     /// <exception cref="ModelFormatException">the chat template is not a string, or the tokenizer cannot be built</exception>
-    public static GgufChatTemplate Read(GgufFile file)
+    public static GgufChatTemplate Read(GgufFile file) => Read(file, TokenizerFactory.FromGguf(file));
+
+    /// <summary>Reads the template of <paramref name="file"/> with the token texts of its already built <paramref name="tokenizer"/>.</summary>
+    /// <exception cref="ModelFormatException">the chat template is not a string</exception>
+    public static GgufChatTemplate Read(GgufFile file, GgufTokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(tokenizer);
         string? source = null;
         if (file.TryGetValue(MetadataKey, out var value) && !value.TryGetString(out source))
         {
             throw new ModelFormatException($"{Path.GetFileName(file.Path)}: metadata '{MetadataKey}' must be a string, found {value.Type}");
         }
 
-        var tokenizer = TokenizerFactory.FromGguf(file);
         string Text(int id) => id >= 0 ? tokenizer.TokenText(id) : "";
         return new GgufChatTemplate(source, Text(tokenizer.BosId), Text(tokenizer.EosId));
     }

@@ -79,20 +79,15 @@ public abstract class GgufTokenizer : ITokenizer
     public void Encode(ReadOnlySpan<char> text, bool addSpecial, List<int> output) => Encode(text, addSpecial, _splitter, output);
 
     /// <inheritdoc/>
-    public int[] EncodeParsingSpecial(string text, bool addSpecial)
+    public int[] EncodeParsingSpecial(string text, bool addSpecial) =>
+        EncodeToArray(text, addSpecial, _specialSplitter ??= new AddedTokenSplitter(Vocabulary, parseSpecial: true));
+
+    private int[] EncodeToArray(string text, bool addSpecial, AddedTokenSplitter splitter)
     {
         ArgumentNullException.ThrowIfNull(text);
         var output = new List<int>(text.Length / 3 + 4);
-        Encode(text, addSpecial, _specialSplitter ??= new AddedTokenSplitter(Vocabulary, parseSpecial: true), output);
+        Encode(text, addSpecial, splitter, output);
         return output.ToArray();
-    }
-
-    /// <inheritdoc/>
-    public bool TryGetSpecialText(int tokenId, out string text)
-    {
-        bool known = (uint)tokenId < (uint)Vocabulary.Count;
-        text = known ? Vocabulary.Texts[tokenId] : string.Empty;
-        return known;
     }
 
     private void Encode(ReadOnlySpan<char> text, bool addSpecial, AddedTokenSplitter splitter, List<int> output)
@@ -117,13 +112,7 @@ public abstract class GgufTokenizer : ITokenizer
     }
 
     /// <inheritdoc/>
-    public int[] Encode(string text, bool addSpecial)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var output = new List<int>(text.Length / 3 + 4);
-        Encode(text.AsSpan(), addSpecial, output);
-        return output.ToArray();
-    }
+    public int[] Encode(string text, bool addSpecial) => EncodeToArray(text, addSpecial, _splitter);
 
     /// <inheritdoc/>
     public ReadOnlySpan<byte> TokenBytes(int tokenId) => Pieces[tokenId];

@@ -38,13 +38,6 @@ public interface ITokenizer
     /// </summary>
     int[] EncodeParsingSpecial(string text, bool addSpecial) => Encode(text, addSpecial);
 
-    /// <summary>The vocabulary text of a token, e.g. "&lt;s&gt;" for a BOS id (what a chat template's bos_token is); false when unknown.</summary>
-    bool TryGetSpecialText(int tokenId, out string text)
-    {
-        text = string.Empty;
-        return false;
-    }
-
     /// <summary>
     /// The UTF-8 bytes token <paramref name="tokenId"/> decodes to, without allocating. Control and unknown tokens
     /// decode to nothing (llama_token_to_piece with special = false). A piece may be part of a UTF-8 sequence.

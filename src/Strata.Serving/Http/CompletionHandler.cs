@@ -37,7 +37,7 @@ internal sealed class CompletionHandler(ServerState state)
         if (chat)
         {
             chatPrompt = RenderChat(scheduler.Chat, api);
-            grammar = CompileGrammar(scheduler.Chat, chatPrompt, api);
+            grammar = CompileGrammar(scheduler.Chat, chatPrompt);
             prompt = scheduler.Chat.Encode(chatPrompt, tokenizer);
             stops.AddRange(chatPrompt.StopStrings);
         }
@@ -193,9 +193,9 @@ internal sealed class CompletionHandler(ServerState state)
     }
 
     // A schema or grammar that cannot be compiled is refused before any token is generated, naming where it fails.
-    private static Strata.Engine.Grammar.Grammar? CompileGrammar(ModelChat modelChat, ChatPrompt prompt, ApiRequest api)
+    private static Strata.Engine.Grammar.Grammar? CompileGrammar(ModelChat modelChat, ChatPrompt prompt)
     {
-        string field = api.ToolsActive() ? "tools" : "response_format.json_schema.schema";
+        string field = prompt.ParsesToolCalls ? "tools" : "response_format.json_schema.schema";
         try
         {
             return modelChat.Grammar(prompt);

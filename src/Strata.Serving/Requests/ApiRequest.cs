@@ -55,9 +55,6 @@ internal sealed class ApiRequest
 
     public ResponseFormat ResponseFormat { get; private set; } = ResponseFormat.Text;
 
-    /// <summary>True when the answer may call tools (tools given, tool_choice not none).</summary>
-    public bool ToolsActive() => Tools.Count > 0 && ToolChoice?.Mode != ToolChoiceMode.None;
-
     /// <summary>Parses <paramref name="root"/>; throws <see cref="ApiError"/> (400) naming the first bad field.</summary>
     public static ApiRequest Parse(JsonElement root, bool chat)
     {

@@ -46,7 +46,7 @@ public class ModelTemplateTests
         var prompt = chat.Render(new ChatRequest(turns) { AddGenerationPrompt = addPrompt });
 
         Assert.StartsWith("jinja:", chat.Template.Name, StringComparison.Ordinal);
-        string bos = artifact.Tokenizer.AddBosByDefault && artifact.Tokenizer.TryGetSpecialText(artifact.Tokenizer.BosId, out string b) ? b : "";
+        string bos = artifact.Tokenizer.AddBosByDefault ? artifact.ChatTemplate!.BosToken : "";
         Assert.Equal(golden.StartsWith(bos, StringComparison.Ordinal) ? golden[bos.Length..] : golden, prompt.Text);
         int[] ids = chat.Encode(prompt, artifact.Tokenizer);
         Assert.Equal(artifact.Tokenizer.EncodeParsingSpecial(golden, addSpecial: bos.Length == 0).Length, ids.Length);

@@ -94,7 +94,7 @@ public sealed class SyntheticModelTests : IDisposable
             Assert.Equal(ids, artifact.Tokenizer.Encode(text, addSpecial: true));
         }
 
-        Assert.Contains("<tool_call>", artifact.ChatTemplateSource, StringComparison.Ordinal);
+        Assert.Contains("<tool_call>", artifact.ChatTemplate?.Source, StringComparison.Ordinal);
         Assert.True(artifact.Tokenizer.IsEndOfGeneration(151645)); // <|im_end|>, the config's eos_token
         Assert.Equal([151644, 872, 198], artifact.Tokenizer.EncodeParsingSpecial("<|im_start|>user\n", addSpecial: true));
     }
