@@ -1,0 +1,59 @@
+// The JSON shape of the agent runtime's files and records: snake_case names, enums by snake_case name, strict.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Strata.Agents;
+
+/// <summary>Serializer options shared by task files, stored contracts and ledger payloads.</summary>
+public static class AgentJson
+{
+    /// <summary>Strict options: unknown fields are errors, so a misspelt budget is not silently ignored.</summary>
+    public static readonly JsonSerializerOptions Options = Create();
+
+    /// <summary>Reads a task contract from JSON text and validates it.</summary>
+    /// <exception cref="ContractException">the JSON is malformed or a field is wrong, named by its path</exception>
+    public static TaskContract ReadContract(string json, DateTimeOffset now)
+    {
+        TaskContract? contract;
+        try
+        {
+            contract = JsonSerializer.Deserialize<TaskContract>(json, Options);
+        }
+        catch (JsonException error)
+        {
+            throw new ContractException(error.Path ?? "$", FirstLine(error.Message));
+        }
+
+        if (contract is null)
+        {
+            throw new ContractException("$", "the task file holds null, not a task contract");
+        }
+
+        ContractValidator.Validate(contract, now);
+        return contract;
+    }
+
+    /// <summary>Writes a value as compact JSON.</summary>
+    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectRequiredConstructorParameters = true,
+            AllowTrailingCommas = false,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
