@@ -1,0 +1,189 @@
+// The SQLite store's schema (version 1 in PRAGMA user_version): its tables, and how a file is given or checked against it.
+using Microsoft.Data.Sqlite;
+
+namespace Strata.Agents;
+
+/// <summary>
+/// Schema version 1. Times are two integers: UTC ticks (what <see cref="Strata.Evidence.Ledger.LedgerChain"/>
+/// hashes, and what rows sort by) and the offset in minutes, so a <see cref="DateTimeOffset"/> reads back exactly.
+/// Enums are stored by name. STRICT tables make SQLite reject a value of the wrong type.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>The version this code reads and writes.</summary>
+    public const int Version = 1;
+
+    /// <summary>The tables a version 1 store has.</summary>
+    public static readonly IReadOnlyList<string> Tables = ["tasks", "steps", "approvals", "blobs", "ledger"];
+
+    private const string CreateSql = """
+        CREATE TABLE tasks (
+            task_id TEXT NOT NULL PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            contract_json TEXT NOT NULL,
+            profile_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            stop_reason TEXT,
+            answer TEXT,
+            submitted_ticks INTEGER NOT NULL,
+            submitted_offset_minutes INTEGER NOT NULL,
+            updated_ticks INTEGER NOT NULL,
+            updated_offset_minutes INTEGER NOT NULL,
+            parent_task_id TEXT
+        ) STRICT;
+        CREATE INDEX tasks_by_submitted ON tasks (submitted_ticks, task_id);
+        CREATE INDEX tasks_by_status ON tasks (status, submitted_ticks, task_id);
+
+        CREATE TABLE steps (
+            task_id TEXT NOT NULL REFERENCES tasks (task_id),
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            name TEXT NOT NULL,
+            call_id TEXT,
+            arguments_hash TEXT,
+            idempotency_key TEXT,
+            result_hash TEXT,
+            tool_identity TEXT,
+            attempts INTEGER NOT NULL,
+            updated_ticks INTEGER NOT NULL,
+            updated_offset_minutes INTEGER NOT NULL,
+            detail TEXT,
+            PRIMARY KEY (task_id, idx)
+        ) STRICT;
+
+        CREATE TABLE approvals (
+            approval_id TEXT NOT NULL PRIMARY KEY,
+            task_id TEXT NOT NULL REFERENCES tasks (task_id),
+            tenant TEXT NOT NULL,
+            step_index INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            tool_identity TEXT NOT NULL,
+            arguments_hash TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL,
+            raised_ticks INTEGER NOT NULL,
+            raised_offset_minutes INTEGER NOT NULL,
+            resolved_by TEXT,
+            resolution_reason TEXT,
+            resolved_ticks INTEGER,
+            resolved_offset_minutes INTEGER,
+            UNIQUE (task_id, idempotency_key, kind, tool_identity)
+        ) STRICT;
+        CREATE INDEX approvals_by_raised ON approvals (raised_ticks, approval_id);
+        CREATE INDEX approvals_by_status ON approvals (status, raised_ticks, approval_id);
+
+        CREATE TABLE blobs (
+            sha256 TEXT NOT NULL PRIMARY KEY,
+            bytes BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TABLE ledger (
+            task_id TEXT NOT NULL REFERENCES tasks (task_id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at_ticks INTEGER NOT NULL,
+            at_offset_minutes INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (task_id, seq)
+        ) STRICT;
+        """;
+
+    /// <summary>
+    /// Gives an empty file the schema, or checks that a file has it. Creation runs in one write transaction that
+    /// reads the version again first, so two processes opening a new file at once create the schema once.
+    /// </summary>
+    /// <exception cref="StoreException">the file has another version, or is a SQLite file of something else</exception>
+    public static void Ensure(SqliteConnection connection, string path)
+    {
+        if (ReadVersion(connection, path, null) == Version)
+        {
+            CheckTables(connection, path, null);
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (ReadVersion(connection, path, transaction) == Version)
+        {
+            CheckTables(connection, path, transaction);
+            return;
+        }
+
+        var existing = TableNames(connection, transaction);
+        if (existing.Count > 0)
+        {
+            throw new StoreException(
+                $"store '{path}' is a SQLite database but not a Strata store: it has schema version 0 and tables "
+                + $"({string.Join(", ", existing)}) that Strata did not create");
+        }
+
+        Execute(connection, transaction, CreateSql);
+        Execute(connection, transaction, $"PRAGMA user_version = {Version}");
+        transaction.Commit();
+    }
+
+    /// <summary>Reads <c>PRAGMA user_version</c> and rejects a version this code does not know.</summary>
+    /// <returns>0 (a new or foreign file) or <see cref="Version"/>.</returns>
+    public static long ReadVersion(SqliteConnection connection, string path, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version";
+        var version = (long)command.ExecuteScalar()!;
+        if (version > Version)
+        {
+            throw new StoreException(
+                $"store '{path}' has schema version {version}, newer than version {Version} that this Strata reads: "
+                + "it was written by a newer Strata; open it with that version");
+        }
+
+        if (version < 0)
+        {
+            throw new StoreException(
+                $"store '{path}' has schema version {version}, which no Strata writes (this one writes {Version}): "
+                + "it is damaged or is not a Strata store");
+        }
+
+        return version;
+    }
+
+    private static void CheckTables(SqliteConnection connection, string path, SqliteTransaction? transaction)
+    {
+        var existing = TableNames(connection, transaction);
+        var missing = Tables.Where(table => !existing.Contains(table)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StoreException(
+                $"store '{path}' has schema version {Version} but lacks table(s) {string.Join(", ", missing)}: "
+                + "it is damaged or is not a Strata store");
+        }
+    }
+
+    private static List<string> TableNames(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
