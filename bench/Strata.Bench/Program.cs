@@ -3,7 +3,7 @@ namespace Strata.Bench;
 
 /// <summary>
 /// Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]</c>,
-/// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>, or <c>grammar [shared-models-folder] [tokens]</c>.
+/// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>, or <c>grammar [shared-models-folder] [tokens]</c>, or <c>agents [steps] [tasks]</c>.
 /// </summary>
 internal static class Program
 {
@@ -24,11 +24,19 @@ internal static class Program
             return 0;
         }
 
+        if (args.Length > 0 && args[0] == "agents")
+        {
+            // agents [steps] [tasks]
+            AgentBench.Run(args.Length > 1 ? int.Parse(args[1]) : 50, args.Length > 2 ? int.Parse(args[2]) : 20);
+            return 0;
+        }
+
         if (args.Length == 0 || args[0] != "kernels")
         {
             Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]");
             Console.Error.WriteLine("       Strata.Bench layers [smollm|tinyllama] [Q4_0|Q5_0|Q8_0|Q4_K|Q6_K] [threads] [layers] [reps]");
             Console.Error.WriteLine("       Strata.Bench grammar [shared-models-folder] [tokens]");
+            Console.Error.WriteLine("       Strata.Bench agents [steps] [tasks]");
             return 2;
         }
 

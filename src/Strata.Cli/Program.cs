@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, bench, synth, serve, inspect, chat, template. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, bench, synth, serve, inspect, chat, template, agent. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -12,6 +12,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     InspectCommand.Create(),
     ChatCommand.Create(),
     TemplateCommand.Create(),
+    AgentCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

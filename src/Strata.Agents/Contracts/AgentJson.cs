@@ -33,6 +33,11 @@ public static class AgentJson
         return contract;
     }
 
+    /// <summary>Reads a value written by <see cref="Write"/>.</summary>
+    /// <exception cref="JsonException">the JSON is not a <typeparamref name="T"/></exception>
+    public static T Read<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"expected a {typeof(T).Name}, found null");
+
     /// <summary>Writes a value as compact JSON.</summary>
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
 

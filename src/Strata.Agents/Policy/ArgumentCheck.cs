@@ -141,12 +141,14 @@ internal sealed class ArgumentCheck
     private bool IsInside(string argument)
     {
         // An empty string or one with a NUL is no path at all; GetFullPath rejects the second with ArgumentException.
-        if (argument.Length == 0 || argument.Contains('\0', StringComparison.Ordinal))
+        // A relative path never matches: the tool resolves it against its own working folder (a local tool against
+        // this process's, an MCP server against its own), which the policy cannot know.
+        if (argument.Length == 0 || argument.Contains('\0', StringComparison.Ordinal) || !Path.IsPathFullyQualified(argument))
         {
             return false;
         }
 
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(argument, _folder));
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(argument));
         return full.Equals(_folder, PathComparison) || full.StartsWith(_folderPrefix, PathComparison);
     }
 

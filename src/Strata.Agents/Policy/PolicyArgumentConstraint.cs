@@ -20,8 +20,9 @@ public sealed record PolicyArgumentConstraint
     public required string Path { get; init; }
 
     /// <summary>
-    /// An absolute folder: the argument must be a string path that lies in it (or is it). A relative argument is
-    /// resolved against this folder; <c>.</c> and <c>..</c> are resolved lexically (<see cref="System.IO.Path.GetFullPath(string, string)"/>)
+    /// An absolute folder: the argument must be an absolute string path that lies in it (or is it). A relative argument
+    /// never matches (the tool would resolve it against a working folder the policy cannot know); <c>.</c> and <c>..</c>
+    /// are resolved lexically (<see cref="System.IO.Path.GetFullPath(string, string)"/>)
     /// before the check, so <c>/data/../etc</c> is outside <c>/data</c>, and <c>/data-evil</c> is outside it too.
     /// Symbolic links are not followed: a link inside the folder that points out of it is not detected here.
     /// Names compare case-sensitively except on Windows and macOS, whose file systems ignore case by default.
