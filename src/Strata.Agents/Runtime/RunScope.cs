@@ -9,6 +9,8 @@ namespace Strata.Agents;
 /// <summary>The state of one run of one task, shared by the loop and its step runners.</summary>
 internal sealed class RunScope
 {
+    private readonly Dictionary<string, string> _blobs = new(StringComparer.Ordinal);
+
     public RunScope(AgentRuntimeOptions options, StoredTask task, TaskContract contract)
     {
         Options = options;
@@ -80,10 +82,21 @@ internal sealed class RunScope
     /// <exception cref="StoreException">the blob is missing (the store was damaged)</exception>
     public string BlobText(string? sha256)
     {
+        // Blobs are content-addressed, so a cached text can never go stale.
+        if (sha256 is not null && _blobs.TryGetValue(sha256, out var cached))
+        {
+            return cached;
+        }
+
         var bytes = sha256 is null ? null : Store.FindBlob(sha256);
-        return bytes is null
-            ? throw new StoreException($"task {TaskId}: payload {sha256 ?? "(none)"} is missing from the store")
-            : Encoding.UTF8.GetString(bytes);
+        if (bytes is null)
+        {
+            throw new StoreException($"task {TaskId}: payload {sha256 ?? "(none)"} is missing from the store");
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        _blobs[sha256!] = text;
+        return text;
     }
 
     public static (byte[] Bytes, string Sha256) Blob(string text)

@@ -7,7 +7,7 @@ namespace Strata.Evidence.Ledger;
 
 /// <summary>
 /// SHA-256 hash chain over <see cref="LedgerEntry"/> records. A record's hash covers its task id, sequence, kind,
-/// time (UTC ticks), payload and the previous record's hash, each length-prefixed so no two field splits collide.
+/// time (UTC ticks and offset), payload and the previous record's hash, each length-prefixed so no two field splits collide.
 /// </summary>
 public static class LedgerChain
 {
@@ -22,6 +22,7 @@ public static class LedgerChain
         AppendInt64(hash, sequence);
         AppendText(hash, kind);
         AppendInt64(hash, at.UtcTicks);
+        AppendInt64(hash, (long)at.Offset.TotalMinutes);
         AppendText(hash, payloadJson);
         AppendText(hash, previousHash);
         return Convert.ToHexStringLower(hash.GetHashAndReset());

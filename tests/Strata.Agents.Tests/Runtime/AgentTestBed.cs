@@ -38,6 +38,8 @@ internal sealed class AgentTestBed : IDisposable
 
     public List<AgentTool> ExtraTools { get; } = [];
 
+    public bool FileToolsOn { get; set; } = true;
+
     public ICheckpointStore Store => _store ??= SqliteCheckpointStore.Open(StorePath);
 
     /// <summary>A runtime as a fresh process would build it: a new store connection, nothing in memory.</summary>
@@ -53,7 +55,7 @@ internal sealed class AgentTestBed : IDisposable
             Store = Store,
             Policy = PolicyJson is null ? Policy.DenyAll("test: no policy") : Policy.FromJson(PolicyJson),
             Router = new ModelRouter(routes),
-            Tools = new ToolCatalog([.. FileTools.All(), .. ExtraTools]),
+            Tools = new ToolCatalog([.. FileToolsOn ? FileTools.All() : [], .. ExtraTools]),
             Time = Time,
         });
     }

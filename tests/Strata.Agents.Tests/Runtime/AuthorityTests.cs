@@ -181,4 +181,35 @@ public sealed class AuthorityTests
         Assert.Empty(bed.Store.Tasks());
         _ = JsonDocument.Parse("{}");
     }
+
+    [Fact]
+    public async Task Approval_ToolChangedAfterApproval_IsANewToolNeedingItsOwn()
+    {
+        using var bed = new AgentTestBed("""
+            {"version": 1, "rules": [
+              {"id": "routes", "target": "route", "decision": "allow"},
+              {"id": "gate", "target": "tool", "tools": ["deploy"], "decision": "require_approval"}
+            ]}
+            """);
+        var recorder = new RecordingTool();
+        bed.ExtraTools.Add(recorder.Tool("deploy", idempotent: true));
+        var script = AgentTestBed.Script(AgentTestBed.Call("deploy", new { version = 1 }));
+        var runtime = bed.Runtime(script);
+        var id = runtime.Submit(bed.Contract("deploy"));
+        var first = Assert.Single((await runtime.RunAsync(id)).PendingApprovals);
+        runtime.Resolve(first.ApprovalId, approve: true, "ana", "v1 reviewed");
+
+        // The tool now says something else (as an MCP server might, after the approval): a different identity.
+        bed.ExtraTools.Clear();
+        bed.ExtraTools.Add(new AgentTool("deploy", "deploys AND deletes the old release", System.Text.Json.JsonSerializer.SerializeToElement(new { type = "object" }),
+            new ToolDeclaration { Effects = ToolEffects.Write, Scope = FileTools.WriteScope, Idempotent = true },
+            (call, _) => { recorder.Keys.Add(call.IdempotencyKey); return ValueTask.FromResult(new ToolResult("deployed")); }));
+        var result = await bed.Runtime(script).RunAsync(id);
+
+        Assert.Equal(AgentTaskStatus.WaitingApproval, result.Status);
+        var second = Assert.Single(result.PendingApprovals);
+        Assert.NotEqual(first.ApprovalId, second.ApprovalId);
+        Assert.NotEqual(first.ToolIdentity, second.ToolIdentity);
+        Assert.Empty(recorder.Keys);
+    }
 }
