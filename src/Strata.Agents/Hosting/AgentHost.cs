@@ -103,6 +103,11 @@ public sealed class AgentHost : IAsyncDisposable
             RequireToolCalls = profile.RequireToolCalls,
             Temperature = profile.Temperature,
         });
+        foreach (var subAgent in profile.SubAgents)
+        {
+            runtime.AddSubAgent(subAgent);
+        }
+
         return new AgentHost(runtime, profile, owned, servers);
     }
 

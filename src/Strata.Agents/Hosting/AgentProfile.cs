@@ -54,6 +54,9 @@ public sealed record AgentProfile
     /// <summary>MCP servers whose tools are registered (each started over stdio for the run).</summary>
     public IReadOnlyList<McpServerSpec> McpServers { get; init; } = [];
 
+    /// <summary>Sub-agents offered as tools (each runs a sub-task with at most its parent's authority).</summary>
+    public IReadOnlyList<SubAgentSpec> SubAgents { get; init; } = [];
+
     /// <summary>Output tokens per model call (null: the route's default).</summary>
     public int? MaxOutputTokens { get; init; }
 

@@ -31,13 +31,31 @@ public sealed class AgentRuntime
     /// <param name="profileJson">How to run it again (recorded with the task, for a resume in another process).</param>
     /// <param name="parentTaskId">The task that handed it this goal, for a sub-task.</param>
     /// <exception cref="ContractException">the contract is invalid or its context cannot be read</exception>
-    public string Submit(TaskContract contract, string profileJson = "{}", string? parentTaskId = null)
+    public string Submit(TaskContract contract, string profileJson = "{}", string? parentTaskId = null) =>
+        Submit(contract, profileJson, parentTaskId, TaskIds.NewTaskId());
+
+    /// <summary>Adds a sub-agent: a tool that runs a sub-task under a narrowed copy of the calling task's contract.</summary>
+    public void AddSubAgent(SubAgentSpec spec) => _options.Tools.Add(SubAgents.Tool(this, spec));
+
+    /// <summary>The contract a task runs under (with hash-only text when it was submitted in this process).</summary>
+    /// <exception cref="KeyNotFoundException">no task has that id</exception>
+    public TaskContract ContractOf(string taskId)
+    {
+        if (_submitted.TryGetValue(taskId, out var original))
+        {
+            return original;
+        }
+
+        var task = _options.Store.FindTask(taskId) ?? throw new KeyNotFoundException($"no task '{taskId}' in the store");
+        return JsonSerializer.Deserialize<TaskContract>(task.ContractJson, AgentJson.Options)!;
+    }
+
+    internal string Submit(TaskContract contract, string profileJson, string? parentTaskId, string taskId)
     {
         var now = _options.Time.GetUtcNow();
         ContractValidator.Validate(contract, now);
         var context = ContextAssembler.Assemble(contract);
         var stored = ContextAssembler.ForStorage(contract, context);
-        var taskId = TaskIds.NewTaskId();
         var task = new StoredTask(taskId, contract.Tenant, AgentJson.Write(stored), profileJson, AgentTaskStatus.Running,
             null, null, now, now, parentTaskId);
         var items = new JsonArray();
@@ -76,10 +94,7 @@ public sealed class AgentRuntime
     public Task<TaskRunResult> RunAsync(string taskId, CancellationToken cancellationToken = default)
     {
         var task = _options.Store.FindTask(taskId) ?? throw new KeyNotFoundException($"no task '{taskId}' in the store");
-        var contract = _submitted.TryGetValue(taskId, out var original)
-            ? original
-            : JsonSerializer.Deserialize<TaskContract>(task.ContractJson, AgentJson.Options)!;
-        return new TaskRun(new RunScope(_options, task, contract)).RunAsync(cancellationToken);
+        return new TaskRun(new RunScope(_options, task, ContractOf(taskId))).RunAsync(cancellationToken);
     }
 
     /// <summary>Runs every task that is not finished (running, compensating, or waiting on an approval), oldest first.</summary>

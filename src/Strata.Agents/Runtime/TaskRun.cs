@@ -183,9 +183,20 @@ internal sealed class TaskRun
 
     private TaskRunResult Result()
     {
-        var pending = _scope.Task.Status == AgentTaskStatus.WaitingApproval
-            ? _scope.Store.Approvals(_scope.TaskId, ApprovalStatus.Pending)
-            : [];
+        var pending = new List<ApprovalRecord>();
+        if (!_scope.Task.IsTerminal)
+        {
+            pending.AddRange(_scope.Store.Approvals(_scope.TaskId, ApprovalStatus.Pending));
+            foreach (var task in _scope.Store.Tasks())
+            {
+                // A sub-task's approvals are its parent's too: one waits on the other.
+                if (task.ParentTaskId == _scope.TaskId && !task.IsTerminal)
+                {
+                    pending.AddRange(_scope.Store.Approvals(task.TaskId, ApprovalStatus.Pending));
+                }
+            }
+        }
+
         return new TaskRunResult(_scope.TaskId, _scope.Task.Status, _scope.Task.StopReason, _scope.Task.Answer, pending);
     }
 }

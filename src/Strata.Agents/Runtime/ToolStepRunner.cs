@@ -58,8 +58,7 @@ internal sealed class ToolStepRunner
         switch (decision.Verdict)
         {
             case PolicyVerdict.Allow:
-                await ExecuteAsync(step, tool!, arguments, decision, cancellationToken).ConfigureAwait(false);
-                return true;
+                return await ExecuteAsync(step, tool!, arguments, decision, cancellationToken).ConfigureAwait(false);
             case PolicyVerdict.RequireApproval:
                 RequestApproval(step, tool!, ApprovalKind.Policy, decision);
                 return false;
@@ -106,8 +105,7 @@ internal sealed class ToolStepRunner
 
         decision = new PolicyDecision(PolicyVerdict.Allow, "approval:" + approval.ApprovalId,
             $"approved by {approval.ResolvedBy}: {approval.ResolutionReason}");
-        await ExecuteAsync(step, tool!, arguments, decision, cancellationToken).ConfigureAwait(false);
-        return true;
+        return await ExecuteAsync(step, tool!, arguments, decision, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> InDoubtAsync(StepRecord step, AgentTool tool, JsonElement arguments, CancellationToken cancellationToken)
@@ -117,8 +115,7 @@ internal sealed class ToolStepRunner
             var decision = new PolicyDecision(PolicyVerdict.Allow, "recovery:idempotent-retry",
                 $"attempt {step.Attempts} did not report back; '{step.Name}' is idempotent, so it is called again with key {step.IdempotencyKey}");
             _scope.Commit([], [LedgerPayload.Record("tool.in_doubt", Payload(step, decision))]);
-            await ExecuteAsync(step, tool, arguments, decision, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await ExecuteAsync(step, tool, arguments, decision, cancellationToken).ConfigureAwait(false);
         }
 
         RequestApproval(step, tool, ApprovalKind.InDoubt, new PolicyDecision(PolicyVerdict.RequireApproval, "recovery:in-doubt",
@@ -127,7 +124,9 @@ internal sealed class ToolStepRunner
         return false;
     }
 
-    private async Task ExecuteAsync(StepRecord step, AgentTool tool, JsonElement arguments, PolicyDecision decision, CancellationToken cancellationToken)
+    // False when the call waits on a person (a sub-task waiting for approval): the step stays started, to be called
+    // again with the same key once the approval is resolved.
+    private async Task<bool> ExecuteAsync(StepRecord step, AgentTool tool, JsonElement arguments, PolicyDecision decision, CancellationToken cancellationToken)
     {
         var started = step with { Status = StepStatus.Started, Attempts = step.Attempts + 1, UpdatedAt = _scope.Now, Detail = decision.Rule };
         var startedPayload = Payload(started, decision);
@@ -138,6 +137,16 @@ internal sealed class ToolStepRunner
         try
         {
             result = await tool.InvokeAsync(new ToolInvocation(_scope.TaskId, arguments, step.IdempotencyKey!), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SubTaskWaitingException waiting)
+        {
+            _scope.Commit([], [LedgerPayload.Record("subtask.waiting", new JsonObject
+            {
+                ["step"] = step.Index,
+                ["tool"] = step.Name,
+                ["child_task_id"] = waiting.ChildTaskId,
+            })], task: _scope.Task.Status == AgentTaskStatus.Compensating ? null : _scope.WithStatus(AgentTaskStatus.WaitingApproval, null));
+            return false;
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
@@ -156,6 +165,7 @@ internal sealed class ToolStepRunner
         payload["is_error"] = result.IsError;
         var kind = step.Kind == StepKind.Compensation ? "compensation" : "tool";
         _scope.Commit([finished], [LedgerPayload.Record(kind + (result.IsError ? ".failed" : ".completed"), payload)], [bytes]);
+        return true;
     }
 
     private void RequestApproval(StepRecord step, AgentTool tool, ApprovalKind kind, PolicyDecision decision)
