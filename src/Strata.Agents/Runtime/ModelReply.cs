@@ -17,6 +17,8 @@ public sealed record RequestedCall(string CallId, string Name, JsonElement Argum
 /// <param name="ResponseId">The response id (Strata's request id when the route is Strata).</param>
 /// <param name="ModelId">The model that answered.</param>
 /// <param name="FinalAnswer">True when the text came from a call of <c>final_answer</c>.</param>
+/// <param name="TraceId">The Strata trace id of the request, when the route is a Strata server (its evidence record's key).</param>
+/// <param name="Engine">What Strata's engine reported of the call (stop reason, batch passes), as JSON; null from other models.</param>
 public sealed record ModelReply(
     string Text,
     IReadOnlyList<RequestedCall> ToolCalls,
@@ -24,4 +26,6 @@ public sealed record ModelReply(
     long OutputTokens,
     string? ResponseId = null,
     string? ModelId = null,
-    bool FinalAnswer = false);
+    bool FinalAnswer = false,
+    string? TraceId = null,
+    string? Engine = null);

@@ -98,6 +98,8 @@ internal sealed class ModelStepRunner
             ["step"] = started.Index,
             ["route"] = started.Name,
             ["response_id"] = reply.ResponseId,
+            ["trace_id"] = reply.TraceId,
+            ["engine"] = reply.Engine is null ? null : JsonNode.Parse(reply.Engine),
             ["model_id"] = reply.ModelId,
             ["input_tokens"] = reply.InputTokens,
             ["output_tokens"] = reply.OutputTokens,
@@ -159,7 +161,34 @@ internal sealed class ModelStepRunner
         }
 
         return new ModelReply(response.Text, calls, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0,
-            response.ResponseId, response.ModelId);
+            response.ResponseId, response.ModelId, TraceId: TraceOf(response.ResponseId), Engine: EngineOf(response));
+    }
+
+    // A Strata server names a chat completion "chatcmpl-" + its trace id: the key of its evidence record (route, queue,
+    // batch, executable hash, kernels).
+    private static string? TraceOf(string? responseId) =>
+        responseId is not null && responseId.StartsWith("chatcmpl-", StringComparison.Ordinal) && responseId.Length == 9 + 32
+            ? responseId[9..]
+            : null;
+
+    // The in-process engine reports its stop reason and batch passes with the reply.
+    private static string? EngineOf(ChatResponse response)
+    {
+        if (response.AdditionalProperties is not { Count: > 0 } properties)
+        {
+            return null;
+        }
+
+        var engine = new JsonObject();
+        foreach (var (key, value) in properties)
+        {
+            if (key.StartsWith("strata_", StringComparison.Ordinal))
+            {
+                engine[key] = JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions);
+            }
+        }
+
+        return engine.Count == 0 ? null : engine.ToJsonString();
     }
 
     private string PromptHash(AssembledContext context)

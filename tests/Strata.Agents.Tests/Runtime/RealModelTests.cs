@@ -64,6 +64,8 @@ public sealed class RealModelTests
         Assert.All(payments, amount => Assert.InRange(amount, 0, 100));
         Assert.Equal(toolSteps.Count(s => s.Status == StepStatus.Completed), notes.Count + payments.Count);
         Assert.True(Evidence.Ledger.LedgerChain.Verify(id, bed.Store.Ledger(id)).Intact);
+        Assert.All(bed.Store.Ledger(id).Where(e => e.Kind == "model.completed"),
+            e => Assert.Contains("\"strata_stop_reason\"", e.PayloadJson, StringComparison.Ordinal));
     }
 
     private sealed class BoundedFunction(string name, string description, string schema, Action<JsonElement> record) : AIFunction
