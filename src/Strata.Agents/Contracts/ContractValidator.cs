@@ -102,7 +102,7 @@ public static class ContractValidator
             var check = outcome.Checks[index];
             var path = $"$.outcome.checks[{index}]";
             RequireText(check.Name, path + ".name");
-            if (check.Kind is OutcomeCheckKind.Contains or OutcomeCheckKind.Regex && string.IsNullOrEmpty(check.Value))
+            if (check.Kind is OutcomeCheckKind.Contains or OutcomeCheckKind.Regex or OutcomeCheckKind.ModelGraded && string.IsNullOrEmpty(check.Value))
             {
                 throw new ContractException(path + ".value", $"a {check.Kind} check needs a value");
             }

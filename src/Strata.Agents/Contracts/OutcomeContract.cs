@@ -28,7 +28,7 @@ public sealed record OutcomeCheck
     /// <summary>What kind of check it is.</summary>
     public OutcomeCheckKind Kind { get; init; } = OutcomeCheckKind.Code;
 
-    /// <summary>The check's argument: the text to contain, the pattern to match, or the code check's registered name.</summary>
+    /// <summary>The check's argument: the text to contain, the pattern to match, the code check's registered name, or the grading rubric.</summary>
     public string? Value { get; init; }
 }
 
@@ -43,6 +43,12 @@ public enum OutcomeCheckKind
 
     /// <summary>The answer matches the regular expression <see cref="OutcomeCheck.Value"/>.</summary>
     Regex = 2,
+
+    /// <summary>
+    /// A model grades the answer against the rubric <see cref="OutcomeCheck.Value"/>, answering JSON
+    /// <c>{"pass": bool, "reason": string}</c>; its route is chosen like the task's, under the same policy and boundary.
+    /// </summary>
+    ModelGraded = 3,
 }
 
 /// <summary>What a failed outcome check does; persisted by name, values append-only.</summary>

@@ -13,10 +13,11 @@ internal static class OutcomeStep
     private const string OutcomeTool = "outcome";
 
     /// <summary>Checks the answer of model step <paramref name="modelIndex"/>; false when it now waits for a person.</summary>
-    public static bool Check(RunScope scope, string answer, int modelIndex)
+    public static async Task<bool> CheckAsync(RunScope scope, string answer, int modelIndex, CancellationToken cancellationToken)
     {
         var outcome = scope.Contract.Outcome ?? new OutcomeContract();
-        var verdicts = OutcomeValidator.Check(outcome, answer, scope.TaskId, scope.Options.Checks);
+        var verdicts = await OutcomeValidator.CheckAsync(outcome, answer, scope.TaskId, scope.Options.Checks,
+            (rubric, text) => Grader.GradeAsync(scope, rubric, text, cancellationToken)).ConfigureAwait(false);
         var failed = verdicts.Count > 0 && !verdicts[^1].Passed ? verdicts[^1] : null;
         var (answerBytes, answerSha) = RunScope.Blob(answer);
         var index = scope.Steps.Count;

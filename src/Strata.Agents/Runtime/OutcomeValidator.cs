@@ -16,8 +16,9 @@ internal static class OutcomeValidator
 {
     private static readonly EvaluationOptions SchemaOptions = new() { RequireFormatValidation = true, OutputFormat = OutputFormat.List };
 
-    public static IReadOnlyList<CheckVerdict> Check(OutcomeContract outcome, string answer, string taskId,
-        IReadOnlyDictionary<string, Func<string, string?>> codeChecks)
+    /// <summary>Runs the checks; <paramref name="grade"/> asks a model (rubric, answer) and gives null when it passes, else why not.</summary>
+    public static async Task<IReadOnlyList<CheckVerdict>> CheckAsync(OutcomeContract outcome, string answer, string taskId,
+        IReadOnlyDictionary<string, Func<string, string?>> codeChecks, Func<string, string, Task<string?>> grade)
     {
         var verdicts = new List<CheckVerdict>();
         if (outcome.OutputSchema is { } schema)
@@ -36,6 +37,7 @@ internal static class OutcomeValidator
             {
                 OutcomeCheckKind.Contains => answer.Contains(check.Value!, StringComparison.Ordinal) ? null : $"the answer does not contain '{check.Value}'",
                 OutcomeCheckKind.Regex => Regex.IsMatch(answer, check.Value!, RegexOptions.None, TimeSpan.FromSeconds(1)) ? null : $"the answer does not match /{check.Value}/",
+                OutcomeCheckKind.ModelGraded => await grade(check.Value!, answer).ConfigureAwait(false),
                 _ => codeChecks.TryGetValue(check.Value ?? check.Name, out var code) ? code(answer) : $"no code check named '{check.Value ?? check.Name}' is registered",
             };
             verdicts.Add(new CheckVerdict(check.Name, detail is null, detail));

@@ -78,7 +78,7 @@ internal sealed class TaskRun
 
         if (open is null && LastAnswer() is { } answer)
         {
-            return OutcomeStep.Check(_scope, answer.Text, answer.Index);
+            return await OutcomeStep.CheckAsync(_scope, answer.Text, answer.Index, cancellationToken).ConfigureAwait(false);
         }
 
         if (Route() is not { } route)

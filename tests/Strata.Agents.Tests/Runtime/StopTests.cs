@@ -115,4 +115,29 @@ public sealed class StopTests
         Assert.Equal(AgentTaskStatus.Completed, result.Status);
         Assert.Equal("finished", result.Answer);
     }
+
+    [Theory]
+    [InlineData("{\"pass\": true, \"reason\": \"meets the rubric\"}", AgentTaskStatus.Completed)]
+    [InlineData("{\"pass\": false, \"reason\": \"too vague\"}", AgentTaskStatus.Failed)]
+    [InlineData("PASS", AgentTaskStatus.Failed)]
+    public async Task Outcome_ModelGraded_GraderVerdictDecides(string verdict, AgentTaskStatus expected)
+    {
+        using var bed = new AgentTestBed(AllowAll);
+        // A scripted model answers each fresh conversation with its first turn: the task's answer, and the grader's verdict.
+        var runtime = bed.Runtime(new ModelScript { Turns = [new ScriptTurn { Text = verdict }] });
+        var outcome = new OutcomeContract
+        {
+            Checks = [new OutcomeCheck { Name = "grade", Kind = OutcomeCheckKind.ModelGraded, Value = "The answer is a verdict." }],
+            OnFailure = CheckFailureAction.Fail,
+        };
+        var id = runtime.Submit(bed.Contract() with { Outcome = outcome });
+        var result = await runtime.RunAsync(id);
+
+        Assert.Equal(expected, result.Status);
+        Assert.Contains(bed.Store.Ledger(id), e => e.Kind == "grader.route_chosen");
+        if (expected == AgentTaskStatus.Failed)
+        {
+            Assert.Equal("check_failed:grade", result.StopReason);
+        }
+    }
 }
