@@ -31,6 +31,15 @@ public static class ContractValidator
 
         ValidateBudgets(contract.Budgets);
         ValidateContext(contract.Context);
+        if (contract.Memory is { } memory)
+        {
+            RequireText(memory.Key, "$.memory.key");
+            if (memory.RetentionDays is < 1 or > 3650)
+            {
+                throw new ContractException("$.memory.retention_days", $"must be between 1 and 3650, found {memory.RetentionDays}");
+            }
+        }
+
         if (contract.Outcome is { } outcome)
         {
             ValidateOutcome(outcome);
@@ -73,9 +82,9 @@ public static class ContractValidator
                 throw new ContractException(path + ".id", $"'{item.Id}' is used by an earlier item");
             }
 
-            if ((item.Text is null) == (item.Path is null))
+            if ((item.Text is null ? 0 : 1) + (item.Path is null ? 0 : 1) + (item.Memory is null ? 0 : 1) != 1)
             {
-                throw new ContractException(path, "needs exactly one of 'text' and 'path'");
+                throw new ContractException(path, "needs exactly one of 'text', 'path' and 'memory'");
             }
 
             if (item.Sha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))

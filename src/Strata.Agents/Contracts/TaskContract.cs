@@ -47,6 +47,9 @@ public sealed record TaskContract
     /// <summary>What the outcome must satisfy; null when any final answer closes the task.</summary>
     public OutcomeContract? Outcome { get; init; }
 
+    /// <summary>What the task keeps for later tasks; null keeps nothing.</summary>
+    public MemoryRule? Memory { get; init; }
+
     /// <summary>The model route asked for by name; null lets the router choose.</summary>
     public string? Model { get; init; }
 }

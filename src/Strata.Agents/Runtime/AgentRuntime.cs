@@ -54,7 +54,7 @@ public sealed class AgentRuntime
     {
         var now = _options.Time.GetUtcNow();
         ContractValidator.Validate(contract, now);
-        var context = ContextAssembler.Assemble(contract);
+        var context = ContextAssembler.Assemble(contract, key => _options.Store.Memories(contract.Tenant, key, now));
         var stored = ContextAssembler.ForStorage(contract, context);
         var task = new StoredTask(taskId, contract.Tenant, AgentJson.Write(stored), profileJson, AgentTaskStatus.Running,
             null, null, now, now, parentTaskId);

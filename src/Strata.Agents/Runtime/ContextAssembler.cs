@@ -12,8 +12,10 @@ namespace Strata.Agents;
 public static class ContextAssembler
 {
     /// <summary>Assembles the contract's context.</summary>
+    /// <param name="contract">The contract.</param>
+    /// <param name="memories">The memories of a key, as of the task's submission (null: memory items cannot be read).</param>
     /// <exception cref="ContractException">an item's text cannot be read or no longer matches its hash</exception>
-    public static AssembledContext Assemble(TaskContract contract)
+    public static AssembledContext Assemble(TaskContract contract, Func<string, IReadOnlyList<MemoryRecord>>? memories = null)
     {
         var text = new StringBuilder();
         var decisions = new List<ContextDecision>(contract.Context.Count);
@@ -27,7 +29,7 @@ public static class ContextAssembler
                 continue;
             }
 
-            var content = Read(item, index);
+            var content = item.Memory is { } key ? Remembered(item, key, memories) : Read(item, index);
             var sha = EvidenceHash.Sha256Hex(Encoding.UTF8.GetBytes(content));
             if (item.Sha256 is { } expected && expected != sha)
             {
@@ -59,6 +61,21 @@ public static class ContextAssembler
         }
 
         return contract with { Context = items };
+    }
+
+    // The memories kept under the key, those classified above the item left out (they would raise its classification).
+    private static string Remembered(ContextItem item, string key, Func<string, IReadOnlyList<MemoryRecord>>? memories)
+    {
+        var text = new StringBuilder();
+        foreach (var memory in memories?.Invoke(key) ?? [])
+        {
+            if (memory.Classification <= item.Classification)
+            {
+                text.Append(memory.Text).Append('\n');
+            }
+        }
+
+        return text.ToString();
     }
 
     private static string Read(ContextItem item, int index)

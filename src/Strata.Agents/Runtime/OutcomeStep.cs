@@ -27,8 +27,7 @@ internal static class OutcomeStep
         var record = LedgerPayload.Record("outcome.checked", Verdicts(step, verdicts, scope.Content(answer)));
         if (failed is null)
         {
-            scope.Commit([step], [record, LedgerPayload.Record("task.completed", new JsonObject { ["answer"] = scope.Content(answer) })],
-                [answerBytes], task: scope.WithStatus(AgentTaskStatus.Completed, "completed", answer));
+            Complete(scope, [step], [record], [answerBytes], answer, null);
             return true;
         }
 
@@ -87,10 +86,27 @@ internal static class OutcomeStep
         }
 
         var answer = scope.BlobText(step.ArgumentsHash);
-        scope.Commit([step with { Status = StepStatus.Completed, UpdatedAt = scope.Now }],
-            [LedgerPayload.Record("task.completed", new JsonObject { ["answer"] = scope.Content(answer), ["accepted_by"] = approval.ResolvedBy })],
-            task: scope.WithStatus(AgentTaskStatus.Completed, "completed", answer));
+        Complete(scope, [step with { Status = StepStatus.Completed, UpdatedAt = scope.Now }], [], [], answer, approval.ResolvedBy);
         return true;
+    }
+
+    // Completes the task and records what it keeps as memory (and why), in one checkpoint.
+    private static void Complete(RunScope scope, List<StepRecord> steps, List<LedgerAppend> evidence, List<byte[]> blobs, string answer, string? acceptedBy)
+    {
+        var (memory, decision) = MemoryDecision.Decide(scope.Contract, scope.TaskId, answer, scope.Now);
+        decision["text"] = memory is null ? null : scope.Content(answer);
+        evidence.Add(LedgerPayload.Record("memory.decided", decision));
+        evidence.Add(LedgerPayload.Record("task.completed", new JsonObject { ["answer"] = scope.Content(answer), ["accepted_by"] = acceptedBy }));
+        scope.Store.Commit(new Checkpoint(scope.TaskId, scope.Now)
+        {
+            Steps = steps,
+            Blobs = blobs,
+            Evidence = evidence,
+            Memories = memory is null ? [] : [memory],
+            Task = scope.WithStatus(AgentTaskStatus.Completed, "completed", answer),
+        });
+        scope.Reload();
+        scope.Task = scope.Store.FindTask(scope.TaskId)!;
     }
 
     private static JsonObject Verdicts(StepRecord step, IReadOnlyList<CheckVerdict> verdicts, JsonObject answer)

@@ -122,7 +122,9 @@ internal sealed class TaskRun
     {
         try
         {
-            return ContextAssembler.Assemble(_scope.Contract);
+            // Memories as they were when the task was submitted, so a resumed task reads the same context.
+            return ContextAssembler.Assemble(_scope.Contract,
+                key => _scope.Store.Memories(_scope.Contract.Tenant, key, _scope.Task.SubmittedAt));
         }
         catch (ContractException error)
         {

@@ -27,6 +27,9 @@ public sealed record Checkpoint(string TaskId, DateTimeOffset At)
     /// <summary>Payloads to store by their SHA-256.</summary>
     public IReadOnlyList<byte[]> Blobs { get; init; } = [];
 
+    /// <summary>Memories to keep (inserted once per tenant, key and task).</summary>
+    public IReadOnlyList<MemoryRecord> Memories { get; init; } = [];
+
     /// <summary>Ledger records to append.</summary>
     public IReadOnlyList<LedgerAppend> Evidence { get; init; } = [];
 }

@@ -40,6 +40,15 @@ internal static class CheckpointValidator
             }
         }
 
+        foreach (var memory in checkpoint.Memories)
+        {
+            if (memory.TaskId != taskId || !Enum.IsDefined(memory.Classification) || string.IsNullOrEmpty(memory.Key))
+            {
+                throw Invalid($"checkpoint of task '{taskId}' carries a memory of task '{memory.TaskId}' under key "
+                    + $"'{memory.Key}' classified {memory.Classification} (the task must match, the key be given, the classification a named value)");
+            }
+        }
+
         ValidateBlobsAndEvidence(checkpoint);
     }
 

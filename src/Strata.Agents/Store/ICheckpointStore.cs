@@ -36,6 +36,9 @@ public interface ICheckpointStore : IDisposable
     /// <summary>The payload with this SHA-256, or null.</summary>
     byte[]? FindBlob(string sha256);
 
+    /// <summary>A tenant's memories under a key that exist and have not expired at <paramref name="at"/>, oldest first.</summary>
+    IReadOnlyList<MemoryRecord> Memories(string tenant, string key, DateTimeOffset at);
+
     /// <summary>A task's ledger in sequence order.</summary>
     IReadOnlyList<LedgerEntry> Ledger(string taskId);
 }

@@ -158,6 +158,20 @@ public sealed class SqliteCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<MemoryRecord> Memories(string tenant, string key, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(key);
+        return Guard("reading the memories of key", key, () =>
+        {
+            SqliteValues.Set(_commands.ListMemories, "$tenant", tenant);
+            SqliteValues.Set(_commands.ListMemories, "$key", key);
+            SqliteValues.Set(_commands.ListMemories, "$at_ticks", at.UtcTicks);
+            return ReadAll(_commands.ListMemories, SqliteMemoryRows.Read);
+        });
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<LedgerEntry> Ledger(string taskId)
     {
         ArgumentNullException.ThrowIfNull(taskId);
@@ -244,6 +258,12 @@ public sealed class SqliteCheckpointStore : ICheckpointStore
             SqliteValues.Set(_commands.InsertBlob, "$sha256", EvidenceHash.Sha256Hex(blob));
             SqliteValues.Set(_commands.InsertBlob, "$bytes", blob);
             SqliteStoreCommands.In(_commands.InsertBlob, transaction).ExecuteNonQuery();
+        }
+
+        foreach (var memory in checkpoint.Memories)
+        {
+            SqliteMemoryRows.Bind(_commands.InsertMemory, memory);
+            SqliteStoreCommands.In(_commands.InsertMemory, transaction).ExecuteNonQuery();
         }
 
         if (checkpoint.Evidence.Count > 0)

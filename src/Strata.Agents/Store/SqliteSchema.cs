@@ -14,7 +14,7 @@ internal static class SqliteSchema
     public const int Version = 1;
 
     /// <summary>The tables a version 1 store has.</summary>
-    public static readonly IReadOnlyList<string> Tables = ["tasks", "steps", "approvals", "blobs", "ledger"];
+    public static readonly IReadOnlyList<string> Tables = ["tasks", "steps", "approvals", "blobs", "ledger", "memories"];
 
     private const string CreateSql = """
         CREATE TABLE tasks (
@@ -79,6 +79,19 @@ internal static class SqliteSchema
         CREATE TABLE blobs (
             sha256 TEXT NOT NULL PRIMARY KEY,
             bytes BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TABLE memories (
+            tenant TEXT NOT NULL,
+            key TEXT NOT NULL,
+            task_id TEXT NOT NULL REFERENCES tasks (task_id),
+            classification TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_ticks INTEGER NOT NULL,
+            created_offset_minutes INTEGER NOT NULL,
+            expires_ticks INTEGER NOT NULL,
+            expires_offset_minutes INTEGER NOT NULL,
+            PRIMARY KEY (tenant, key, task_id)
         ) STRICT;
 
         CREATE TABLE ledger (

@@ -32,7 +32,15 @@ internal sealed class SqliteStoreCommands : IDisposable
         AppendLedger = Prepare(connection, SqliteLedgerRows.Insert);
         LastLedger = Prepare(connection, SqliteLedgerRows.Last);
         ListLedger = Prepare(connection, SqliteLedgerRows.List);
+        InsertMemory = Prepare(connection, SqliteMemoryRows.Insert);
+        ListMemories = Prepare(connection, SqliteMemoryRows.List);
     }
+
+    /// <summary><see cref="SqliteMemoryRows.Insert"/>.</summary>
+    public SqliteCommand InsertMemory { get; }
+
+    /// <summary><see cref="SqliteMemoryRows.List"/>.</summary>
+    public SqliteCommand ListMemories { get; }
 
     /// <summary><see cref="SqliteTaskRows.Upsert"/>.</summary>
     public SqliteCommand UpsertTask { get; }
