@@ -13,6 +13,7 @@ internal sealed class AgentOptions
     /// <summary>Exit code of a task that failed or was cancelled.</summary>
     public const int TaskFailed = 1;
 
+    private readonly Option<string?> _profile = new("--profile") { Description = "run profile (JSON: policy, routes, mcp_servers, sub_agents, file_tools, …); the other options add to it" };
     private readonly Option<string?> _policy = new("--policy") { Description = "policy rules file (JSON); without one every tool call and model route is denied" };
     private readonly Option<string?> _model = new("--model", "-m") { Description = "GGUF model for the in-process route 'local'" };
     private readonly Option<string?> _endpoint = new("--endpoint") { Description = "OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) for the remote route 'remote'" };
@@ -33,7 +34,7 @@ internal sealed class AgentOptions
     /// <summary>Adds the profile options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _policy, _model, _endpoint, _endpointModel, _apiKey, _script, _mcp, _maxTokens, _requireToolCalls, _noFileTools })
+        foreach (var option in new Option[] { _profile, _policy, _model, _endpoint, _endpointModel, _apiKey, _script, _mcp, _maxTokens, _requireToolCalls, _noFileTools })
         {
             command.Options.Add(option);
         }
@@ -44,12 +45,13 @@ internal sealed class AgentOptions
     {
         var (policy, model, endpoint, script, mcp) = (parse.GetValue(_policy), parse.GetValue(_model), parse.GetValue(_endpoint),
             parse.GetValue(_script), parse.GetValue(_mcp));
-        if (policy is null && model is null && endpoint is null && script is null && mcp is null && !parse.GetValue(_noFileTools))
+        var file = parse.GetValue(_profile) is { } profilePath ? ReadProfile(Existing(profilePath)) : null;
+        if (file is null && policy is null && model is null && endpoint is null && script is null && mcp is null && !parse.GetValue(_noFileTools))
         {
             return null;
         }
 
-        var routes = new List<RouteSpec>();
+        var routes = new List<RouteSpec>(file?.Routes ?? []);
         if (script is not null)
         {
             routes.Add(new RouteSpec { Name = "scripted", Kind = RouteKind.Scripted, Script = Existing(script) });
@@ -72,16 +74,45 @@ internal sealed class AgentOptions
             });
         }
 
-        return new AgentProfile
+        var basis = file ?? new AgentProfile { Seed = 0 };
+        return basis with
         {
             // Not checked here: a missing or damaged policy file is the runtime's to record, and it denies everything.
-            Policy = policy is null ? null : Path.GetFullPath(policy),
+            Policy = policy is null ? basis.Policy : Path.GetFullPath(policy),
             Routes = routes,
-            McpServers = mcp is null ? [] : McpServers(Existing(mcp)),
-            MaxOutputTokens = parse.GetValue(_maxTokens),
-            RequireToolCalls = parse.GetValue(_requireToolCalls),
-            FileTools = !parse.GetValue(_noFileTools),
-            Seed = 0,
+            McpServers = mcp is null ? basis.McpServers : [.. basis.McpServers, .. McpServers(Existing(mcp))],
+            MaxOutputTokens = parse.GetValue(_maxTokens) ?? basis.MaxOutputTokens,
+            RequireToolCalls = parse.GetValue(_requireToolCalls) || basis.RequireToolCalls,
+            FileTools = basis.FileTools && !parse.GetValue(_noFileTools),
+        };
+    }
+
+    // A profile file's relative paths are relative to the file, wherever the task is resumed from.
+    private static AgentProfile ReadProfile(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        var profile = AgentJson.Read<AgentProfile>(File.ReadAllText(path));
+        var routes = new List<RouteSpec>();
+        foreach (var route in profile.Routes)
+        {
+            routes.Add(route with
+            {
+                Model = route.Kind == RouteKind.InProcess && route.Model is { } model ? Path.GetFullPath(model, folder) : route.Model,
+                Script = route.Script is { } script ? Path.GetFullPath(script, folder) : null,
+            });
+        }
+
+        var servers = new List<McpServerSpec>();
+        foreach (var server in profile.McpServers)
+        {
+            servers.Add(server with { WorkingDirectory = Path.GetFullPath(server.WorkingDirectory ?? ".", folder) });
+        }
+
+        return profile with
+        {
+            Policy = profile.Policy is { } policy ? Path.GetFullPath(policy, folder) : null,
+            Routes = routes,
+            McpServers = servers,
         };
     }
 
