@@ -117,7 +117,7 @@ public sealed class AgentRuntime
         _options.Store.ResolveApproval(approvalId, approve ? ApprovalStatus.Approved : ApprovalStatus.Denied, resolvedBy, reason,
             _options.Time.GetUtcNow());
 
-    /// <summary>Cancels a task: nothing new starts, and a later run compensates its completed steps.</summary>
+    /// <summary>Cancels a task: nothing new starts, its pending approvals are denied, and a later run compensates its completed steps.</summary>
     /// <returns>False when the task had already finished.</returns>
     public bool Cancel(string taskId, string by, string reason)
     {
@@ -133,6 +133,14 @@ public sealed class AgentRuntime
             Task = task with { Status = AgentTaskStatus.Compensating, StopReason = $"cancelled by {by}: {reason}", UpdatedAt = now },
             Evidence = [LedgerPayload.Record("task.stopping", new JsonObject { ["reason"] = "cancelled", ["by"] = by, ["why"] = reason })],
         });
+
+        // The calls its pending approvals gate will never run: they are denied in the canceller's name, so no one is left
+        // asked to decide them (and an approval given later cannot appear to authorize anything).
+        foreach (var approval in _options.Store.Approvals(taskId, ApprovalStatus.Pending))
+        {
+            _ = _options.Store.ResolveApproval(approval.ApprovalId, ApprovalStatus.Denied, by, $"task cancelled: {reason}", now);
+        }
+
         return true;
     }
 

@@ -44,16 +44,16 @@ internal static class AgentCommand
             }
 
             var profile = options.Profile(parse) ?? new AgentProfile();
-            using var opened = AgentStore.Open(parse.GetValue(store)!);
-            var host = AgentHost.CreateAsync(opened, profile, AgentRoutes.Connect).GetAwaiter().GetResult();
-            using var release = Release(host);
-            // Every file is validated before any is stored, so a bad file among many stores nothing.
+            // Every file is validated before the store is opened, so a bad file among many stores (and creates) nothing.
             var contracts = new List<TaskContract>();
             foreach (var path in parse.GetValue(file)!)
             {
                 contracts.Add(ReadContract(path));
             }
 
+            using var opened = AgentStore.Open(parse.GetValue(store)!);
+            var host = AgentHost.CreateAsync(opened, profile, AgentRoutes.Connect).GetAwaiter().GetResult();
+            using var release = Release(host);
             var taskId = "";
             foreach (var contract in contracts)
             {
@@ -145,13 +145,15 @@ internal static class AgentCommand
         var store = AgentOptions.Store();
         var by = new Option<string>("--by") { Description = "who cancels it", Required = true };
         var reason = new Option<string>("--reason") { Description = "why", Required = true };
-        var command = new Command("cancel", "cancel a task; its next run compensates its completed steps") { id, store, by, reason };
+        var command = new Command("cancel", "cancel a task: its pending approvals are denied, and its next run compensates its completed steps") { id, store, by, reason };
         command.SetAction(parse =>
         {
             using var opened = AgentStore.Open(parse.GetValue(store)!);
+            var taskId = parse.GetValue(id)!;
+            _ = opened.FindTask(taskId) ?? throw new ArgumentException($"no task '{taskId}' in {parse.GetValue(store)}");
             var host = AgentHost.CreateAsync(opened, new AgentProfile(), AgentRoutes.Connect).GetAwaiter().GetResult();
             using var release = Release(host);
-            var cancelled = host.Runtime.Cancel(parse.GetValue(id)!, parse.GetValue(by)!, parse.GetValue(reason)!);
+            var cancelled = host.Runtime.Cancel(taskId, parse.GetValue(by)!, parse.GetValue(reason)!);
             Console.Out.WriteLine(cancelled ? "cancelling: run `strata agent resume` to compensate" : "the task had already finished");
             return 0;
         });
