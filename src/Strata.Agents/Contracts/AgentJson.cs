@@ -21,7 +21,10 @@ public static class AgentJson
         }
         catch (JsonException error)
         {
-            throw new ContractException(error.Path ?? "$", FirstLine(error.Message));
+            var message = FirstLine(error.Message);
+            throw new ContractException(error.Path ?? "$", message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "is not a field of a task contract (check its spelling)"
+                : message);
         }
 
         if (contract is null)

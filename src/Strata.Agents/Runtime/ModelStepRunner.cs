@@ -29,7 +29,7 @@ internal sealed class ModelStepRunner
         var messages = Transcript.Build(_scope, context);
         var attempts = index < _scope.Steps.Count ? _scope.Steps[index].Attempts : 0;
         var started = new StepRecord(_scope.TaskId, index, StepKind.Model, StepStatus.Started, route.Name, null,
-            PromptHash(context), null, null, null, attempts + 1, _scope.Now, route.Locality.ToString());
+            PromptHash(messages), null, null, null, attempts + 1, _scope.Now, route.Locality.ToString());
         _scope.Commit([started], [LedgerPayload.Record("model.started", new JsonObject
         {
             ["step"] = index,
@@ -191,12 +191,25 @@ internal sealed class ModelStepRunner
         return engine.Count == 0 ? null : engine.ToJsonString();
     }
 
-    private string PromptHash(AssembledContext context)
+    // The hash of everything the model is shown: instructions, context, goal, inputs and every turn so far.
+    private static string PromptHash(List<ChatMessage> messages)
     {
-        var text = new StringBuilder(context.Text);
-        foreach (var step in _scope.Steps)
+        var text = new StringBuilder();
+        foreach (var message in messages)
         {
-            text.Append('|').Append(step.Index).Append(':').Append(step.ResultHash);
+            text.Append(message.Role.Value).Append('\u001f');
+            foreach (var content in message.Contents)
+            {
+                _ = content switch
+                {
+                    TextContent t => text.Append(t.Text),
+                    FunctionCallContent call => text.Append("call:").Append(call.CallId).Append(':').Append(call.Name).Append(':')
+                        .Append(JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions)),
+                    FunctionResultContent result => text.Append("result:").Append(result.CallId).Append(':').Append(result.Result),
+                    _ => text.Append(content.GetType().Name),
+                };
+                text.Append('\u001e');
+            }
         }
 
         return RunScope.Blob(text.ToString()).Sha256;

@@ -174,7 +174,8 @@ internal static class AgentCommand
 
     internal static int Report(TaskRunResult result)
     {
-        Console.Out.WriteLine($"{result.TaskId} {Name(result.Status)}{(result.StopReason is { } r ? " " + r : "")}");
+        var reason = result.StopReason is { } r && r != Name(result.Status) ? " " + r : "";
+        Console.Out.WriteLine($"{result.TaskId} {Name(result.Status)}{reason}");
         foreach (var approval in result.PendingApprovals)
         {
             Console.Out.WriteLine($"  waiting for approval {approval.ApprovalId}: {approval.Tool} ({approval.Rule}) {approval.Reason}");
