@@ -47,7 +47,7 @@ public sealed class AgentChaosTests : IDisposable
         int kills = 0, escalations = 0;
         for (var round = 0; round < 300 && !AllFinished(store); round++)
         {
-            if (RunUntilKilled(store, TimeSpan.FromMilliseconds(random.Next(100, 450))))
+            if (RunUntilKilled(store, random.Next(1, 120)))
             {
                 kills++;
             }
@@ -56,7 +56,7 @@ public sealed class AgentChaosTests : IDisposable
         }
 
         Assert.True(AllFinished(store), $"tasks still open after {kills} kills");
-        Assert.True(kills >= 5, $"only {kills} runs were killed; the test did not exercise crashes");
+        Assert.True(kills >= 10, $"only {kills} runs were killed; the test did not exercise crashes");
         using var opened = SqliteCheckpointStore.Open(store);
         for (var task = 0; task < TaskCount; task++)
         {
@@ -96,8 +96,9 @@ public sealed class AgentChaosTests : IDisposable
         throw new FileNotFoundException($"examples/agents/chaos/{name} not found above {AppContext.BaseDirectory}");
     }
 
-    // Starts `strata agent resume` over every open task and kills it (SIGKILL) after the delay; true when it was killed.
-    private static bool RunUntilKilled(string store, TimeSpan delay)
+    // Starts `strata agent resume` over every open task and kills it (SIGKILL) once it has appended `records` more ledger
+    // records (progress, not time, so a slow machine is killed as often as a fast one); true when it was killed.
+    private static bool RunUntilKilled(string store, int records)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "strata.dll"), "agent", "resume", "--store", store })
@@ -105,19 +106,34 @@ public sealed class AgentChaosTests : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        var target = LedgerRecords(store) + records;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (process.WaitForExit(delay))
+        var deadline = Stopwatch.StartNew();
+        while (!process.WaitForExit(TimeSpan.FromMilliseconds(2)))
         {
-            process.WaitForExit();
-            Assert.True(process.ExitCode is 0 or AgentOptionsExit.Waiting, $"resume exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
-            return false;
+            if (LedgerRecords(store) >= target || deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                return true;
+            }
         }
 
-        process.Kill(entireProcessTree: true);
         process.WaitForExit();
-        return true;
+        Assert.True(process.ExitCode is 0 or AgentOptionsExit.Waiting, $"resume exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
+        return false;
+    }
+
+    // Ledger records in the store so far, read beside the running process (WAL readers never block the writer).
+    private static long LedgerRecords(string store)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM ledger";
+        return (long)command.ExecuteScalar()!;
     }
 
     // The person's side: for each in-doubt append, look at the file; deny a repeat if the line is there, approve it if not.
