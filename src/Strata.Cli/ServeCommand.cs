@@ -38,11 +38,17 @@ internal static class ServeCommand
         var context = new Option<int?>("--ctx") { Description = "context per sequence (default: config, else the model's, at most 4096)" };
         var numerics = new Option<string?>("--numerics") { Description = "fast (default: 8-bit activations against quantized weights, as llama.cpp) or exact (f32 activations)" };
         numerics.AcceptOnlyFromAmong("exact", "fast");
+        var agentProfile = new Option<string?>("--agent-profile")
+        {
+            Description = "serve governed agent tasks (POST /v1/strata/tasks, approvals) under the tenants and keys, run with this profile "
+                + "(JSON: policy, routes, file_tools, mcp_servers; relative paths are relative to the file)",
+        };
+        var agentStore = new Option<string?>("--agent-store") { Description = "the agent tasks' SQLite store (default strata-agents.db; needs --agent-profile)" };
         var kvType = CommonOptions.KvType();
         var mmap = CommonOptions.Mmap();
         var command = new Command("serve", "serve models over an OpenAI-compatible HTTP API with continuous batching")
         {
-            model, host, port, urls, allowUnauthenticated, config, threads, context, numerics, kvType, mmap,
+            model, host, port, urls, allowUnauthenticated, config, threads, context, numerics, kvType, mmap, agentProfile, agentStore,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -65,10 +71,17 @@ internal static class ServeCommand
             }
 
             var listen = ListenOn(parse.GetValue(host), parse.GetValue(port), parse.GetValue(urls), cfg);
-            await using var server = await StrataServer.StartAsync(models, listen, cfg, cancellation: cancellation);
+            // Declared first, so disposed last: the server's task runner has stopped before the store closes.
+            await using var agents = await AgentServe.OpenAsync(parse.GetValue(agentProfile), parse.GetValue(agentStore), cancellation);
+            await using var server = await StrataServer.StartAsync(models, listen, cfg, agents?.Extension, cancellation);
             foreach (var (name, file) in server.Models)
             {
                 Console.Error.WriteLine($"serving '{name}' from {file}");
+            }
+
+            if (agents is not null)
+            {
+                Console.Error.WriteLine($"agent tasks from {parse.GetValue(agentProfile)} in {agents.StorePath} (POST /v1/strata/tasks)");
             }
 
             Console.Error.WriteLine($"listening on {string.Join(", ", server.Urls)} (Ctrl+C to stop)");

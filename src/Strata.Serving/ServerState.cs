@@ -96,6 +96,17 @@ internal sealed class ServerState
         return tenant;
     }
 
+    /// <summary>415 unless the body is sent as JSON.</summary>
+    public static void RequireJsonContent(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            // A browser's cross-site form may POST text/plain without a preflight; only JSON runs a generation or a task.
+            throw new ApiError(415, $"the request body must be JSON sent with 'Content-Type: application/json'; found '{context.Request.ContentType ?? "no Content-Type"}'",
+                "invalid_request_error", null, "unsupported_media_type");
+        }
+    }
+
     /// <summary>Reads the body as JSON: 413 past the size limit, 400 naming the position of malformed JSON.</summary>
     public static async Task<JsonDocument> ReadJson(HttpContext context)
     {

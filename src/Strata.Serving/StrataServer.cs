@@ -52,15 +52,15 @@ public sealed class StrataServer : IAsyncDisposable
     /// <param name="models">models beside those of the config</param>
     /// <param name="urls">where to listen</param>
     /// <param name="config">the server's configuration</param>
-    /// <param name="services">
-    /// registrations made before the server's own, which add theirs with TryAdd (ASP.NET Core's convention): a
-    /// <see cref="TimeProvider"/> registered here is the clock of every arrival, deadline, token bucket and timing
+    /// <param name="extension">
+    /// services and endpoints a higher layer adds (see <see cref="ServerExtension"/>); a <see cref="TimeProvider"/>
+    /// registered by its services is the clock of every arrival, deadline, token bucket and timing
     /// </param>
     /// <param name="cancellation">cancels the start</param>
     /// <exception cref="ArgumentException">a model name repeats, the config is invalid, or a URL is refused (see <see cref="ListenUrls"/>)</exception>
     /// <exception cref="ModelFormatException">a model file is malformed</exception>
     public static async Task<StrataServer> StartAsync(IReadOnlyList<ModelConfig> models, IReadOnlyList<string> urls, ServerConfig config,
-        Action<IServiceCollection>? services = null, CancellationToken cancellation = default)
+        ServerExtension? extension = null, CancellationToken cancellation = default)
     {
         config.Validate();
         ListenUrls.Check(urls, "listen URL", keyed: config.Tenants.Count > 0, config.AllowUnauthenticated);
@@ -73,7 +73,7 @@ public sealed class StrataServer : IAsyncDisposable
 
         var schedulers = new List<Scheduler>();
         var metrics = new ServingMetrics(() => schedulers);
-        var app = Build(config, metrics, urls, services);
+        var app = Build(config, metrics, urls, extension?.Services);
         var time = app.Services.GetRequiredService<TimeProvider>();
         var admission = new Admission(config.QueueCapacity, config.MaxRunning, time);
         try
@@ -89,7 +89,7 @@ public sealed class StrataServer : IAsyncDisposable
                 schedulers.Add(new Scheduler(m.Name, runtime, config.MaxRunning, admission, metrics, time));
             }
 
-            Map(app, new ServerState(config, schedulers, admission, metrics, time));
+            Map(app, new ServerState(config, schedulers, admission, metrics, time), extension?.Endpoints);
             await app.StartAsync(cancellation);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             await WarmUp(addresses, cancellation);
@@ -231,7 +231,7 @@ public sealed class StrataServer : IAsyncDisposable
         return builder.Build();
     }
 
-    private static void Map(WebApplication app, ServerState state)
+    private static void Map(WebApplication app, ServerState state, Action<ServerEndpoints>? extend)
     {
         var drain = TimeSpan.FromMilliseconds(state.Config.ShutdownDrainMs);
         app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Schedulers, drain, state.Time));
@@ -272,14 +272,17 @@ public sealed class StrataServer : IAsyncDisposable
                 RequestLog.Write(requests, context, id, state.Time.GetElapsedTime(start).TotalMilliseconds);
             }
         });
-        app.MapPost("/v1/chat/completions", context => completions.Handle(context, chat: true));
-        app.MapPost("/v1/completions", context => completions.Handle(context, chat: false));
-        app.MapGet("/v1/models", context => ListModels(context, state));
-        app.MapGet("/v1/strata/evidence/{traceId}", context => GetEvidence(context, state));
-        app.MapGet("/health/live", context => WriteJson(context, 200, w => w.WriteString("status", "live")));
-        app.MapGet("/health/ready", context => Ready(context, state));
+        var routes = new RouteTable(app);
+        routes.MapPost("/v1/chat/completions", context => completions.Handle(context, chat: true));
+        routes.MapPost("/v1/completions", context => completions.Handle(context, chat: false));
+        routes.MapGet("/v1/models", context => InfoEndpoints.ListModels(context, state));
+        routes.MapGet("/v1/strata/evidence/{traceId}", context => InfoEndpoints.GetEvidence(context, state));
+        routes.MapGet("/health/live", context => InfoEndpoints.WriteJson(context, 200, w => w.WriteString("status", "live")));
+        routes.MapGet("/health/ready", context => InfoEndpoints.Ready(context, state));
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapFallback(NoEndpoint);
+        routes.Know("/metrics", HttpMethods.Get);
+        extend?.Invoke(new ServerEndpoints(routes, state, app.Services));
+        app.MapFallback(routes.NoEndpoint);
     }
 
     /// <summary>The OpenTelemetry service name when OTEL_SERVICE_NAME is not set.</summary>
@@ -305,77 +308,6 @@ public sealed class StrataServer : IAsyncDisposable
             }
         }, TaskScheduler.Default);
 
-    // A known path asked with the wrong method is 405 with the methods it takes; anything else is 404.
-    private static Task NoEndpoint(HttpContext context)
-    {
-        string path = context.Request.Path.Value ?? "";
-        string? allow = path is "/v1/chat/completions" or "/v1/completions" ? "POST"
-            : path is "/v1/models" or "/health/live" or "/health/ready" or "/metrics" || path.StartsWith("/v1/strata/evidence/", StringComparison.Ordinal) ? "GET"
-            : null;
-        if (allow is not null)
-        {
-            throw new ApiError(405, $"{path} takes {allow}, not {context.Request.Method}", "invalid_request_error", null, "method_not_allowed") { Allow = allow };
-        }
-
-        throw new ApiError(404, $"no endpoint {context.Request.Method} {context.Request.Path}", "invalid_request_error", null, "not_found");
-    }
-
-    private static Task ListModels(HttpContext context, ServerState state)
-    {
-        var tenant = state.Authenticate(context);
-        return WriteJson(context, 200, w =>
-        {
-            w.WriteString("object", "list");
-            w.WriteStartArray("data");
-            foreach (var s in state.ModelsFor(tenant))
-            {
-                w.WriteStartObject();
-                w.WriteString("id", s.Name);
-                w.WriteString("object", "model");
-                w.WriteNumber("created", new DateTimeOffset(File.GetLastWriteTimeUtc(s.Runtime.Model.Path)).ToUnixTimeSeconds());
-                w.WriteString("owned_by", "strata");
-                w.WriteNumber("context_length", s.Runtime.ContextTokens);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
-    }
-
-    private static async Task GetEvidence(HttpContext context, ServerState state)
-    {
-        var tenant = state.Authenticate(context);
-        string id = (string)context.Request.RouteValues["traceId"]!;
-        var record = state.Evidence.Find(id, tenant.Name)
-            ?? throw new ApiError(404, $"no evidence for trace id '{id}' (it is unknown, not yours, or has been dropped)", "invalid_request_error", null, "not_found");
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(record.ToJson(), context.RequestAborted);
-    }
-
-    private static Task Ready(HttpContext context, ServerState state)
-    {
-        string? fault = null;
-        foreach (var s in state.Schedulers)
-        {
-            fault ??= s.LastFault;
-        }
-
-        bool full = state.Admission.Queued >= state.Config.QueueCapacity;
-        int status = fault is null && !full && !ModelFileStatus.AnyMappedChanged(state.Schedulers) ? 200 : 503;
-        return WriteJson(context, status, w =>
-        {
-            w.WriteString("status", status == 200 ? "ready" : "not_ready");
-            w.WriteNumber("queued", state.Admission.Queued);
-            w.WriteNumber("queue_capacity", state.Config.QueueCapacity);
-            if (fault is not null)
-            {
-                w.WriteString("fault", fault);
-            }
-
-            ModelFileStatus.Write(w, state.Schedulers);
-        });
-    }
-
     private static Task WriteError(HttpContext context, ApiError error)
     {
         if (context.Response.HasStarted)
@@ -395,28 +327,6 @@ public sealed class StrataServer : IAsyncDisposable
             context.Response.Headers.Allow = error.Allow;
         }
 
-        return WriteJson(context, error.Status, error.Write, wrap: false);
-    }
-
-    private static async Task WriteJson(HttpContext context, int status, Action<Utf8JsonWriter> body, bool wrap = true)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            if (wrap)
-            {
-                w.WriteStartObject();
-            }
-
-            body(w);
-            if (wrap)
-            {
-                w.WriteEndObject();
-            }
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+        return InfoEndpoints.WriteJson(context, error.Status, error.Write, wrap: false);
     }
 }

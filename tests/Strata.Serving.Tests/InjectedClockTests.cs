@@ -100,7 +100,7 @@ public sealed class InjectedClockTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
         await using var server = await StrataServer.StartAsync([new ModelConfig { Name = ServerFixture.Model, Path = ServerFixture.ModelPath }],
-            ["http://127.0.0.1:0"], new ServerConfig { Threads = 2 }, services: s => s.AddSingleton<TimeProvider>(time));
+            ["http://127.0.0.1:0"], new ServerConfig { Threads = 2 }, new ServerExtension { Services = s => s.AddSingleton<TimeProvider>(time) });
         using var http = new HttpClient { BaseAddress = new Uri(server.Urls[0]), Timeout = TimeSpan.FromMinutes(2) };
 
         using var response = await http.PostAsJsonAsync("/v1/completions", new { prompt = "Once upon a time", max_tokens = 2, temperature = 0 });

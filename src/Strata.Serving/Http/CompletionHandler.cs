@@ -17,13 +17,7 @@ internal sealed class CompletionHandler(ServerState state)
         long arrival = state.Time.GetTimestamp();
         string traceId = ServerState.TraceIdOf(context);
         var tenant = state.Authenticate(context);
-        if (!context.Request.HasJsonContentType())
-        {
-            // A browser's cross-site form may POST text/plain without a preflight; only JSON runs a generation.
-            throw new ApiError(415, $"the request body must be JSON sent with 'Content-Type: application/json'; found '{context.Request.ContentType ?? "no Content-Type"}'",
-                "invalid_request_error", null, "unsupported_media_type");
-        }
-
+        ServerState.RequireJsonContent(context);
         string endpoint = chat ? "/v1/chat/completions" : "/v1/completions";
         using var body = await ServerState.ReadJson(context);
         var api = ApiRequest.Parse(body.RootElement, chat);

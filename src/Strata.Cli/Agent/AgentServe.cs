@@ -1,0 +1,98 @@
+// `strata serve --agent-profile`: opens the agent store and builds the runtime the server exposes under its tenants and keys.
+using Strata.Agents;
+using Strata.Serving;
+
+namespace Strata.Cli;
+
+/// <summary>The agent runtime of a server, and what it owns (the store, the route clients, MCP servers) until the server has stopped.</summary>
+internal sealed class AgentServe : IAsyncDisposable
+{
+    private readonly ICheckpointStore _store;
+    private readonly AgentHost _host;
+
+    private AgentServe(ICheckpointStore store, AgentHost host, string storePath)
+    {
+        _store = store;
+        _host = host;
+        StorePath = storePath;
+        Extension = AgentServerExtension.Create(host);
+    }
+
+    /// <summary>The task and approval routes and their runner, for <see cref="StrataServer.StartAsync(IReadOnlyList{ModelConfig}, IReadOnlyList{string}, ServerConfig, ServerExtension?, CancellationToken)"/>.</summary>
+    public ServerExtension Extension { get; }
+
+    /// <summary>The store file's full path.</summary>
+    public string StorePath { get; }
+
+    /// <summary>The runtime of <paramref name="profilePath"/> over <paramref name="storePath"/>; null when no profile is given.</summary>
+    /// <exception cref="ArgumentException">a store without a profile, or a profile that is not valid</exception>
+    /// <exception cref="StoreException">the store cannot be opened</exception>
+    public static async Task<AgentServe?> OpenAsync(string? profilePath, string? storePath, CancellationToken cancellation)
+    {
+        if (profilePath is null)
+        {
+            return storePath is null ? null : throw new ArgumentException("--agent-store needs --agent-profile (the policy, routes and tools the server's tasks run with)");
+        }
+
+        var profile = ReadProfile(profilePath);
+        var path = Path.GetFullPath(storePath ?? "strata-agents.db");
+        var store = AgentStore.Open(path);
+        try
+        {
+            var host = await AgentHost.CreateAsync(store, profile, AgentRoutes.Connect, cancellationToken: cancellation);
+            return new AgentServe(store, host, path);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _store.Dispose();
+    }
+
+    // An AgentProfile in the task files' JSON; its relative paths are relative to the profile file, wherever the server starts.
+    private static AgentProfile ReadProfile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        AgentProfile profile;
+        try
+        {
+            profile = AgentJson.Read<AgentProfile>(File.ReadAllText(full));
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            throw new ArgumentException($"--agent-profile {path}: not a valid profile: {error.Message}", error);
+        }
+
+        var folder = Path.GetDirectoryName(full)!;
+        var routes = new List<RouteSpec>();
+        foreach (var route in profile.Routes)
+        {
+            routes.Add(route.Kind switch
+            {
+                RouteKind.Scripted when route.Script is { } script => route with { Script = Path.GetFullPath(script, folder) },
+                RouteKind.InProcess when route.Model is { } model => route with { Model = Path.GetFullPath(model, folder) },
+                _ => route,
+            });
+        }
+
+        var servers = new List<McpServerSpec>();
+        foreach (var server in profile.McpServers)
+        {
+            servers.Add(server with { WorkingDirectory = Path.GetFullPath(server.WorkingDirectory ?? ".", folder) });
+        }
+
+        return profile with
+        {
+            Policy = profile.Policy is { } policy ? Path.GetFullPath(policy, folder) : null,
+            Routes = routes,
+            McpServers = servers,
+        };
+    }
+}
