@@ -94,7 +94,18 @@ public sealed class AgentRuntime
     public Task<TaskRunResult> RunAsync(string taskId, CancellationToken cancellationToken = default)
     {
         var task = _options.Store.FindTask(taskId) ?? throw new KeyNotFoundException($"no task '{taskId}' in the store");
-        return new TaskRun(new RunScope(_options, task, ContractOf(taskId))).RunAsync(cancellationToken);
+        return RunToStopAsync(task, cancellationToken);
+    }
+
+    private async Task<TaskRunResult> RunToStopAsync(StoredTask task, CancellationToken cancellationToken)
+    {
+        var result = await new TaskRun(new RunScope(_options, task, ContractOf(task.TaskId))).RunAsync(cancellationToken).ConfigureAwait(false);
+        if (result.Status is AgentTaskStatus.Completed or AgentTaskStatus.Failed or AgentTaskStatus.Cancelled)
+        {
+            _submitted.TryRemove(task.TaskId, out _); // finished: its in-memory contract is no longer needed
+        }
+
+        return result;
     }
 
     /// <summary>Runs every task that is not finished (running, compensating, or waiting on an approval), oldest first.</summary>

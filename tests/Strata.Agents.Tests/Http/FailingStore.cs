@@ -27,6 +27,8 @@ internal sealed class FailingStore(ICheckpointStore inner) : ICheckpointStore
 
     public byte[]? FindBlob(string sha256) => Check(() => inner.FindBlob(sha256));
 
+    public IReadOnlyList<MemoryRecord> Memories(string tenant, string key, DateTimeOffset at) => Check(() => inner.Memories(tenant, key, at));
+
     public IReadOnlyList<LedgerEntry> Ledger(string taskId) => Check(() => inner.Ledger(taskId));
 
     public void Dispose() => inner.Dispose();
