@@ -31,6 +31,7 @@ internal sealed class TaskRun
         while (!_scope.Task.IsTerminal)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            AdoptCancel();
             var compensating = _scope.Task.Status == AgentTaskStatus.Compensating;
             if (compensating)
             {
@@ -165,6 +166,17 @@ internal sealed class TaskRun
 
         _route = choice.Route;
         return _route;
+    }
+
+    // A cancel written by another process (the CLI, the server) while this run goes on: the run stops at this step
+    // boundary and compensates, instead of writing over the cancel.
+    private void AdoptCancel()
+    {
+        if (_scope.Task.Status != AgentTaskStatus.Compensating
+            && _scope.Store.FindTask(_scope.TaskId) is { Status: AgentTaskStatus.Compensating or AgentTaskStatus.Cancelled } stored)
+        {
+            _scope.Task = stored;
+        }
     }
 
     private void Resumed()

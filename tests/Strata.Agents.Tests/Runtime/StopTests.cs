@@ -140,4 +140,33 @@ public sealed class StopTests
             Assert.Equal("check_failed:grade", result.StopReason);
         }
     }
+
+    [Fact]
+    public async Task Cancel_FromAnotherRuntimeDuringRun_StopsAtNextStep()
+    {
+        using var bed = new AgentTestBed(AllowAll);
+        var recorder = new RecordingTool();
+        bed.PolicyJson = """{"version": 1, "rules": [{"id": "r", "target": "route", "decision": "allow"}, {"id": "t", "target": "tool", "tools": ["slow"], "decision": "allow"}]}""";
+        bed.ExtraTools.Add(recorder.Tool("slow", idempotent: true));
+        var script = AgentTestBed.Script(AgentTestBed.Call("slow", new { }, repeat: 5));
+        var runtime = bed.Runtime(script);
+        var id = runtime.Submit(bed.Contract("slow"));
+
+        // While the first call runs, someone else (the CLI, the server) cancels the task through its own store connection.
+        var other = SqliteCheckpointStore.Open(bed.StorePath);
+        recorder.Gate = _ =>
+        {
+            if (recorder.Keys.Count == 1)
+            {
+                new AgentRuntime(runtime.Options with { Store = other }).Cancel(id, "ops", "stop now");
+            }
+
+            return Task.CompletedTask;
+        };
+        var result = await runtime.RunAsync(id);
+        other.Dispose();
+
+        Assert.Equal(AgentTaskStatus.Cancelled, result.Status);
+        Assert.Single(recorder.Keys);
+    }
 }
