@@ -20,12 +20,14 @@ internal static class AgentBench
         Directory.CreateDirectory(folder);
         try
         {
-            var commits = Commits(Path.Combine(folder, "commits.db"), steps * tasks);
+            var commits = Commits(Path.Combine(folder, "commits.db"), steps * tasks, SqliteSynchronous.Normal);
+            var durable = Commits(Path.Combine(folder, "commits-full.db"), steps * tasks, SqliteSynchronous.Full);
             var bare = BareInserts(Path.Combine(folder, "bare.db"), steps * tasks);
             var perStep = Steps(Path.Combine(folder, "tasks.db"), steps, tasks);
             Console.WriteLine($"agent durability overhead, {Environment.ProcessorCount} cores, SQLite WAL synchronous=NORMAL");
             Report("bare SQLite insert (same bytes)", bare);
             Report("checkpoint commit (step + blob + ledger)", commits);
+            Report("the same, synchronous=FULL (power-loss safe)", durable);
             Report("whole step (model call + tool call)", perStep);
             Console.WriteLine($"commit / bare insert, median: {Median(commits) / Median(bare):F2}x");
             Console.WriteLine($"bar: checkpoint + evidence per step <= 2 ms median: {(Median(perStep) <= 2.0 ? "met" : "NOT met")} ({Median(perStep):F3} ms)");
@@ -37,9 +39,9 @@ internal static class AgentBench
         }
     }
 
-    private static List<double> Commits(string path, int count)
+    private static List<double> Commits(string path, int count, SqliteSynchronous synchronous)
     {
-        using var store = SqliteCheckpointStore.Open(path);
+        using var store = SqliteCheckpointStore.Open(path, new SqliteStoreOptions { Synchronous = synchronous });
         var now = DateTimeOffset.UtcNow;
         store.Commit(new Checkpoint("task_bench", now) { Task = new StoredTask("task_bench", "bench", "{}", "{}", AgentTaskStatus.Running, null, null, now, now) });
         var times = new List<double>(count);
