@@ -15,7 +15,7 @@ internal static class CommonOptions
     /// <summary>--model for commands that fall back to the embedded default model when it is not given.</summary>
     public static Option<string?> ModelOrDefault() => new("--model", "-m")
     {
-        Description = "model file: GGUF, or a llama2.c checkpoint (*.bin) with --tokenizer " + DefaultModel.Help("no --model is given"),
+        Description = "model file: GGUF, a cached model (owner/repo[:file], see strata pull), or a llama2.c checkpoint (*.bin) with --tokenizer " + DefaultModel.Help("no --model is given"),
     };
 
     public static Option<string?> Tokenizer() => new("--tokenizer")

@@ -13,13 +13,14 @@ internal static class DefaultModel
     /// <summary>Text for --help that says when the default model is used.</summary>
     public static string Help(string when) => $"(default: the embedded {FileName}, a 1.2 MB TinyStories model, used only when {when})";
 
-    /// <summary>The model to load: <paramref name="given"/>, or the default model when none was given.</summary>
+    /// <summary>The model to load: <paramref name="given"/> (a file, or a cached model's <c>owner/repo[:file]</c> when no such file exists),
+    /// or the default model when none was given.</summary>
     /// <exception cref="FileNotFoundException">No model was given and the default model is not beside the binary.</exception>
     public static string Resolve(string? given)
     {
         if (!string.IsNullOrEmpty(given))
         {
-            return given;
+            return ModelStore.TryResolveCached(given) ?? given;
         }
 
         string path = PathBesideBinary;

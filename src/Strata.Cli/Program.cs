@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, bench, synth, serve, inspect, chat, template, agent. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, bench, synth, serve, inspect, chat, template, agent, pull, models. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -13,6 +13,8 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     ChatCommand.Create(),
     TemplateCommand.Create(),
     AgentCommand.Create(),
+    PullCommand.Create(),
+    ModelsCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

@@ -11,7 +11,7 @@ internal static class ServeCommand
     {
         var model = new Option<string[]>("--model", "-m")
         {
-            Description = "model to serve, as [NAME=]PATH (repeatable); NAME defaults to the file name without extension "
+            Description = "model to serve, as [NAME=]PATH or [NAME=]owner/repo[:file] of a cached model (repeatable); NAME defaults to the file name without extension "
                 + DefaultModel.Help("neither --model nor the config names a model"),
             AllowMultipleArgumentsPerToken = false,
         };
@@ -60,7 +60,7 @@ internal static class ServeCommand
             foreach (string spec in parse.GetValue(model) ?? [])
             {
                 int eq = spec.IndexOf('=', StringComparison.Ordinal);
-                string file = eq > 0 ? spec[(eq + 1)..] : spec;
+                string file = DefaultModel.Resolve(eq > 0 ? spec[(eq + 1)..] : spec);
                 string name = eq > 0 ? spec[..eq] : Path.GetFileNameWithoutExtension(file);
                 models.Add(new ModelConfig { Name = name, Path = file });
             }

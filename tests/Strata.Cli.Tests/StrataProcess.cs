@@ -14,8 +14,13 @@ internal static class StrataProcess
     public static ProcessResult RunWithInput(string input, params string[] args) =>
         Exec("dotnet", [Path.Combine(AppContext.BaseDirectory, "strata.dll"), .. args], workingDirectory: null, TimeSpan.FromMinutes(2), input);
 
+    /// <summary>Runs strata with <paramref name="environment"/> added to (or, for a null value, removed from) its environment.</summary>
+    public static ProcessResult RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        Exec("dotnet", [Path.Combine(AppContext.BaseDirectory, "strata.dll"), .. args], workingDirectory: null, TimeSpan.FromMinutes(2), environment: environment);
+
     /// <summary>Runs any program (dotnet pack, an installed tool) to its end, or kills it after <paramref name="timeout"/>.</summary>
-    public static ProcessResult Exec(string file, IEnumerable<string> args, string? workingDirectory, TimeSpan timeout, string? input = null)
+    public static ProcessResult Exec(string file, IEnumerable<string> args, string? workingDirectory, TimeSpan timeout, string? input = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -25,6 +30,11 @@ internal static class StrataProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string a in args)
         {
             start.ArgumentList.Add(a);
