@@ -11,6 +11,7 @@ public sealed class AgentChaosTests : IDisposable
 {
     private const int TaskCount = 50;
     private const int StepsPerTask = 10;
+    private const int ExitWaitingForApproval = 3; // strata agent run/resume: a task waits for a person
     private static readonly string[] AppendLineOnly = ["append_line"];
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "strata-chaos-" + Guid.NewGuid().ToString("N"));
 
@@ -34,13 +35,13 @@ public sealed class AgentChaosTests : IDisposable
         for (var task = 0; task < TaskCount; task++)
         {
             var file = Path.Combine(_folder, $"task-{task:D2}.json");
-            var contract = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Example("task.json")))!;
+            var contract = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(AgentWorkspace.Example("chaos", "task.json")))!;
             contract["inputs"] = JsonSerializer.SerializeToElement(new { output_file = Output(task) });
             File.WriteAllText(file, JsonSerializer.Serialize(contract));
             files.Add(file);
         }
 
-        var submit = StrataProcess.Run(["agent", "submit", .. files, "--store", store, "--policy", policy, "--script", Example("script.json")]);
+        var submit = StrataProcess.Run(["agent", "submit", .. files, "--store", store, "--policy", policy, "--script", AgentWorkspace.Example("chaos", "script.json")]);
         Assert.True(submit.ExitCode == 0, submit.StdErr);
 
         var random = new Random(20261205);
@@ -82,20 +83,6 @@ public sealed class AgentChaosTests : IDisposable
 
     private string Output(int task) => Path.Combine(_folder, "out", $"task-{task:D2}.txt");
 
-    private static string Example(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "examples", "agents", "chaos", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"examples/agents/chaos/{name} not found above {AppContext.BaseDirectory}");
-    }
-
     // Starts `strata agent resume` over every open task and kills it (SIGKILL) once it has appended `records` more ledger
     // records (progress, not time, so a slow machine is killed as often as a fast one); true when it was killed.
     private static bool RunUntilKilled(string store, int records)
@@ -122,7 +109,7 @@ public sealed class AgentChaosTests : IDisposable
         }
 
         process.WaitForExit();
-        Assert.True(process.ExitCode is 0 or AgentOptionsExit.Waiting, $"resume exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
+        Assert.True(process.ExitCode is 0 or ExitWaitingForApproval, $"resume exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
         return false;
     }
 
@@ -160,10 +147,5 @@ public sealed class AgentChaosTests : IDisposable
     {
         using var opened = SqliteCheckpointStore.Open(store);
         return opened.Tasks().All(t => t.IsTerminal);
-    }
-
-    private static class AgentOptionsExit
-    {
-        public const int Waiting = 3;
     }
 }

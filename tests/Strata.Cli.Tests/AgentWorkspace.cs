@@ -100,18 +100,21 @@ internal sealed partial class AgentWorkspace : IDisposable
         Directory.Delete(Folder, recursive: true);
     }
 
-    private static string Example(string name)
+    private static string Example(string name) => Example("governed", name);
+
+    /// <summary>A file of examples/agents/<paramref name="example"/>, found above the test binaries.</summary>
+    public static string Example(string example, string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "examples", "agents", "governed", name);
+            var candidate = Path.Combine(dir.FullName, "examples", "agents", example, name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException($"examples/agents/governed/{name} not found above {AppContext.BaseDirectory}");
+        throw new FileNotFoundException($"examples/agents/{example}/{name} not found above {AppContext.BaseDirectory}");
     }
 
     [GeneratedRegex(@"waiting for approval (apr_[0-9a-z]+):")]

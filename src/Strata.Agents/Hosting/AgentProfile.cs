@@ -68,4 +68,39 @@ public sealed record AgentProfile
 
     /// <summary>Seed for model calls.</summary>
     public long? Seed { get; init; }
+
+    /// <summary>
+    /// Reads a profile file (the task files' JSON). Its relative paths (policy, in-process models, scripts, MCP
+    /// servers' working folders) are relative to the file, wherever the task is later resumed from.
+    /// </summary>
+    /// <exception cref="System.Text.Json.JsonException">the file is not a profile</exception>
+    public static AgentProfile Load(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(full)!;
+        var profile = AgentJson.Read<AgentProfile>(File.ReadAllText(full));
+        var routes = new List<RouteSpec>();
+        foreach (var route in profile.Routes)
+        {
+            routes.Add(route.Kind switch
+            {
+                RouteKind.Scripted when route.Script is { } script => route with { Script = System.IO.Path.GetFullPath(script, folder) },
+                RouteKind.InProcess when route.Model is { } model => route with { Model = System.IO.Path.GetFullPath(model, folder) },
+                _ => route,
+            });
+        }
+
+        var servers = new List<McpServerSpec>();
+        foreach (var server in profile.McpServers)
+        {
+            servers.Add(server with { WorkingDirectory = System.IO.Path.GetFullPath(server.WorkingDirectory ?? ".", folder) });
+        }
+
+        return profile with
+        {
+            Policy = profile.Policy is { } policy ? System.IO.Path.GetFullPath(policy, folder) : null,
+            Routes = routes,
+            McpServers = servers,
+        };
+    }
 }

@@ -64,14 +64,8 @@ public sealed class ModelRouter
                 $"restricted data may reach only an in-process model; route '{route.Name}' is remote ({route.Description})");
         }
 
-        var decision = policy.Decide(new PolicySubject
+        var decision = policy.Decide(PolicySubject.ForTask(contract, PolicyTarget.Route) with
         {
-            Target = PolicyTarget.Route,
-            Tenant = contract.Tenant,
-            Actor = contract.Actor,
-            Risk = contract.Risk,
-            Classification = contract.Classification,
-            Scopes = contract.Scopes,
             Route = route.Name,
             Locality = route.Locality,
         });

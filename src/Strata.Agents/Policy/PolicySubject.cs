@@ -30,6 +30,17 @@ public enum RouteLocality
 /// </summary>
 public sealed record PolicySubject
 {
+    /// <summary>The subject of a task's call or route, with the task's authority filled in from its contract.</summary>
+    public static PolicySubject ForTask(TaskContract contract, PolicyTarget target) => new()
+    {
+        Target = target,
+        Tenant = contract.Tenant,
+        Actor = contract.Actor,
+        Risk = contract.Risk,
+        Classification = contract.Classification,
+        Scopes = contract.Scopes,
+    };
+
     /// <summary>Tool call or model route.</summary>
     public required PolicyTarget Target { get; init; }
 

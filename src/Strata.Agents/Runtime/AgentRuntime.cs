@@ -55,7 +55,7 @@ public sealed class AgentRuntime
         var now = _options.Time.GetUtcNow();
         ContractValidator.Validate(contract, now);
         var context = ContextAssembler.Assemble(contract, key => _options.Store.Memories(contract.Tenant, key, now));
-        var stored = ContextAssembler.ForStorage(contract, context);
+        var stored = ContextAssembler.WithHashes(contract, context, forStorage: true);
         var task = new StoredTask(taskId, contract.Tenant, AgentJson.Write(stored), profileJson, AgentTaskStatus.Running,
             null, null, now, now, parentTaskId);
         var items = new JsonArray();
@@ -85,7 +85,7 @@ public sealed class AgentRuntime
                 LedgerPayload.Record("context.assembled", new JsonObject { ["items"] = items }),
             ],
         });
-        _submitted[taskId] = ContextAssembler.ForStorage(contract, context) with { Context = WithHashes(contract, context) };
+        _submitted[taskId] = ContextAssembler.WithHashes(contract, context, forStorage: false);
         return taskId;
     }
 
@@ -153,16 +153,5 @@ public sealed class AgentRuntime
         }
 
         return true;
-    }
-
-    private static ContextItem[] WithHashes(TaskContract contract, AssembledContext context)
-    {
-        var items = new ContextItem[contract.Context.Count];
-        for (var index = 0; index < items.Length; index++)
-        {
-            items[index] = contract.Context[index] with { Sha256 = context.Decisions[index].Sha256 ?? contract.Context[index].Sha256 };
-        }
-
-        return items;
     }
 }

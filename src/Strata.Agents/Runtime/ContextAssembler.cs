@@ -45,17 +45,18 @@ public static class ContextAssembler
     }
 
     /// <summary>
-    /// The contract as stored: hash-only items lose their inline text and keep their hash (so the text never
-    /// reaches the store file); every item carries the hash of what was read.
+    /// The contract with every item carrying the hash of what was read, so a resume can check it reads the same.
+    /// For storage (<paramref name="forStorage"/>) hash-only items also lose their inline text, which so never
+    /// reaches the store file; the process that submitted the task keeps the text in memory.
     /// </summary>
-    public static TaskContract ForStorage(TaskContract contract, AssembledContext context)
+    public static TaskContract WithHashes(TaskContract contract, AssembledContext context, bool forStorage)
     {
         var items = new ContextItem[contract.Context.Count];
         for (var index = 0; index < items.Length; index++)
         {
             var item = contract.Context[index];
             var sha = context.Decisions[index].Sha256 ?? item.Sha256;
-            items[index] = item.Retention == ContentRetention.HashOnly
+            items[index] = forStorage && item.Retention == ContentRetention.HashOnly
                 ? item with { Text = null, Sha256 = sha }
                 : item with { Sha256 = sha };
         }

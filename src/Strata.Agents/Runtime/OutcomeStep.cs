@@ -97,16 +97,8 @@ internal static class OutcomeStep
         decision["text"] = memory is null ? null : scope.Content(answer);
         evidence.Add(LedgerPayload.Record("memory.decided", decision));
         evidence.Add(LedgerPayload.Record("task.completed", new JsonObject { ["answer"] = scope.Content(answer), ["accepted_by"] = acceptedBy }));
-        scope.Store.Commit(new Checkpoint(scope.TaskId, scope.Now)
-        {
-            Steps = steps,
-            Blobs = blobs,
-            Evidence = evidence,
-            Memories = memory is null ? [] : [memory],
-            Task = scope.WithStatus(AgentTaskStatus.Completed, "completed", answer),
-        });
-        scope.Reload();
-        scope.Task = scope.Store.FindTask(scope.TaskId)!;
+        scope.Commit(steps, evidence, blobs, task: scope.WithStatus(AgentTaskStatus.Completed, "completed", answer),
+            memories: memory is null ? [] : [memory]);
     }
 
     private static JsonObject Verdicts(StepRecord step, IReadOnlyList<CheckVerdict> verdicts, JsonObject answer)

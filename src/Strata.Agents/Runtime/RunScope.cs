@@ -41,13 +41,14 @@ internal sealed class RunScope
         Steps.AddRange(Store.Steps(TaskId));
     }
 
-    /// <summary>Writes step changes, blobs, approvals and ledger records (and the task row when changed) at once.</summary>
+    /// <summary>Writes step changes, blobs, approvals, memories and ledger records (and the task row when changed) at once.</summary>
     public void Commit(
         IReadOnlyList<StepRecord> steps,
         IReadOnlyList<LedgerAppend> evidence,
         IReadOnlyList<byte[]>? blobs = null,
         IReadOnlyList<ApprovalRecord>? approvals = null,
-        StoredTask? task = null)
+        StoredTask? task = null,
+        IReadOnlyList<MemoryRecord>? memories = null)
     {
         Store.Commit(new Checkpoint(TaskId, Now)
         {
@@ -56,6 +57,7 @@ internal sealed class RunScope
             Evidence = evidence,
             Blobs = blobs ?? [],
             Approvals = approvals ?? [],
+            Memories = memories ?? [],
         });
         foreach (var step in steps)
         {

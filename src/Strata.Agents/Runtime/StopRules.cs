@@ -61,7 +61,8 @@ internal sealed class StopRules
         decimal cost = 0;
         foreach (var step in _scope.Steps)
         {
-            if (step.Kind is not (StepKind.Model or StepKind.Tool) || step.Status is StepStatus.Planned || step.Attempts == 0 && step.Kind == StepKind.Tool)
+            // A step counts once it has started (a call denied or waiting before it ran has no attempt).
+            if (step.Kind is not (StepKind.Model or StepKind.Tool) || step.Attempts == 0)
             {
                 continue;
             }

@@ -34,14 +34,8 @@ public static class ToolAuthority
                 $"the arguments of '{toolName}' must be a JSON object, found {arguments.ValueKind}");
         }
 
-        return policy.Decide(new PolicySubject
+        return policy.Decide(PolicySubject.ForTask(contract, PolicyTarget.Tool) with
         {
-            Target = PolicyTarget.Tool,
-            Tenant = contract.Tenant,
-            Actor = contract.Actor,
-            Risk = contract.Risk,
-            Classification = contract.Classification,
-            Scopes = contract.Scopes,
             Tool = toolName,
             Effects = tool.Declaration.Effects,
             ToolScope = tool.Declaration.Scope,

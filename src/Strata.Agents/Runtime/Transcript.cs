@@ -47,24 +47,10 @@ internal static class Transcript
         var message = new ChatMessage(ChatRole.Assistant, reply.Text);
         foreach (var call in reply.ToolCalls)
         {
-            message.Contents.Add(new FunctionCallContent(call.CallId, call.Name, Arguments(call.Arguments)));
+            message.Contents.Add(new FunctionCallContent(call.CallId, call.Name, ToolArguments.AsDictionary(call.Arguments)));
         }
 
         return message;
-    }
-
-    private static Dictionary<string, object?> Arguments(JsonElement arguments)
-    {
-        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (arguments.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in arguments.EnumerateObject())
-            {
-                map[property.Name] = property.Value.Clone();
-            }
-        }
-
-        return map;
     }
 
     private static string Instructions(TaskContract contract, AssembledContext context)

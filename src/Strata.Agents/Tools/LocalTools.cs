@@ -14,7 +14,7 @@ public static class LocalTools
     public static AgentTool FromFunction(AIFunction function, ToolDeclaration declaration) =>
         new(function.Name, function.Description, function.JsonSchema, declaration, async (invocation, cancellationToken) =>
         {
-            var arguments = new AIFunctionArguments(AsDictionary(invocation.Arguments))
+            var arguments = new AIFunctionArguments(ToolArguments.AsDictionary(invocation.Arguments))
             {
                 Context = new Dictionary<object, object?> { [IdempotencyKeyContext] = invocation.IdempotencyKey },
             };
@@ -27,18 +27,4 @@ public static class LocalTools
                 _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
             });
         });
-
-    private static Dictionary<string, object?> AsDictionary(JsonElement arguments)
-    {
-        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (arguments.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in arguments.EnumerateObject())
-            {
-                map[property.Name] = property.Value.Clone();
-            }
-        }
-
-        return map;
-    }
 }

@@ -1,6 +1,5 @@
 // `strata agent evidence show|verify`: a task's whole path from its ledger, and the check of the ledger's hash chain.
 using System.CommandLine;
-using System.Text.Json;
 using Strata.Agents;
 using Strata.Evidence.Ledger;
 
@@ -31,7 +30,7 @@ internal static class AgentEvidence
             Console.Out.WriteLine($"task {task.TaskId}  tenant {task.Tenant}  {AgentCommand.Name(task.Status)}  {task.StopReason}");
             foreach (var entry in opened.Ledger(taskId))
             {
-                Console.Out.WriteLine($"#{entry.Sequence,-4} {entry.At:yyyy-MM-dd HH:mm:ss.fff}  {entry.Kind,-22} {Summary(entry)}");
+                Console.Out.WriteLine($"#{entry.Sequence,-4} {entry.At:yyyy-MM-dd HH:mm:ss.fff}  {entry.Kind,-22} {entry.PayloadJson}");
             }
 
             return 0;
@@ -61,19 +60,5 @@ internal static class AgentEvidence
             return 1;
         });
         return command;
-    }
-
-    // The payload, one line, with the fields a reviewer reads first.
-    private static string Summary(LedgerEntry entry)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(entry.PayloadJson);
-            return document.RootElement.GetRawText().Replace('\n', ' ');
-        }
-        catch (JsonException)
-        {
-            return entry.PayloadJson;
-        }
     }
 }

@@ -45,7 +45,7 @@ internal sealed class AgentOptions
     {
         var (policy, model, endpoint, script, mcp) = (parse.GetValue(_policy), parse.GetValue(_model), parse.GetValue(_endpoint),
             parse.GetValue(_script), parse.GetValue(_mcp));
-        var file = parse.GetValue(_profile) is { } profilePath ? ReadProfile(Existing(profilePath)) : null;
+        var file = parse.GetValue(_profile) is { } profilePath ? AgentProfile.Load(Existing(profilePath)) : null;
         if (file is null && policy is null && model is null && endpoint is null && script is null && mcp is null && !parse.GetValue(_noFileTools))
         {
             return null;
@@ -84,35 +84,6 @@ internal sealed class AgentOptions
             MaxOutputTokens = parse.GetValue(_maxTokens) ?? basis.MaxOutputTokens,
             RequireToolCalls = parse.GetValue(_requireToolCalls) || basis.RequireToolCalls,
             FileTools = basis.FileTools && !parse.GetValue(_noFileTools),
-        };
-    }
-
-    // A profile file's relative paths are relative to the file, wherever the task is resumed from.
-    private static AgentProfile ReadProfile(string path)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        var profile = AgentJson.Read<AgentProfile>(File.ReadAllText(path));
-        var routes = new List<RouteSpec>();
-        foreach (var route in profile.Routes)
-        {
-            routes.Add(route with
-            {
-                Model = route.Kind == RouteKind.InProcess && route.Model is { } model ? Path.GetFullPath(model, folder) : route.Model,
-                Script = route.Script is { } script ? Path.GetFullPath(script, folder) : null,
-            });
-        }
-
-        var servers = new List<McpServerSpec>();
-        foreach (var server in profile.McpServers)
-        {
-            servers.Add(server with { WorkingDirectory = Path.GetFullPath(server.WorkingDirectory ?? ".", folder) });
-        }
-
-        return profile with
-        {
-            Policy = profile.Policy is { } policy ? Path.GetFullPath(policy, folder) : null,
-            Routes = routes,
-            McpServers = servers,
         };
     }
 

@@ -59,40 +59,13 @@ internal sealed class AgentServe : IAsyncDisposable
     // An AgentProfile in the task files' JSON; its relative paths are relative to the profile file, wherever the server starts.
     private static AgentProfile ReadProfile(string path)
     {
-        var full = Path.GetFullPath(path);
-        AgentProfile profile;
         try
         {
-            profile = AgentJson.Read<AgentProfile>(File.ReadAllText(full));
+            return AgentProfile.Load(path);
         }
         catch (System.Text.Json.JsonException error)
         {
             throw new ArgumentException($"--agent-profile {path}: not a valid profile: {error.Message}", error);
         }
-
-        var folder = Path.GetDirectoryName(full)!;
-        var routes = new List<RouteSpec>();
-        foreach (var route in profile.Routes)
-        {
-            routes.Add(route.Kind switch
-            {
-                RouteKind.Scripted when route.Script is { } script => route with { Script = Path.GetFullPath(script, folder) },
-                RouteKind.InProcess when route.Model is { } model => route with { Model = Path.GetFullPath(model, folder) },
-                _ => route,
-            });
-        }
-
-        var servers = new List<McpServerSpec>();
-        foreach (var server in profile.McpServers)
-        {
-            servers.Add(server with { WorkingDirectory = Path.GetFullPath(server.WorkingDirectory ?? ".", folder) });
-        }
-
-        return profile with
-        {
-            Policy = profile.Policy is { } policy ? Path.GetFullPath(policy, folder) : null,
-            Routes = routes,
-            McpServers = servers,
-        };
     }
 }
