@@ -22,7 +22,7 @@ public static class DecoderCompiler
         }
 
         var log = new CompileLog();
-        var graph = LlamaGraphBuilder.Build(spec);
+        var graph = DecoderBuilders.Build(spec, options.ContextTokens > 0 ? options.ContextTokens : spec.ContextLength);
         log.Write("build", $"{spec.Architecture} decoder '{spec.Name}': {spec.Layers} layers, dim {spec.EmbeddingDim}, "
             + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {graph.Nodes.Count} nodes");
         ShapeVerification.Run(graph, log);
@@ -93,6 +93,7 @@ public static class DecoderCompiler
         OpKind.Embed => $"dequantize-row {node.Weight!.Type} → f32",
         OpKind.Attention => $"{isa} attention f32 over paged f32 KV cache, GQA",
         OpKind.RmsNorm => $"{isa} rmsnorm f32",
+        OpKind.HeadRmsNorm => $"{isa} rmsnorm f32 per head",
         _ => $"{isa} {node.Op.ToString().ToLowerInvariant()} f32",
     };
 
@@ -104,7 +105,8 @@ public static class DecoderCompiler
             .Append("mode ").AppendLine(options.Mode.ToString())
             .Append("batch-invariant ").AppendLine(options.BatchInvariant ? "yes" : "no")
             .Append("vnni ").AppendLine(options.Vnni ? "yes" : "no")
-            .Append("capacity ").Append(options.MaxBatchTokens).Append(' ').Append(options.MaxOutputRows).AppendLine();
+            .Append("capacity ").Append(options.MaxBatchTokens).Append(' ').Append(options.MaxOutputRows).AppendLine()
+            .Append("context ").Append(options.ContextTokens).AppendLine();
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 }

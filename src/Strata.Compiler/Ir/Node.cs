@@ -5,7 +5,7 @@ namespace Strata.Compiler.Ir;
 /// <param name="Op">operation</param>
 /// <param name="Inputs">input values, in op order</param>
 /// <param name="Output">produced value (RowSpace.None for side effects)</param>
-/// <param name="Weight">weight read by Embed/RmsNorm/MatMul/AddBias, else null</param>
+/// <param name="Weight">weight read by Embed/RmsNorm/HeadRmsNorm/MatMul/AddBias, or a Rope's frequency factors; else null</param>
 /// <param name="Attributes">scalar parameters</param>
 public sealed record Node(OpKind Op, IReadOnlyList<Value> Inputs, Value Output, WeightRef? Weight, NodeAttributes Attributes)
 {
@@ -13,7 +13,8 @@ public sealed record Node(OpKind Op, IReadOnlyList<Value> Inputs, Value Output, 
     public bool HasSideEffect => Op == OpKind.KvStore;
 
     /// <summary>True when the output may share the first input's storage (element-wise, row by row).</summary>
-    public bool CanRunInPlace => Op is OpKind.AddBias or OpKind.Rope or OpKind.Add or OpKind.SwiGlu or OpKind.RmsNorm;
+    public bool CanRunInPlace => Op is OpKind.AddBias or OpKind.Rope or OpKind.Add or OpKind.SwiGlu or OpKind.RmsNorm or OpKind.HeadRmsNorm
+        or OpKind.Scale or OpKind.GeluGlu or OpKind.SoftCap;
 
     /// <inheritdoc/>
     public override string ToString()

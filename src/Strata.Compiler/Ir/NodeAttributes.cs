@@ -12,6 +12,11 @@ namespace Strata.Compiler.Ir;
 /// <param name="RopeDims">rotated dims per head</param>
 /// <param name="RopeBase">RoPE frequency base</param>
 /// <param name="RopeMode">RoPE pairing</param>
+/// <param name="Scale">Scale's factor, SoftCap's cap, Attention's score scale</param>
+/// <param name="SoftCap">Attention's score soft cap (0 = none)</param>
+/// <param name="Window">Attention's sliding window (0 = whole context)</param>
+/// <param name="Offset">Slice's first column</param>
+/// <param name="RopeScaling">RoPE scaling beyond the base (frequency scale, YaRN, magnitude); null = none</param>
 public sealed record NodeAttributes(
     int Layer = -1,
     float Epsilon = 0,
@@ -20,8 +25,16 @@ public sealed record NodeAttributes(
     int HeadDim = 0,
     int RopeDims = 0,
     float RopeBase = 0,
-    RopeMode RopeMode = RopeMode.Normal)
+    RopeMode RopeMode = RopeMode.Normal,
+    float Scale = 0,
+    float SoftCap = 0,
+    int Window = 0,
+    int Offset = 0,
+    RopeFrequencies? RopeScaling = null)
 {
+    /// <summary>The rotary frequencies of a Rope node.</summary>
+    public RopeFrequencies Frequencies => RopeScaling ?? new RopeFrequencies(RopeBase, RopeDims);
+
     /// <summary>No parameters.</summary>
     public static NodeAttributes None { get; } = new();
 }

@@ -28,4 +28,14 @@ public enum OpKind
     QuantizeActivations = 11,
     /// <summary>out = in0 (quantized activations) · weightᵀ with integer block dots.</summary>
     MatMulQuantized = 12,
+    /// <summary>out = each head of in0 RMS-normalised and multiplied by one weight of HeadDim (Qwen 3 and Gemma 3 Q/K norms).</summary>
+    HeadRmsNorm = 13,
+    /// <summary>out = in0 · Scale.</summary>
+    Scale = 14,
+    /// <summary>out = gelu_tanh(in0) · in1 (Gemma's gated FFN).</summary>
+    GeluGlu = 15,
+    /// <summary>out = Scale · tanh(in0 / Scale) (Gemma 2's final-logit soft cap).</summary>
+    SoftCap = 16,
+    /// <summary>out = in0's columns Offset … Offset + width − 1 (a part of a fused projection).</summary>
+    Slice = 17,
 }

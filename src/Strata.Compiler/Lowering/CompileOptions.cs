@@ -15,5 +15,8 @@ namespace Strata.Compiler.Lowering;
 /// Q8_0 matrices of 8-bit-activation products are packed into AVX-512 VNNI panels and run by the VNNI kernels; the caller
 /// sets it only where the CPU runs them (<see cref="Kernels.KernelIsa.VnniSupported"/>)
 /// </param>
+/// <param name="ContextTokens">
+/// positions one sequence may hold (0 = not given: the model's own); picks Phi-3's long or short RoPE factors as llama.cpp does
+/// </param>
 public sealed record CompileOptions(int MaxBatchTokens, int MaxOutputRows, string WeightsIdentity, string KernelIsa,
-    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, bool BatchInvariant = false, bool Vnni = false);
+    Kernels.NumericMode Mode = Kernels.NumericMode.Exact, bool BatchInvariant = false, bool Vnni = false, int ContextTokens = 0);

@@ -42,19 +42,30 @@ public static class ShapeVerification
                 Check(node.Weight is not null && in0 == node.Weight.Cols && node.Output.Width == in0, node,
                     $"width {in0} against weight {node.Weight}");
                 break;
-            case OpKind.Add or OpKind.SwiGlu:
+            case OpKind.HeadRmsNorm:
+                Check(node.Weight is not null && node.Weight.Cols == a.HeadDim && in0 == a.Heads * a.HeadDim && node.Output.Width == in0, node,
+                    $"width {in0} against {a.Heads} heads × {a.HeadDim} and weight {node.Weight}");
+                break;
+            case OpKind.Scale or OpKind.SoftCap:
+                Check(node.Output.Width == in0 && float.IsFinite(a.Scale) && (node.Op == OpKind.Scale || a.Scale > 0), node, $"width {in0}, factor {a.Scale}");
+                break;
+            case OpKind.Slice:
+                Check(a.Offset >= 0 && a.Offset + node.Output.Width <= in0, node, $"columns {a.Offset}+{node.Output.Width} of width {in0}");
+                break;
+            case OpKind.Add or OpKind.SwiGlu or OpKind.GeluGlu:
                 Check(in0 == node.Inputs[1].Width && node.Output.Width == in0, node, "operand widths differ");
                 break;
             case OpKind.Rope:
-                Check(in0 == a.Heads * a.HeadDim && node.Output.Width == in0 && a.RopeDims <= a.HeadDim, node,
-                    $"width {in0} is not {a.Heads} heads × {a.HeadDim}");
+                Check(in0 == a.Heads * a.HeadDim && node.Output.Width == in0 && a.RopeDims <= a.HeadDim
+                    && (node.Weight is null || node.Weight.Cols == a.RopeDims / 2), node,
+                    $"width {in0} is not {a.Heads} heads × {a.HeadDim}, or factors {node.Weight} are not {a.RopeDims / 2} long");
                 break;
             case OpKind.KvStore:
                 Check(in0 == a.KvHeads * a.HeadDim && node.Inputs[1].Width == in0, node, $"k/v width {in0} is not {a.KvHeads} × {a.HeadDim}");
                 break;
             case OpKind.Attention:
-                Check(in0 == a.Heads * a.HeadDim && node.Output.Width == in0 && a.Heads % a.KvHeads == 0, node,
-                    $"query width {in0} is not {a.Heads} heads × {a.HeadDim}");
+                Check(in0 == a.Heads * a.HeadDim && node.Output.Width == in0 && a.Heads % a.KvHeads == 0 && a.Scale > 0 && a.SoftCap >= 0 && a.Window >= 0, node,
+                    $"query width {in0} is not {a.Heads} heads × {a.HeadDim}, or scale {a.Scale}, soft cap {a.SoftCap}, window {a.Window} out of range");
                 break;
             case OpKind.Embed:
                 Check(node.Weight is not null && node.Output.Width == node.Weight.Cols, node, "embedding width");

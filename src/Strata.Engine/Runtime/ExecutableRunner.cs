@@ -45,7 +45,7 @@ public sealed class ExecutableRunner : IDisposable
     private readonly nint[] _groupOutputs = new nint[3];
     private float[] _ropeCos = [];             // (rows, RopeDims / 2) angles of the current run's positions
     private float[] _ropeSin = [];
-    private (float Base, int Dims, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
+    private (RopeFrequencies Frequencies, int Factors, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
     private readonly PackedWeights _packed;
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
@@ -182,6 +182,36 @@ public sealed class ExecutableRunner : IDisposable
                 }
 
                 break;
+            case OpKind.HeadRmsNorm:
+                for (int r = 0; r < rows; r++)
+                {
+                    var input = Row(step.Input0, step.InputWidth, r);
+                    var output = Row(step.Output, step.OutputWidth, r);
+                    for (int h = 0; h < a.Heads; h++)
+                    {
+                        VectorOps.RmsNorm(input.Slice(h * a.HeadDim, a.HeadDim), _vectors[step.WeightIndex], a.Epsilon, output.Slice(h * a.HeadDim, a.HeadDim));
+                    }
+                }
+
+                break;
+            case OpKind.Scale:
+                CopyIfMoved(in step, rows);
+                Activations.Scale(Rows(step.Output, step.OutputWidth, rows), a.Scale);
+                break;
+            case OpKind.SoftCap:
+                CopyIfMoved(in step, rows);
+                Activations.SoftCap(Rows(step.Output, step.OutputWidth, rows), a.Scale);
+                break;
+            case OpKind.GeluGlu:
+                Activations.GeluGlu(Rows(step.Input0, step.InputWidth, rows), Rows(step.Input1, step.InputWidth, rows), Rows(step.Output, step.OutputWidth, rows));
+                break;
+            case OpKind.Slice:
+                for (int r = 0; r < rows; r++)
+                {
+                    Row(step.Input0, step.InputWidth, r).Slice(a.Offset, step.OutputWidth).CopyTo(Row(step.Output, step.OutputWidth, r));
+                }
+
+                break;
             case OpKind.MatMul:
                 MatMul.Run(_pool, in _matrices[step.WeightIndex], Rows(step.Input0, step.InputWidth, rows), rows, Rows(step.Output, step.OutputWidth, rows),
                     KernelOf(index, rows));
@@ -244,8 +274,10 @@ public sealed class ExecutableRunner : IDisposable
     {
         var a = step.Attributes;
         int half = a.RopeDims / 2;
-        if (_ropeKey != (a.RopeBase, a.RopeDims, rows))
+        var frequencies = a.Frequencies;
+        if (_ropeKey != (frequencies, step.WeightIndex, rows))
         {
+            ReadOnlySpan<float> factors = step.WeightIndex >= 0 ? _vectors[step.WeightIndex] : default;
             if (_ropeCos.Length < rows * half)
             {
                 _ropeCos = new float[_exe.MaxBatchTokens * half];
@@ -254,10 +286,10 @@ public sealed class ExecutableRunner : IDisposable
 
             for (int r = 0; r < rows; r++)
             {
-                Rope.Angles(batch.Positions[r], a.RopeBase, a.RopeDims, _ropeCos.AsSpan(r * half, half), _ropeSin.AsSpan(r * half, half));
+                Rope.Angles(batch.Positions[r], in frequencies, factors, _ropeCos.AsSpan(r * half, half), _ropeSin.AsSpan(r * half, half));
             }
 
-            _ropeKey = (a.RopeBase, a.RopeDims, rows);
+            _ropeKey = (frequencies, step.WeightIndex, rows);
         }
 
         for (int r = 0; r < rows; r++)
@@ -293,7 +325,7 @@ public sealed class ExecutableRunner : IDisposable
     private void Attend(in ExecutableStep step, int rows, ForwardBatch batch)
     {
         var a = step.Attributes;
-        var shape = new AttentionShape(a.Heads, a.KvHeads, a.HeadDim, BlockTokensOf(batch), 1f / MathF.Sqrt(a.HeadDim), batch.Sequence(0).HalfKv);
+        var shape = new AttentionShape(a.Heads, a.KvHeads, a.HeadDim, BlockTokensOf(batch), a.Scale, batch.Sequence(0).HalfKv, a.SoftCap, a.Window);
         int first = 0;
         while (first < rows)
         {

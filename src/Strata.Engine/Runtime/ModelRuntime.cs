@@ -101,7 +101,7 @@ public sealed class ModelRuntime : IDisposable
             : options.ContextTokens;
         int batch = Math.Min(options.BatchTokens, context);
         var compile = new CompileOptions(batch, Math.Min(batch, options.Sequences), model.FileSha256, KernelIsa.Active, options.Mode,
-            options.BatchInvariant, options.Vnni && KernelIsa.VnniSupported);
+            options.BatchInvariant, options.Vnni && KernelIsa.VnniSupported, context);
         return (compile, context);
     }
 

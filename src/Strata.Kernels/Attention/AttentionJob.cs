@@ -63,11 +63,29 @@ internal unsafe struct AttentionJob : IParallelJob
                 continue;
             }
 
+            Prepare(s);
             VectorOps.SoftmaxCore(s, Tokens);
             for (int t = 0; t < Tokens; t++)
             {
                 FloatDots.Axpy(s[t], Row(Values, t, bt, rowStride, kvh * d, row), o, d);
             }
+        }
+    }
+
+    /// <summary>
+    /// Soft-caps one head's scores and masks the positions before the sliding window (their probability becomes at most
+    /// e^−87 of the largest, the softmax's exp clamp: nothing a float sum of values can see).
+    /// </summary>
+    private readonly void Prepare(float* s)
+    {
+        if (Shape.SoftCap > 0)
+        {
+            Activations.SoftCap(new Span<float>(s, Tokens), Shape.SoftCap);
+        }
+
+        if (Shape.Window > 0 && Tokens > Shape.Window)
+        {
+            new Span<float>(s, Tokens - Shape.Window).Fill(float.NegativeInfinity);
         }
     }
 
@@ -152,6 +170,7 @@ internal unsafe struct AttentionJob : IParallelJob
 
         for (int h = first; h < first + count; h++)
         {
+            Prepare(Scores + ((nint)h * Tokens));
             VectorOps.SoftmaxCore(Scores + ((nint)h * Tokens), Tokens);
         }
 

@@ -73,8 +73,53 @@ public static class Rope
     }
 
     /// <summary>
+    /// cos and sin of pair i's angle at <paramref name="position"/> under <paramref name="frequencies"/> (scaling, YaRN,
+    /// magnitude) and optional per-pair <paramref name="factors"/> (Llama 3's rope_freqs, Phi-3's long/short factors), in
+    /// double, stored as f32. With plain frequencies and no factors it is exactly <see cref="Angles(int, float, int, Span{float}, Span{float})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">the dims are odd or negative, factors or cos/sin are shorter than Dims / 2</exception>
+    public static void Angles(int position, in RopeFrequencies frequencies, ReadOnlySpan<float> factors, Span<float> cos, Span<float> sin)
+    {
+        int half = frequencies.Dims / 2;
+        if (frequencies.IsPlain && factors.IsEmpty)
+        {
+            Angles(position, frequencies.Base, frequencies.Dims, cos, sin);
+            return;
+        }
+
+        if (frequencies.Dims < 0 || (frequencies.Dims & 1) != 0 || cos.Length < half || sin.Length < half || (!factors.IsEmpty && factors.Length < half))
+        {
+            throw new ArgumentException(
+                $"rotary dims {frequencies.Dims} must be even and nonnegative, with {half} cos, sin and factor slots (got {cos.Length}, {sin.Length}, {factors.Length}).",
+                nameof(frequencies));
+        }
+
+        double magnitude = frequencies.Magnitude;
+        if (frequencies.ExtFactor != 0)
+        {
+            magnitude *= 1.0 + (0.1 * Math.Log(1.0 / frequencies.Scale));
+        }
+
+        for (int i = 0; i < half; i++)
+        {
+            double extrapolated = position * Math.Pow(frequencies.Base, -2.0 * i / frequencies.Dims) / (factors.IsEmpty ? 1.0 : factors[i]);
+            double theta = frequencies.Scale * extrapolated;
+            if (frequencies.ExtFactor != 0)
+            {
+                double y = (i - frequencies.CorrectionLow) / Math.Max(0.001, frequencies.CorrectionHigh - frequencies.CorrectionLow);
+                double mix = (1 - Math.Min(1, Math.Max(0, y))) * frequencies.ExtFactor;
+                theta = (theta * (1 - mix)) + (extrapolated * mix);
+            }
+
+            (double s, double c) = Math.SinCos(theta);
+            cos[i] = (float)(c * magnitude);
+            sin[i] = (float)(s * magnitude);
+        }
+    }
+
+    /// <summary>
     /// Rotates the first 2·cos.Length dims of each of <paramref name="heads"/> heads of x by the angles from
-    /// <see cref="Angles"/>; bit-identical to <see cref="Apply"/> at the angles' position.
+    /// <see cref="Angles(int, float, int, Span{float}, Span{float})"/>; bit-identical to <see cref="Apply"/> at the angles' position.
     /// </summary>
     /// <exception cref="ArgumentException">The shape is inconsistent.</exception>
     public static void Rotate(Span<float> x, int heads, int headDim, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, RopeMode mode)

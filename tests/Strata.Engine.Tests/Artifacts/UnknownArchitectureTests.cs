@@ -6,9 +6,9 @@ namespace Strata.Engine.Tests.Artifacts;
 public sealed class UnknownArchitectureTests
 {
     [Theory]
-    [InlineData("gemma2")]
-    [InlineData("phi3")]
     [InlineData("rwkv7")]
+    [InlineData("deepseek2")]
+    [InlineData("Llama")]
     public void Open_UnknownArchitecture_NamesItAndListsTheKnownOnes(string architecture)
     {
         var path = Path.Combine(Path.GetTempPath(), $"strata-arch-{architecture}-{Guid.NewGuid():N}.gguf");
@@ -34,11 +34,18 @@ public sealed class UnknownArchitectureTests
             var error = Assert.Throws<ModelFormatException>(() => ModelArtifact.Open(path).Dispose());
             Assert.Contains($"'{architecture}'", error.Message, StringComparison.Ordinal);
             Assert.Contains("llama", error.Message, StringComparison.Ordinal);
-            Assert.Contains("qwen2", error.Message, StringComparison.Ordinal);
+            foreach (string known in GgufDecoderSpec.Architectures)
+            {
+                Assert.Contains(known, error.Message, StringComparison.Ordinal);
+            }
         }
         finally
         {
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Architectures_EveryOneTheSpecReaderKnowsHasAGraphBuilder() =>
+        Assert.Equal(GgufDecoderSpec.Architectures.Order(StringComparer.Ordinal), Compiler.Builders.DecoderBuilders.Architectures.Order(StringComparer.Ordinal));
 }
