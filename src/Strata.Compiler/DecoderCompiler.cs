@@ -62,7 +62,7 @@ public static class DecoderCompiler
                 w,
                 node.Attributes,
                 node.Output.Rows == RowSpace.None ? node.Inputs[0].Rows : node.Output.Rows);
-            if (node.Op is not (OpKind.MatMul or OpKind.MatMulQuantized))
+            if (node.Op is not (OpKind.MatMul or OpKind.MatMulQuantized or OpKind.ExpertMatMul))
             {
                 string key = node.Weight is null ? node.Op.ToString() : $"{node.Op}.{node.Weight.Type}";
                 kernels[key] = KernelName(node, options.KernelIsa);

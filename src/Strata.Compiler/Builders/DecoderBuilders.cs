@@ -12,6 +12,7 @@ public static class DecoderBuilders
         ["mistral"] = LlamaGraphBuilder.Build,
         ["qwen2"] = LlamaGraphBuilder.Build,
         ["qwen3"] = Qwen3GraphBuilder.Build,
+        ["qwen3moe"] = Qwen3GraphBuilder.Build,
         ["gemma2"] = GemmaGraphBuilder.Build,
         ["gemma3"] = GemmaGraphBuilder.Build,
         ["phi3"] = Phi3GraphBuilder.Build,

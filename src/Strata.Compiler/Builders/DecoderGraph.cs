@@ -138,6 +138,28 @@ public sealed class DecoderGraph
         return MatMul(act, p + "ffn_down.weight", $"blk{layer}.down", Spec.EmbeddingDim);
     }
 
+    /// <summary>
+    /// Mixture-of-experts FFN (Qwen 3 MoE): router logits (ffn_gate_inp), softmax top-k routing, SwiGLU experts
+    /// (ffn_gate_exps, ffn_up_exps, ffn_down_exps, one matrix per expert) run batched by expert, and the routed weighted sum.
+    /// </summary>
+    public Value ExpertFeedForward(Value x, int layer)
+    {
+        var e = Spec.Experts ?? throw new CompileException($"architecture '{Spec.Architecture}' has no expert parameters");
+        string p = $"blk.{layer}.";
+        int d = Spec.EmbeddingDim;
+        var attributes = new NodeAttributes(Experts: e.Count, ExpertsUsed: e.Used, NormalizeExperts: e.NormalizeWeights);
+        var logits = MatMul(x, p + "ffn_gate_inp.weight", $"blk{layer}.router", e.Count);
+        var route = Emit(OpKind.MoeRoute, $"blk{layer}.route", 2 * e.Used, x.Rows, null, attributes, logits);
+        var gate = Emit(OpKind.ExpertMatMul, $"blk{layer}.gate_exps", e.Used * e.FeedForwardDim, x.Rows,
+            Experts(p + "ffn_gate_exps.weight", e.FeedForwardDim, d, e.Count), attributes, x, route);
+        var up = Emit(OpKind.ExpertMatMul, $"blk{layer}.up_exps", e.Used * e.FeedForwardDim, x.Rows,
+            Experts(p + "ffn_up_exps.weight", e.FeedForwardDim, d, e.Count), attributes, x, route);
+        var act = Emit(OpKind.SwiGlu, $"blk{layer}.swiglu_exps", e.Used * e.FeedForwardDim, x.Rows, null, NodeAttributes.None, gate, up);
+        var down = Emit(OpKind.ExpertMatMul, $"blk{layer}.down_exps", e.Used * d, x.Rows,
+            Experts(p + "ffn_down_exps.weight", d, e.FeedForwardDim, e.Count), attributes, act, route);
+        return Emit(OpKind.MoeCombine, $"blk{layer}.moe", d, x.Rows, null, attributes, down, route);
+    }
+
     /// <summary>a + b.</summary>
     public Value Add(Value a, Value b, string name) => Emit(OpKind.Add, name, a.Width, a.Rows, null, NodeAttributes.None, a, b);
 
@@ -178,6 +200,23 @@ public sealed class DecoderGraph
         }
 
         return new WeightRef(name, t.Type, rows, cols);
+    }
+
+    private WeightRef Experts(string name, int rows, int cols, int count)
+    {
+        var t = Find(name);
+        if (t.Dimensions.Length != 3 || t.Dimensions[0] != cols || t.Dimensions[1] != rows || t.Dimensions[2] != count)
+        {
+            throw new CompileException(
+                $"tensor '{name}' has shape [{string.Join(", ", t.Dimensions)}], expected [{cols}, {rows}, {count}] (ggml order: row length first, experts last)");
+        }
+
+        if (!GgmlTypeInfo.IsComputable(t.Type))
+        {
+            throw new CompileException($"tensor '{name}' has type {t.Type}, which Strata's kernels cannot run");
+        }
+
+        return new WeightRef(name, t.Type, rows, cols) { Slices = count };
     }
 
     private WeightRef Vector(string name, int length)

@@ -1,9 +1,12 @@
-// Emits the Qwen 3 decoder: the Llama block with per-head RMSNorm on Q and K before RoPE.
+// Emits the Qwen 3 decoders (qwen3, qwen3moe): the Llama block with per-head RMSNorm on Q and K before RoPE, dense or MoE FFN.
 using Strata.Compiler.Ir;
 
 namespace Strata.Compiler.Builders;
 
-/// <summary>embed → L × (RMSNorm, Q/K head norms, NeoX RoPE, attention, residual, RMSNorm, SwiGLU FFN, residual) → logits.</summary>
+/// <summary>
+/// embed → L × (RMSNorm, Q/K head norms, NeoX RoPE, attention, residual, RMSNorm, SwiGLU FFN [qwen3moe: routed experts],
+/// residual) → logits.
+/// </summary>
 public static class Qwen3GraphBuilder
 {
     /// <summary>Builds the decoder graph.</summary>
@@ -23,7 +26,7 @@ public static class Qwen3GraphBuilder
             var attended = g.Attention(q, k, v, layer, spec.EffectiveAttentionScale);
             x = g.Add(x, g.MatMul(attended, p + "attn_output.weight", $"blk{layer}.attn_out", spec.EmbeddingDim), $"blk{layer}.resid1");
             var f = g.Norm(x, p + "ffn_norm.weight", $"blk{layer}.ffn_in");
-            x = g.Add(x, g.GatedFeedForward(f, layer, gelu: false), $"blk{layer}.resid2");
+            x = g.Add(x, spec.Experts is null ? g.GatedFeedForward(f, layer, gelu: false) : g.ExpertFeedForward(f, layer), $"blk{layer}.resid2");
         }
 
         return g.Finish(g.Logits(x));

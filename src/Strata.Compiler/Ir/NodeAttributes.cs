@@ -17,6 +17,9 @@ namespace Strata.Compiler.Ir;
 /// <param name="Window">Attention's sliding window (0 = whole context)</param>
 /// <param name="Offset">Slice's first column</param>
 /// <param name="RopeScaling">RoPE scaling beyond the base (frequency scale, YaRN, magnitude); null = none</param>
+/// <param name="Experts">experts of a mixture-of-experts layer (MoeRoute)</param>
+/// <param name="ExpertsUsed">experts each token routes to (MoeRoute, ExpertMatMul, MoeCombine)</param>
+/// <param name="NormalizeExperts">MoeRoute renormalises the chosen experts' weights</param>
 public sealed record NodeAttributes(
     int Layer = -1,
     float Epsilon = 0,
@@ -30,7 +33,10 @@ public sealed record NodeAttributes(
     float SoftCap = 0,
     int Window = 0,
     int Offset = 0,
-    RopeFrequencies? RopeScaling = null)
+    RopeFrequencies? RopeScaling = null,
+    int Experts = 0,
+    int ExpertsUsed = 0,
+    bool NormalizeExperts = false)
 {
     /// <summary>The rotary frequencies of a Rope node.</summary>
     public RopeFrequencies Frequencies => RopeScaling ?? new RopeFrequencies(RopeBase, RopeDims);

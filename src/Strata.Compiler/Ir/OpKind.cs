@@ -38,4 +38,16 @@ public enum OpKind
     SoftCap = 16,
     /// <summary>out = in0's columns Offset … Offset + width − 1 (a part of a fused projection).</summary>
     Slice = 17,
+    /// <summary>
+    /// out[r] = the ExpertsUsed experts of largest softmax(in0[r]) (router logits), as their ids (stored as floats) then their
+    /// weights (renormalised to sum 1 where NormalizeExperts).
+    /// </summary>
+    MoeRoute = 18,
+    /// <summary>
+    /// out[r] slot j = in0[r] (or its slot j when in0 holds a row per slot) · weight[expert j of in1[r]]ᵀ; the weight holds one
+    /// matrix per expert. Rows are batched by expert.
+    /// </summary>
+    ExpertMatMul = 19,
+    /// <summary>out[r] = Σ_j weight_j(in1[r]) · in0[r] slot j, slots in route order.</summary>
+    MoeCombine = 20,
 }

@@ -25,7 +25,7 @@ public static class KernelSelection
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
             var node = graph.Nodes[i];
-            if (node.Op is not (OpKind.MatMul or OpKind.MatMulQuantized))
+            if (node.Op is not (OpKind.MatMul or OpKind.MatMulQuantized or OpKind.ExpertMatMul))
             {
                 continue;
             }
@@ -71,7 +71,7 @@ public static class KernelSelection
     }
 
     private static MatMulKernel Choose(OpKind op, WeightRef w, int n, Q8Layout? packing, bool batchInvariant, bool avx512, bool halfActivations) =>
-        op == OpKind.MatMul
+        op is OpKind.MatMul or OpKind.ExpertMatMul
             ? MatMulPlan.Exact(w.Type, w.Rows, w.Cols, n, batchInvariant, avx512, halfActivations)
             : MatMulPlan.Quantized(w.Type, w.Cols, n, batchInvariant, packing, avx512);
 }

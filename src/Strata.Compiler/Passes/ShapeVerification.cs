@@ -49,6 +49,19 @@ public static class ShapeVerification
             case OpKind.Scale or OpKind.SoftCap:
                 Check(node.Output.Width == in0 && float.IsFinite(a.Scale) && (node.Op == OpKind.Scale || a.Scale > 0), node, $"width {in0}, factor {a.Scale}");
                 break;
+            case OpKind.MoeRoute:
+                Check(in0 == a.Experts && a.ExpertsUsed > 0 && a.ExpertsUsed <= a.Experts && node.Output.Width == 2 * a.ExpertsUsed, node,
+                    $"router width {in0} against {a.Experts} experts, {a.ExpertsUsed} used");
+                break;
+            case OpKind.ExpertMatMul:
+                Check(node.Weight is not null && (in0 == node.Weight.Cols || in0 == a.ExpertsUsed * node.Weight.Cols)
+                    && node.Output.Width == a.ExpertsUsed * node.Weight.Rows && node.Inputs[1].Width == 2 * a.ExpertsUsed, node,
+                    $"width {in0} by {node.Weight} for {a.ExpertsUsed} experts into {node.Output.Width}");
+                break;
+            case OpKind.MoeCombine:
+                Check(in0 == a.ExpertsUsed * node.Output.Width && node.Inputs[1].Width == 2 * a.ExpertsUsed, node,
+                    $"width {in0} is not {a.ExpertsUsed} slots of {node.Output.Width}");
+                break;
             case OpKind.Slice:
                 Check(a.Offset >= 0 && a.Offset + node.Output.Width <= in0, node, $"columns {a.Offset}+{node.Output.Width} of width {in0}");
                 break;

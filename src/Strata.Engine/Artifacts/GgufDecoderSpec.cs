@@ -19,6 +19,7 @@ public static class GgufDecoderSpec
         ["mistral"] = RopeMode.Normal,
         ["qwen2"] = RopeMode.NeoX,
         ["qwen3"] = RopeMode.NeoX,
+        ["qwen3moe"] = RopeMode.NeoX,
         ["gemma2"] = RopeMode.NeoX,
         ["gemma3"] = RopeMode.NeoX,
         ["phi3"] = RopeMode.NeoX,
@@ -60,6 +61,7 @@ public static class GgufDecoderSpec
             : throw new ModelFormatException($"{file}: tensor 'token_embd.weight' is missing or not 2-D");
         int layers = Int(gguf, $"{arch}.block_count");
         int context = Int(gguf, $"{arch}.context_length");
+        var experts = arch == "qwen3moe" ? QwenExperts(gguf, arch) : null;
         var rope = ReadRope(gguf, arch, new RopeSpec(ropeDims, (float)gguf.GetDouble($"{arch}.rope.freq_base", 10000.0), ropeMode), tensors);
         var spec = new DecoderSpec(
             arch,
@@ -69,12 +71,12 @@ public static class GgufDecoderSpec
             heads,
             kvHeads,
             headDim,
-            Int(gguf, $"{arch}.feed_forward_length"),
+            experts?.FeedForwardDim ?? Int(gguf, $"{arch}.feed_forward_length"),
             vocab,
             context,
             (float)gguf.GetDouble($"{arch}.attention.layer_norm_rms_epsilon", 1e-5),
             rope,
-            tensors);
+            tensors) { Experts = experts };
         return arch switch
         {
             "gemma2" => Gemma(gguf, spec, defaultWindow: 4096, defaultPeriod: 2, attentionSoftCap: Float(gguf, $"{arch}.attn_logit_softcapping", 50f),
@@ -139,6 +141,17 @@ public static class GgufDecoderSpec
             FinalSoftCap = finalSoftCap,
             SlidingWindow = window > 0 ? new SlidingWindowSpec(window, period, localRope) : null,
         };
+    }
+
+    // Qwen 3 MoE: expert_count and expert_used_count; an expert's width is expert_feed_forward_length, else (as llama.cpp)
+    // feed_forward_length / expert_used_count; the chosen experts' weights are always renormalised.
+    private static ExpertSpec QwenExperts(GgufFile gguf, string arch)
+    {
+        int used = Int(gguf, $"{arch}.expert_used_count");
+        int width = gguf.TryGetValue($"{arch}.expert_feed_forward_length", out _)
+            ? Int(gguf, $"{arch}.expert_feed_forward_length")
+            : Math.Max(1, Int(gguf, $"{arch}.feed_forward_length") / used);
+        return new ExpertSpec(Int(gguf, $"{arch}.expert_count"), used, width, NormalizeWeights: true);
     }
 
     private static float Float(GgufFile gguf, string key, float fallback) => (float)gguf.GetDouble(key, fallback);

@@ -47,6 +47,10 @@ public sealed class ExecutableRunner : IDisposable
     private float[] _ropeSin = [];
     private (RopeFrequencies Frequencies, int Factors, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
     private readonly PackedWeights _packed;
+    private readonly float[] _expertInput;     // (MaxBatchTokens, widest expert input) one expert's gathered rows
+    private readonly float[] _expertOutput;    // (MaxBatchTokens, widest expert output)
+    private readonly int[] _expertOrder;       // (MaxBatchTokens · used) row · used + slot, grouped by expert
+    private readonly int[] _expertStarts;      // (experts + 1) where each expert's entries start in _expertOrder
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     /// <remarks>
@@ -88,6 +92,25 @@ public sealed class ExecutableRunner : IDisposable
         (_kernels, _joint, _members) = KernelTables(executable);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
         _packed = PackedWeights.Pack(executable, model, pool, _matrices);
+        (_expertInput, _expertOutput, _expertOrder, _expertStarts) = ExpertScratch(executable);
+    }
+
+    /// <summary>Scratch of the expert products: the widest gathered input and output, the routing order, per-expert starts.</summary>
+    private static (float[] Input, float[] Output, int[] Order, int[] Starts) ExpertScratch(Executable exe)
+    {
+        int input = 0, output = 0, slots = 0, experts = 0;
+        foreach (var step in exe.Steps)
+        {
+            if (step.Op == OpKind.ExpertMatMul)
+            {
+                var w = exe.Weights[step.WeightIndex];
+                (input, output) = (Math.Max(input, w.Cols), Math.Max(output, w.Rows));
+                (slots, experts) = (Math.Max(slots, step.Attributes.ExpertsUsed), Math.Max(experts, w.Slices));
+            }
+        }
+
+        return experts == 0 ? ([], [], [], [])
+            : (new float[(long)exe.MaxBatchTokens * input], new float[(long)exe.MaxBatchTokens * output], new int[exe.MaxBatchTokens * slots], new int[experts + 1]);
     }
 
     /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (the file's pages of those matrices leave the resident set).</summary>
@@ -204,6 +227,23 @@ public sealed class ExecutableRunner : IDisposable
                 break;
             case OpKind.GeluGlu:
                 Activations.GeluGlu(Rows(step.Input0, step.InputWidth, rows), Rows(step.Input1, step.InputWidth, rows), Rows(step.Output, step.OutputWidth, rows));
+                break;
+            case OpKind.MoeRoute:
+                for (int r = 0; r < rows; r++)
+                {
+                    ExpertRouting.Route(Row(step.Input0, step.InputWidth, r), a.ExpertsUsed, a.NormalizeExperts, Row(step.Output, step.OutputWidth, r));
+                }
+
+                break;
+            case OpKind.ExpertMatMul:
+                RunExperts(index, in step, rows);
+                break;
+            case OpKind.MoeCombine:
+                for (int r = 0; r < rows; r++)
+                {
+                    ExpertRouting.Combine(Row(step.Input0, step.InputWidth, r), Row(step.Input1, 2 * a.ExpertsUsed, r), Row(step.Output, step.OutputWidth, r));
+                }
+
                 break;
             case OpKind.Slice:
                 for (int r = 0; r < rows; r++)
@@ -362,6 +402,44 @@ public sealed class ExecutableRunner : IDisposable
                 _keyBlocks.AsSpan(0, blockEnd), _valueBlocks.AsSpan(0, blockEnd), _blockOffsets.AsSpan(0, count), _visible.AsSpan(0, count),
                 _scoreOffsets.AsSpan(0, count), _scores, _arena.AsSpan((int)(step.Output + ((long)first * step.OutputWidth))), step.OutputWidth);
             first = r;
+        }
+    }
+
+    // Expert products batched by expert: the (row, slot) pairs routed to each expert are gathered (the row, or its slot when the
+    // input holds a row per slot), multiplied by that expert's matrix with the kernel planned for that many rows, and scattered
+    // back to their slots. A pair's result does not depend on the others where the plan is batch-invariant.
+    private void RunExperts(int index, in ExecutableStep step, int rows)
+    {
+        int used = step.Attributes.ExpertsUsed;
+        ref readonly var w = ref _matrices[step.WeightIndex];
+        int experts = _exe.Weights[step.WeightIndex].Slices;
+        bool perSlot = step.InputWidth == used * w.Cols;
+        var route = Rows(step.Input1, 2 * used, rows);
+        ExpertRouting.Group(route, rows, used, experts, _expertOrder, _expertStarts);
+        long slice = w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols);
+        for (int e = 0; e < experts; e++)
+        {
+            int first = _expertStarts[e];
+            int n = _expertStarts[e + 1] - first;
+            if (n == 0)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                int pair = _expertOrder[first + i];
+                var source = Row(step.Input0, step.InputWidth, pair / used);
+                (perSlot ? source.Slice(pair % used * w.Cols, w.Cols) : source).CopyTo(_expertInput.AsSpan(i * w.Cols, w.Cols));
+            }
+
+            var matrix = w with { Data = w.Data + (nint)(e * slice) };
+            MatMul.Run(_pool, in matrix, _expertInput.AsSpan(0, n * w.Cols), n, _expertOutput.AsSpan(0, n * w.Rows), KernelOf(index, n));
+            for (int i = 0; i < n; i++)
+            {
+                int pair = _expertOrder[first + i];
+                _expertOutput.AsSpan(i * w.Rows, w.Rows).CopyTo(Row(step.Output, step.OutputWidth, pair / used).Slice(pair % used * w.Rows, w.Rows));
+            }
         }
     }
 
