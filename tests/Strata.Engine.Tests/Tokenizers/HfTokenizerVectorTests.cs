@@ -1,0 +1,43 @@
+// Acceptance (issue 18): llama.cpp's vectors for the Llama 3 and Qwen 2 vocabularies on tokenizers built from tokenizer.json.
+using System.Text;
+using Strata.Engine.Tokenizers;
+using Xunit;
+
+namespace Strata.Engine.Tests.Tokenizers;
+
+/// <summary>
+/// Each vector file is run on the tokenizer converted from the Hugging Face tokenizer.json of the same vocabulary
+/// (shared/models/tokenizers), through the conversion strata synth --vocab-from uses; every id list must match exactly.
+/// </summary>
+public class HfTokenizerVectorTests
+{
+    [Theory]
+    [InlineData("llama3_1", "llama-bpe", 46)]
+    [InlineData("qwen3", "qwen2", 46)]
+    public void Encode_VectorsOfTheSameVocabulary_MatchLlamaCpp(string tokenizer, string vectors, int count)
+    {
+        GgufTokenizer built = HfTokenizerFixtures.Tokenizer(tokenizer);
+        AssertVectors(built, vectors, count);
+    }
+
+    internal static void AssertVectors(GgufTokenizer tokenizer, string vectors, int count)
+    {
+        List<(string Text, int[] Ids)> cases = VocabTestVectors.LoadFiles(HfTokenizerFixtures.VectorPrefix(vectors));
+        Assert.Equal(count, cases.Count);
+        var failures = new StringBuilder();
+        int passed = 0;
+        foreach ((string text, int[] expected) in cases)
+        {
+            int[] actual = tokenizer.Encode(text, addSpecial: false);
+            if (actual.AsSpan().SequenceEqual(expected))
+            {
+                passed++;
+                continue;
+            }
+
+            failures.AppendLine($"  text {GgufTokenizerVectorTests.Escape(text)}\n    expected [{string.Join(' ', expected)}]\n    actual   [{string.Join(' ', actual)}]");
+        }
+
+        Assert.True(passed == cases.Count, $"{vectors}: {passed}/{cases.Count} passed\n{failures}");
+    }
+}
