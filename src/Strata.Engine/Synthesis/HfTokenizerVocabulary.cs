@@ -5,7 +5,7 @@ using Strata.Engine.Artifacts;
 namespace Strata.Engine.Synthesis;
 
 /// <summary>
-/// Writes the <c>tokenizer.*</c> keys llama.cpp's converter writes for a byte-level BPE model (Qwen 2/3, Llama 3): model
+/// Writes the <c>tokenizer.*</c> keys llama.cpp's converter writes for a byte-level BPE model (Qwen 2/3/3.5, Llama 3): model
 /// "gpt2", the pre-tokenizer named by its split regex, tokens (ids without a token become "[PAD{id}]", unused), types
 /// (special added tokens control, other added tokens user-defined), merges, BOS/EOS from tokenizer_config.json, and its
 /// <c>chat_template</c>. So a synthetic model can carry a real 128k–152k vocabulary and a real chat template.
@@ -22,6 +22,7 @@ internal static class HfTokenizerVocabulary
     [
         ("qwen2", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
         ("llama-bpe", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
+        ("qwen35", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
     ];
 
     /// <summary>Adds the metadata of <paramref name="tokenizerJson"/> (and the tokenizer_config.json beside it); returns the vocabulary size.</summary>
@@ -91,7 +92,7 @@ internal static class HfTokenizerVocabulary
             }
         }
 
-        throw new ModelFormatException($"{name}: the pre-tokenizer's split regex is not one of {KnownSplits.Length} known ones (qwen2, llama-bpe)");
+        throw new ModelFormatException($"{name}: the pre-tokenizer's split regex is not one of {KnownSplits.Length} known ones (qwen2, llama-bpe, qwen35)");
     }
 
     private static string[] Merges(JsonElement model)

@@ -6,7 +6,7 @@ namespace Strata.Engine.Tokenizers;
 /// <summary>
 /// Splits text into words before BPE. Each llama.cpp regex list is reproduced by <see cref="SplitRule"/> passes with the
 /// same semantics (std::regex leftmost matching over code points, \p{..} classes per Unicode category, \s = White_Space).
-/// The llama3 and qwen2 families are ported from llama.cpp but have no test vectors here.
+/// The llama3, qwen2 and qwen35 families are checked by llama.cpp's vectors on vocabularies converted from tokenizer.json.
 /// </summary>
 internal sealed class BpePreTokenizer
 {
@@ -28,7 +28,7 @@ internal sealed class BpePreTokenizer
         "default", "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code",
         "roberta-bpe", "mpt", "olmo", "jais", "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b",
         "falcon", "deepseek-llm", "deepseek-coder", "llama3", "llama-v3", "llama-bpe", "falcon3", "dbrx", "smaug-bpe", "qwen2",
-        "deepseek-r1-qwen", "megrez", "stablelm2",
+        "deepseek-r1-qwen", "megrez", "stablelm2", "qwen35",
     ];
 
     /// <summary>Whether a word that is itself a token skips merging (llama.cpp's ignore_merges, Llama 3).</summary>
@@ -70,6 +70,7 @@ internal sealed class BpePreTokenizer
                 ],
             "llama3" or "llama-v3" or "llama-bpe" or "falcon3" or "dbrx" or "smaug-bpe" => [new LlamaThreeSplitRule(3)],
             "qwen2" or "deepseek-r1-qwen" or "megrez" or "stablelm2" => [new LlamaThreeSplitRule(1)],
+            "qwen35" => [new LlamaThreeSplitRule(1, marksAreLetters: true)],
             "default" =>
                 [
                     Run(IsDefaultPunctuation),

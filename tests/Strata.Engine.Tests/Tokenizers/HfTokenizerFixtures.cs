@@ -22,12 +22,42 @@ internal static class HfTokenizerFixtures
     public static GgufTokenizer Tokenizer(string name) =>
         Built.GetOrAdd(name, n => new Lazy<GgufTokenizer>(() => Build(TokenizerJson(n)))).Value;
 
-    /// <summary>Writes the GGUF tokenizer metadata of <paramref name="tokenizerJson"/> to a temp file, applies <paramref name="edit"/>, and builds the tokenizer.</summary>
-    public static GgufTokenizer Build(string tokenizerJson, Action<GgufWriter>? edit = null)
+    /// <summary>
+    /// Writes the GGUF tokenizer metadata of <paramref name="tokenizerJson"/> to a temp file and builds its tokenizer;
+    /// with <paramref name="preTokenizer"/>, tokenizer.ggml.pre is rewritten to that value first.
+    /// </summary>
+    public static GgufTokenizer Build(string tokenizerJson, string? preTokenizer = null)
     {
         var writer = new GgufWriter();
         HfTokenizerVocabulary.Add(writer, tokenizerJson);
-        edit?.Invoke(writer);
+        string path = Path.Combine(Path.GetTempPath(), $"strata-hf-vocab-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            writer.Write(path);
+            using GgufFile file = GgufFile.Open(path);
+            return preTokenizer is null ? TokenizerFactory.FromGguf(file) : BuildWithPre(file, preTokenizer);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static GgufTokenizer BuildWithPre(GgufFile source, string preTokenizer)
+    {
+        var writer = new GgufWriter();
+        foreach ((string key, GgufValue value) in source.Metadata)
+        {
+            if (key == "tokenizer.ggml.pre")
+            {
+                writer.Add(key, preTokenizer);
+            }
+            else
+            {
+                writer.Add(key, value);
+            }
+        }
+
         string path = Path.Combine(Path.GetTempPath(), $"strata-hf-vocab-{Guid.NewGuid():N}.gguf");
         try
         {

@@ -20,6 +20,13 @@ public class HfTokenizerVectorTests
         AssertVectors(built, vectors, count);
     }
 
+    [Fact]
+    public void Encode_QwenThreePointFiveVectorsOnQwenThreeVocabulary_MatchLlamaCpp()
+    {
+        GgufTokenizer built = HfTokenizerFixtures.Build(HfTokenizerFixtures.TokenizerJson("qwen3"), preTokenizer: "qwen35");
+        AssertVectors(built, "qwen35", 50);
+    }
+
     internal static void AssertVectors(GgufTokenizer tokenizer, string vectors, int count)
     {
         List<(string Text, int[] Ids)> cases = VocabTestVectors.LoadFiles(HfTokenizerFixtures.VectorPrefix(vectors));
