@@ -1,14 +1,15 @@
-// A Hugging Face byte-level BPE tokenizer (tokenizer.json + tokenizer_config.json) as GGUF tokenizer metadata, chat template included.
+// A Hugging Face BPE tokenizer (tokenizer.json + tokenizer_config.json) as GGUF tokenizer metadata, chat template included.
 using System.Text.Json;
 using Strata.Engine.Artifacts;
 
 namespace Strata.Engine.Synthesis;
 
 /// <summary>
-/// Writes the <c>tokenizer.*</c> keys llama.cpp's converter writes for a byte-level BPE model (Qwen 2/3, Llama 3): model
+/// Writes the <c>tokenizer.*</c> keys llama.cpp's converter writes for a byte-level BPE model (Qwen 2/3/3.5, Llama 3): model
 /// "gpt2", the pre-tokenizer named by its split regex, tokens (ids without a token become "[PAD{id}]", unused), types
 /// (special added tokens control, other added tokens user-defined), merges, BOS/EOS from tokenizer_config.json, and its
-/// <c>chat_template</c>. So a synthetic model can carry a real 128k–152k vocabulary and a real chat template.
+/// <c>chat_template</c>. So a synthetic model can carry a real 128k–262k vocabulary and a real chat template.
+/// A Gemma-style tokenizer.json (▁ for spaces, byte fallback) is written by <see cref="HfSentencePieceBpeVocabulary"/>.
 /// </summary>
 internal static class HfTokenizerVocabulary
 {
@@ -22,6 +23,7 @@ internal static class HfTokenizerVocabulary
     [
         ("qwen2", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
         ("llama-bpe", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
+        ("qwen35", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
     ];
 
     /// <summary>Adds the metadata of <paramref name="tokenizerJson"/> (and the tokenizer_config.json beside it); returns the vocabulary size.</summary>
@@ -32,9 +34,15 @@ internal static class HfTokenizerVocabulary
         using var doc = JsonDocument.Parse(File.ReadAllBytes(tokenizerJson));
         var root = doc.RootElement;
         var model = root.GetProperty("model");
+        if (model.GetProperty("type").GetString() == "BPE" && HfSentencePieceBpeVocabulary.Matches(root))
+        {
+            return HfSentencePieceBpeVocabulary.Add(writer, root, tokenizerJson);
+        }
+
         if (model.GetProperty("type").GetString() != "BPE" || !root.GetProperty("pre_tokenizer").GetRawText().Contains("ByteLevel", StringComparison.Ordinal))
         {
-            throw new ModelFormatException($"{name}: expected a byte-level BPE tokenizer (Qwen 2/3, Llama 3); found model type '{model.GetProperty("type").GetString()}'");
+            throw new ModelFormatException(
+                $"{name}: expected a byte-level BPE tokenizer (Qwen 2/3/3.5, Llama 3) or a Gemma-style BPE with byte fallback; found model type '{model.GetProperty("type").GetString()}'");
         }
 
         var byId = new Dictionary<int, (string Text, int Type)>();
@@ -69,7 +77,7 @@ internal static class HfTokenizerVocabulary
             .Add("tokenizer.ggml.tokens", tokens)
             .Add("tokenizer.ggml.token_type", types)
             .Add("tokenizer.ggml.merges", Merges(model));
-        AddConfig(writer, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerJson))!, "tokenizer_config.json"), ids, root);
+        AddConfig(writer, tokenizerJson, ids, root, addBos: null);
         return size;
     }
 
@@ -91,25 +99,41 @@ internal static class HfTokenizerVocabulary
             }
         }
 
-        throw new ModelFormatException($"{name}: the pre-tokenizer's split regex is not one of {KnownSplits.Length} known ones (qwen2, llama-bpe)");
+        throw new ModelFormatException($"{name}: the pre-tokenizer's split regex is not one of {KnownSplits.Length} known ones (qwen2, llama-bpe, qwen35)");
     }
 
-    private static string[] Merges(JsonElement model)
+    /// <summary>
+    /// The merges as GGUF "left right" strings; a space inside a pair's part is written as U+0120 (gguf-py's encoding of
+    /// the list-of-pairs format).
+    /// </summary>
+    internal static string[] Merges(JsonElement model)
     {
         var merges = new List<string>();
         foreach (var merge in model.GetProperty("merges").EnumerateArray())
         {
-            merges.Add(merge.ValueKind == JsonValueKind.String ? merge.GetString()! : $"{merge[0].GetString()} {merge[1].GetString()}");
+            merges.Add(merge.ValueKind == JsonValueKind.String
+                ? merge.GetString()!
+                : $"{merge[0].GetString()!.Replace(' ', '\u0120')} {merge[1].GetString()!.Replace(' ', '\u0120')}");
         }
 
         return merges.ToArray();
     }
 
-    // BOS/EOS ids and add_bos from the config (a TemplateProcessing post-processor that starts with BOS adds it too), and the template.
-    private static void AddConfig(GgufWriter writer, string configPath, Dictionary<string, int> ids, JsonElement tokenizer)
+    /// <summary>
+    /// From the tokenizer_config.json beside <paramref name="tokenizerJson"/>: BOS/EOS/UNK/PAD ids, add_bos (from the config,
+    /// or a TemplateProcessing post-processor that starts with BOS; <paramref name="addBos"/> overrides both) and the chat
+    /// template. Without a config only a given <paramref name="addBos"/> is written.
+    /// </summary>
+    internal static void AddConfig(GgufWriter writer, string tokenizerJson, Dictionary<string, int> ids, JsonElement tokenizer, bool? addBos)
     {
+        string configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerJson))!, "tokenizer_config.json");
         if (!File.Exists(configPath))
         {
+            if (addBos is { } forced)
+            {
+                writer.Add("tokenizer.ggml.add_bos_token", forced);
+            }
+
             return;
         }
 
@@ -125,9 +149,19 @@ internal static class HfTokenizerVocabulary
             writer.Add("tokenizer.ggml.eos_token_id", (uint)eosId);
         }
 
-        bool addBos = config.TryGetProperty("add_bos_token", out var add) && add.ValueKind == JsonValueKind.True
-            || (tokenizer.TryGetProperty("post_processor", out var post) && post.GetRawText().Contains("\"single\":[{\"SpecialToken\"", StringComparison.Ordinal));
-        writer.Add("tokenizer.ggml.add_bos_token", addBos);
+        if (TokenText(config, "unk_token") is { } unk && ids.TryGetValue(unk, out int unkId))
+        {
+            writer.Add("tokenizer.ggml.unknown_token_id", (uint)unkId);
+        }
+
+        if (TokenText(config, "pad_token") is { } pad && ids.TryGetValue(pad, out int padId))
+        {
+            writer.Add("tokenizer.ggml.padding_token_id", (uint)padId);
+        }
+
+        bool addsBos = addBos ?? (config.TryGetProperty("add_bos_token", out var add) && add.ValueKind == JsonValueKind.True
+            || (tokenizer.TryGetProperty("post_processor", out var post) && post.GetRawText().Contains("\"single\":[{\"SpecialToken\"", StringComparison.Ordinal)));
+        writer.Add("tokenizer.ggml.add_bos_token", addsBos);
         if (config.TryGetProperty("chat_template", out var template) && template.ValueKind == JsonValueKind.String)
         {
             writer.Add("tokenizer.chat_template", template.GetString()!);

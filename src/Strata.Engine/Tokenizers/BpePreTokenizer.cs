@@ -6,7 +6,9 @@ namespace Strata.Engine.Tokenizers;
 /// <summary>
 /// Splits text into words before BPE. Each llama.cpp regex list is reproduced by <see cref="SplitRule"/> passes with the
 /// same semantics (std::regex leftmost matching over code points, \p{..} classes per Unicode category, \s = White_Space).
-/// The llama3 and qwen2 families are ported from llama.cpp but have no test vectors here.
+/// The llama3, qwen2, qwen35 and gemma4 families are checked by llama.cpp's vectors on vocabularies converted from
+/// tokenizer.json. "gemma4" is SentencePiece-style BPE: spaces become ▁, words stay raw UTF-8 (no GPT-2 byte alphabet),
+/// and only newline runs are split off.
 /// </summary>
 internal sealed class BpePreTokenizer
 {
@@ -14,12 +16,16 @@ internal sealed class BpePreTokenizer
 
     private readonly SplitRule[] _rules;
 
-    private BpePreTokenizer(string name, SplitRule[] rules, bool llamaThreeFamily)
+    private BpePreTokenizer(string name, SplitRule[] rules, bool llamaThreeFamily, bool gemmaFour)
     {
         Name = name;
         _rules = rules;
         IgnoresMerges = llamaThreeFamily;
-        AddsBos = llamaThreeFamily;
+        AddsBos = llamaThreeFamily || gemmaFour;
+        ForcesBos = gemmaFour;
+        ByteLevel = !gemmaFour;
+        EscapesWhitespace = gemmaFour;
+        NewlineRunsWhole = gemmaFour;
     }
 
     /// <summary>Every accepted tokenizer.ggml.pre value.</summary>
@@ -28,14 +34,26 @@ internal sealed class BpePreTokenizer
         "default", "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code",
         "roberta-bpe", "mpt", "olmo", "jais", "starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b",
         "falcon", "deepseek-llm", "deepseek-coder", "llama3", "llama-v3", "llama-bpe", "falcon3", "dbrx", "smaug-bpe", "qwen2",
-        "deepseek-r1-qwen", "megrez", "stablelm2",
+        "deepseek-r1-qwen", "megrez", "stablelm2", "qwen35", "gemma4",
     ];
 
     /// <summary>Whether a word that is itself a token skips merging (llama.cpp's ignore_merges, Llama 3).</summary>
     public bool IgnoresMerges { get; }
 
-    /// <summary>Whether llama.cpp defaults add_bos to true for this pre-tokenizer (Llama 3).</summary>
+    /// <summary>Whether llama.cpp defaults add_bos to true for this pre-tokenizer (Llama 3, Gemma 4).</summary>
     public bool AddsBos { get; }
+
+    /// <summary>Whether llama.cpp adds BOS even when tokenizer.ggml.add_bos_token is false (its Gemma 4 workaround).</summary>
+    public bool ForcesBos { get; }
+
+    /// <summary>Whether words are written in the GPT-2 byte alphabet (llama.cpp's byte_encode); false: raw code points.</summary>
+    public bool ByteLevel { get; }
+
+    /// <summary>Whether spaces become ▁ (U+2581) before splitting (llama.cpp's escape_whitespaces, Gemma 4).</summary>
+    public bool EscapesWhitespace { get; }
+
+    /// <summary>Whether a word of newlines only that is itself a token skips merging (llama.cpp's Gemma 4 fix).</summary>
+    public bool NewlineRunsWhole { get; }
 
     /// <summary>The tokenizer.ggml.pre value.</summary>
     public string Name { get; }
@@ -70,6 +88,8 @@ internal sealed class BpePreTokenizer
                 ],
             "llama3" or "llama-v3" or "llama-bpe" or "falcon3" or "dbrx" or "smaug-bpe" => [new LlamaThreeSplitRule(3)],
             "qwen2" or "deepseek-r1-qwen" or "megrez" or "stablelm2" => [new LlamaThreeSplitRule(1)],
+            "qwen35" => [new LlamaThreeSplitRule(1, marksAreLetters: true)],
+            "gemma4" => [new NewlineRunSplitRule()],
             "default" =>
                 [
                     Run(IsDefaultPunctuation),
@@ -81,7 +101,7 @@ internal sealed class BpePreTokenizer
         };
 
         bool llamaThree = name is "llama3" or "llama-v3" or "llama-bpe" or "falcon3";
-        preTokenizer = rules is null ? null : new BpePreTokenizer(name, rules, llamaThree);
+        preTokenizer = rules is null ? null : new BpePreTokenizer(name, rules, llamaThree, gemmaFour: name == "gemma4");
         return preTokenizer is not null;
     }
 

@@ -1,19 +1,24 @@
-// Byte-level BPE tokenizer ("gpt2" GGUF model): regex pre-tokenizer, GPT-2 byte alphabet, merges applied by rank.
+// BPE tokenizer ("gpt2" and "gemma4" GGUF models): regex pre-tokenizer, byte-level or raw UTF-8 words, merges by rank.
 using System.Runtime.InteropServices;
 
 namespace Strata.Engine.Tokenizers;
 
 /// <summary>
-/// llama.cpp's BPE tokenizer: the text is split into words by the pre-tokenizer named in tokenizer.ggml.pre, each word's
-/// UTF-8 bytes are written in the GPT-2 byte alphabet, and adjacent symbols are merged lowest merge rank first (leftmost on
-/// ties). A final symbol that is not a token contributes only its ASCII characters that are tokens (llama.cpp's fallback).
+/// llama.cpp's BPE tokenizer: the text is split into words by the pre-tokenizer named in tokenizer.ggml.pre, and adjacent
+/// symbols of each word are merged lowest merge rank first (leftmost on ties). Byte-level pre-tokenizers write the word's
+/// UTF-8 bytes in the GPT-2 byte alphabet, one symbol per byte; a final symbol that is not a token contributes only its
+/// ASCII characters that are tokens (llama.cpp's fallback). Gemma 4's SentencePiece-style BPE replaces spaces with ▁ and
+/// starts from one symbol per code point; a final symbol that is not a token becomes &lt;0xXX&gt; byte tokens.
 /// </summary>
 public sealed class BpeTokenizer : GgufTokenizer
 {
+    private const char SpaceMarker = '\u2581';
     private readonly BpePreTokenizer _preTokenizer;
     private readonly Dictionary<long, int> _rankByPair = [];
     private readonly int[] _resultSymbolByRank;
     private readonly int[] _symbolByByte = new int[256];
+    private readonly int[] _byteTokenIds = new int[256];
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _symbolsByText;
 
     internal BpeTokenizer(GgufVocabulary vocabulary, string[] merges, BpePreTokenizer preTokenizer) : base(vocabulary)
     {
@@ -43,10 +48,15 @@ public sealed class BpeTokenizer : GgufTokenizer
             _rankByPair.TryAdd(PairKey(left, right), rank);
         }
 
+        Span<char> byteName = stackalloc char[6];
         for (int b = 0; b < 256; b++)
         {
             _symbolByByte[b] = symbols.TryGetValue(ByteLevelAlphabet.ToChar((byte)b).ToString(), out int id) ? id : -1;
+            $"<0x{b:X2}>".AsSpan().CopyTo(byteName);
+            _byteTokenIds[b] = vocabulary.Find(byteName);
         }
+
+        _symbolsByText = symbols.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <inheritdoc/>
@@ -54,6 +64,9 @@ public sealed class BpeTokenizer : GgufTokenizer
 
     /// <summary>The tokenizer.ggml.pre value in use.</summary>
     public string PreTokenizerName => _preTokenizer.Name;
+
+    /// <inheritdoc/>
+    public override bool AddBosByDefault => Vocabulary.AddBos || _preTokenizer.ForcesBos;
 
     private protected override void EncodeFragments(ReadOnlySpan<char> text, List<TextFragment> fragments, List<int> output)
     {
@@ -76,6 +89,12 @@ public sealed class BpeTokenizer : GgufTokenizer
         string text = Vocabulary.Texts[tokenId];
         switch (Vocabulary.Types[tokenId])
         {
+            case GgufTokenType.Normal when !_preTokenizer.ByteLevel:
+                AppendUtf8(_preTokenizer.EscapesWhitespace ? text.Replace(SpaceMarker, ' ') : text, utf8);
+                break;
+            case GgufTokenType.Byte when !_preTokenizer.ByteLevel && text.Length == 6:
+                utf8.Add(byte.Parse(text.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
+                break;
             case GgufTokenType.Normal:
                 for (int i = 0; i < text.Length; i++)
                 {
@@ -129,54 +148,109 @@ public sealed class BpeTokenizer : GgufTokenizer
         {
             _codepoints.Clear();
             UnicodeClass.ToCodepoints(text, _codepoints);
-            ReadOnlySpan<int> codepoints = CollectionsMarshal.AsSpan(_codepoints);
+            Span<int> codepoints = CollectionsMarshal.AsSpan(_codepoints);
+            if (owner._preTokenizer.EscapesWhitespace)
+            {
+                codepoints.Replace(' ', SpaceMarker);
+            }
+
             owner._preTokenizer.Split(codepoints, _wordLengths, _scratch);
             int start = 0;
             foreach (int length in _wordLengths)
             {
-                _utf8.Clear();
-                for (int i = start; i < start + length; i++)
-                {
-                    UnicodeClass.AppendUtf8(codepoints[i], _utf8);
-                }
-
+                ReadOnlySpan<int> word = codepoints.Slice(start, length);
                 start += length;
-                TokenizeWord(output);
+                if (owner._preTokenizer.ByteLevel)
+                {
+                    TokenizeByteLevelWord(word, output);
+                }
+                else
+                {
+                    TokenizeRawWord(word, output);
+                }
             }
         }
 
-        private void TokenizeWord(List<int> output)
+        // One symbol per UTF-8 byte, written in the GPT-2 byte alphabet.
+        private void TokenizeByteLevelWord(ReadOnlySpan<int> word, List<int> output)
         {
-            int n = _utf8.Count;
-            if (_word.Length < n)
+            _utf8.Clear();
+            foreach (int cp in word)
             {
-                _word = new char[Math.Max(n, _word.Length * 2)];
+                UnicodeClass.AppendUtf8(cp, _utf8);
             }
 
+            int n = _utf8.Count;
+            EnsureWordCapacity(n);
             for (int i = 0; i < n; i++)
             {
                 _word[i] = ByteLevelAlphabet.ToChar(_utf8[i]);
             }
 
-            if (owner._preTokenizer.IgnoresMerges)
+            if (owner._preTokenizer.IgnoresMerges && TryEmitWhole(n, output))
             {
-                int whole = owner.Vocabulary.Find(_word.AsSpan(0, n));
-                if (whole >= 0)
-                {
-                    output.Add(whole);
-                    return;
-                }
+                return;
             }
 
             _symbols.Clear();
-            _queue.Clear();
             for (int i = 0; i < n; i++)
             {
-                byte b = _utf8[i];
-                _symbols.Add(new Symbol(i, 1, owner._symbolByByte[b], i - 1, i + 1 == n ? -1 : i + 1));
+                _symbols.Add(new Symbol(i, 1, owner._symbolByByte[_utf8[i]], i - 1, i + 1 == n ? -1 : i + 1));
             }
 
-            for (int i = 1; i < n; i++)
+            MergeAndEmit(output);
+        }
+
+        // One symbol per code point, kept as text (SentencePiece-style BPE).
+        private void TokenizeRawWord(ReadOnlySpan<int> word, List<int> output)
+        {
+            EnsureWordCapacity(word.Length * 2);
+            int n = 0;
+            foreach (int cp in word)
+            {
+                n += new System.Text.Rune(cp).EncodeToUtf16(_word.AsSpan(n));
+            }
+
+            if (owner._preTokenizer.NewlineRunsWhole && !_word.AsSpan(0, n).ContainsAnyExcept('\n') && TryEmitWhole(n, output))
+            {
+                return;
+            }
+
+            _symbols.Clear();
+            for (int i = 0, start = 0; i < word.Length; i++)
+            {
+                int length = word[i] > 0xFFFF ? 2 : 1;
+                int id = owner._symbolsByText.TryGetValue(_word.AsSpan(start, length), out int symbol) ? symbol : -1;
+                _symbols.Add(new Symbol(start, length, id, i - 1, i + 1 == word.Length ? -1 : i + 1));
+                start += length;
+            }
+
+            MergeAndEmit(output);
+        }
+
+        private void EnsureWordCapacity(int chars)
+        {
+            if (_word.Length < chars)
+            {
+                _word = new char[Math.Max(chars, _word.Length * 2)];
+            }
+        }
+
+        private bool TryEmitWhole(int chars, List<int> output)
+        {
+            int whole = owner.Vocabulary.Find(_word.AsSpan(0, chars));
+            if (whole >= 0)
+            {
+                output.Add(whole);
+            }
+
+            return whole >= 0;
+        }
+
+        private void MergeAndEmit(List<int> output)
+        {
+            _queue.Clear();
+            for (int i = 1; i < _symbols.Count; i++)
             {
                 TryAddBigram(i - 1, i);
             }
@@ -204,7 +278,7 @@ public sealed class BpeTokenizer : GgufTokenizer
                 TryAddBigram(bigram.Left, left.Next);
             }
 
-            for (int i = n == 0 ? -1 : 0; i != -1; i = symbols[i].Next)
+            for (int i = symbols.IsEmpty ? -1 : 0; i != -1; i = symbols[i].Next)
             {
                 Emit(symbols[i], output);
             }
@@ -215,6 +289,22 @@ public sealed class BpeTokenizer : GgufTokenizer
             if (symbol.Id >= 0 && symbol.Id < owner.Vocabulary.Count)
             {
                 output.Add(symbol.Id);
+                return;
+            }
+
+            if (!owner._preTokenizer.ByteLevel)
+            {
+                // <0xXX> byte tokens for the symbol's UTF-8 bytes (bytes without a token are dropped, as in llama.cpp).
+                _utf8.Clear();
+                AppendUtf8(_word.AsSpan(symbol.Start, symbol.Length), _utf8);
+                foreach (byte b in _utf8)
+                {
+                    if (owner._byteTokenIds[b] >= 0)
+                    {
+                        output.Add(owner._byteTokenIds[b]);
+                    }
+                }
+
                 return;
             }
 

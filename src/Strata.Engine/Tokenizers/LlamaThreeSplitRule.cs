@@ -1,12 +1,14 @@
-// Pre-tokenizer pass for the Llama 3 / Qwen 2 regex (case-insensitive contractions, \p{N}{1,3} or \p{N}, \s*[\r\n]+).
+// Pre-tokenizer pass for the Llama 3 / Qwen 2 / Qwen 3.5 regex (case-insensitive contractions, \p{N}{1,3} or \p{N}, \s*[\r\n]+).
 namespace Strata.Engine.Tokenizers;
 
 /// <summary>
 /// Hand-written split for (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
-/// with the semantics of llama.cpp's unicode_regex_split_custom_llama3 (N = 3 for Llama 3, 1 for Qwen 2).
-/// Not covered by the shipped test vectors (llama-bpe and qwen2 vocabularies are not in shared/models).
+/// with the semantics of llama.cpp's unicode_regex_split_custom_llama3 and _qwen2 (N = 3 for Llama 3, 1 for Qwen 2).
+/// With <c>marksAreLetters</c> it is Qwen 3.5's variant (llama.cpp's _qwen35): letter runs are [\p{L}\p{M}]+ and the
+/// punctuation run is [^\s\p{L}\p{M}\p{N}]+, so combining marks stay with the letters they follow.
+/// Checked by the llama-bpe, qwen2 and qwen35 vectors (HfTokenizerVectorTests) and by a regex oracle.
 /// </summary>
-internal sealed class LlamaThreeSplitRule(int maxDigits) : SplitRule
+internal sealed class LlamaThreeSplitRule(int maxDigits, bool marksAreLetters = false) : SplitRule
 {
     /// <inheritdoc/>
     public override void SplitChunk(ReadOnlySpan<int> codepoints, int start, int end, List<int> lengths)
@@ -39,8 +41,8 @@ internal sealed class LlamaThreeSplitRule(int maxDigits) : SplitRule
             }
         }
 
-        // [^\r\n\p{L}\p{N}]?\p{L}+
-        if (cp is not ('\r' or '\n') && !UnicodeClass.IsNumber(cp) && (UnicodeClass.IsLetter(cp) || IsLetterAt(cps, position + 1, end)))
+        // [^\r\n\p{L}\p{N}]?\p{L}+ (Qwen 3.5: [\p{L}\p{M}]+)
+        if (cp is not ('\r' or '\n') && !UnicodeClass.IsNumber(cp) && (IsLetter(cp) || IsLetterAt(cps, position + 1, end)))
         {
             int q = position + 1;
             while (IsLetterAt(cps, q, end))
@@ -112,8 +114,10 @@ internal sealed class LlamaThreeSplitRule(int maxDigits) : SplitRule
         return to;
     }
 
-    private static bool IsLetterAt(ReadOnlySpan<int> cps, int position, int end) => position < end && UnicodeClass.IsLetter(cps[position]);
+    private bool IsLetter(int cp) => UnicodeClass.IsLetter(cp) || (marksAreLetters && UnicodeClass.IsMark(cp));
 
-    private static bool IsOtherAt(ReadOnlySpan<int> cps, int position, int end) =>
-        position < end && !UnicodeClass.IsWhitespace(cps[position]) && !UnicodeClass.IsLetter(cps[position]) && !UnicodeClass.IsNumber(cps[position]);
+    private bool IsLetterAt(ReadOnlySpan<int> cps, int position, int end) => position < end && IsLetter(cps[position]);
+
+    private bool IsOtherAt(ReadOnlySpan<int> cps, int position, int end) =>
+        position < end && !UnicodeClass.IsWhitespace(cps[position]) && !IsLetter(cps[position]) && !UnicodeClass.IsNumber(cps[position]);
 }

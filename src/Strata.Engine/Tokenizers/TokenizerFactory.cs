@@ -7,11 +7,12 @@ namespace Strata.Engine.Tokenizers;
 public static class TokenizerFactory
 {
     /// <summary>The supported values of tokenizer.ggml.model.</summary>
-    public static IReadOnlyList<string> SupportedModels { get; } = ["llama", "gpt2", "bert"];
+    public static IReadOnlyList<string> SupportedModels { get; } = ["llama", "gpt2", "bert", "gemma4"];
 
     /// <summary>
     /// Builds the tokenizer described by the GGUF metadata: "llama" → <see cref="SpmTokenizer"/>, "gpt2" →
-    /// <see cref="BpeTokenizer"/> (pre-tokenizer from tokenizer.ggml.pre), "bert" → <see cref="WordPieceTokenizer"/>.
+    /// <see cref="BpeTokenizer"/> (pre-tokenizer from tokenizer.ggml.pre), "gemma4" → <see cref="BpeTokenizer"/> with the
+    /// gemma4 pre-tokenizer whatever tokenizer.ggml.pre says (as llama.cpp), "bert" → <see cref="WordPieceTokenizer"/>.
     /// </summary>
     /// <exception cref="ModelFormatException">The model or pre-tokenizer is missing or unsupported, or the vocabulary is malformed.</exception>
     public static GgufTokenizer FromGguf(GgufFile file)
@@ -37,6 +38,13 @@ public static class TokenizerFactory
                     return new BpeTokenizer(vocabulary, ReadMerges(file, name), preTokenizer);
                 }
 
+            case "gemma4":
+                {
+                    BpePreTokenizer.TryCreate("gemma4", out BpePreTokenizer? preTokenizer);
+                    GgufVocabulary vocabulary = GgufVocabulary.Load(file, VocabularyDefaults.SentencePieceBpe);
+                    return new BpeTokenizer(vocabulary, ReadMerges(file, name), preTokenizer!);
+                }
+
             case "bert":
                 return new WordPieceTokenizer(GgufVocabulary.Load(file, VocabularyDefaults.WordPiece));
             case null:
@@ -54,7 +62,7 @@ public static class TokenizerFactory
     {
         if (!file.TryGetValue("tokenizer.ggml.merges", out GgufValue value) || !value.TryGetArray(out string[] merges))
         {
-            throw new ModelFormatException($"{name}: metadata 'tokenizer.ggml.merges' must be a string array for a gpt2 tokenizer, found nothing usable");
+            throw new ModelFormatException($"{name}: metadata 'tokenizer.ggml.merges' must be a string array for a BPE tokenizer, found nothing usable");
         }
 
         return merges;

@@ -44,6 +44,10 @@ internal static class UnicodeClass
         return Category(cp) is UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber;
     }
 
+    /// <summary>\p{M} (Mn, Mc, Me), llama.cpp's ACCENT_MARK flag.</summary>
+    public static bool IsMark(int cp) =>
+        cp >= 0x300 && Category(cp) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+
     /// <summary>\p{P}.</summary>
     public static bool IsPunctuation(int cp) =>
         Category(cp) is >= UnicodeCategory.ConnectorPunctuation and <= UnicodeCategory.OtherPunctuation;

@@ -17,6 +17,9 @@ internal readonly record struct VocabularyDefaults(
     /// <summary>Byte-level BPE ("gpt2"): BOS = EOS = 11, no BOS/EOS added, no space prefix.</summary>
     public static VocabularyDefaults Bpe => new(11, 11, -1, -1, AddBos: false, AddEos: false, AddSpacePrefix: false);
 
+    /// <summary>SentencePiece-style BPE ("gemma4"): no default special ids (the GGUF names them), adds BOS.</summary>
+    public static VocabularyDefaults SentencePieceBpe => new(-1, -1, -1, -1, AddBos: true, AddEos: false, AddSpacePrefix: false);
+
     /// <summary>WordPiece ("bert"): [CLS] 101, [UNK] 100, [SEP] 102; adds [CLS] and [SEP].</summary>
     public static VocabularyDefaults WordPiece => new(101, -1, 100, 102, AddBos: true, AddEos: false, AddSpacePrefix: false);
 }

@@ -11,6 +11,13 @@ public class PreTokenizerOracleTests
     private const string LlamaThreeRegex =
         @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+    private const string QwenTwoRegex =
+        @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    // Qwen 3.5: combining marks join letter runs and leave the punctuation run.
+    private const string QwenThreePointFiveRegex =
+        @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
     private const string GptTwoRegex = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     public static TheoryData<string, string> Cases()
@@ -26,6 +33,19 @@ public class PreTokenizerOracleTests
         {
             data.Add("llama-bpe", extra);
             data.Add("gpt-2", extra);
+        }
+
+        // The qwen35 vector strings (they add combining marks: "e\u0301", "Vie\u0323\u0302t") and a few more with marks.
+        foreach ((string text, _) in VocabTestVectors.LoadFiles(HfTokenizerFixtures.VectorPrefix("qwen35")))
+        {
+            data.Add("qwen2", text);
+            data.Add("qwen35", text);
+        }
+
+        foreach (string extra in (string[])["\u0301abc", " \u0301\u0302x", "a\u0300\u0301!\u0301", "1\u0301 2", "x \u20DD y", "'\u0301s"])
+        {
+            data.Add("qwen2", extra);
+            data.Add("qwen35", extra);
         }
 
         return data;
@@ -56,7 +76,14 @@ public class PreTokenizerOracleTests
         }
 
         var expected = new List<string>();
-        foreach (Match m in Regex.Matches(text, preName == "gpt-2" ? GptTwoRegex : LlamaThreeRegex))
+        string regex = preName switch
+        {
+            "gpt-2" => GptTwoRegex,
+            "qwen2" => QwenTwoRegex,
+            "qwen35" => QwenThreePointFiveRegex,
+            _ => LlamaThreeRegex,
+        };
+        foreach (Match m in Regex.Matches(text, regex))
         {
             expected.Add(m.Value);
         }

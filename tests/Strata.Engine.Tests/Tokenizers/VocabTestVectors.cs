@@ -15,10 +15,14 @@ internal static class VocabTestVectors
     /// <summary>Path of ggml-vocab-NAME.gguf.</summary>
     public static string GgufPath(string name) => Path.Combine(TestPaths.Vocab, $"ggml-vocab-{name}.gguf");
 
-    /// <summary>Loads (text, expected ids) pairs in file order.</summary>
-    public static List<(string Text, int[] Ids)> Load(string name)
+    /// <summary>Loads (text, expected ids) pairs of ggml-vocab-NAME.gguf in shared/models/vocab, in file order.</summary>
+    public static List<(string Text, int[] Ids)> Load(string name) => LoadFiles(GgufPath(name));
+
+    /// <summary>Loads (text, expected ids) pairs from <paramref name="prefix"/>.inp and .out, in file order.</summary>
+    public static List<(string Text, int[] Ids)> LoadFiles(string prefix)
     {
-        string raw = Encoding.UTF8.GetString(File.ReadAllBytes(GgufPath(name) + ".inp"));
+        string name = Path.GetFileName(prefix);
+        string raw = Encoding.UTF8.GetString(File.ReadAllBytes(prefix + ".inp"));
         var inputs = new List<string>();
         int pos = 0;
         while (pos < raw.Length)
@@ -34,7 +38,7 @@ internal static class VocabTestVectors
             pos = next + Separator.Length;
         }
 
-        string[] lines = File.ReadAllLines(GgufPath(name) + ".out");
+        string[] lines = File.ReadAllLines(prefix + ".out");
         if (lines.Length != inputs.Count)
         {
             throw new InvalidDataException($"{name}: expected as many .out lines as .inp strings ({inputs.Count}), found {lines.Length}");
