@@ -8,19 +8,9 @@ namespace Strata.Serving.Tests;
 
 public sealed class SchedulingTests
 {
-    private static async Task<JsonElement> Evidence(HttpClient http, HttpResponseMessage reply)
-    {
-        string id = reply.Headers.GetValues("X-Strata-Trace-Id").Single();
-        using var doc = JsonDocument.Parse(await http.GetStringAsync($"/v1/strata/evidence/{id}"));
-        return doc.RootElement.GetProperty("serving").Clone();
-    }
+    private static Task<JsonElement> Evidence(HttpClient http, HttpResponseMessage reply) => ServerCalls.ServingEvidence(http, reply);
 
-    private static HttpClient Client(StrataServer server)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(server.Urls[0]), Timeout = TimeSpan.FromSeconds(120) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServerFixture.KeyA);
-        return http;
-    }
+    private static HttpClient Client(StrataServer server) => ServerCalls.Client(server);
 
     [Fact]
     public async Task LongPrompt_IsComputedInChunks_WhileARunningStreamGetsATokenEveryPass()

@@ -22,4 +22,8 @@ public sealed record GenerationRequest(
     IReadOnlyList<string>? StopStrings = null,
     bool AddSpecial = true,
     bool CaptureFirstLogits = false,
-    Grammar.Grammar? Grammar = null);
+    Grammar.Grammar? Grammar = null)
+{
+    /// <summary>Prompt as token ids, used as given instead of tokenizing <see cref="Prompt"/> (references that start from ids).</summary>
+    public IReadOnlyList<int>? PromptIds { get; init; }
+}

@@ -40,7 +40,7 @@ public sealed class GenerationSession : IDisposable
         _startTicks = _time.GetTimestamp();
         _runtime = runtime;
         _request = request;
-        PromptTokens = runtime.Model.Tokenizer.Encode(request.Prompt, request.AddSpecial);
+        PromptTokens = request.PromptIds is { } ids ? [.. ids] : runtime.Model.Tokenizer.Encode(request.Prompt, request.AddSpecial);
         if (PromptTokens.Length == 0)
         {
             throw new ArgumentException("prompt is empty and the tokenizer adds no BOS token; give a non-empty prompt", nameof(request));
