@@ -76,7 +76,8 @@ public static class GgufDecoderSpec
             context,
             (float)gguf.GetDouble($"{arch}.attention.layer_norm_rms_epsilon", 1e-5),
             rope,
-            tensors) { Experts = experts };
+            tensors)
+        { Experts = experts };
         return arch switch
         {
             "gemma2" => Gemma(gguf, spec, defaultWindow: 4096, defaultPeriod: 2, attentionSoftCap: Float(gguf, $"{arch}.attn_logit_softcapping", 50f),
