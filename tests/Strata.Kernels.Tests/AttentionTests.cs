@@ -7,14 +7,19 @@ namespace Strata.Kernels.Tests;
 
 public class AttentionTests
 {
+    // Plain, Gemma 2's score soft cap of 50 (the scores are large enough here to bend), a sliding window of 20 positions
+    // (whole blocks skipped, the first kept block partly masked) and both.
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Run_Gqa8x2Over3BlocksOf16_MatchesNaiveReferenceWithin1e5(int threads)
+    [InlineData(1, 0f, 0)]
+    [InlineData(2, 0f, 0)]
+    [InlineData(2, 50f, 0)]
+    [InlineData(1, 0f, 20)]
+    [InlineData(2, 5f, 20)]
+    public void Run_Gqa8x2Over3BlocksOf16_MatchesNaiveReferenceWithin1e5(int threads, float softCap, int window)
     {
         const int heads = 8, kvHeads = 2, headDim = 64, blockTokens = 16, blocks = 3;
         var rng = new Random(7);
-        var shape = new AttentionShape(heads, kvHeads, headDim, blockTokens, 1f / MathF.Sqrt(headDim));
+        var shape = new AttentionShape(heads, kvHeads, headDim, blockTokens, 1f / MathF.Sqrt(headDim), SoftCap: softCap, Window: window);
         var kArrays = new float[blocks][];
         var vArrays = new float[blocks][];
         var keys = new nint[blocks];
@@ -64,16 +69,18 @@ public class AttentionTests
     // Five rows are enough for a part per KV head (heads that share one go together): 6/2 heads of 32 dims (no
     // 64-dim slice), 9/3 of 64 (SmolLM's groups of three), 8/1 of 80 (groups split 3 + 3 + 2, and a 16-dim tail).
     [Theory]
-    [InlineData(1, 6, 2, 32)]
-    [InlineData(2, 6, 2, 32)]
-    [InlineData(2, 9, 3, 64)]
-    [InlineData(1, 8, 1, 80)]
-    [InlineData(2, 8, 1, 80)]
-    public void RunBatch_RowsWithTheirOwnBlocksAndLengths_AreBitIdenticalToRunPerRow(int threads, int heads, int kvHeads, int headDim)
+    [InlineData(1, 6, 2, 32, 0)]
+    [InlineData(2, 6, 2, 32, 0)]
+    [InlineData(2, 9, 3, 64, 0)]
+    [InlineData(1, 8, 1, 80, 0)]
+    [InlineData(2, 8, 1, 80, 0)]
+    [InlineData(2, 9, 3, 64, 20)]
+    [InlineData(1, 8, 1, 80, 5)]
+    public void RunBatch_RowsWithTheirOwnBlocksAndLengths_AreBitIdenticalToRunPerRow(int threads, int heads, int kvHeads, int headDim, int window)
     {
         const int blockTokens = 8, blocks = 5, rows = 5;
         var rng = new Random(11);
-        var shape = new AttentionShape(heads, kvHeads, headDim, blockTokens, 1f / MathF.Sqrt(headDim));
+        var shape = new AttentionShape(heads, kvHeads, headDim, blockTokens, 1f / MathF.Sqrt(headDim), Window: window);
         var handles = new List<GCHandle>();
         try
         {
@@ -148,6 +155,16 @@ public class AttentionTests
             }
 
             p[t] = dot * s.Scale;
+            if (s.SoftCap > 0)
+            {
+                p[t] = s.SoftCap * Math.Tanh(p[t] / s.SoftCap);
+            }
+
+            if (s.Window > 0 && t < tokens - s.Window)
+            {
+                p[t] = double.NegativeInfinity;
+            }
+
             max = Math.Max(max, p[t]);
         }
 

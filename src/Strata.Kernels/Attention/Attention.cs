@@ -66,6 +66,7 @@ public static unsafe class Attention
                 Scores = ps,
                 Output = po,
             };
+            job.SkipBlocksBeforeWindow();
             pool.Run(in job, shape.Heads);
         }
     }

@@ -36,6 +36,7 @@ internal unsafe struct AttentionBatchJob : IParallelJob
             Scores = Scores + ScoreOffsets[row],
             Output = Output + (row * OutputStride),
         };
+        job.SkipBlocksBeforeWindow();
         job.Heads((index - (row * parts)) * Group, Group);
     }
 }

@@ -20,6 +20,23 @@ internal unsafe struct AttentionJob : IParallelJob
     public readonly void Execute(int index, int count) => Heads(index, 1);
 
     /// <summary>
+    /// With a sliding window, leaves out the whole KV blocks before it (their positions are masked anyway), so a local layer's
+    /// cost is its window, not its context; the partial block at the window's start is kept and masked by <see cref="Prepare"/>.
+    /// </summary>
+    public void SkipBlocksBeforeWindow()
+    {
+        if (Shape.Window <= 0 || Tokens <= Shape.Window)
+        {
+            return;
+        }
+
+        int blocks = (Tokens - Shape.Window) / Shape.BlockTokens;
+        Keys += blocks;
+        Values += blocks;
+        Tokens -= blocks * Shape.BlockTokens;
+    }
+
+    /// <summary>
     /// Query heads [first, first + count), which must share one KV head. Each head's result is the same whatever the
     /// count (every head takes the same operations in the same order); a group only reads each key and value row
     /// once from memory for all its heads, where one part per head read them once per head.
