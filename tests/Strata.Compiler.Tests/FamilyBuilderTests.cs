@@ -151,7 +151,8 @@ public sealed class FamilyBuilderTests
             Add(t, p + "ffn_gate_exps.weight", Dim, expertFfn, experts);
             Add(t, p + "ffn_up_exps.weight", Dim, expertFfn, experts);
             Add(t, p + "ffn_down_exps.weight", expertFfn, Dim, experts);
-        })) with { Experts = new ExpertSpec(experts, used, expertFfn, NormalizeWeights: true) };
+        })) with
+        { Experts = new ExpertSpec(experts, used, expertFfn, NormalizeWeights: true) };
         var exe = DecoderCompiler.Compile(spec, Options);
         Assert.Equal(Layers, Count(exe, OpKind.MoeRoute));
         Assert.Equal(3 * Layers, Count(exe, OpKind.ExpertMatMul));
