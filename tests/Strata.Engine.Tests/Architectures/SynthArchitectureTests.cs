@@ -6,7 +6,7 @@ using Strata.Kernels;
 
 namespace Strata.Engine.Tests.Architectures;
 
-public sealed class SynthArchitectureTests : IDisposable
+public sealed class SynthArchitectureTests(SynthArchitectureTests.Models models) : IClassFixture<SynthArchitectureTests.Models>, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("strata-arch-").FullName;
 
@@ -40,8 +40,7 @@ public sealed class SynthArchitectureTests : IDisposable
     public void WriteModel_SameBytesLlamaCppRan(string caseName)
     {
         var golden = ArchitectureGolden.Load(caseName);
-        string path = Path.Combine(_directory, caseName + ".gguf");
-        golden.WriteModel(path);
+        string path = models.PathOf(golden);
         using (var stream = File.OpenRead(path))
         {
             Assert.Equal(golden.ModelSha256, Convert.ToHexStringLower(SHA256.HashData(stream)));
@@ -58,9 +57,7 @@ public sealed class SynthArchitectureTests : IDisposable
     {
         var golden = ArchitectureGolden.Load(caseName);
         var shape = golden.Options.Shape;
-        string path = Path.Combine(_directory, caseName + ".gguf");
-        golden.WriteModel(path);
-        using var file = GgufFile.Open(path);
+        using var file = GgufFile.Open(models.PathOf(golden));
 
         string a = golden.Arch;
         foreach (var (key, value) in ExpectedKeys(shape))
@@ -85,9 +82,7 @@ public sealed class SynthArchitectureTests : IDisposable
     {
         var golden = ArchitectureGolden.Load(caseName);
         var shape = golden.Options.Shape;
-        string path = Path.Combine(_directory, caseName + ".gguf");
-        golden.WriteModel(path);
-        using var file = GgufFile.Open(path);
+        using var file = GgufFile.Open(models.PathOf(golden));
 
         var expected = ExpectedTensors(shape);
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
@@ -252,4 +247,29 @@ public sealed class SynthArchitectureTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>Each case's F32 model, written once for the class.</summary>
+    public sealed class Models : IDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("strata-arch-models-").FullName;
+        private readonly Dictionary<string, string> _paths = [];
+
+        /// <summary>The path of <paramref name="golden"/>'s model, written by <see cref="ArchitectureGolden.WriteModel"/> on first use.</summary>
+        public string PathOf(ArchitectureGolden golden)
+        {
+            lock (_paths)
+            {
+                if (!_paths.TryGetValue(golden.Case, out string? path))
+                {
+                    path = Path.Combine(_directory, golden.Case + ".gguf");
+                    golden.WriteModel(path);
+                    _paths[golden.Case] = path;
+                }
+
+                return path;
+            }
+        }
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
+    }
 }
