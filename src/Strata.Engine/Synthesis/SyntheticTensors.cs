@@ -39,6 +39,9 @@ internal sealed class SyntheticTensors
     /// <summary>An F32 norm weight of 1 + 0.1·N(0, 1) (for Gemma, whose converter stores 1 + w, the same spread around 1).</summary>
     public void Norm(string name, int length) => AddF32(name, length, 1f, 0.1f);
 
+    /// <summary>An F32 norm weight of mean + 0.1·N(0, 1).</summary>
+    public void Norm(string name, int length, float mean) => AddF32(name, length, mean, 0.1f);
+
     /// <summary>An F32 bias of N(0, std²).</summary>
     public void Bias(string name, int length, float std) => AddF32(name, length, 0f, std);
 

@@ -49,6 +49,19 @@ public sealed class SyntheticModelTests : IDisposable
     }
 
     [Theory]
+    [InlineData("d=256,layers=2,heads=4,kv-heads=2,ffn=512,vocab=300,ctx=128", "q4_k_m", 11UL,
+        "83f9e5fc927b53560db3eebecc755675015c6514dc0f45d2d637846be8084f94")]
+    [InlineData("d=64,layers=2,heads=2,ffn=128,vocab=300,ctx=64,tied=1", "q8_0", 12UL,
+        "4dd032154d7855dccc9f3d38dd74c0c9bcde3d63f7297cddf179d0d733ae837e")]
+    public void Write_Llama_BytesAsBeforeOtherArchitectures(string shape, string quant, ulong seed, string sha256)
+    {
+        // Hashes of what `strata synth` wrote before it learnt other architectures (commit 1a92966).
+        string path = Path.Combine(_directory, "pinned.gguf");
+        SyntheticModel.Write(new SynthOptions(ModelShape.Parse(shape), QuantRecipe.Parse(quant), seed), path);
+        Assert.Equal(sha256, Hash(path).ToLowerInvariant());
+    }
+
+    [Theory]
     [InlineData("f16")]
     [InlineData("q8_0")]
     [InlineData("q4_k_m")]

@@ -8,7 +8,8 @@ namespace Strata.Engine.Synthesis.Architectures;
 /// output is always the embedding (llama.cpp creates no output.weight for gemma2, so tied is required). Keys: head width
 /// (always, as the converter writes it), attn_logit_softcapping, final_logit_softcapping, attention.sliding_window, and
 /// attention.sliding_window_pattern when it is not llama.cpp's default 2 (layers 0, 2, 4, … use the window). Norm weights
-/// are stored as 1 + w by the converter, so random norms around 1 are what a real file holds. Defaults as Gemma-2-2B:
+/// are stored as 1 + w by the converter, so random norms around 1 are what a real file holds (the post-norms are around
+/// <see cref="SynthArchitecture.GemmaPostNormMean"/>). Defaults as Gemma-2-2B:
 /// window 4096, soft-caps 50 and 30, RoPE θ 10000, eps 1e-6.
 /// </summary>
 internal sealed class Gemma2Architecture : SynthArchitecture
@@ -60,10 +61,10 @@ internal sealed class Gemma2Architecture : SynthArchitecture
             string p = $"blk.{l}.";
             tensors.Norm(p + "attn_norm.weight", shape.Dim);
             AddAttention(tensors, shape, l);
-            tensors.Norm(p + "post_attention_norm.weight", shape.Dim);
+            tensors.Norm(p + "post_attention_norm.weight", shape.Dim, GemmaPostNormMean);
             tensors.Norm(p + "ffn_norm.weight", shape.Dim);
             AddGatedFeedForward(tensors, shape, l);
-            tensors.Norm(p + "post_ffw_norm.weight", shape.Dim);
+            tensors.Norm(p + "post_ffw_norm.weight", shape.Dim, GemmaPostNormMean);
         }
 
         AddOutput(tensors, shape);

@@ -66,10 +66,10 @@ internal sealed class Gemma3Architecture : SynthArchitecture
             tensors.Norm(p + "attn_norm.weight", shape.Dim);
             AddAttention(tensors, shape, l);
             AddQueryKeyNorms(tensors, shape, l);
-            tensors.Norm(p + "post_attention_norm.weight", shape.Dim);
+            tensors.Norm(p + "post_attention_norm.weight", shape.Dim, GemmaPostNormMean);
             tensors.Norm(p + "ffn_norm.weight", shape.Dim);
             AddGatedFeedForward(tensors, shape, l);
-            tensors.Norm(p + "post_ffw_norm.weight", shape.Dim);
+            tensors.Norm(p + "post_ffw_norm.weight", shape.Dim, GemmaPostNormMean);
         }
 
         AddOutput(tensors, shape);

@@ -118,6 +118,15 @@ internal abstract class SynthArchitecture
         tensors.Norm($"blk.{layer}.attn_k_norm.weight", shape.HeadDim);
     }
 
+    /// <summary>
+    /// Mean of Gemma's post-attention and post-FFN norm weights. Gemma scales the embedding by √d and ties the output to
+    /// it, so whatever of the input embedding survives in the final state raises that same token's logit, by about
+    /// √d · |scaled embedding| / |residual stream| standard deviations. With random weights and post-norms near 1 that is
+    /// several deviations and greedy decoding only repeats its input; post-norms of 64 bring it to about 0.25 (the
+    /// residual stream of a trained model likewise grows far beyond its embedding).
+    /// </summary>
+    protected const float GemmaPostNormMean = 64f;
+
     /// <summary>ffn_gate, ffn_up ([d, ffn]) and ffn_down ([ffn, d]) of one layer.</summary>
     protected static void AddGatedFeedForward(SyntheticTensors tensors, ModelShape shape, int layer)
     {
