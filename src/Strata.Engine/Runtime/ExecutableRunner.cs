@@ -43,9 +43,8 @@ public sealed class ExecutableRunner : IDisposable
     private readonly int[] _members;             // by step: products in the group that starts there (0 = none)
     private readonly WeightMatrix[] _group = new WeightMatrix[3];
     private readonly nint[] _groupOutputs = new nint[3];
-    private float[] _ropeCos = [];             // (rows, RopeDims / 2) angles of the current run's positions
-    private float[] _ropeSin = [];
-    private (RopeFrequencies Frequencies, int Factors, int Rows) _ropeKey; // what _ropeCos holds; Rows 0 = nothing yet this run
+    private readonly RopeTable[] _ropeTables = [new(), new()]; // angles of the current run's positions, for two RoPEs (local and global layers)
+    private int _ropeNext;                                     // the table a third RoPE replaces
     private readonly PackedWeights _packed;
     private readonly float[] _expertInput;     // (MaxBatchTokens, widest expert input) one expert's gathered rows
     private readonly float[] _expertOutput;    // (MaxBatchTokens, widest expert output)
@@ -158,7 +157,7 @@ public sealed class ExecutableRunner : IDisposable
                 nameof(batch));
         }
 
-        _ropeKey = default;
+        _ropeTables[0].Key = _ropeTables[1].Key = default;
         var steps = _exe.Steps;
         StepProfile? profile = Profile;
         for (int i = 0; i < steps.Length; i++)
@@ -308,33 +307,38 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
-    // Every layer rotates Q and K at the same positions: the angles are computed once per run (Math.Pow and SinCos in
-    // double were 3 % of a 16-row decode pass when computed per call), with exactly Rope.Apply's values.
+    // Every layer rotates Q and K at the same positions: the angles are computed once per run and RoPE (Math.Pow and SinCos in
+    // double were 3 % of a 16-row decode pass when computed per call), with exactly Rope.Apply's values. Two tables serve
+    // Gemma's local and global layers, whose bases alternate, without recomputing at every layer.
     private void RopeRows(in ExecutableStep step, int rows, ForwardBatch batch)
     {
         var a = step.Attributes;
         int half = a.RopeDims / 2;
-        var frequencies = a.Frequencies;
-        if (_ropeKey != (frequencies, step.WeightIndex, rows))
+        var key = (a.Frequencies, step.WeightIndex, rows);
+        var table = _ropeTables[0].Key == key ? _ropeTables[0] : _ropeTables[1].Key == key ? _ropeTables[1] : null;
+        if (table is null)
         {
+            table = _ropeTables[_ropeNext];
+            _ropeNext ^= 1;
+            var frequencies = a.Frequencies;
             ReadOnlySpan<float> factors = step.WeightIndex >= 0 ? _vectors[step.WeightIndex] : default;
-            if (_ropeCos.Length < rows * half)
+            if (table.Cos.Length < rows * half)
             {
-                _ropeCos = new float[_exe.MaxBatchTokens * half];
-                _ropeSin = new float[_exe.MaxBatchTokens * half];
+                table.Cos = new float[_exe.MaxBatchTokens * half];
+                table.Sin = new float[_exe.MaxBatchTokens * half];
             }
 
             for (int r = 0; r < rows; r++)
             {
-                Rope.Angles(batch.Positions[r], in frequencies, factors, _ropeCos.AsSpan(r * half, half), _ropeSin.AsSpan(r * half, half));
+                Rope.Angles(batch.Positions[r], in frequencies, factors, table.Cos.AsSpan(r * half, half), table.Sin.AsSpan(r * half, half));
             }
 
-            _ropeKey = (frequencies, step.WeightIndex, rows);
+            table.Key = key;
         }
 
         for (int r = 0; r < rows; r++)
         {
-            Rope.Rotate(Row(step.Output, step.OutputWidth, r), a.Heads, a.HeadDim, _ropeCos.AsSpan(r * half, half), _ropeSin.AsSpan(r * half, half), a.RopeMode);
+            Rope.Rotate(Row(step.Output, step.OutputWidth, r), a.Heads, a.HeadDim, table.Cos.AsSpan(r * half, half), table.Sin.AsSpan(r * half, half), a.RopeMode);
         }
     }
 
@@ -498,6 +502,14 @@ public sealed class ExecutableRunner : IDisposable
     private Span<float> Row(long offset, int width, int row) => _arena.AsSpan((int)(offset + (long)row * width), width);
 
     private Span<float> Rows(long offset, int width, int rows) => _arena.AsSpan((int)offset, width * rows);
+
+    /// <summary>cos and sin of one RoPE's angles at a run's positions, and which RoPE and row count they are for (Rows 0 = none yet).</summary>
+    private sealed class RopeTable
+    {
+        public (RopeFrequencies Frequencies, int Factors, int Rows) Key;
+        public float[] Cos = [];
+        public float[] Sin = [];
+    }
 
     private static float[] ToFloats(in WeightMatrix vector)
     {
