@@ -14,9 +14,9 @@ public sealed record SynthOptions(ModelShape Shape, QuantRecipe Quant, ulong See
 
 /// <summary>
 /// Random weights of a realistic shape in any architecture of <see cref="ArchitectureNames"/>, with the CI models' scales
-/// (embedding std 1, projections 1/√(input width), output 3/√d, norms 1 + 0.1·N(0,1)), so logits are peaked like a trained
-/// model's; each architecture writes exactly the metadata keys and tensors llama.cpp reads for it. Rows are generated in
-/// parallel from per-row seeds.
+/// (embedding std 1, or 3/√d when other architectures than llama tie it to the output; projections 1/√(input width);
+/// output 3/√d; norms 1 + 0.1·N(0,1)), so logits are peaked like a trained model's; each architecture writes exactly the
+/// metadata keys and tensors llama.cpp reads for it. Rows are generated in parallel from per-row seeds.
 /// </summary>
 public static class SyntheticModel
 {
