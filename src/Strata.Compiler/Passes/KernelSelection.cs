@@ -37,7 +37,7 @@ public static class KernelSelection
             {
                 Q8Layout? packing = node.Op == OpKind.MatMulQuantized ? MatMulPlan.Packing(w.Type, w.Cols, options.BatchInvariant, options.Vnni) : null;
                 bool halfActivations = options.Mode == NumericMode.QuantizedActivations && options.Vnni;
-                plan = (packing, Buckets(node.Op, w, capacity, packing, options.BatchInvariant, avx512, halfActivations));
+                plan = (packing, Buckets(PlannedAs(node.Op, w.Type, options.Mode), w, capacity, packing, options.BatchInvariant, avx512, halfActivations));
                 shared[key] = plan;
             }
 
@@ -50,6 +50,15 @@ public static class KernelSelection
 
         return plans;
     }
+
+    /// <summary>
+    /// The product an expert step plans as: with quantized activations, the integer kernels over unpacked weights (the
+    /// runner quantizes each expert's gathered rows); else the f32-activation kernels.
+    /// </summary>
+    public static OpKind PlannedAs(OpKind op, GgmlType type, NumericMode mode) =>
+        op == OpKind.ExpertMatMul && mode == NumericMode.QuantizedActivations && ActivationQuant.FormatFor(type) != GgmlType.F32
+            ? OpKind.MatMulQuantized
+            : op;
 
     private static KernelBucket[] Buckets(OpKind op, WeightRef w, int capacity, Q8Layout? packing, bool batchInvariant, bool avx512, bool halfActivations)
     {

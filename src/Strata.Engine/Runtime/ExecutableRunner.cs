@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
+using Strata.Compiler.Passes;
 using Strata.Engine.Artifacts;
 using Strata.Kernels;
 
@@ -50,6 +51,7 @@ public sealed class ExecutableRunner : IDisposable
     private readonly float[] _expertOutput;    // (MaxBatchTokens, widest expert output)
     private readonly int[] _expertOrder;       // (MaxBatchTokens · used) row · used + slot, grouped by expert
     private readonly int[] _expertStarts;      // (experts + 1) where each expert's entries start in _expertOrder
+    private readonly byte[] _expertQuantized;  // (MaxBatchTokens, widest quantized row) the gathered rows for integer expert products
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     /// <remarks>
@@ -91,13 +93,14 @@ public sealed class ExecutableRunner : IDisposable
         (_kernels, _joint, _members) = KernelTables(executable);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
         _packed = PackedWeights.Pack(executable, model, pool, _matrices);
-        (_expertInput, _expertOutput, _expertOrder, _expertStarts) = ExpertScratch(executable);
+        (_expertInput, _expertOutput, _expertOrder, _expertStarts, _expertQuantized) = ExpertScratch(executable);
     }
 
     /// <summary>Scratch of the expert products: the widest gathered input and output, the routing order, per-expert starts.</summary>
-    private static (float[] Input, float[] Output, int[] Order, int[] Starts) ExpertScratch(Executable exe)
+    private static (float[] Input, float[] Output, int[] Order, int[] Starts, byte[] Quantized) ExpertScratch(Executable exe)
     {
         int input = 0, output = 0, slots = 0, experts = 0;
+        long quantized = 0;
         foreach (var step in exe.Steps)
         {
             if (step.Op == OpKind.ExpertMatMul)
@@ -105,11 +108,13 @@ public sealed class ExecutableRunner : IDisposable
                 var w = exe.Weights[step.WeightIndex];
                 (input, output) = (Math.Max(input, w.Cols), Math.Max(output, w.Rows));
                 (slots, experts) = (Math.Max(slots, step.Attributes.ExpertsUsed), Math.Max(experts, w.Slices));
+                quantized = Math.Max(quantized, ActivationQuant.FormatFor(w.Type) == GgmlType.F32 ? 0 : ActivationQuant.RowBytes(w.Type, w.Cols));
             }
         }
 
-        return experts == 0 ? ([], [], [], [])
-            : (new float[(long)exe.MaxBatchTokens * input], new float[(long)exe.MaxBatchTokens * output], new int[exe.MaxBatchTokens * slots], new int[experts + 1]);
+        return experts == 0 ? ([], [], [], [], [])
+            : (new float[(long)exe.MaxBatchTokens * input], new float[(long)exe.MaxBatchTokens * output], new int[exe.MaxBatchTokens * slots],
+                new int[experts + 1], exe.Options.Mode == NumericMode.QuantizedActivations ? new byte[exe.MaxBatchTokens * quantized] : []);
     }
 
     /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (the file's pages of those matrices leave the resident set).</summary>
@@ -410,14 +415,16 @@ public sealed class ExecutableRunner : IDisposable
     }
 
     // Expert products batched by expert: the (row, slot) pairs routed to each expert are gathered (the row, or its slot when the
-    // input holds a row per slot), multiplied by that expert's matrix with the kernel planned for that many rows, and scattered
-    // back to their slots. A pair's result does not depend on the others where the plan is batch-invariant.
+    // input holds a row per slot), multiplied by that expert's matrix with the kernel planned for that many rows (with quantized
+    // activations: the gathered rows quantized, then the integer kernels, as llama.cpp's mul_mat_id), and scattered back to
+    // their slots. A pair's result does not depend on the others where the plan is batch-invariant.
     private void RunExperts(int index, in ExecutableStep step, int rows)
     {
         int used = step.Attributes.ExpertsUsed;
         ref readonly var w = ref _matrices[step.WeightIndex];
         int experts = _exe.Weights[step.WeightIndex].Slices;
         bool perSlot = step.InputWidth == used * w.Cols;
+        bool integer = KernelSelection.PlannedAs(OpKind.ExpertMatMul, w.Type, _exe.Options.Mode) == OpKind.MatMulQuantized;
         var route = Rows(step.Input1, 2 * used, rows);
         ExpertRouting.Group(route, rows, used, experts, _expertOrder, _expertStarts);
         long slice = w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols);
@@ -438,7 +445,16 @@ public sealed class ExecutableRunner : IDisposable
             }
 
             var matrix = w with { Data = w.Data + (nint)(e * slice) };
-            MatMul.Run(_pool, in matrix, _expertInput.AsSpan(0, n * w.Cols), n, _expertOutput.AsSpan(0, n * w.Rows), KernelOf(index, n));
+            if (integer)
+            {
+                var rows8 = _expertQuantized.AsSpan(0, (int)(n * ActivationQuant.RowBytes(w.Type, w.Cols)));
+                ActivationQuant.QuantizeRows(w.Type, _expertInput.AsSpan(0, n * w.Cols), n, w.Cols, rows8);
+                MatMulInt8.Run(_pool, in matrix, rows8, n, _expertOutput.AsSpan(0, n * w.Rows), KernelOf(index, n));
+            }
+            else
+            {
+                MatMul.Run(_pool, in matrix, _expertInput.AsSpan(0, n * w.Cols), n, _expertOutput.AsSpan(0, n * w.Rows), KernelOf(index, n));
+            }
             for (int i = 0; i < n; i++)
             {
                 int pair = _expertOrder[first + i];
