@@ -59,8 +59,8 @@ public sealed class FamilyBuilderTests
         Assert.Equal(2 * Layers, Count(exe, OpKind.HeadRmsNorm));
         var steps = exe.Steps.ToList();
         int norm = steps.FindIndex(s => s.Op == OpKind.HeadRmsNorm);
-        Assert.Equal(OpKind.Rope, steps[norm + 1].Op);
-        Assert.Equal(Heads, steps[norm].Attributes.Heads);
+        Assert.Equal([OpKind.HeadRmsNorm, OpKind.HeadRmsNorm, OpKind.Rope, OpKind.Rope], steps.Skip(norm).Take(4).Select(s => s.Op));
+        Assert.Equal([Heads, KvHeads], steps.Skip(norm).Take(2).Select(s => s.Attributes.Heads));
 
         var e = Assert.Throws<CompileException>(() => DecoderCompiler.Compile(SpecFactory.Without(Qwen3(), "blk.1.attn_k_norm.weight"), Options));
         Assert.Contains("'blk.1.attn_k_norm.weight'", e.Message, StringComparison.Ordinal);

@@ -105,6 +105,34 @@ public sealed class DecoderGraph
     }
 
     /// <summary>
+    /// The pre-norm attention half of a Llama-style block: x + attn_output(attention(RoPE(q), RoPE(k), v)) over
+    /// attn_norm(x), with per-head Q/K RMSNorms before RoPE where <paramref name="headNorms"/> (Qwen 3).
+    /// </summary>
+    public Value AttentionBlock(Value x, int layer, string? ropeFactors, bool headNorms)
+    {
+        string p = $"blk.{layer}.";
+        var h = Norm(x, p + "attn_norm.weight", $"blk{layer}.attn_in");
+        var (q, k, v) = QueryKeyValue(h, layer);
+        if (headNorms)
+        {
+            q = HeadNorm(q, Spec.Heads, p + "attn_q_norm.weight", $"blk{layer}.q_norm");
+            k = HeadNorm(k, Spec.KvHeads, p + "attn_k_norm.weight", $"blk{layer}.k_norm");
+        }
+
+        q = Rope(q, Spec.Heads, Spec.Rope, ropeFactors, $"blk{layer}.q_rope");
+        k = Rope(k, Spec.KvHeads, Spec.Rope, ropeFactors, $"blk{layer}.k_rope");
+        var attended = Attention(q, k, v, layer, Spec.EffectiveAttentionScale);
+        return Add(x, Projection(attended, p + "attn_output", $"blk{layer}.attn_out", Spec.EmbeddingDim), $"blk{layer}.resid1");
+    }
+
+    /// <summary>The pre-norm FFN half of a Llama-style block: x + ffn(ffn_norm(x)), the FFN dense SwiGLU or routed experts.</summary>
+    public Value FeedForwardBlock(Value x, int layer)
+    {
+        var f = Norm(x, $"blk.{layer}.ffn_norm.weight", $"blk{layer}.ffn_in");
+        return Add(x, Spec.Experts is null ? GatedFeedForward(f, layer, gelu: false) : ExpertFeedForward(f, layer), $"blk{layer}.resid2");
+    }
+
+    /// <summary>
     /// Stores k and v in layer <paramref name="layer"/>'s KV cache and attends with q over it; <paramref name="window"/> &gt; 0
     /// limits each query to its last window positions, <paramref name="softCap"/> &gt; 0 soft-caps the scores.
     /// </summary>

@@ -18,14 +18,7 @@ public static class LlamaGraphBuilder
         var x = g.Embed();
         for (int layer = 0; layer < spec.Layers; layer++)
         {
-            var h = g.Norm(x, $"blk.{layer}.attn_norm.weight", $"blk{layer}.attn_in");
-            var (q, k, v) = g.QueryKeyValue(h, layer);
-            q = g.Rope(q, spec.Heads, spec.Rope, factors, $"blk{layer}.q_rope");
-            k = g.Rope(k, spec.KvHeads, spec.Rope, factors, $"blk{layer}.k_rope");
-            var attended = g.Attention(q, k, v, layer, spec.EffectiveAttentionScale);
-            x = g.Add(x, g.MatMul(attended, $"blk.{layer}.attn_output.weight", $"blk{layer}.attn_out", spec.EmbeddingDim), $"blk{layer}.resid1");
-            var f = g.Norm(x, $"blk.{layer}.ffn_norm.weight", $"blk{layer}.ffn_in");
-            x = g.Add(x, g.GatedFeedForward(f, layer, gelu: false), $"blk{layer}.resid2");
+            x = g.FeedForwardBlock(g.AttentionBlock(x, layer, factors, headNorms: false), layer);
         }
 
         return g.Finish(g.Logits(x));

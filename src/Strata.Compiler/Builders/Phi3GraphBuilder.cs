@@ -5,7 +5,8 @@ namespace Strata.Compiler.Builders;
 
 /// <summary>
 /// embed → L × (RMSNorm, fused QKV split into Q, K, V, NeoX RoPE [Phi-3.5's long or short factors by context, with the
-/// model's attn_factor], attention, residual, RMSNorm, fused gate/up SwiGLU FFN, residual) → final norm → logits.
+/// model's attn_factor], attention, residual, RMSNorm, fused gate/up SwiGLU FFN, residual) → final norm → logits. The fused
+/// projections are <see cref="DecoderGraph"/>'s (it splits attn_qkv and a double-width ffn_up wherever a model has them).
 /// </summary>
 public static class Phi3GraphBuilder
 {
@@ -23,15 +24,7 @@ public static class Phi3GraphBuilder
         var x = g.Embed();
         for (int layer = 0; layer < spec.Layers; layer++)
         {
-            string p = $"blk.{layer}.";
-            var h = g.Norm(x, p + "attn_norm.weight", $"blk{layer}.attn_in");
-            var (q, k, v) = g.QueryKeyValue(h, layer);
-            q = g.Rope(q, spec.Heads, spec.Rope, factors, $"blk{layer}.q_rope");
-            k = g.Rope(k, spec.KvHeads, spec.Rope, factors, $"blk{layer}.k_rope");
-            var attended = g.Attention(q, k, v, layer, spec.EffectiveAttentionScale);
-            x = g.Add(x, g.Projection(attended, p + "attn_output", $"blk{layer}.attn_out", spec.EmbeddingDim), $"blk{layer}.resid1");
-            var f = g.Norm(x, p + "ffn_norm.weight", $"blk{layer}.ffn_in");
-            x = g.Add(x, g.GatedFeedForward(f, layer, gelu: false), $"blk{layer}.resid2");
+            x = g.FeedForwardBlock(g.AttentionBlock(x, layer, factors, headNorms: false), layer);
         }
 
         return g.Finish(g.Logits(x));

@@ -57,21 +57,5 @@ internal sealed class Gemma3Architecture : SynthArchitecture
         }
     }
 
-    public override void AddTensors(SyntheticTensors tensors, ModelShape shape)
-    {
-        AddEmbedding(tensors, shape, EmbeddingStd(shape));
-        for (int l = 0; l < shape.Layers; l++)
-        {
-            string p = $"blk.{l}.";
-            tensors.Norm(p + "attn_norm.weight", shape.Dim);
-            AddAttention(tensors, shape, l);
-            AddQueryKeyNorms(tensors, shape, l);
-            tensors.Norm(p + "post_attention_norm.weight", shape.Dim, GemmaPostNormMean);
-            tensors.Norm(p + "ffn_norm.weight", shape.Dim);
-            AddGatedFeedForward(tensors, shape, l);
-            tensors.Norm(p + "post_ffw_norm.weight", shape.Dim, GemmaPostNormMean);
-        }
-
-        AddOutput(tensors, shape);
-    }
+    public override void AddTensors(SyntheticTensors tensors, ModelShape shape) => AddGemmaTensors(tensors, shape, queryKeyNorms: true);
 }

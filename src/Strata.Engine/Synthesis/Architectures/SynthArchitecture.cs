@@ -127,6 +127,32 @@ internal abstract class SynthArchitecture
     /// </summary>
     protected const float GemmaPostNormMean = 64f;
 
+    /// <summary>
+    /// Gemma's tensors (2 and 3): embedding, per layer the attention [Gemma 3: with Q/K norms] and FFN, each between a pre-norm
+    /// and a post-norm (post-norms centred at <see cref="GemmaPostNormMean"/>), then the head.
+    /// </summary>
+    protected static void AddGemmaTensors(SyntheticTensors tensors, ModelShape shape, bool queryKeyNorms)
+    {
+        AddEmbedding(tensors, shape, EmbeddingStd(shape));
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            string p = $"blk.{l}.";
+            tensors.Norm(p + "attn_norm.weight", shape.Dim);
+            AddAttention(tensors, shape, l);
+            if (queryKeyNorms)
+            {
+                AddQueryKeyNorms(tensors, shape, l);
+            }
+
+            tensors.Norm(p + "post_attention_norm.weight", shape.Dim, GemmaPostNormMean);
+            tensors.Norm(p + "ffn_norm.weight", shape.Dim);
+            AddGatedFeedForward(tensors, shape, l);
+            tensors.Norm(p + "post_ffw_norm.weight", shape.Dim, GemmaPostNormMean);
+        }
+
+        AddOutput(tensors, shape);
+    }
+
     /// <summary>ffn_gate, ffn_up ([d, ffn]) and ffn_down ([ffn, d]) of one layer.</summary>
     protected static void AddGatedFeedForward(SyntheticTensors tensors, ModelShape shape, int layer)
     {
