@@ -1,4 +1,4 @@
-// Every architecture, quantized Q8_0 and Q4_K_M, through a real server: batched greedy output equals each request alone.
+// Every architecture, quantized Q8_0 and Q4_K_M, through a real server: batched greedy output, prefix-cache hits included, equals each request alone.
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -44,7 +44,9 @@ public sealed class ArchitectureServingTests
             await using var server = await StrataServer.StartAsync([new ModelConfig { Name = arch, Path = path }], "127.0.0.1", 0,
                 new ServerConfig { Tenants = config.Tenants, Threads = 2, MaxRunning = 8, Context = 256, Numerics = numerics });
             using var http = ServerCalls.Client(server);
-            int[][] prompts = [[1, 15, 300, 42, 77, 1000], [1, 900, 901, 902], [1, 5, 6, 7, 8, 9, 10, 11, 12, 13], [1, 2000]];
+            // The last prompt spans several KV blocks: its repeats find them in the prefix cache (Gemma's local layers included).
+            int[][] prompts = [[1, 15, 300, 42, 77, 1000], [1, 900, 901, 902], [1, 5, 6, 7, 8, 9, 10, 11, 12, 13], [1, 2000],
+                [1, .. Enumerable.Range(400, 47)]];
             object Body(int i) => new { prompt = prompts[i % prompts.Length], max_tokens = 24, temperature = 0, logprobs = 1 };
 
             var alone = new string[prompts.Length];
@@ -53,18 +55,21 @@ public sealed class ArchitectureServingTests
                 alone[i] = TokenLogprobs(await Read(await http.PostAsJsonAsync("/v1/completions", Body(i))));
             }
 
-            var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => http.PostAsJsonAsync("/v1/completions", Body(i))));
-            int widest = 0;
+            var replies = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => http.PostAsJsonAsync("/v1/completions", Body(i))));
+            int widest = 0, cachedBlocks = 0;
             for (int i = 0; i < replies.Length; i++)
             {
                 Assert.Equal(alone[i % prompts.Length], TokenLogprobs(await Read(replies[i])));
-                foreach (var b in (await ServerCalls.ServingEvidence(http, replies[i])).GetProperty("batches").EnumerateArray())
+                var serving = await ServerCalls.ServingEvidence(http, replies[i]);
+                cachedBlocks += serving.GetProperty("prefix_cache_hit_blocks").GetInt32();
+                foreach (var b in serving.GetProperty("batches").EnumerateArray())
                 {
                     widest = Math.Max(widest, b.GetProperty("sequences").GetInt32());
                 }
             }
 
             Assert.True(widest >= 4, $"{arch} {quant}: the requests should have run batched; the widest pass held {widest} sequences");
+            Assert.True(cachedBlocks > 0, $"{arch} {quant}: the long prompt's repeats should have found its blocks in the prefix cache");
         }
         finally
         {
