@@ -44,14 +44,9 @@ public sealed class ExecutableRunner : IDisposable
     private readonly int[] _members;             // by step: products in the group that starts there (0 = none)
     private readonly WeightMatrix[] _group = new WeightMatrix[3];
     private readonly nint[] _groupOutputs = new nint[3];
-    private readonly RopeTable[] _ropeTables = [new(), new()]; // angles of the current run's positions, for two RoPEs (local and global layers)
-    private int _ropeNext;                                     // the table a third RoPE replaces
+    private readonly RopeAngleTables _ropeAngles;
     private readonly PackedWeights _packed;
-    private readonly float[] _expertInput;     // (MaxBatchTokens, widest expert input) one expert's gathered rows
-    private readonly float[] _expertOutput;    // (MaxBatchTokens, widest expert output)
-    private readonly int[] _expertOrder;       // (MaxBatchTokens · used) row · used + slot, grouped by expert
-    private readonly int[] _expertStarts;      // (experts + 1) where each expert's entries start in _expertOrder
-    private readonly byte[] _expertQuantized;  // (MaxBatchTokens, widest quantized row) the gathered rows for integer expert products
+    private readonly ExpertProducts _experts;
 
     /// <summary>Binds <paramref name="executable"/> to <paramref name="model"/>'s weights for sequences of up to maxContext tokens.</summary>
     /// <remarks>
@@ -93,28 +88,8 @@ public sealed class ExecutableRunner : IDisposable
         (_kernels, _joint, _members) = KernelTables(executable);
         _arenaAddress = Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0); // the arena lives on the pinned heap
         _packed = PackedWeights.Pack(executable, model, pool, _matrices);
-        (_expertInput, _expertOutput, _expertOrder, _expertStarts, _expertQuantized) = ExpertScratch(executable);
-    }
-
-    /// <summary>Scratch of the expert products: the widest gathered input and output, the routing order, per-expert starts.</summary>
-    private static (float[] Input, float[] Output, int[] Order, int[] Starts, byte[] Quantized) ExpertScratch(Executable exe)
-    {
-        int input = 0, output = 0, slots = 0, experts = 0;
-        long quantized = 0;
-        foreach (var step in exe.Steps)
-        {
-            if (step.Op == OpKind.ExpertMatMul)
-            {
-                var w = exe.Weights[step.WeightIndex];
-                (input, output) = (Math.Max(input, w.Cols), Math.Max(output, w.Rows));
-                (slots, experts) = (Math.Max(slots, step.Attributes.ExpertsUsed), Math.Max(experts, w.Slices));
-                quantized = Math.Max(quantized, ActivationQuant.FormatFor(w.Type) == GgmlType.F32 ? 0 : ActivationQuant.RowBytes(w.Type, w.Cols));
-            }
-        }
-
-        return experts == 0 ? ([], [], [], [], [])
-            : (new float[(long)exe.MaxBatchTokens * input], new float[(long)exe.MaxBatchTokens * output], new int[exe.MaxBatchTokens * slots],
-                new int[experts + 1], exe.Options.Mode == NumericMode.QuantizedActivations ? new byte[exe.MaxBatchTokens * quantized] : []);
+        _experts = ExpertProducts.For(executable);
+        _ropeAngles = new RopeAngleTables(executable.MaxBatchTokens);
     }
 
     /// <summary>Bytes of the packed Q8_0 weight copies this runner holds (the file's pages of those matrices leave the resident set).</summary>
@@ -162,7 +137,7 @@ public sealed class ExecutableRunner : IDisposable
                 nameof(batch));
         }
 
-        _ropeTables[0].Key = _ropeTables[1].Key = default;
+        _ropeAngles.Reset();
         var steps = _exe.Steps;
         StepProfile? profile = Profile;
         for (int i = 0; i < steps.Length; i++)
@@ -240,7 +215,11 @@ public sealed class ExecutableRunner : IDisposable
 
                 break;
             case OpKind.ExpertMatMul:
-                RunExperts(index, in step, rows);
+                var experts = _exe.Weights[step.WeightIndex];
+                _experts.Run(_pool, in _matrices[step.WeightIndex], experts.Slices, a.ExpertsUsed,
+                    KernelSelection.PlannedAs(OpKind.ExpertMatMul, experts.Type, _exe.Options.Mode) == OpKind.MatMulQuantized,
+                    Rows(step.Input0, step.InputWidth, rows), step.InputWidth, Rows(step.Input1, 2 * a.ExpertsUsed, rows), rows,
+                    Rows(step.Output, step.OutputWidth, rows), step.OutputWidth, _kernels[index]!);
                 break;
             case OpKind.MoeCombine:
                 for (int r = 0; r < rows; r++)
@@ -312,38 +291,15 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
-    // Every layer rotates Q and K at the same positions: the angles are computed once per run and RoPE (Math.Pow and SinCos in
-    // double were 3 % of a 16-row decode pass when computed per call), with exactly Rope.Apply's values. Two tables serve
-    // Gemma's local and global layers, whose bases alternate, without recomputing at every layer.
     private void RopeRows(in ExecutableStep step, int rows, ForwardBatch batch)
     {
         var a = step.Attributes;
         int half = a.RopeDims / 2;
-        var key = (a.Frequencies, step.WeightIndex, rows);
-        var table = _ropeTables[0].Key == key ? _ropeTables[0] : _ropeTables[1].Key == key ? _ropeTables[1] : null;
-        if (table is null)
-        {
-            table = _ropeTables[_ropeNext];
-            _ropeNext ^= 1;
-            var frequencies = a.Frequencies;
-            ReadOnlySpan<float> factors = step.WeightIndex >= 0 ? _vectors[step.WeightIndex] : default;
-            if (table.Cos.Length < rows * half)
-            {
-                table.Cos = new float[_exe.MaxBatchTokens * half];
-                table.Sin = new float[_exe.MaxBatchTokens * half];
-            }
-
-            for (int r = 0; r < rows; r++)
-            {
-                Rope.Angles(batch.Positions[r], in frequencies, factors, table.Cos.AsSpan(r * half, half), table.Sin.AsSpan(r * half, half));
-            }
-
-            table.Key = key;
-        }
-
+        var (cos, sin) = _ropeAngles.For(a.Frequencies, step.WeightIndex, step.WeightIndex >= 0 ? _vectors[step.WeightIndex] : default,
+            batch.Positions[..rows]);
         for (int r = 0; r < rows; r++)
         {
-            Rope.Rotate(Row(step.Output, step.OutputWidth, r), a.Heads, a.HeadDim, table.Cos.AsSpan(r * half, half), table.Sin.AsSpan(r * half, half), a.RopeMode);
+            Rope.Rotate(Row(step.Output, step.OutputWidth, r), a.Heads, a.HeadDim, cos.AsSpan(r * half, half), sin.AsSpan(r * half, half), a.RopeMode);
         }
     }
 
@@ -414,61 +370,13 @@ public sealed class ExecutableRunner : IDisposable
         }
     }
 
-    // Expert products batched by expert: the (row, slot) pairs routed to each expert are gathered (the row, or its slot when the
-    // input holds a row per slot), multiplied by that expert's matrix with the kernel planned for that many rows (with quantized
-    // activations: the gathered rows quantized, then the integer kernels, as llama.cpp's mul_mat_id), and scattered back to
-    // their slots. A pair's result does not depend on the others where the plan is batch-invariant.
-    private void RunExperts(int index, in ExecutableStep step, int rows)
-    {
-        int used = step.Attributes.ExpertsUsed;
-        ref readonly var w = ref _matrices[step.WeightIndex];
-        int experts = _exe.Weights[step.WeightIndex].Slices;
-        bool perSlot = step.InputWidth == used * w.Cols;
-        bool integer = KernelSelection.PlannedAs(OpKind.ExpertMatMul, w.Type, _exe.Options.Mode) == OpKind.MatMulQuantized;
-        var route = Rows(step.Input1, 2 * used, rows);
-        ExpertRouting.Group(route, rows, used, experts, _expertOrder, _expertStarts);
-        long slice = w.Rows * GgmlTypeInfo.RowBytes(w.Type, w.Cols);
-        for (int e = 0; e < experts; e++)
-        {
-            int first = _expertStarts[e];
-            int n = _expertStarts[e + 1] - first;
-            if (n == 0)
-            {
-                continue;
-            }
-
-            for (int i = 0; i < n; i++)
-            {
-                int pair = _expertOrder[first + i];
-                var source = Row(step.Input0, step.InputWidth, pair / used);
-                (perSlot ? source.Slice(pair % used * w.Cols, w.Cols) : source).CopyTo(_expertInput.AsSpan(i * w.Cols, w.Cols));
-            }
-
-            var matrix = w with { Data = w.Data + (nint)(e * slice) };
-            if (integer)
-            {
-                var rows8 = _expertQuantized.AsSpan(0, (int)(n * ActivationQuant.RowBytes(w.Type, w.Cols)));
-                ActivationQuant.QuantizeRows(w.Type, _expertInput.AsSpan(0, n * w.Cols), n, w.Cols, rows8);
-                MatMulInt8.Run(_pool, in matrix, rows8, n, _expertOutput.AsSpan(0, n * w.Rows), KernelOf(index, n));
-            }
-            else
-            {
-                MatMul.Run(_pool, in matrix, _expertInput.AsSpan(0, n * w.Cols), n, _expertOutput.AsSpan(0, n * w.Rows), KernelOf(index, n));
-            }
-            for (int i = 0; i < n; i++)
-            {
-                int pair = _expertOrder[first + i];
-                _expertOutput.AsSpan(i * w.Rows, w.Rows).CopyTo(Row(step.Output, step.OutputWidth, pair / used).Slice(pair % used * w.Rows, w.Rows));
-            }
-        }
-    }
-
     /// <summary>The kernel the compiler planned for matrix-product step <paramref name="index"/> at this row count.</summary>
     private MatMulKernel KernelOf(int index, int rows) =>
         Lookup(_kernels[index]!, rows) ?? throw new InvalidOperationException(
             $"step {index} has no kernel for {rows} rows; its plan covers 1–{_kernels[index]![^1].MaxRows}");
 
-    private static MatMulKernel? Lookup(KernelBucket[] buckets, int rows)
+    /// <summary>The kernel of the bucket holding <paramref name="rows"/>, or null.</summary>
+    internal static MatMulKernel? Lookup(KernelBucket[] buckets, int rows)
     {
         for (int b = 0; b < buckets.Length; b++)
         {
@@ -518,14 +426,6 @@ public sealed class ExecutableRunner : IDisposable
     private Span<float> Row(long offset, int width, int row) => _arena.AsSpan((int)(offset + (long)row * width), width);
 
     private Span<float> Rows(long offset, int width, int rows) => _arena.AsSpan((int)offset, width * rows);
-
-    /// <summary>cos and sin of one RoPE's angles at a run's positions, and which RoPE and row count they are for (Rows 0 = none yet).</summary>
-    private sealed class RopeTable
-    {
-        public (RopeFrequencies Frequencies, int Factors, int Rows) Key;
-        public float[] Cos = [];
-        public float[] Sin = [];
-    }
 
     private static float[] ToFloats(in WeightMatrix vector)
     {
