@@ -1,0 +1,5 @@
+namespace Strata.Cluster.Routing;
+
+internal static class Placeholder
+{
+}
