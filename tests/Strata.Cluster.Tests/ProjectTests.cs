@@ -1,3 +1,5 @@
+using Strata.Engine.Tests;
+
 namespace Strata.Cluster.Tests;
 
 public sealed class ProjectTests
