@@ -1,5 +1,0 @@
-namespace Strata.Cluster.Routing;
-
-internal static class Placeholder
-{
-}
