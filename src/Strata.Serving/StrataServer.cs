@@ -75,7 +75,7 @@ public sealed class StrataServer : IAsyncDisposable
         var metrics = new ServingMetrics(() => schedulers);
         var app = Build(config, metrics, urls, extension?.Services);
         var time = app.Services.GetRequiredService<TimeProvider>();
-        var admission = new Admission(config.QueueCapacity, config.MaxRunning, time);
+        var admission = new Admission(config.QueueCapacity, config.MaxRunning, time, app.Services.GetService<ITenantLimits>());
         try
         {
             foreach (var m in all)
@@ -281,7 +281,7 @@ public sealed class StrataServer : IAsyncDisposable
         routes.MapGet("/health/ready", context => InfoEndpoints.Ready(context, state));
         app.MapPrometheusScrapingEndpoint("/metrics");
         routes.Know("/metrics", HttpMethods.Get);
-        extend?.Invoke(new ServerEndpoints(routes, state, app.Services));
+        extend?.Invoke(new ServerEndpoints(routes, state, app));
         app.MapFallback(routes.NoEndpoint);
     }
 

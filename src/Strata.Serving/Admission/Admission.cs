@@ -6,7 +6,7 @@ namespace Strata.Serving;
 /// <param name="Code">machine-readable code, e.g. "queue_full"</param>
 /// <param name="Message">what limit was hit</param>
 /// <param name="RetryAfterSeconds">value for the Retry-After header; 0 when retrying cannot help</param>
-internal sealed record Refusal(string Code, string Message, int RetryAfterSeconds)
+public sealed record Refusal(string Code, string Message, int RetryAfterSeconds)
 {
     /// <summary>The request can never be admitted as it is (retrying cannot help): a 4xx other than 429.</summary>
     public bool Permanent => RetryAfterSeconds == 0;
@@ -18,8 +18,9 @@ internal sealed record Refusal(string Code, string Message, int RetryAfterSecond
 /// requests of all models together are bounded by the queue capacity. Counting a request as waiting until the scheduler's
 /// loop picked it up refused bursts while slots sat free (200 requests against 16 slots and a queue of 16 admitted 17).
 /// Every admitted request is released once, by <see cref="Finished"/>. Token buckets refill by <paramref name="time"/>.
+/// A tenant's limits are counted by <paramref name="tenantLimits"/> when given (a cluster's, for every node), else here.
 /// </summary>
-internal sealed class Admission(int queueCapacity, int maxRunning, TimeProvider time)
+internal sealed class Admission(int queueCapacity, int maxRunning, TimeProvider time, ITenantLimits? tenantLimits = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
@@ -39,17 +40,43 @@ internal sealed class Admission(int queueCapacity, int maxRunning, TimeProvider 
         }
     }
 
-    /// <summary>Admits a request to <paramref name="model"/> costing <paramref name="tokens"/> (prompt plus max tokens), or says why not.</summary>
-    public Refusal? TryAdmit(Tenant tenant, string model, int tokens, int promptTokens)
+    /// <summary>
+    /// Admits a request to <paramref name="model"/> costing <paramref name="tokens"/> (prompt plus max tokens), or says
+    /// why not: this server's slots and queue first, then the tenant's limits wherever they are counted.
+    /// </summary>
+    public async ValueTask<Refusal?> TryAdmitAsync(Tenant tenant, string model, int tokens, int promptTokens)
+    {
+        if (tenantLimits is null)
+        {
+            return TryAdmit(tenant, model, tokens, promptTokens);
+        }
+
+        var refusal = TryAdmit(tenant, model, tokens, promptTokens, countTenant: false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        refusal = await tenantLimits.TryEnterAsync(tenant.Config, tokens, promptTokens).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            Release(model);
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Admits a request, counting its tenant's limits here (see <see cref="TryAdmitAsync"/>).</summary>
+    public Refusal? TryAdmit(Tenant tenant, string model, int tokens, int promptTokens) => TryAdmit(tenant, model, tokens, promptTokens, countTenant: true);
+
+    private Refusal? TryAdmit(Tenant tenant, string model, int tokens, int promptTokens, bool countTenant)
     {
         lock (_gate)
         {
-            var c = tenant.Config;
-            if (c.TokensPerMinute > 0 && tokens > c.TokensPerMinute)
+            var refusal = TenantLimiter.Permanent(tenant.Config, tokens, promptTokens);
+            if (refusal is not null)
             {
-                return new Refusal("exceeds_tenant_token_budget",
-                    $"the request needs {tokens} tokens ({promptTokens} in the prompt + {tokens - promptTokens} max_tokens) and tenant '{tenant.Name}' "
-                    + $"may use {c.TokensPerMinute} per minute, so it can never be admitted; lower max_tokens or shorten the prompt", 0);
+                return refusal;
             }
 
             int inFlight = _inFlight.GetValueOrDefault(model);
@@ -60,28 +87,15 @@ internal sealed class Admission(int queueCapacity, int maxRunning, TimeProvider 
                     $"the server is full ({maxRunning} running for model '{model}', {QueueCapacity} requests waiting); retry later", 1);
             }
 
-            if (c.MaxConcurrent > 0 && tenant.Active >= c.MaxConcurrent)
+            if (countTenant)
             {
-                return new Refusal("tenant_concurrency_limit", $"tenant '{tenant.Name}' has {tenant.Active} requests in flight, its limit is {c.MaxConcurrent}", 1);
-            }
-
-            if (c.TokensPerMinute > 0)
-            {
-                long now = time.GetTimestamp();
-                double perSecond = c.TokensPerMinute / 60.0;
-                tenant.Bucket = Math.Min(c.TokensPerMinute, tenant.Bucket + (time.GetElapsedTime(tenant.RefilledAt, now).TotalSeconds * perSecond));
-                tenant.RefilledAt = now;
-                if (tenant.Bucket < tokens)
+                refusal = tenant.Limiter.TryEnter(tenant.Config, tokens, promptTokens, time.GetTimestamp(), time);
+                if (refusal is not null)
                 {
-                    int wait = (int)Math.Ceiling((tokens - tenant.Bucket) / perSecond);
-                    return new Refusal("tenant_token_limit",
-                        $"tenant '{tenant.Name}' has used its {c.TokensPerMinute} tokens per minute; {tenant.Bucket:F0} left, the request needs {tokens}", Math.Max(1, wait));
+                    return refusal;
                 }
-
-                tenant.Bucket -= tokens;
             }
 
-            tenant.Active++;
             _inFlight[model] = inFlight + 1;
             if (waits)
             {
@@ -95,9 +109,25 @@ internal sealed class Admission(int queueCapacity, int maxRunning, TimeProvider 
     /// <summary>The request admitted to <paramref name="model"/> for <paramref name="tenant"/> ended.</summary>
     public void Finished(Tenant tenant, string model)
     {
+        if (tenantLimits is not null)
+        {
+            tenantLimits.Leave(tenant.Name);
+        }
+        else
+        {
+            lock (_gate)
+            {
+                tenant.Limiter.Leave();
+            }
+        }
+
+        Release(model);
+    }
+
+    private void Release(string model)
+    {
         lock (_gate)
         {
-            tenant.Active--;
             int inFlight = _inFlight[model] - 1;
             _inFlight[model] = inFlight;
             if (inFlight >= maxRunning)

@@ -10,6 +10,10 @@ public sealed record ServerConfig
     [ConfigurationKeyName("models")]
     public List<ModelConfig> Models { get; init; } = [];
 
+    /// <summary>The cluster this server is a node of; none (no cluster id) = one node, as before.</summary>
+    [ConfigurationKeyName("cluster")]
+    public ClusterConfig Cluster { get; init; } = new();
+
     /// <summary>Tenants and their API keys; none = one local tenant, no keys required.</summary>
     [ConfigurationKeyName("tenants")]
     public List<TenantConfig> Tenants { get; init; } = [];
@@ -191,6 +195,12 @@ public sealed record ServerConfig
             }
 
             var property = match.PropertyType;
+            if (property.IsClass && property != typeof(string) && !property.IsGenericType)
+            {
+                RefuseUnknownKeys(section.GetChildren(), property, $"{where}{section.Key.ToLowerInvariant()}.");
+                continue;
+            }
+
             if (property.IsGenericType && property.GetGenericTypeDefinition() == typeof(List<>)
                 && property.GetGenericArguments()[0] is { IsClass: true } element && element != typeof(string))
             {
@@ -233,6 +243,7 @@ public sealed record ServerConfig
         Check(Numerics is "exact" or "fast", "numerics", "\"exact\" or \"fast\"", Numerics);
         Check(KvType is "f32" or "f16", "kv_type", "\"f32\" or \"f16\"", KvType);
         Check(EvidenceRecords is >= 1 and <= 1_000_000, "evidence_records", "1 to 1000000", EvidenceRecords);
+        Cluster.Validate();
         Check(OtlpEndpoint is null || Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _), "otlp_endpoint", "an absolute URI", OtlpEndpoint ?? "");
         var names = new HashSet<string>(StringComparer.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);

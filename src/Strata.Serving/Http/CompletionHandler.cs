@@ -68,7 +68,7 @@ internal sealed class CompletionHandler(ServerState state)
         }
 
         int deadline = state.DeadlineMs(context);
-        var refusal = state.Admission.TryAdmit(tenant, scheduler.Name, prompt.Length + maxTokens, prompt.Length);
+        var refusal = await state.Admission.TryAdmitAsync(tenant, scheduler.Name, prompt.Length + maxTokens, prompt.Length);
         if (refusal is not null)
         {
             state.Metrics.Rejections.Add(1, ServingMetrics.ModelTag(scheduler.Name), new KeyValuePair<string, object?>("reason", refusal.Code));

@@ -11,11 +11,14 @@ public sealed class ServerEndpoints
     private readonly RouteTable _routes;
     private readonly ServerState _state;
 
-    internal ServerEndpoints(RouteTable routes, ServerState state, IServiceProvider services)
+    private readonly IApplicationBuilder _app;
+
+    internal ServerEndpoints(RouteTable routes, ServerState state, IApplicationBuilder app)
     {
         _routes = routes;
         _state = state;
-        Services = services;
+        _app = app;
+        Services = app.ApplicationServices;
     }
 
     /// <summary>The server's services, those the extension registered among them.</summary>
@@ -29,6 +32,28 @@ public sealed class ServerEndpoints
 
     /// <summary>Maps a POST endpoint; the path asked with another method is 405 naming POST.</summary>
     public IEndpointConventionBuilder MapPost(string pattern, RequestDelegate handler) => _routes.MapPost(pattern, handler);
+
+    /// <summary>
+    /// Runs <paramref name="middleware"/> for every request, behind the server's own middleware (trace id, errors, request
+    /// log) and before its endpoints: a cluster routes a request to another node here, or lets it through.
+    /// </summary>
+    public void Use(Func<HttpContext, RequestDelegate, Task> middleware) => _app.Use(middleware);
+
+    /// <summary>The served models and their load now (for routing and status).</summary>
+    public IReadOnlyList<ModelLoad> Models()
+    {
+        var models = new List<ModelLoad>(_state.Schedulers.Count);
+        foreach (var s in _state.Schedulers)
+        {
+            models.Add(new ModelLoad(s.Name, s.Runtime.Model.FileSha256, s.Running, s.Waiting, _state.Config.MaxRunning,
+                s.UsedBlocks, s.TotalBlocks, s.LookupBlocks, s.HitBlocks));
+        }
+
+        return models;
+    }
+
+    /// <summary>The server's configured tenants (none when it runs without API keys: every request is then the tenant <c>local</c>).</summary>
+    public IReadOnlyList<TenantConfig> Tenants => _state.Config.Tenants;
 
     /// <summary>
     /// The tenant of the request's bearer key, by the server's tenants and keys (<c>local</c> when none are configured);
