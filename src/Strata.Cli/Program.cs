@@ -15,6 +15,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     AgentCommand.Create(),
     PullCommand.Create(),
     ModelsCommand.Create(),
+    ClusterCommand.Create(),
 };
 return CliErrors.Run(() =>
 {

@@ -46,16 +46,19 @@ internal static class ServeCommand
         var agentStore = new Option<string?>("--agent-store") { Description = "the agent tasks' SQLite store (default strata-agents.db; needs --agent-profile)" };
         var kvType = CommonOptions.KvType();
         var mmap = CommonOptions.Mmap();
+        var cluster = new ClusterOptions();
         var command = new Command("serve", "serve models over an OpenAI-compatible HTTP API with continuous batching")
         {
             model, host, port, urls, allowUnauthenticated, config, threads, context, numerics, kvType, mmap, agentProfile, agentStore,
         };
+        cluster.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var cfg = ServerConfig.Load(parse.GetValue(config) ?? []);
             cfg = Override(cfg, parse.GetValue(threads), parse.GetValue(context), parse.GetValue(numerics), parse.GetValue(kvType));
             cfg = cfg with { AllowUnauthenticated = cfg.AllowUnauthenticated || parse.GetValue(allowUnauthenticated) };
             cfg = parse.GetValue(mmap) ? cfg with { Mmap = true } : cfg;
+            cfg = cluster.Apply(parse, cfg);
             var models = new List<ModelConfig>();
             foreach (string spec in parse.GetValue(model) ?? [])
             {
@@ -73,7 +76,8 @@ internal static class ServeCommand
             var listen = ListenOn(parse.GetValue(host), parse.GetValue(port), parse.GetValue(urls), cfg);
             // Declared first, so disposed last: the server's task runner has stopped before the store closes.
             await using var agents = await AgentServe.OpenAsync(parse.GetValue(agentProfile), parse.GetValue(agentStore), cancellation);
-            await using var server = await StrataServer.StartAsync(models, listen, cfg, agents?.Extension, cancellation);
+            var extension = cfg.Cluster.Enabled ? Strata.Cluster.ClusterExtension.Create(cfg.Cluster, agents?.Extension) : agents?.Extension;
+            await using var server = await StrataServer.StartAsync(models, listen, cfg, extension, cancellation);
             foreach (var (name, file) in server.Models)
             {
                 Console.Error.WriteLine($"serving '{name}' from {file}");
@@ -82,6 +86,12 @@ internal static class ServeCommand
             if (agents is not null)
             {
                 Console.Error.WriteLine($"agent tasks from {parse.GetValue(agentProfile)} in {agents.StorePath} (POST /v1/strata/tasks)");
+            }
+
+            if (cfg.Cluster.Enabled)
+            {
+                Console.Error.WriteLine($"node of cluster '{cfg.Cluster.ClusterId}' (silo port {cfg.Cluster.SiloPort}, {Strata.Cluster.MembershipSpec.Parse(cfg.Cluster.Membership)}, "
+                    + $"routing {cfg.Cluster.Routing})");
             }
 
             Console.Error.WriteLine($"listening on {string.Join(", ", server.Urls)} (Ctrl+C to stop)");

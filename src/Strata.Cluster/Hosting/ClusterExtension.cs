@@ -2,6 +2,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Strata.Serving;
 
@@ -39,6 +40,8 @@ public static class ClusterExtension
                 }
 
                 services.AddOrleans(silo => Configure(silo, config, membership));
+                // The silo's start-up notes (server GC) are advice for other deployments; its warnings past start stay.
+                services.AddLogging(b => b.AddFilter("Orleans.Runtime.Silo", LogLevel.Error));
                 services.AddSingleton<ITenantLimits, ClusterTenantLimits>();
                 services.AddSingleton<Forwarder>();
                 services.AddSingleton<NodeReporter>();
