@@ -72,6 +72,9 @@ public sealed class EvidenceRecord
     /// <summary>Route, tenant, queueing, batches and latencies from the serving layer; null outside the server.</summary>
     public ServingSection? Serving { get; set; }
 
+    /// <summary>Entry node, serving node, routing reason and rollout version from the cluster layer; null outside a cluster.</summary>
+    public ClusterSection? Cluster { get; set; }
+
     /// <summary>A snapshot of the events, in the order they were added.</summary>
     public IReadOnlyList<EvidenceEvent> Events
     {

@@ -16,6 +16,9 @@ internal sealed class ServerState
     /// <summary>The authenticated tenant's name, for the request log.</summary>
     public const string TenantItem = "strata.tenant";
 
+    /// <summary>The cluster's routing facts for the request's evidence (set by a cluster node's middleware).</summary>
+    public const string ClusterItem = "strata.cluster";
+
     /// <summary>The request's serving evidence once it has ended, for the request log.</summary>
     public const string ServingItem = "strata.serving";
 

@@ -26,8 +26,10 @@ internal sealed class ClusterNodes : IAsyncDisposable
     public string Url(int node) => Servers[node]!.Urls[0];
 
     /// <summary>Starts <paramref name="count"/> nodes; the first is the primary of localhost membership.</summary>
-    public static async Task<ClusterNodes> StartAsync(int count, string? membership = null, ServerConfig? server = null, string routing = "prefix_affinity")
+    public static async Task<ClusterNodes> StartAsync(int count, string? membership = null, ServerConfig? server = null, string routing = "prefix_affinity",
+        IReadOnlyList<ModelConfig>? models = null)
     {
+        models ??= [new ModelConfig { Name = Model, Path = ModelPath }];
         int[] ports = FreePorts(count);
         membership ??= $"localhost:{ports[0]}";
         var servers = new List<StrataServer?>();
@@ -47,11 +49,11 @@ internal sealed class ClusterNodes : IAsyncDisposable
                 };
                 configs.Add(cluster);
                 var config = (server ?? new ServerConfig()) with { Threads = 1, Cluster = cluster, ShutdownDrainMs = 0 };
-                servers.Add(await StrataServer.StartAsync([new ModelConfig { Name = Model, Path = ModelPath }], ["http://127.0.0.1:0"], config,
+                servers.Add(await StrataServer.StartAsync(models, ["http://127.0.0.1:0"], config,
                     ClusterExtension.Create(cluster)));
             }
 
-            await nodes.WaitForNodes(count, server?.Tenants.FirstOrDefault()?.ApiKeys[0]);
+            await nodes.WaitForNodes(count, server?.Tenants.FirstOrDefault()?.ApiKeys[0], models.Count);
             return nodes;
         }
         catch
@@ -62,7 +64,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
     }
 
     /// <summary>Waits until every live node's status lists <paramref name="count"/> nodes with a replica of the model.</summary>
-    public async Task WaitForNodes(int count, string? apiKey = null)
+    public async Task WaitForNodes(int count, string? apiKey = null, int modelCount = 1)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         foreach (var s in Servers)
@@ -77,7 +79,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
             {
                 using var status = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/v1/strata/cluster", UriKind.Relative)));
                 var models = status.RootElement.GetProperty("models");
-                if (models.GetArrayLength() == 1 && models[0].GetProperty("replicas").GetArrayLength() == count)
+                if (models.GetArrayLength() == modelCount && models.EnumerateArray().All(m => m.GetProperty("replicas").GetArrayLength() == count))
                 {
                     break;
                 }

@@ -44,6 +44,7 @@ public static class ClusterExtension
                 services.AddLogging(b => b.AddFilter("Orleans.Runtime.Silo", LogLevel.Error));
                 services.AddSingleton<ITenantLimits, ClusterTenantLimits>();
                 services.AddSingleton<Forwarder>();
+                services.AddSingleton<IRolloutStore>(membership is PostgresMembership pg ? new PostgresRolloutStore(pg.ConnectionString) : new MemoryRolloutStore());
                 services.AddSingleton<NodeReporter>();
                 services.AddHostedService(sp => sp.GetRequiredService<NodeReporter>());
             },
@@ -58,6 +59,9 @@ public static class ClusterExtension
                 endpoints.Use(router.InvokeAsync);
                 endpoints.Use(cluster.Evidence);
                 endpoints.MapGet(ClusterEndpoints.StatusPath, cluster.Status);
+                var rollouts = ActivatorUtilities.CreateInstance<RolloutEndpoints>(sp, endpoints);
+                endpoints.MapGet(RolloutEndpoints.Path, rollouts.Get);
+                endpoints.MapPost(RolloutEndpoints.Path, rollouts.Post);
             },
         };
     }

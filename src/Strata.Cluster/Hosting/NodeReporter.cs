@@ -17,12 +17,16 @@ internal sealed class NodeReporter(IGrainFactory grains, ILocalSiloDetails silo,
 {
     private ServerEndpoints? _endpoints;
     private string? _url;
+    private volatile IReadOnlyCollection<string> _live = [];
 
     /// <summary>This node's id: its silo address.</summary>
     public string NodeId => silo.SiloAddress.ToParsableString();
 
     /// <summary>This node's HTTP base address, as the others reach it (null until Kestrel listens).</summary>
     public string? Url => _url ??= AdvertisedUrl();
+
+    /// <summary>The node ids the directory listed as live at the last report.</summary>
+    public IReadOnlyCollection<string> LiveNodeIds => _live;
 
     public void Attach(ServerEndpoints endpoints) => _endpoints = endpoints;
 
@@ -81,6 +85,13 @@ internal sealed class NodeReporter(IGrainFactory grains, ILocalSiloDetails silo,
             }
 
             await Task.WhenAll(routers).ConfigureAwait(false);
+            var live = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var n in await grains.GetGrain<INodeDirectoryGrain>(0).Nodes().ConfigureAwait(false))
+            {
+                live.Add(n.NodeId);
+            }
+
+            _live = live;
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
         {

@@ -1,18 +1,22 @@
 // Any node accepts a completion and sends it to a replica of its model: here, or on the node the model's router picks.
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Strata.Cluster.Routing;
+using Strata.Evidence;
 using Strata.Serving;
 
 namespace Strata.Cluster;
 
 /// <summary>
 /// The cluster's middleware on the completion routes. It authenticates (so the tenant salts the prefix hash and a bad key
-/// is refused where it arrives), asks the model's router for a replica, and serves the request here or forwards it. A
-/// replica that cannot be reached is reported and the next one tried, as long as nothing reached the client.
+/// is refused where it arrives), lets the model's rollout pick the version, asks that version's router for a replica,
+/// and serves the request here or forwards it. A replica that cannot be reached is reported and the next one tried, as
+/// long as nothing reached the client. The route (entry node, reason, version) goes into the request's evidence.
 /// </summary>
-internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node, IGrainFactory grains, Forwarder forwarder, ILogger<ClusterRouter> log)
+internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node, IGrainFactory grains, Forwarder forwarder, ClusterConfig config,
+    ILogger<ClusterRouter> log)
 {
     private const int MaxTries = 3;
 
@@ -20,14 +24,20 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
     {
         var request = context.Request;
         bool chat = request.Path == "/v1/chat/completions";
-        if (request.Headers.ContainsKey(Forwarder.RoutedHeader) || !HttpMethods.IsPost(request.Method) || !(chat || request.Path == "/v1/completions"))
+        if (!HttpMethods.IsPost(request.Method) || !(chat || request.Path == "/v1/completions"))
         {
             await next(context).ConfigureAwait(false);
             return;
         }
 
+        if (request.Headers.ContainsKey(Forwarder.RoutedHeader))
+        {
+            RouteEvidence.Accept(context, node.NodeId, node.LiveNodeIds);
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         string tenant = endpoints.Authenticate(context);
-        request.EnableBuffering();
         byte[] body;
         using (var copy = new MemoryStream())
         {
@@ -35,7 +45,6 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
             body = copy.ToArray();
         }
 
-        request.Body.Position = 0;
         string? model;
         string text;
         try
@@ -45,26 +54,34 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
         }
         catch (JsonException)
         {
-            await next(context).ConfigureAwait(false); // the server's own handler names what is malformed
+            await Serve(context, next, body, null).ConfigureAwait(false); // the server's own handler names what is malformed
             return;
         }
 
         model ??= OnlyModel();
         if (model is null)
         {
-            await next(context).ConfigureAwait(false);
+            await Serve(context, next, body, null).ConfigureAwait(false);
             return;
+        }
+
+        var route = new ClusterSection { ClusterId = config.ClusterId, EntryNode = node.NodeId, Policy = config.Routing, RequestedModel = model };
+        if (!model.Contains('@', StringComparison.Ordinal) && await Pick(model, tenant).ConfigureAwait(false) is { } pick && pick.Version != model)
+        {
+            route = route with { RolloutVersion = pick.Version, RolloutStable = pick.Stable, RolloutWeightPercent = pick.Percent };
+            model = pick.Version;
+            body = WithModel(body, model);
         }
 
         var router = grains.GetGrain<IModelRouterGrain>(model);
         ulong[] prefix = PrefixKey.Blocks(tenant, text);
-        var tried = new List<string>(MaxTries);
+        var unreachable = new List<string>(MaxTries);
         for (int attempt = 0; attempt < MaxTries; attempt++)
         {
             RouteChoice? choice;
             try
             {
-                choice = await router.Choose(tenant, prefix, [.. tried]).ConfigureAwait(false);
+                choice = await router.Choose(tenant, prefix, [.. unreachable]).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
@@ -77,50 +94,77 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
                 break;
             }
 
-            context.Items[ClusterItems.Route] = choice;
-            if (choice.NodeId == node.NodeId)
+            route = route with
             {
-                request.Body.Position = 0;
-                try
-                {
-                    await next(context).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _ = Tell(router.Done(choice.NodeId));
-                }
-
-                return;
-            }
-
-            ForwardOutcome outcome;
+                Reason = choice.Reason,
+                MatchedBlocks = choice.MatchedBlocks,
+                UnreachableNodes = unreachable.Count > 0 ? [.. unreachable] : null,
+            };
             try
             {
-                outcome = await forwarder.ForwardAsync(context, choice.Url, body, node.NodeId).ConfigureAwait(false);
+                if (choice.NodeId == node.NodeId)
+                {
+                    await Serve(context, next, body, route with { ServedNode = node.NodeId }).ConfigureAwait(false);
+                    return;
+                }
+
+                request.Headers[RouteEvidence.Header] = RouteEvidence.Encode(route);
+                if (await forwarder.ForwardAsync(context, choice.Url, body, node.NodeId).ConfigureAwait(false) != ForwardOutcome.Unreachable)
+                {
+                    return;
+                }
             }
             finally
             {
                 _ = Tell(router.Done(choice.NodeId));
             }
 
-            if (outcome != ForwardOutcome.Unreachable)
-            {
-                return;
-            }
-
             log.NodeUnreachable(choice.NodeId, choice.Url, model);
-            tried.Add(choice.NodeId);
+            unreachable.Add(choice.NodeId);
             _ = Tell(router.Failed(choice.NodeId));
         }
 
-        if (tried.Count > 0 && !HasLocal(model))
+        if (unreachable.Count > 0 && !HasLocal(model))
         {
-            throw new ApiError(503, $"no replica of model '{model}' could be reached ({tried.Count} tried); retry shortly",
+            throw new ApiError(503, $"no replica of model '{model}' could be reached ({unreachable.Count} tried); retry shortly",
                 "server_error", null, "no_replica_reachable", retryAfterSeconds: 1);
         }
 
-        request.Body.Position = 0;
-        await next(context).ConfigureAwait(false); // no live replica elsewhere: this node serves, or says the model is unknown
+        // No live replica elsewhere: this node serves, or says the model is unknown.
+        await Serve(context, next, body, route with { ServedNode = node.NodeId }).ConfigureAwait(false);
+    }
+
+    private static async Task Serve(HttpContext context, RequestDelegate next, byte[] body, ClusterSection? route)
+    {
+        context.Request.Body = new MemoryStream(body, writable: false);
+        context.Request.ContentLength = body.Length;
+        if (route is not null)
+        {
+            ServerEndpoints.SetClusterEvidence(context, route);
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private async Task<RolloutPick?> Pick(string model, string tenant)
+    {
+        try
+        {
+            return await grains.GetGrain<IRolloutGrain>(model).Pick(tenant).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            throw new ApiError(503, $"the rollout of model '{model}' could not be read ({e.GetType().Name}); retry shortly",
+                "server_error", null, "rollout_unavailable", retryAfterSeconds: 1);
+        }
+    }
+
+    // The body with "model" set to the version the rollout picked; everything else as the client sent it.
+    private static byte[] WithModel(byte[] body, string model)
+    {
+        var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })!.AsObject();
+        root["model"] = model;
+        return JsonSerializer.SerializeToUtf8Bytes(root);
     }
 
     private string? OnlyModel()
@@ -153,10 +197,4 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
             log.NotDelivered("router call", e.Message);
         }
     }
-}
-
-/// <summary>Keys of what the cluster leaves in <see cref="HttpContext.Items"/>.</summary>
-internal static class ClusterItems
-{
-    public const string Route = "strata.cluster.route";
 }

@@ -27,7 +27,7 @@ internal sealed class Forwarder : IDisposable
     /// <summary>Marks a request already routed by a node: the receiver serves it itself.</summary>
     public const string RoutedHeader = "X-Strata-Routed";
 
-    private static readonly string[] RequestHeaders = ["Authorization", "Accept", "X-Strata-Deadline-Ms", "traceparent", "tracestate"];
+    private static readonly string[] RequestHeaders = ["Authorization", "Accept", "X-Strata-Deadline-Ms", "traceparent", "tracestate", RouteEvidence.Header];
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Transfer-Encoding", "Keep-Alive", "Upgrade", "Content-Length", "Server", "Date",

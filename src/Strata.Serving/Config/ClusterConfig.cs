@@ -50,6 +50,13 @@ public sealed record ClusterConfig
     [ConfigurationKeyName("advertise_host")]
     public string AdvertiseHost { get; init; } = "127.0.0.1";
 
+    /// <summary>
+    /// Keys that may change rollouts (POST /v1/strata/cluster/rollouts/MODEL); on a server without tenants anyone on
+    /// its (loopback) address may.
+    /// </summary>
+    [ConfigurationKeyName("admin_api_keys")]
+    public List<string> AdminApiKeys { get; init; } = [];
+
     /// <summary>True when this node is part of a cluster (a cluster id was given).</summary>
     public bool Enabled => ClusterId.Length > 0;
 

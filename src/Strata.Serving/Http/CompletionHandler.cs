@@ -124,6 +124,7 @@ internal sealed class CompletionHandler(ServerState state)
             if (!recorded)
             {
                 recorded = true;
+                record.Cluster = context.Items[ServerState.ClusterItem] as ClusterSection;
                 state.Record(sequence, scheduler, record, endpoint);
                 context.Items[ServerState.ServingItem] = record.Serving;
             }

@@ -39,6 +39,13 @@ public sealed class ServerEndpoints
     /// </summary>
     public void Use(Func<HttpContext, RequestDelegate, Task> middleware) => _app.Use(middleware);
 
+    /// <summary>Attaches the cluster's routing facts to the request's evidence record (written when the request ends).</summary>
+    public static void SetClusterEvidence(HttpContext context, Strata.Evidence.ClusterSection section)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[ServerState.ClusterItem] = section;
+    }
+
     /// <summary>The served models and their load now (for routing and status).</summary>
     public IReadOnlyList<ModelLoad> Models()
     {
