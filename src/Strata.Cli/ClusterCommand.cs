@@ -7,7 +7,44 @@ namespace Strata.Cli;
 /// <summary>Builds the cluster command.</summary>
 internal static class ClusterCommand
 {
-    public static Command Create() => new("cluster", "inspect a cluster of strata serve nodes") { Status() };
+    public static Command Create() => new("cluster", "inspect a cluster of strata serve nodes and roll out model versions")
+    {
+        Status(),
+        ClusterRollout.Create(),
+    };
+
+    /// <summary>An HTTP client for <paramref name="baseUrl"/>, with the key held in <paramref name="keyVariable"/> if given.</summary>
+    internal static HttpClient Connect(string baseUrl, string? keyVariable)
+    {
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"--url '{baseUrl}' is not an http(s) address");
+        }
+
+        var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(15) };
+        if (keyVariable is not null)
+        {
+            string key = Environment.GetEnvironmentVariable(keyVariable) ?? throw new ArgumentException($"--api-key-env {keyVariable}: the variable is not set");
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>Sends the request; the body of a 2xx answer, else an ArgumentException naming the node's answer.</summary>
+    internal static async Task<string> Ask(HttpClient client, HttpRequestMessage request, CancellationToken cancellation)
+    {
+        try
+        {
+            using var reply = await client.SendAsync(request, cancellation);
+            string body = await reply.Content.ReadAsStringAsync(cancellation);
+            return reply.IsSuccessStatusCode ? body : throw new ArgumentException($"{client.BaseAddress} answered {(int)reply.StatusCode}: {body}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ArgumentException($"{client.BaseAddress} cannot be reached: {e.Message}", e);
+        }
+    }
 
     private static Command Status()
     {
@@ -21,34 +58,8 @@ internal static class ClusterCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            string baseUrl = parse.GetValue(url)!;
-            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new ArgumentException($"--url '{baseUrl}' is not an http(s) address");
-            }
-
-            using var client = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(15) };
-            if (parse.GetValue(keyVariable) is { } name)
-            {
-                string key = Environment.GetEnvironmentVariable(name) ?? throw new ArgumentException($"--api-key-env {name}: the variable is not set");
-                client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-            }
-
-            string body;
-            try
-            {
-                using var reply = await client.GetAsync(new Uri("/v1/strata/cluster", UriKind.Relative), cancellation);
-                body = await reply.Content.ReadAsStringAsync(cancellation);
-                if (!reply.IsSuccessStatusCode)
-                {
-                    throw new ArgumentException($"{baseUrl} answered {(int)reply.StatusCode}: {body}");
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                throw new ArgumentException($"{baseUrl} cannot be reached: {e.Message}", e);
-            }
-
+            using var client = Connect(parse.GetValue(url)!, parse.GetValue(keyVariable));
+            string body = await Ask(client, new HttpRequestMessage(HttpMethod.Get, "/v1/strata/cluster"), cancellation);
             if (parse.GetValue(format) == "json")
             {
                 Console.Out.WriteLine(body);
