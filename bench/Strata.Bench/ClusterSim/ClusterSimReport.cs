@@ -37,7 +37,7 @@ internal static class ClusterSimReport
     {
         md.AppendLine("## Cost model (measured on the real engine)").AppendLine();
         md.AppendLine($"{costs.Model} on {costs.Machine}: Strata's engine, one forward pass per step on random token ids, the fastest "
-            + "of 9 after 3 warm-ups (on a shared machine, other work only ever adds time). Prefill: one sequence, the whole chunk in "
+            + "of 15 rounds over all sizes after 3 warm-up rounds (on a shared machine, other work only ever adds time). Prefill: one sequence, the whole chunk in "
             + "one pass. Decode: that many sequences, 64 tokens into their context, one token each.").AppendLine();
         Points(md, "prefill tokens", costs.Prefill, costs.PrefillFit);
         Points(md, "decode batch (sequences)", costs.Decode, costs.DecodeFit);

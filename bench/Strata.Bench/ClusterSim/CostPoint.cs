@@ -1,4 +1,4 @@
-// One measured engine step: its size (prompt tokens, or decoding sequences) and its median time.
+// One measured engine step: its size (prompt tokens, or decoding sequences) and its fastest time.
 namespace Strata.Bench.ClusterSim;
 
 /// <summary>A measured step.</summary>
