@@ -76,7 +76,7 @@ internal static class ServeCommand
             var listen = ListenOn(parse.GetValue(host), parse.GetValue(port), parse.GetValue(urls), cfg);
             // Declared first, so disposed last: the server's task runner has stopped before the store closes.
             await using var agents = await AgentServe.OpenAsync(parse.GetValue(agentProfile), parse.GetValue(agentStore), cancellation);
-            var extension = cfg.Cluster.Enabled ? Strata.Cluster.ClusterExtension.Create(cfg.Cluster, agents?.Extension) : agents?.Extension;
+            var extension = cfg.Cluster.Enabled ? Strata.Cluster.ClusterExtension.Create(cfg.Cluster, [.. models, .. cfg.Models], agents?.Extension) : agents?.Extension;
             await using var server = await StrataServer.StartAsync(models, listen, cfg, extension, cancellation);
             foreach (var (name, file) in server.Models)
             {

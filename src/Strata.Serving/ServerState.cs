@@ -23,21 +23,16 @@ internal sealed class ServerState
     public const string ServingItem = "strata.serving";
 
     private readonly Dictionary<string, Tenant> _byKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Scheduler> _models = new(StringComparer.Ordinal);
     private readonly Tenant? _local;
 
-    public ServerState(ServerConfig config, IReadOnlyList<Scheduler> schedulers, Admission admission, ServingMetrics metrics, TimeProvider time)
+    public ServerState(ServerConfig config, ModelSet models, Admission admission, ServingMetrics metrics, TimeProvider time)
     {
         Config = config;
         Time = time;
-        Schedulers = schedulers;
+        Models = models;
         Admission = admission;
         Metrics = metrics;
         Evidence = new EvidenceStore(config.EvidenceRecords);
-        foreach (var s in schedulers)
-        {
-            _models.Add(s.Name, s);
-        }
 
         if (config.Tenants.Count == 0)
         {
@@ -59,13 +54,66 @@ internal sealed class ServerState
     /// <summary>The server's clock (the DI container's <see cref="TimeProvider"/>): arrivals, deadlines, timings, evidence times.</summary>
     public TimeProvider Time { get; }
 
-    public IReadOnlyList<Scheduler> Schedulers { get; }
+    /// <summary>The served models (a cluster node's placement may change them while it runs).</summary>
+    public ModelSet Models { get; }
+
+    /// <summary>The schedulers now (a snapshot).</summary>
+    public IReadOnlyList<Scheduler> Schedulers => Models.All;
 
     public Admission Admission { get; }
 
     public ServingMetrics Metrics { get; }
 
     public EvidenceStore Evidence { get; }
+
+    /// <summary>Loads a model and starts serving it under its name.</summary>
+    /// <exception cref="ArgumentException">a model of that name is served already</exception>
+    /// <exception cref="Strata.Engine.Artifacts.ModelFormatException">the file is malformed</exception>
+    public async Task LoadAsync(ModelConfig model, CancellationToken cancellation)
+    {
+        if (Models.Find(model.Name) is not null)
+        {
+            throw new ArgumentException($"two models are named '{model.Name}'");
+        }
+
+        var runtime = await Task.Run(() => Strata.Engine.Runtime.ModelRuntime.Load(model.Path, null, StrataServer.EngineOptionsFor(model.Path, Config)), cancellation)
+            .ConfigureAwait(false);
+        var scheduler = new Scheduler(model.Name, runtime, Config.MaxRunning, Admission, Metrics, Time);
+        try
+        {
+            Models.Add(scheduler);
+        }
+        catch
+        {
+            scheduler.Dispose();
+            runtime.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops taking requests for a model, lets its sequences finish for up to <paramref name="drain"/>, ends those left
+    /// (each with its final event), then frees the model. False when no model of that name is served.
+    /// </summary>
+    public async Task<bool> UnloadAsync(string name, TimeSpan drain)
+    {
+        if (Models.Remove(name) is not { } scheduler)
+        {
+            return false;
+        }
+
+        long start = Time.GetTimestamp();
+        while (scheduler.Running + scheduler.Waiting > 0 && Time.GetElapsedTime(start) < drain)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), Time).ConfigureAwait(false);
+        }
+
+        scheduler.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(1), Time).ConfigureAwait(false); // the handlers of the last sequences write their evidence
+        scheduler.Dispose();
+        scheduler.Runtime.Dispose();
+        return true;
+    }
 
     public static string TraceIdOf(HttpContext context) => (string)context.Items[TraceItem]!;
 
@@ -133,21 +181,15 @@ internal sealed class ServerState
     {
         if (model is null)
         {
-            if (_models.Count == 1)
+            if (Schedulers is [var only] && tenant.MayUse(only.Name))
             {
-                foreach (var only in _models.Values)
-                {
-                    if (tenant.MayUse(only.Name))
-                    {
-                        return only;
-                    }
-                }
+                return only;
             }
 
             throw ApiError.BadRequest("'model' is required: this server serves several models (see GET /v1/models)", "model");
         }
 
-        if (!_models.TryGetValue(model, out var scheduler) || !tenant.MayUse(model))
+        if (Models.Find(model) is not { } scheduler || !tenant.MayUse(model))
         {
             throw new ApiError(404, $"the model '{model}' does not exist or you do not have access to it (see GET /v1/models)",
                 "invalid_request_error", "model", "model_not_found");

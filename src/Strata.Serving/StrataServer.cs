@@ -24,10 +24,10 @@ namespace Strata.Serving;
 public sealed class StrataServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly List<Scheduler> _schedulers;
+    private readonly ModelSet _schedulers;
     private readonly ServingMetrics _metrics;
 
-    private StrataServer(WebApplication app, List<Scheduler> schedulers, ServingMetrics metrics, IReadOnlyList<string> urls)
+    private StrataServer(WebApplication app, ModelSet schedulers, ServingMetrics metrics, IReadOnlyList<string> urls)
     {
         _app = app;
         _schedulers = schedulers;
@@ -39,7 +39,7 @@ public sealed class StrataServer : IAsyncDisposable
     public IReadOnlyList<string> Urls { get; }
 
     /// <summary>Names and files of the served models.</summary>
-    public IReadOnlyList<(string Name, string Path)> Models => _schedulers.ConvertAll(s => (s.Name, s.Runtime.Model.Path));
+    public IReadOnlyList<(string Name, string Path)> Models => [.. _schedulers.All.Select(s => (s.Name, s.Runtime.Model.Path))];
 
     /// <summary>Loads every model, then starts listening on <paramref name="host"/>:<paramref name="port"/> (0 = any free port).</summary>
     /// <exception cref="ArgumentException">a model name repeats, the config is invalid, or the host is refused (see <see cref="ListenUrls"/>)</exception>
@@ -71,8 +71,8 @@ public sealed class StrataServer : IAsyncDisposable
             throw new ArgumentException("no model to serve: give --model [NAME=]PATH or list models in the config");
         }
 
-        var schedulers = new List<Scheduler>();
-        var metrics = new ServingMetrics(() => schedulers);
+        var schedulers = new ModelSet();
+        var metrics = new ServingMetrics(() => schedulers.All);
         var app = Build(config, metrics, urls, extension?.Services);
         var time = app.Services.GetRequiredService<TimeProvider>();
         var admission = new Admission(config.QueueCapacity, config.MaxRunning, time, app.Services.GetService<ITenantLimits>());
@@ -80,7 +80,7 @@ public sealed class StrataServer : IAsyncDisposable
         {
             foreach (var m in all)
             {
-                if (schedulers.Exists(s => s.Name == m.Name))
+                if (schedulers.Find(m.Name) is not null)
                 {
                     throw new ArgumentException($"two models are named '{m.Name}'");
                 }
@@ -97,7 +97,7 @@ public sealed class StrataServer : IAsyncDisposable
         }
         catch
         {
-            foreach (var s in schedulers)
+            foreach (var s in schedulers.All)
             {
                 s.Dispose();
                 s.Runtime.Dispose();
@@ -162,13 +162,14 @@ public sealed class StrataServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
-        foreach (var s in _schedulers)
+        var schedulers = _schedulers.All;
+        foreach (var s in schedulers)
         {
             s.Dispose();
         }
 
         await _app.DisposeAsync();
-        foreach (var s in _schedulers)
+        foreach (var s in schedulers)
         {
             s.Runtime.Dispose();
         }
@@ -234,7 +235,7 @@ public sealed class StrataServer : IAsyncDisposable
     private static void Map(WebApplication app, ServerState state, Action<ServerEndpoints>? extend)
     {
         var drain = TimeSpan.FromMilliseconds(state.Config.ShutdownDrainMs);
-        app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Schedulers, drain, state.Time));
+        app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Models, drain, state.Time));
         var completions = new CompletionHandler(state);
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
         app.Use(async (context, next) =>
@@ -299,10 +300,10 @@ public sealed class StrataServer : IAsyncDisposable
     };
 
     // Once the drain window after a shutdown signal has passed, every scheduler ends its sequences (with a final event).
-    private static void EndAfterDrain(IReadOnlyList<Scheduler> schedulers, TimeSpan drain, TimeProvider time) =>
+    private static void EndAfterDrain(ModelSet schedulers, TimeSpan drain, TimeProvider time) =>
         _ = Task.Delay(drain, time).ContinueWith(_ =>
         {
-            foreach (var s in schedulers)
+            foreach (var s in schedulers.All)
             {
                 s.Stop();
             }

@@ -27,7 +27,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> nodes; the first is the primary of localhost membership.</summary>
     public static async Task<ClusterNodes> StartAsync(int count, string? membership = null, ServerConfig? server = null, string routing = "prefix_affinity",
-        IReadOnlyList<ModelConfig>? models = null)
+        IReadOnlyList<ModelConfig>? models = null, int? replicas = null)
     {
         models ??= [new ModelConfig { Name = Model, Path = ModelPath }];
         int[] ports = FreePorts(count);
@@ -50,10 +50,10 @@ internal sealed class ClusterNodes : IAsyncDisposable
                 configs.Add(cluster);
                 var config = (server ?? new ServerConfig()) with { Threads = 1, Cluster = cluster, ShutdownDrainMs = 0 };
                 servers.Add(await StrataServer.StartAsync(models, ["http://127.0.0.1:0"], config,
-                    ClusterExtension.Create(cluster)));
+                    ClusterExtension.Create(cluster, models)));
             }
 
-            await nodes.WaitForNodes(count, server?.Tenants.FirstOrDefault()?.ApiKeys[0], models.Count);
+            await nodes.WaitForNodes(replicas ?? count, server?.Tenants.FirstOrDefault()?.ApiKeys[0], models.Count);
             return nodes;
         }
         catch
@@ -63,7 +63,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every live node's status lists <paramref name="count"/> nodes with a replica of the model.</summary>
+    /// <summary>Waits until every live node's status lists <paramref name="count"/> replicas of each model.</summary>
     public async Task WaitForNodes(int count, string? apiKey = null, int modelCount = 1)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

@@ -44,8 +44,8 @@ public sealed class InjectedClockTests
         var config = new ServerConfig { Threads = 2, MaxRunning = 2 };
         using var runtime = ModelRuntime.Load(ServerFixture.ModelPath, null, StrataServer.EngineOptionsFor(ServerFixture.ModelPath, config));
         var admission = new Admission(config.QueueCapacity, config.MaxRunning, time);
-        var schedulers = new List<Scheduler>();
-        using var metrics = new ServingMetrics(() => schedulers);
+        var schedulers = new ModelSet();
+        using var metrics = new ServingMetrics(() => schedulers.All);
         using var scheduler = new Scheduler("stories", runtime, config.MaxRunning, admission, metrics, time);
         schedulers.Add(scheduler);
         var state = new ServerState(config, schedulers, admission, metrics, time);

@@ -17,7 +17,10 @@ public static class ClusterExtension
     /// <paramref name="inner"/> (the agent runtime's extension, say).
     /// </summary>
     /// <exception cref="ArgumentException">the cluster config is invalid</exception>
-    public static ServerExtension Create(ClusterConfig config, ServerExtension? inner = null)
+    /// <param name="config">the node's cluster settings</param>
+    /// <param name="catalog">the models placement may ask this node to hold (the config's and the command line's)</param>
+    /// <param name="inner">an extension to compose first</param>
+    public static ServerExtension Create(ClusterConfig config, IReadOnlyList<ModelConfig> catalog, ServerExtension? inner = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -47,6 +50,8 @@ public static class ClusterExtension
                 services.AddSingleton<IRolloutStore>(membership is PostgresMembership pg ? new PostgresRolloutStore(pg.ConnectionString) : new MemoryRolloutStore());
                 services.AddSingleton<NodeReporter>();
                 services.AddHostedService(sp => sp.GetRequiredService<NodeReporter>());
+                services.AddSingleton(new Catalog(catalog));
+                services.AddHostedService<ReplicaPlacer>();
             },
             Endpoints = endpoints =>
             {

@@ -19,4 +19,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "node {Node} ({Url}) unreachable for '{Model}'; routing elsewhere")]
     public static partial void NodeUnreachable(this ILogger log, string node, string url, string model);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "placement: {Action} replica of '{Model}'")]
+    public static partial void Placing(this ILogger log, string model, string action);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "placement: replica of '{Model}' not changed: {Error}")]
+    public static partial void PlacementFailed(this ILogger log, string model, string error);
 }

@@ -28,6 +28,9 @@ internal sealed class NodeReporter(IGrainFactory grains, ILocalSiloDetails silo,
     /// <summary>The node ids the directory listed as live at the last report.</summary>
     public IReadOnlyCollection<string> LiveNodeIds => _live;
 
+    /// <summary>The server's endpoints, once mapped.</summary>
+    public ServerEndpoints? Endpoints => _endpoints;
+
     public void Attach(ServerEndpoints endpoints) => _endpoints = endpoints;
 
     /// <summary>The report this node sends now (null before it listens).</summary>

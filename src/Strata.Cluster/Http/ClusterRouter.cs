@@ -32,8 +32,7 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
 
         if (request.Headers.ContainsKey(Forwarder.RoutedHeader))
         {
-            RouteEvidence.Accept(context, node.NodeId, node.LiveNodeIds);
-            await next(context).ConfigureAwait(false);
+            await ServeRouted(context, next, chat).ConfigureAwait(false);
             return;
         }
 
@@ -132,6 +131,37 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
 
         // No live replica elsewhere: this node serves, or says the model is unknown.
         await Serve(context, next, body, route with { ServedNode = node.NodeId }).ConfigureAwait(false);
+    }
+
+    // A request another node routed here: served here, unless the replica has just moved away (unloaded by placement):
+    // then 503 replica_moved, which the routing node takes as "try another" (nothing ran here).
+    private async Task ServeRouted(HttpContext context, RequestDelegate next, bool chat)
+    {
+        RouteEvidence.Accept(context, node.NodeId, node.LiveNodeIds);
+        byte[] body;
+        using (var copy = new MemoryStream())
+        {
+            await context.Request.Body.CopyToAsync(copy, context.RequestAborted).ConfigureAwait(false);
+            body = copy.ToArray();
+        }
+
+        string? model = null;
+        try
+        {
+            using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            model = PromptText.Read(json.RootElement, chat).Model;
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (model is not null && !HasLocal(model))
+        {
+            throw new ApiError(503, $"this node no longer holds a replica of '{model}'", "server_error", null, Forwarder.ReplicaMoved, retryAfterSeconds: 1);
+        }
+
+        context.Request.Body = new MemoryStream(body, writable: false);
+        await next(context).ConfigureAwait(false);
     }
 
     private static async Task Serve(HttpContext context, RequestDelegate next, byte[] body, ClusterSection? route)

@@ -27,6 +27,9 @@ internal sealed class Forwarder : IDisposable
     /// <summary>Marks a request already routed by a node: the receiver serves it itself.</summary>
     public const string RoutedHeader = "X-Strata-Routed";
 
+    /// <summary>The error code of a routed request whose replica has moved away: nothing ran, the router tries another.</summary>
+    public const string ReplicaMoved = "replica_moved";
+
     private static readonly string[] RequestHeaders = ["Authorization", "Accept", "X-Strata-Deadline-Ms", "traceparent", "tracestate", RouteEvidence.Header];
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -159,7 +162,7 @@ internal sealed class Forwarder : IDisposable
         await context.Response.Body.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private static bool IsShuttingDown(ReadOnlySpan<byte> start) => start.IndexOf("\"shutting_down\""u8) >= 0;
+    private static bool IsShuttingDown(ReadOnlySpan<byte> start) => start.IndexOf("\"shutting_down\""u8) >= 0 || start.IndexOf("\"replica_moved\""u8) >= 0;
 
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
     {

@@ -50,6 +50,10 @@ public sealed record ClusterConfig
     [ConfigurationKeyName("advertise_host")]
     public string AdvertiseHost { get; init; } = "127.0.0.1";
 
+    /// <summary>Memory this node gives model replicas (their files), in MiB; 0 = no limit. Placement never exceeds it.</summary>
+    [ConfigurationKeyName("memory_budget_mib")]
+    public int MemoryBudgetMib { get; init; }
+
     /// <summary>
     /// Keys that may change rollouts (POST /v1/strata/cluster/rollouts/MODEL); on a server without tenants anyone on
     /// its (loopback) address may.
@@ -90,6 +94,11 @@ public sealed record ClusterConfig
         Positive(ProbeTimeoutMs, "probe timeout (ms)");
         Positive(MissedProbes, "missed probes");
         Positive(ReportIntervalMs, "report interval (ms)");
+        if (MemoryBudgetMib < 0)
+        {
+            throw new ArgumentException($"memory budget (MiB) must be 0 (no limit) or more; found {MemoryBudgetMib}");
+        }
+
         if (!System.Net.IPAddress.TryParse(AdvertiseHost, out _))
         {
             throw new ArgumentException($"advertise host must be an IP address; found '{AdvertiseHost}'");

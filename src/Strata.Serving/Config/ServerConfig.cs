@@ -271,6 +271,8 @@ public sealed record ServerConfig
             {
                 throw new ArgumentException("models: every entry needs a name and a path");
             }
+
+            Check(m.Replicas >= 0, $"models[{m.Name}].replicas", "0 (every node) or more", m.Replicas);
         }
     }
 
@@ -293,6 +295,10 @@ public sealed class ModelConfig
     /// <summary>Model file.</summary>
     [ConfigurationKeyName("path")]
     public string Path { get; init; } = "";
+
+    /// <summary>On a cluster, how many nodes hold a replica; 0 = every node (and always on a single server).</summary>
+    [ConfigurationKeyName("replicas")]
+    public int Replicas { get; init; }
 }
 
 /// <summary>One tenant: who it is, how it proves it, and what it may use.</summary>

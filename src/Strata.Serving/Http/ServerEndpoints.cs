@@ -46,6 +46,19 @@ public sealed class ServerEndpoints
         context.Items[ServerState.ClusterItem] = section;
     }
 
+    /// <summary>Loads a model and starts serving it (a cluster node taking a replica).</summary>
+    /// <exception cref="ArgumentException">a model of that name is served already</exception>
+    public Task LoadModelAsync(ModelConfig model, CancellationToken cancellation = default) => _state.LoadAsync(model, cancellation);
+
+    /// <summary>
+    /// Stops serving a model: no new requests, its sequences finish for up to <paramref name="drain"/> (the rest end with
+    /// their final event), then it is freed. False when it is not served.
+    /// </summary>
+    public Task<bool> UnloadModelAsync(string name, TimeSpan drain) => _state.UnloadAsync(name, drain);
+
+    /// <summary>How long the server lets requests finish when it stops (the config's shutdown_drain_ms).</summary>
+    public TimeSpan Drain => TimeSpan.FromMilliseconds(_state.Config.ShutdownDrainMs);
+
     /// <summary>The served models and their load now (for routing and status).</summary>
     public IReadOnlyList<ModelLoad> Models()
     {
