@@ -6,7 +6,7 @@ Sends completions (half streaming) round-robin over the node URLs at a fixed rat
 the run kills PID with SIGKILL. Prints counts by outcome (200, 5xx, 429, stream ended with an error event, stream hung),
 and the gap between the kill and the first success of a request sent to a surviving node after it.
 """
-import argparse, json, os, signal, threading, time, urllib.request, urllib.error
+import argparse, json, os, signal, statistics, threading, time, urllib.request, urllib.error
 
 MAX_TOKENS = 48
 
@@ -73,8 +73,8 @@ def main():
     by = {}
     for _, _, _, _, o in results: by[o] = by.get(o, 0) + 1
     k = killed[0]
-    after = sorted(r for r in results if r[0] >= k and r[4] == "200")
-    first_ok = (after[0][1] - k) if after else None
+    after = [r for r in results if r[0] >= k and r[4] == "200"]
+    first_ok = (min(r[1] for r in after) - k) if after else None  # the first request sent after the kill to finish, from the kill
     inflight = [r for r in results if r[0] < k < r[1]]
     print(json.dumps({"requests": len(results), "outcomes": by,
                       "in_flight_at_kill": len(inflight),
@@ -82,6 +82,8 @@ def main():
                       "in_flight_outcomes_entered_at_killed_node": {o: sum(1 for r in inflight if r[4] == o and r[2] == a.kill_url) for o in set(r[4] for r in inflight)},
                       "first_success_after_kill_s": round(first_ok, 3) if first_ok is not None else None,
                       "declared_dead_after_s": round(dead_at[0] - k, 3) if dead_at[0] else None,
+                      "latency_p50_before_s": round(statistics.median([r[1] - r[0] for r in results if r[1] < k]), 3) if any(r[1] < k for r in results) else None,
+                      "latency_p50_after_s": round(statistics.median([r[1] - r[0] for r in after]), 3) if after else None,
                       "failures_after_kill": sum(1 for r in results if r[0] >= k and r[4] not in ("200",))}, indent=1))
 
 if __name__ == "__main__":

@@ -43,8 +43,12 @@ public static class ClusterExtension
                 }
 
                 services.AddOrleans(silo => Configure(silo, config, membership));
-                // The silo's start-up notes (server GC) are advice for other deployments; its warnings past start stay.
-                services.AddLogging(b => b.AddFilter("Orleans.Runtime.Silo", LogLevel.Error));
+                // Orleans logs every refused connection and retry to a dead node as a warning with its stack; what an
+                // operator needs from it is membership (who is suspected, who is declared dead), and errors.
+                services.AddLogging(b => b
+                    .AddFilter("Orleans", LogLevel.Error)
+                    .AddFilter("Orleans.Runtime.MembershipService", LogLevel.Warning)
+                    .AddFilter("Polly", LogLevel.Error));
                 services.AddSingleton<ITenantLimits, ClusterTenantLimits>();
                 services.AddSingleton<Forwarder>();
                 services.AddSingleton<IRolloutStore>(membership is PostgresMembership pg ? new PostgresRolloutStore(pg.ConnectionString) : new MemoryRolloutStore());

@@ -18,6 +18,7 @@ internal sealed class NodeReporter(IGrainFactory grains, ILocalSiloDetails silo,
     private ServerEndpoints? _endpoints;
     private string? _url;
     private volatile IReadOnlyCollection<string> _live = [];
+    private volatile IReadOnlyList<NodeReport> _nodes = [];
 
     /// <summary>This node's id: its silo address.</summary>
     public string NodeId => silo.SiloAddress.ToParsableString();
@@ -27,6 +28,9 @@ internal sealed class NodeReporter(IGrainFactory grains, ILocalSiloDetails silo,
 
     /// <summary>The node ids the directory listed as live at the last report.</summary>
     public IReadOnlyCollection<string> LiveNodeIds => _live;
+
+    /// <summary>The live nodes and their replicas as the directory listed them at the last report (a router's fallback).</summary>
+    public IReadOnlyList<NodeReport> LastNodes => _nodes;
 
     /// <summary>The server's endpoints, once mapped.</summary>
     public ServerEndpoints? Endpoints => _endpoints;
@@ -88,13 +92,15 @@ internal sealed class NodeReporter(IGrainFactory grains, ILocalSiloDetails silo,
             }
 
             await Task.WhenAll(routers).ConfigureAwait(false);
+            var nodes = await grains.GetGrain<INodeDirectoryGrain>(0).Nodes().ConfigureAwait(false);
             var live = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var n in await grains.GetGrain<INodeDirectoryGrain>(0).Nodes().ConfigureAwait(false))
+            foreach (var n in nodes)
             {
                 live.Add(n.NodeId);
             }
 
             _live = live;
+            _nodes = nodes;
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
         {

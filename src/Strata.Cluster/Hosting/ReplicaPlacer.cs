@@ -115,6 +115,9 @@ public sealed class Catalog
     /// <summary>The models, as placement sees them.</summary>
     public IReadOnlyList<CatalogModel> Models { get; }
 
+    /// <summary>True when the model is in the catalog.</summary>
+    public bool Contains(string name) => _configs.ContainsKey(name);
+
     /// <summary>The model's config (name and file).</summary>
     public ModelConfig Config(string name) => _configs[name];
 }

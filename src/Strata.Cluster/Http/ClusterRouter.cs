@@ -16,9 +16,11 @@ namespace Strata.Cluster;
 /// long as nothing reached the client. The route (entry node, reason, version) goes into the request's evidence.
 /// </summary>
 internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node, IGrainFactory grains, Forwarder forwarder, ClusterConfig config,
-    ILogger<ClusterRouter> log)
+    Catalog catalog, ILogger<ClusterRouter> log)
 {
     private const int MaxTries = 3;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _hasRollout = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -65,7 +67,7 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
         }
 
         var route = new ClusterSection { ClusterId = config.ClusterId, EntryNode = node.NodeId, Policy = config.Routing, RequestedModel = model };
-        if (!model.Contains('@', StringComparison.Ordinal) && await Pick(model, tenant).ConfigureAwait(false) is { } pick && pick.Version != model)
+        if (!model.Contains('@', StringComparison.Ordinal) && await Pick(context, model, tenant).ConfigureAwait(false) is { } pick && pick.Version != model)
         {
             route = route with { RolloutVersion = pick.Version, RolloutStable = pick.Stable, RolloutWeightPercent = pick.Percent };
             model = pick.Version;
@@ -80,12 +82,14 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
             RouteChoice? choice;
             try
             {
-                choice = await router.Choose(tenant, prefix, [.. unreachable]).ConfigureAwait(false);
+                string[] exclude = [.. unreachable];
+                choice = await Retry(() => router.Choose(tenant, prefix, exclude), ChooseRetryMs, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
+                // The router's silo died and its grain is not back yet: route by the directory's last listing instead.
                 log.RouterUnreachable(model, e.Message);
-                choice = null;
+                choice = Fallback(model, unreachable);
             }
 
             if (choice is null)
@@ -123,9 +127,10 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
             _ = Tell(router.Failed(choice.NodeId));
         }
 
-        if (unreachable.Count > 0 && !HasLocal(model))
+        if (!HasLocal(model) && (unreachable.Count > 0 || catalog.Contains(model)))
         {
-            throw new ApiError(503, $"no replica of model '{model}' could be reached ({unreachable.Count} tried); retry shortly",
+            // A model of the cluster's catalog with no live replica just now (a holder died and placement is re-placing it).
+            throw new ApiError(503, $"no replica of model '{model}' can be reached just now ({unreachable.Count} tried); retry shortly",
                 "server_error", null, "no_replica_reachable", retryAfterSeconds: 1);
         }
 
@@ -176,11 +181,21 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
         await next(context).ConfigureAwait(false);
     }
 
-    private async Task<RolloutPick?> Pick(string model, string tenant)
+    // The rollout's pick. A model last seen without a rollout is not held up by an unreachable rollout grain (its silo just
+    // died): it goes on without one, as it was; a model with a rollout waits for the grain to come back on a survivor.
+    private async Task<RolloutPick?> Pick(HttpContext context, string model, string tenant)
     {
+        var rollout = grains.GetGrain<IRolloutGrain>(model);
+        bool known = _hasRollout.TryGetValue(model, out bool had);
         try
         {
-            return await grains.GetGrain<IRolloutGrain>(model).Pick(tenant).ConfigureAwait(false);
+            var pick = await Retry(() => rollout.Pick(tenant), known && !had ? ChooseRetryMs : PickRetryMs, context.RequestAborted).ConfigureAwait(false);
+            _hasRollout[model] = pick is not null;
+            return pick;
+        }
+        catch (Exception e) when ((e is OrleansException or TimeoutException) && known && !had)
+        {
+            return null;
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
@@ -189,12 +204,57 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
         }
     }
 
+    // A grain call whose silo just died fails fast until Orleans declares the silo dead and the grain comes back on a
+    // survivor (about the failure-detection time): the call is repeated for up to retryForMs. A router is retried briefly
+    // (the directory's listing can route meanwhile); a rollout, which nothing else can decide, for longer.
+    private static async Task<T> Retry<T>(Func<Task<T>> call, int retryForMs, CancellationToken cancellation)
+    {
+        long start = Environment.TickCount64;
+        while (true)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException && Environment.TickCount64 - start < retryForMs)
+            {
+                await Task.Delay(100, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int ChooseRetryMs = 300, PickRetryMs = 5000;
+
     // The body with "model" set to the version the rollout picked; everything else as the client sent it.
     private static byte[] WithModel(byte[] body, string model)
     {
         var root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })!.AsObject();
         root["model"] = model;
         return JsonSerializer.SerializeToUtf8Bytes(root);
+    }
+
+    // The least loaded live node the directory last listed with a replica of the model, not yet found unreachable.
+    private RouteChoice? Fallback(string model, List<string> unreachable)
+    {
+        NodeReport? best = null;
+        int bestLoad = int.MaxValue;
+        foreach (var n in node.LastNodes)
+        {
+            if (unreachable.Contains(n.NodeId))
+            {
+                continue;
+            }
+
+            foreach (var r in n.Replicas)
+            {
+                if (r.Model == model && r.Running + r.Waiting < bestLoad)
+                {
+                    (best, bestLoad) = (n, r.Running + r.Waiting);
+                }
+            }
+        }
+
+        return best is null ? null : new RouteChoice { NodeId = best.NodeId, Url = best.Url, Reason = "router_unavailable" };
     }
 
     private string? OnlyModel()
