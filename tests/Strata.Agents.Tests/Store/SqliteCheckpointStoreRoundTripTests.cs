@@ -11,7 +11,7 @@ public sealed class SqliteCheckpointStoreRoundTripTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void Open_AbsentFile_CreatesSchemaVersion1InWalMode()
+    public void Open_AbsentFile_CreatesCurrentSchemaVersionInWalMode()
     {
         var path = _folder.PathOf();
         using (SqliteCheckpointStore.Open(path))
@@ -19,7 +19,7 @@ public sealed class SqliteCheckpointStoreRoundTripTests : IDisposable
             Assert.True(File.Exists(path));
         }
 
-        Assert.Equal(1L, TempStoreFolder.RawScalar(path, "PRAGMA user_version"));
+        Assert.Equal((long)SqliteSchema.Version, TempStoreFolder.RawScalar(path, "PRAGMA user_version"));
         Assert.Equal("wal", TempStoreFolder.RawScalar(path, "PRAGMA journal_mode"));
     }
 
