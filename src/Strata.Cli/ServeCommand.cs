@@ -43,7 +43,7 @@ internal static class ServeCommand
             Description = "serve governed agent tasks (POST /v1/strata/tasks, approvals) under the tenants and keys, run with this profile "
                 + "(JSON: policy, routes, file_tools, mcp_servers; relative paths are relative to the file)",
         };
-        var agentStore = new Option<string?>("--agent-store") { Description = "the agent tasks' SQLite store (default strata-agents.db; needs --agent-profile)" };
+        var agentStore = new Option<string?>("--agent-store") { Description = $"the agent tasks' store: {AgentStore.Help} (default {AgentStore.DefaultPath}; needs --agent-profile)" };
         var kvType = CommonOptions.KvType();
         var mmap = CommonOptions.Mmap();
         var cluster = new ClusterOptions();

@@ -2,6 +2,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 
 namespace Strata.Tests.Shared;
@@ -9,8 +11,9 @@ namespace Strata.Tests.Shared;
 /// <summary>
 /// Gives each test class a database of its own on one PostgreSQL server per test process. With the environment
 /// variable <c>STRATA_POSTGRES</c> set to a connection string (of a user that may create databases), that server is
-/// used and the databases made on it are dropped at exit (as far as the test host lets its exit handlers run; any left
-/// are named <c>strata_test_*</c>). Otherwise the first call starts a private server: it finds
+/// used; the databases made on it are named after this machine and process, and each start drops those of this
+/// machine's test processes that have ended (an exit handler cannot: the test host is often killed before its handlers
+/// finish), so a run leaves at most its own behind. Otherwise the first call starts a private server: it finds
 /// <c>initdb</c> and <c>pg_ctl</c> on PATH or under <c>/usr/lib/postgresql/*/bin</c>, initializes a cluster in a new
 /// temp folder (owned by the <c>postgres</c> user and run through <c>runuser</c> when the process is root, since
 /// PostgreSQL refuses to run as root), with trust authentication, listening on 127.0.0.1 at a free port with its
@@ -25,12 +28,14 @@ public sealed class PostgresServer
     public const string ConnectionVariable = "STRATA_POSTGRES";
 
     private const string FolderPrefix = "strata-pg-";
+    // strata_test_MACHINE_: 8 hex digits of this machine's name, so that a sweep never drops another machine's databases.
+    private static readonly string DatabasePrefix =
+        $"strata_test_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Environment.MachineName)))[..8]}_";
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
     private static int _databaseCount;
 
     private readonly string _adminConnectionString;
     private readonly PostgresProcess? _process;
-    private readonly List<string> _created = [];
 
     private PostgresServer(string adminConnectionString, PostgresProcess? process)
     {
@@ -43,18 +48,13 @@ public sealed class PostgresServer
     public static async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken = default)
     {
         var server = await Shared.Value.ConfigureAwait(false);
-        var name = $"strata_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCount)}_{Guid.NewGuid():N}"[..48];
+        var name = $"{DatabasePrefix}{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCount)}_{Guid.NewGuid():N}"[..56];
         await using (var connection = new NpgsqlConnection(server._adminConnectionString))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             // A name cannot be a parameter; this one is made here of letters, digits and '_'.
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        lock (server._created)
-        {
-            server._created.Add(name);
         }
 
         return new NpgsqlConnectionStringBuilder(server._adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
@@ -86,7 +86,7 @@ public sealed class PostgresServer
         await server.WaitUntilAcceptingAsync().ConfigureAwait(false);
         if (server._process is null)
         {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DropDatabases();
+            await server.DropAbandonedDatabasesAsync().ConfigureAwait(false);
         }
 
         return server;
@@ -118,22 +118,52 @@ public sealed class PostgresServer
         }
     }
 
-    private void DropDatabases()
+    // Databases this machine's earlier test processes made on a shared server: those whose process has ended are dropped
+    // (WITH (FORCE), PostgreSQL 13 and later); a live one's, or another machine's, are left alone.
+    private async Task DropAbandonedDatabasesAsync()
     {
-        NpgsqlConnection.ClearAllPools();
-        foreach (var name in _created)
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix)", connection))
         {
+            list.Parameters.AddWithValue("prefix", DatabasePrefix);
+            await using var reader = await list.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            if (!int.TryParse(name[DatabasePrefix.Length..].Split('_')[0], out var pid) || IsAlive(pid))
+            {
+                continue;
+            }
+
             try
             {
-                using var connection = new NpgsqlConnection(_adminConnectionString);
-                connection.Open();
-                using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-                command.ExecuteNonQuery();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
             catch (NpgsqlException error)
             {
-                Console.Error.WriteLine($"could not drop test database {name} at {Describe(_adminConnectionString)}: {error.Message}");
+                Console.Error.WriteLine($"could not drop the abandoned test database {name} at {Describe(_adminConnectionString)}: {error.Message}");
             }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
@@ -347,19 +377,6 @@ public sealed class PostgresServer
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        private static bool IsAlive(int pid)
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                return !process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
         }
     }
 }

@@ -11,17 +11,18 @@ namespace Strata.Cli.Tests;
 /// </summary>
 internal sealed partial class AgentWorkspace : IDisposable
 {
-    public AgentWorkspace()
+    /// <summary>A fresh folder; the store is <paramref name="store"/> (as --store takes it) or tasks.db in the folder.</summary>
+    public AgentWorkspace(string? store = null)
     {
         Folder = Path.Combine(Path.GetTempPath(), "strata-agent-cli-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
-        Store = Path.Combine(Folder, "tasks.db");
+        Store = store ?? Path.Combine(Folder, "tasks.db");
     }
 
     /// <summary>The temp folder; the policy allows reads and approved writes inside it only.</summary>
     public string Folder { get; }
 
-    /// <summary>The store file every <see cref="Agent"/> call names.</summary>
+    /// <summary>The store every <see cref="Agent"/> call names (a file in the folder unless the constructor was given one).</summary>
     public string Store { get; }
 
     /// <summary>Where the governed task writes its summary.</summary>

@@ -1,4 +1,4 @@
-// The durable store of tasks, steps, approvals, payloads and the evidence ledger: SQLite now, PostgreSQL later.
+// The durable store of tasks, steps, approvals, payloads and the evidence ledger: on SQLite, or on PostgreSQL (Strata.Agents.PostgreSql).
 using Strata.Evidence.Ledger;
 
 namespace Strata.Agents;

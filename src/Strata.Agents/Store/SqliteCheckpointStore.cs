@@ -11,9 +11,10 @@ namespace Strata.Agents;
 /// one writer, every write transaction starts with <c>BEGIN IMMEDIATE</c> so writers queue (up to
 /// <see cref="SqliteStoreOptions.BusyTimeout"/>) instead of failing, and a ledger append reads the chain's last
 /// record inside that transaction, so concurrent writers never fork a chain. Every SQLite failure, including a
-/// damaged file, surfaces as <see cref="StoreException"/> naming <see cref="Path"/>.
+/// damaged file, surfaces as <see cref="StoreException"/> naming <see cref="Path"/>. Task owners
+/// (<see cref="ITaskOwnership"/>) are a column of the tasks table, claimed by one conditional update.
 /// </summary>
-public sealed class SqliteCheckpointStore : ICheckpointStore
+public sealed class SqliteCheckpointStore : ICheckpointStore, ITaskOwnership
 {
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
@@ -179,6 +180,44 @@ public sealed class SqliteCheckpointStore : ICheckpointStore
         {
             SqliteValues.Set(_commands.ListLedger, "$task_id", taskId);
             return ReadAll(_commands.ListLedger, SqliteLedgerRows.Read);
+        });
+    }
+
+    /// <inheritdoc />
+    public string? Owner(string taskId)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        return Guard("reading the owner of task", taskId, () =>
+        {
+            SqliteValues.Set(_commands.FindOwner, "$task_id", taskId);
+            return SqliteStoreCommands.In(_commands.FindOwner, null).ExecuteScalar() as string;
+        });
+    }
+
+    /// <inheritdoc />
+    public bool TryClaim(string taskId, string owner, string? expectedOwner)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        return Guard("claiming task", taskId, () =>
+        {
+            SqliteValues.Set(_commands.ClaimTask, "$task_id", taskId);
+            SqliteValues.Set(_commands.ClaimTask, "$owner", owner);
+            SqliteValues.Set(_commands.ClaimTask, "$expected", expectedOwner);
+            return SqliteStoreCommands.In(_commands.ClaimTask, null).ExecuteNonQuery() == 1;
+        });
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<StoredTask> TasksOwnedBy(string owner, AgentTaskStatus? status = null)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        var name = status is { } value ? SqliteValues.Name(value, nameof(status)) : null;
+        return Guard("listing the tasks owned by", owner, () =>
+        {
+            SqliteValues.Set(_commands.ListOwnedTasks, "$owner", owner);
+            SqliteValues.Set(_commands.ListOwnedTasks, "$status", name);
+            return ReadAll(_commands.ListOwnedTasks, SqliteTaskRows.Read);
         });
     }
 

@@ -1,22 +1,25 @@
-// The SQLite store's schema (version 1 in PRAGMA user_version): its tables, and how a file is given or checked against it.
+// The SQLite store's schema (its version in PRAGMA user_version): its tables, and how a file is given it, migrated or checked.
 using Microsoft.Data.Sqlite;
 
 namespace Strata.Agents;
 
 /// <summary>
-/// Schema version 1. Times are two integers: UTC ticks (what <see cref="Strata.Evidence.Ledger.LedgerChain"/>
-/// hashes, and what rows sort by) and the offset in minutes, so a <see cref="DateTimeOffset"/> reads back exactly.
-/// Enums are stored by name. STRICT tables make SQLite reject a value of the wrong type.
+/// Schema version 2: version 1's tables, and since version 2 the owner of each task (<see cref="ITaskOwnership"/>). A new
+/// file is given version 1 and then migrated like an old one, so both end identical. Times are two integers: UTC ticks
+/// (what <see cref="Strata.Evidence.Ledger.LedgerChain"/> hashes, and what rows sort by) and the offset in minutes, so
+/// a <see cref="DateTimeOffset"/> reads back exactly. Enums are stored by name. STRICT tables make SQLite reject a
+/// value of the wrong type.
 /// </summary>
 internal static class SqliteSchema
 {
     /// <summary>The version this code reads and writes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
-    /// <summary>The tables a version 1 store has.</summary>
+    /// <summary>The tables a store of version 1 or later has.</summary>
     public static readonly IReadOnlyList<string> Tables = ["tasks", "steps", "approvals", "blobs", "ledger", "memories"];
 
-    private const string CreateSql = """
+    /// <summary>Version 1's tables, as version 1 created them.</summary>
+    private const string CreateVersion1Sql = """
         CREATE TABLE tasks (
             task_id TEXT NOT NULL PRIMARY KEY,
             tenant TEXT NOT NULL,
@@ -107,41 +110,58 @@ internal static class SqliteSchema
         ) STRICT;
         """;
 
+    /// <summary>The statements that take a store from version N to N + 1, at index N - 1.</summary>
+    private static readonly string[] Migrations =
+    [
+        // 1 → 2: the node that owns each task; NULL (unowned) for every task of an older store.
+        """
+        ALTER TABLE tasks ADD COLUMN owner TEXT;
+        CREATE INDEX tasks_by_owner ON tasks (owner, submitted_ticks, task_id);
+        """,
+    ];
+
     /// <summary>
-    /// Gives an empty file the schema, or checks that a file has it. Creation runs in one write transaction that
-    /// reads the version again first, so two processes opening a new file at once create the schema once.
+    /// Gives an empty file the schema, migrates an older store to <see cref="Version"/>, or checks that a file has it.
+    /// Creation and migration run in one write transaction that reads the version again first, so two processes
+    /// opening a new or old file at once change it once; a failed migration leaves the file as it was.
     /// </summary>
-    /// <exception cref="StoreException">the file has another version, or is a SQLite file of something else</exception>
+    /// <exception cref="StoreException">the file has a newer version, lacks tables, or is a SQLite file of something else</exception>
     public static void Ensure(SqliteConnection connection, string path)
     {
         if (ReadVersion(connection, path, null) == Version)
         {
-            CheckTables(connection, path, null);
+            CheckTables(connection, path, null, Version);
             return;
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
-        if (ReadVersion(connection, path, transaction) == Version)
+        var version = ReadVersion(connection, path, transaction);
+        if (version == 0)
         {
-            CheckTables(connection, path, transaction);
-            return;
+            var existing = TableNames(connection, transaction);
+            if (existing.Count > 0)
+            {
+                throw new StoreException(
+                    $"store '{path}' is a SQLite database but not a Strata store: it has schema version 0 and tables "
+                    + $"({string.Join(", ", existing)}) that Strata did not create");
+            }
+
+            Execute(connection, transaction, CreateVersion1Sql);
+            version = 1;
         }
 
-        var existing = TableNames(connection, transaction);
-        if (existing.Count > 0)
+        CheckTables(connection, path, transaction, version);
+        for (; version < Version; version++)
         {
-            throw new StoreException(
-                $"store '{path}' is a SQLite database but not a Strata store: it has schema version 0 and tables "
-                + $"({string.Join(", ", existing)}) that Strata did not create");
+            Execute(connection, transaction, Migrations[version - 1]);
         }
 
-        Execute(connection, transaction, CreateSql);
         Execute(connection, transaction, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
 
     /// <summary>Reads <c>PRAGMA user_version</c> and rejects a version this code does not know.</summary>
-    /// <returns>0 (a new or foreign file) or <see cref="Version"/>.</returns>
+    /// <returns>0 (a new or foreign file), an older version to migrate, or <see cref="Version"/>.</returns>
     public static long ReadVersion(SqliteConnection connection, string path, SqliteTransaction? transaction)
     {
         using var command = connection.CreateCommand();
@@ -165,14 +185,14 @@ internal static class SqliteSchema
         return version;
     }
 
-    private static void CheckTables(SqliteConnection connection, string path, SqliteTransaction? transaction)
+    private static void CheckTables(SqliteConnection connection, string path, SqliteTransaction? transaction, long version)
     {
         var existing = TableNames(connection, transaction);
         var missing = Tables.Where(table => !existing.Contains(table)).ToList();
         if (missing.Count > 0)
         {
             throw new StoreException(
-                $"store '{path}' has schema version {Version} but lacks table(s) {string.Join(", ", missing)}: "
+                $"store '{path}' has schema version {version} but lacks table(s) {string.Join(", ", missing)}: "
                 + "it is damaged or is not a Strata store");
         }
     }

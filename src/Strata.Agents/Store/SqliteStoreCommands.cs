@@ -21,6 +21,9 @@ internal sealed class SqliteStoreCommands : IDisposable
         UpsertTask = Prepare(connection, SqliteTaskRows.Upsert);
         FindTask = Prepare(connection, SqliteTaskRows.Find);
         ListTasks = Prepare(connection, SqliteTaskRows.List);
+        FindOwner = Prepare(connection, SqliteTaskRows.Owner);
+        ClaimTask = Prepare(connection, SqliteTaskRows.Claim);
+        ListOwnedTasks = Prepare(connection, SqliteTaskRows.ListOwned);
         UpsertStep = Prepare(connection, SqliteStepRows.Upsert);
         ListSteps = Prepare(connection, SqliteStepRows.List);
         InsertApproval = Prepare(connection, SqliteApprovalRows.InsertIfAbsent);
@@ -50,6 +53,15 @@ internal sealed class SqliteStoreCommands : IDisposable
 
     /// <summary><see cref="SqliteTaskRows.List"/>.</summary>
     public SqliteCommand ListTasks { get; }
+
+    /// <summary><see cref="SqliteTaskRows.Owner"/>.</summary>
+    public SqliteCommand FindOwner { get; }
+
+    /// <summary><see cref="SqliteTaskRows.Claim"/>.</summary>
+    public SqliteCommand ClaimTask { get; }
+
+    /// <summary><see cref="SqliteTaskRows.ListOwned"/>.</summary>
+    public SqliteCommand ListOwnedTasks { get; }
 
     /// <summary><see cref="SqliteStepRows.Upsert"/>.</summary>
     public SqliteCommand UpsertStep { get; }

@@ -1,4 +1,4 @@
-// The tasks table: its upsert, its queries, and how a row becomes a StoredTask.
+// The tasks table: its upsert, its queries, its owner's compare-and-set, and how a row becomes a StoredTask.
 using Microsoft.Data.Sqlite;
 
 namespace Strata.Agents;
@@ -6,7 +6,7 @@ namespace Strata.Agents;
 /// <summary>SQL and row mapping of <see cref="StoredTask"/>.</summary>
 internal static class SqliteTaskRows
 {
-    /// <summary>Inserts a task or replaces every column of the row with its id.</summary>
+    /// <summary>Inserts a task or replaces every column of the row with its id but its owner.</summary>
     public const string Upsert = """
         INSERT INTO tasks (task_id, tenant, contract_json, profile_json, status, stop_reason, answer,
             submitted_ticks, submitted_offset_minutes, updated_ticks, updated_offset_minutes, parent_task_id)
@@ -26,6 +26,21 @@ internal static class SqliteTaskRows
     /// <summary>Tasks oldest first, all or only those whose status is <c>$status</c>.</summary>
     public const string List = $"""
         SELECT {Columns} FROM tasks WHERE $status IS NULL OR status = $status
+        ORDER BY submitted_ticks, task_id
+        """;
+
+    /// <summary>The owner of <c>$task_id</c> (no row: the task has none).</summary>
+    public const string Owner = "SELECT owner FROM tasks WHERE task_id = $task_id";
+
+    /// <summary>Makes <c>$owner</c> the owner of <c>$task_id</c> if its owner is <c>$expected</c> (NULL: none) or already <c>$owner</c>.</summary>
+    public const string Claim = """
+        UPDATE tasks SET owner = $owner
+        WHERE task_id = $task_id AND (owner IS $expected OR owner = $owner)
+        """;
+
+    /// <summary>The tasks <c>$owner</c> owns oldest first, all or only those whose status is <c>$status</c>.</summary>
+    public const string ListOwned = $"""
+        SELECT {Columns} FROM tasks WHERE owner = $owner AND ($status IS NULL OR status = $status)
         ORDER BY submitted_ticks, task_id
         """;
 

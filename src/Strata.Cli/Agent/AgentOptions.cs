@@ -1,4 +1,4 @@
-// The options the `strata agent` commands share: the store file, and the policy, model routes and tools of a run profile.
+// The options the `strata agent` commands share: the store, and the policy, model routes and tools of a run profile.
 using System.CommandLine;
 using Strata.Agents;
 
@@ -27,8 +27,8 @@ internal sealed class AgentOptions
 
     public static Option<string> Store() => new("--store")
     {
-        Description = "the SQLite file holding tasks, checkpoints, approvals and evidence",
-        DefaultValueFactory = _ => "strata-agents.db",
+        Description = "where tasks, checkpoints, approvals and evidence are kept: " + AgentStore.Help,
+        DefaultValueFactory = _ => AgentStore.DefaultPath,
     };
 
     /// <summary>Adds the profile options to a command.</summary>

@@ -10,21 +10,24 @@ internal sealed class AgentServe : IAsyncDisposable
     private readonly ICheckpointStore _store;
     private readonly AgentHost _host;
 
-    private AgentServe(ICheckpointStore store, AgentHost host, string storePath)
+    private AgentServe(ICheckpointStore store, AgentHost host)
     {
         _store = store;
         _host = host;
-        StorePath = storePath;
+        StorePath = AgentStore.NameOf(store);
         Extension = AgentServerExtension.Create(host);
     }
 
     /// <summary>The task and approval routes and their runner, for <see cref="StrataServer.StartAsync(IReadOnlyList{ModelConfig}, IReadOnlyList{string}, ServerConfig, ServerExtension?, CancellationToken)"/>.</summary>
     public ServerExtension Extension { get; }
 
-    /// <summary>The store file's full path.</summary>
+    /// <summary>The store as messages name it: the SQLite file's full path, or the PostgreSQL server, database and schema.</summary>
     public string StorePath { get; }
 
-    /// <summary>The runtime of <paramref name="profilePath"/> over <paramref name="storePath"/>; null when no profile is given.</summary>
+    /// <summary>
+    /// The runtime of <paramref name="profilePath"/> over <paramref name="storePath"/> (<see cref="AgentStore.Open"/>'s
+    /// forms: a SQLite file, or postgres:CONNECTION_STRING); null when no profile is given.
+    /// </summary>
     /// <exception cref="ArgumentException">a store without a profile, or a profile that is not valid</exception>
     /// <exception cref="StoreException">the store cannot be opened</exception>
     public static async Task<AgentServe?> OpenAsync(string? profilePath, string? storePath, CancellationToken cancellation)
@@ -35,12 +38,11 @@ internal sealed class AgentServe : IAsyncDisposable
         }
 
         var profile = ReadProfile(profilePath);
-        var path = Path.GetFullPath(storePath ?? "strata-agents.db");
-        var store = AgentStore.Open(path);
+        var store = AgentStore.Open(storePath ?? AgentStore.DefaultPath);
         try
         {
             var host = await AgentHost.CreateAsync(store, profile, AgentRoutes.Connect, cancellationToken: cancellation);
-            return new AgentServe(store, host, path);
+            return new AgentServe(store, host);
         }
         catch
         {

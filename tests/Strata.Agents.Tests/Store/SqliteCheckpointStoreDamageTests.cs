@@ -112,12 +112,13 @@ public sealed class SqliteCheckpointStoreDamageTests : IDisposable
     public void Open_NewerSchemaVersion_ThrowsStoreExceptionNamingBothVersions()
     {
         var path = _folder.PathOf();
+        var newer = SqliteSchema.Version + 1;
         SqliteCheckpointStore.Open(path).Dispose();
-        TempStoreFolder.RawScalar(path, "PRAGMA user_version = 2");
+        TempStoreFolder.RawScalar(path, $"PRAGMA user_version = {newer}");
 
-        var error = AssertStoreException(path, () => SqliteCheckpointStore.Open(path), "schema version 2");
-        Assert.Contains("version 1", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2L, TempStoreFolder.RawScalar(path, "PRAGMA user_version"));
+        var error = AssertStoreException(path, () => SqliteCheckpointStore.Open(path), $"schema version {newer}");
+        Assert.Contains($"version {SqliteSchema.Version}", error.Message, StringComparison.Ordinal);
+        Assert.Equal((long)newer, TempStoreFolder.RawScalar(path, "PRAGMA user_version"));
     }
 
     [Fact]
