@@ -24,7 +24,8 @@ public static class AgentServerExtension
         Services = services =>
         {
             services.AddSingleton(provider => new TaskRunner(host.Runtime,
-                provider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory), provider.GetRequiredService<IHostApplicationLifetime>()));
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory), provider.GetRequiredService<IHostApplicationLifetime>(),
+                provider.GetService<INodeMembership>()));
             services.AddHostedService(provider => provider.GetRequiredService<TaskRunner>());
         },
         Endpoints = server => Map(server, host, server.Services.GetRequiredService<TaskRunner>()),

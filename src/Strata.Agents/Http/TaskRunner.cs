@@ -9,11 +9,16 @@ namespace Strata.Agents;
 /// Runs tasks one after another, each to its next stop (completed, failed, cancelled, waiting for approval). At start it
 /// queues every unfinished task of the store (crash recovery); once the host begins to stop it takes no new run and
 /// cancels the one in progress, whose checkpoints let the next start go on where it was. One loop means a task never
-/// runs twice at once; a task queued while it runs is run again after.
+/// runs twice at once; a task queued while it runs is run again after. On a cluster (<see cref="TaskOwners"/>) it runs
+/// only the tasks this node owns or claims, and instead of resuming the whole store at start it sweeps, at every
+/// membership change and every few seconds, for the tasks of nodes that are gone.
 /// </summary>
 internal sealed class TaskRunner : IHostedService, IDisposable
 {
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(2);
+
     private readonly AgentRuntime _runtime;
+    private readonly TaskOwners _owners;
     private readonly ILogger _log;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly Lock _gate = new();
@@ -27,11 +32,13 @@ internal sealed class TaskRunner : IHostedService, IDisposable
     private string? _held;
     private bool _deferred;
     private Task _loop = Task.CompletedTask;
+    private Task _sweeps = Task.CompletedTask;
     private CancellationTokenRegistration _onStopping;
 
-    public TaskRunner(AgentRuntime runtime, ILogger log, IHostApplicationLifetime lifetime)
+    public TaskRunner(AgentRuntime runtime, ILogger log, IHostApplicationLifetime lifetime, Serving.INodeMembership? cluster = null)
     {
         _runtime = runtime;
+        _owners = new TaskOwners(runtime, cluster);
         _log = log;
         _lifetime = lifetime;
     }
@@ -108,11 +115,19 @@ internal sealed class TaskRunner : IHostedService, IDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _onStopping = _lifetime.ApplicationStopping.Register(Stop);
-        foreach (var task in _runtime.Options.Store.Tasks())
+        if (_owners.Cluster is { } cluster)
         {
-            if (!task.IsTerminal)
+            cluster.Changed += (_, _) => Sweep();
+            _sweeps = Task.Run(() => SweepLoopAsync(_stopping.Token), CancellationToken.None);
+        }
+        else
+        {
+            foreach (var task in _runtime.Options.Store.Tasks())
             {
-                _ = Enqueue(task.TaskId);
+                if (!task.IsTerminal)
+                {
+                    _ = Enqueue(task.TaskId);
+                }
             }
         }
 
@@ -125,6 +140,7 @@ internal sealed class TaskRunner : IHostedService, IDisposable
     {
         Stop();
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _sweeps.WaitAsync(cancellationToken).ConfigureAwait(false);
         await _onStopping.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -158,6 +174,43 @@ internal sealed class TaskRunner : IHostedService, IDisposable
         foreach (var run in queued)
         {
             run.TrySetCanceled();
+        }
+    }
+
+    // Queues what this node should take over or pick up again (see TaskOwners.Sweep); a store error is logged and retried.
+    private void Sweep()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (string taskId in _owners.Sweep())
+            {
+                _ = Enqueue(taskId);
+            }
+        }
+        catch (StoreException error)
+        {
+            _log.LogWarning("agent tasks: the sweep for tasks of gone nodes failed ({Error}); it runs again shortly", error.Message);
+        }
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(SweepEvery);
+        try
+        {
+            do
+            {
+                Sweep();
+            }
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
         }
     }
 
@@ -200,6 +253,13 @@ internal sealed class TaskRunner : IHostedService, IDisposable
 
         try
         {
+            if (!_owners.TryTake(taskId))
+            {
+                // Another live node owns it (an approval resolved here for a task running there): its owner picks it up.
+                waiting!.TrySetCanceled();
+                return;
+            }
+
             waiting!.TrySetResult(await _runtime.RunAsync(taskId, run.Cancel.Token).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (run.Cancel.IsCancellationRequested)

@@ -55,6 +55,9 @@ public static class ClusterExtension
                 services.AddSingleton<NodeReporter>();
                 services.AddHostedService(sp => sp.GetRequiredService<NodeReporter>());
                 services.AddSingleton(new Catalog(catalog));
+                services.AddSingleton<NodeMembership>();
+                services.AddSingleton<INodeMembership>(sp => sp.GetRequiredService<NodeMembership>());
+                services.AddHostedService(sp => sp.GetRequiredService<NodeMembership>());
                 services.AddHostedService<ReplicaPlacer>();
             },
             Endpoints = endpoints =>
