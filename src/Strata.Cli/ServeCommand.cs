@@ -90,6 +90,11 @@ internal static class ServeCommand
 
             if (cfg.Cluster.Enabled)
             {
+                foreach (var placed in cfg.Models.Where(m => m.Replicas > 0))
+                {
+                    Console.Error.WriteLine($"'{placed.Name}' from {placed.Path}: {placed.Replicas} replicas, placed by the cluster");
+                }
+
                 Console.Error.WriteLine($"node of cluster '{cfg.Cluster.ClusterId}' (silo port {cfg.Cluster.SiloPort}, {Strata.Cluster.MembershipSpec.Parse(cfg.Cluster.Membership)}, "
                     + $"routing {cfg.Cluster.Routing})");
             }

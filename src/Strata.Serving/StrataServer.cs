@@ -71,6 +71,13 @@ public sealed class StrataServer : IAsyncDisposable
             throw new ArgumentException("no model to serve: give --model [NAME=]PATH or list models in the config");
         }
 
+        if (config.Cluster.Enabled)
+        {
+            // A model with a replica count is the cluster's to place: a node loads it when placement assigns it one, so
+            // a node never loads, even at start, what its memory budget or the model's count leaves to others.
+            all.RemoveAll(m => m.Replicas > 0);
+        }
+
         var schedulers = new ModelSet();
         var metrics = new ServingMetrics(() => schedulers.All);
         var app = Build(config, metrics, urls, extension?.Services);
