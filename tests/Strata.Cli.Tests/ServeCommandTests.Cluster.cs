@@ -103,6 +103,22 @@ public sealed partial class ServeCommandTests
         }
     }
 
+    [Fact]
+    public void Serve_ClusterIdWithoutMembership_Exits2NamingTheOption()
+    {
+        var result = StrataProcess.Run("serve", "--model", Stories, "--port", "0", "--cluster-id", "prod");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--cluster-id prod needs --membership", result.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClusterStatus_NodeUnreachable_Exits2NamingTheAddress()
+    {
+        var result = StrataProcess.Run("cluster", "status", "--url", $"http://127.0.0.1:{FreePort()}");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("cannot be reached", result.StdErr, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -1,7 +1,7 @@
 // One model's router: live replicas from the nodes' reports, requests in flight per replica, and the routing policy.
 using Orleans.Runtime;
-using Strata.Serving;
 using Strata.Cluster.Routing;
+using Strata.Serving;
 
 namespace Strata.Cluster;
 
