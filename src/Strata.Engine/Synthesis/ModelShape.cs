@@ -147,6 +147,16 @@ public sealed record ModelShape(int Dim, int Layers, int Heads, int KvHeads, int
         ExpertFeedForward = 256,
     };
 
+    /// <summary>
+    /// all-MiniLM-L6-v2's shape (bert): dim 384, 6 layers, 12 heads of 32, ffn 1536, vocab 30522 (its WordPiece vocab.txt),
+    /// 512 positions, LayerNorm eps 1e-12.
+    /// </summary>
+    public static ModelShape MiniLmL6 { get; } = new(384, 6, 12, 12, 1536, 30522, 512)
+    {
+        Architecture = "bert",
+        NormEpsilon = 1e-12f,
+    };
+
     /// <summary>The named presets, by the name <see cref="Parse(string, string?)"/> accepts.</summary>
     public static IReadOnlyDictionary<string, ModelShape> Presets { get; } = new Dictionary<string, ModelShape>(StringComparer.Ordinal)
     {
@@ -159,6 +169,7 @@ public sealed record ModelShape(int Dim, int Layers, int Heads, int KvHeads, int
         ["gemma2-2b"] = Gemma2_2B,
         ["phi3-mini"] = Phi3Mini,
         ["qwen3-30b-a3b-mini"] = Qwen3_30B_A3B_Mini,
+        ["minilm-l6"] = MiniLmL6,
     };
 
     /// <summary>Parses a preset name or the key form for the llama architecture (or a preset's own).</summary>

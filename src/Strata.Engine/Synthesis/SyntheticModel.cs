@@ -53,6 +53,11 @@ public static class SyntheticModel
             return vocab;
         }
 
+        if (options.VocabularyFrom.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            return WordPieceVocabulary.Add(writer, options.VocabularyFrom);
+        }
+
         if (options.VocabularyFrom.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             return HfTokenizerVocabulary.Add(writer, options.VocabularyFrom);

@@ -36,6 +36,14 @@ internal sealed class SyntheticTensors
     public void Experts(string name, int layer, int experts, int rows, int cols, float std) =>
         Add(name, layer, [cols, rows, experts], checked(experts * rows), cols, std);
 
+    /// <summary>An F32 matrix of <paramref name="rows"/> rows of <paramref name="cols"/>, N(0, std²), whatever the recipe (embedding tables added as they are).</summary>
+    public void MatrixF32(string name, int rows, int cols, float std)
+    {
+        Count(GgmlType.F32);
+        ulong seed = TensorSeed(_seed, name);
+        _writer.AddTensor(name, [cols, rows], GgmlType.F32, stream => WriteRows(stream, GgmlType.F32, rows, cols, seed, 0f, std));
+    }
+
     /// <summary>An F32 norm weight of 1 + 0.1·N(0, 1) (for Gemma, whose converter stores 1 + w, the same spread around 1).</summary>
     public void Norm(string name, int length) => AddF32(name, length, 1f, 0.1f);
 

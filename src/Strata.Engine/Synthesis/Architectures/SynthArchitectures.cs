@@ -13,6 +13,7 @@ internal static class SynthArchitectures
         new Gemma2Architecture(),
         new Gemma3Architecture(),
         new Phi3Architecture(),
+        new BertArchitecture(),
     ];
 
     /// <summary>Every architecture name.</summary>
