@@ -69,7 +69,7 @@ public sealed record ArchitectureGolden(string Case, string Arch, string Shape, 
     public void WriteModel(string path) => SyntheticModel.Write(Options, path);
 
     // data/ beside the test assembly if a build copies it there, else in the source tree above it.
-    private static string FindData()
+    internal static string FindData()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -52,6 +52,20 @@ public sealed class BertSynthesisTests : IDisposable
     }
 
     [Fact]
+    public void Write_MiniLmPreset_IsTheFileLlamaCppsGoldenWasMadeFrom()
+    {
+        // scripts/bert-goldens.py embedded this file with llama.cpp; the same synth arguments must give the same bytes,
+        // so the golden's embeddings stay the reference for Strata's bert path.
+        using var golden = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Architectures.ArchitectureGolden.FindData(), "embeddings", "bert-minilm-l6.json")));
+        string path = Path.Combine(_directory, "minilm.gguf");
+        SyntheticModel.Write(new SynthOptions(ModelShape.Parse("minilm-l6", "bert"), QuantRecipe.Parse("f32"), 1, Vocab), path);
+        using var stream = File.OpenRead(path);
+        Assert.Equal(golden.RootElement.GetProperty("model_sha256").GetString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)));
+        var first = golden.RootElement.GetProperty("cases")[0];
+        Assert.Equal([101, 2023, 2003, 2019, 2742, 6251, 102], first.GetProperty("token_ids").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
+    [Fact]
     public void Write_BertWithGroupedKeys_IsRefusedNamingTheRule()
     {
         var error = Assert.Throws<ArgumentException>(() => ModelShape.Parse("d=64,layers=2,heads=4,kv-heads=2,ffn=128,vocab=300,ctx=32", "bert"));
