@@ -27,7 +27,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> nodes; the first is the primary of localhost membership.</summary>
     public static async Task<ClusterNodes> StartAsync(int count, string? membership = null, ServerConfig? server = null, string routing = "prefix_affinity",
-        IReadOnlyList<ModelConfig>? models = null, int? replicas = null)
+        IReadOnlyList<ModelConfig>? models = null, int? replicas = null, string secret = "")
     {
         models ??= [new ModelConfig { Name = Model, Path = ModelPath }];
         int[] ports = FreePorts(count);
@@ -46,6 +46,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
                     Membership = membership,
                     Routing = routing,
                     ReportIntervalMs = 100,
+                    Secret = secret,
                 };
                 configs.Add(cluster);
                 var config = (server ?? new ServerConfig()) with { Threads = 1, Cluster = cluster, ShutdownDrainMs = 0 };

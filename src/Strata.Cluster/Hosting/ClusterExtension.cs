@@ -50,6 +50,7 @@ public static class ClusterExtension
                     .AddFilter("Orleans.Runtime.MembershipService", LogLevel.Warning)
                     .AddFilter("Polly", LogLevel.Error));
                 services.AddSingleton<ITenantLimits, ClusterTenantLimits>();
+                services.AddSingleton(new NodeTrust(config));
                 services.AddSingleton<Forwarder>();
                 services.AddSingleton<IRolloutStore>(membership is PostgresMembership pg ? new PostgresRolloutStore(pg.ConnectionString) : new MemoryRolloutStore());
                 services.AddSingleton<NodeReporter>();

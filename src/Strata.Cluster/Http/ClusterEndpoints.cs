@@ -8,7 +8,7 @@ namespace Strata.Cluster;
 
 /// <summary>The cluster's own endpoints.</summary>
 internal sealed class ClusterEndpoints(ServerEndpoints endpoints, NodeReporter node, IGrainFactory grains, IClusterMembershipService membership,
-    ClusterConfig config, Forwarder forwarder)
+    ClusterConfig config, Forwarder forwarder, NodeTrust trust)
 {
     public const string StatusPath = "/v1/strata/cluster";
 
@@ -116,8 +116,8 @@ internal sealed class ClusterEndpoints(ServerEndpoints endpoints, NodeReporter n
     public async Task Evidence(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (request.Headers.ContainsKey(Forwarder.RoutedHeader) || !HttpMethods.IsGet(request.Method)
-            || !request.Path.StartsWithSegments("/v1/strata/evidence", StringComparison.Ordinal))
+        if (!HttpMethods.IsGet(request.Method) || !request.Path.StartsWithSegments("/v1/strata/evidence", StringComparison.Ordinal)
+            || trust.IsRoutedByNode(context))
         {
             await next(context).ConfigureAwait(false);
             return;

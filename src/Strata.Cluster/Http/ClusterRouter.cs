@@ -16,7 +16,7 @@ namespace Strata.Cluster;
 /// long as nothing reached the client. The route (entry node, reason, version) goes into the request's evidence.
 /// </summary>
 internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node, IGrainFactory grains, Forwarder forwarder, ClusterConfig config,
-    Catalog catalog, ILogger<ClusterRouter> log)
+    Catalog catalog, NodeTrust trust, ILogger<ClusterRouter> log)
 {
     private const int MaxTries = 3;
 
@@ -32,7 +32,7 @@ internal sealed class ClusterRouter(ServerEndpoints endpoints, NodeReporter node
             return;
         }
 
-        if (request.Headers.ContainsKey(Forwarder.RoutedHeader))
+        if (trust.IsRoutedByNode(context))
         {
             await ServeRouted(context, next, chat).ConfigureAwait(false);
             return;

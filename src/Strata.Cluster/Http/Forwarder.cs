@@ -22,7 +22,7 @@ internal enum ForwardOutcome
 /// that dies before answering can be retried elsewhere without the client seeing anything; once bytes went out, a lost
 /// node ends the stream with an error event (never a hang, never a silent re-run).
 /// </summary>
-internal sealed class Forwarder : IDisposable
+internal sealed class Forwarder(NodeTrust trust) : IDisposable
 {
     /// <summary>Marks a request already routed by a node: the receiver serves it itself.</summary>
     public const string RoutedHeader = "X-Strata-Routed";
@@ -59,6 +59,11 @@ internal sealed class Forwarder : IDisposable
         }
 
         message.Headers.TryAddWithoutValidation(RoutedHeader, fromNode);
+        if (trust.Secret is { } secret)
+        {
+            message.Headers.TryAddWithoutValidation(NodeTrust.SecretHeader, secret);
+        }
+
         if (body is not null)
         {
             message.Content = new ByteArrayContent(body);
@@ -134,6 +139,11 @@ internal sealed class Forwarder : IDisposable
         }
 
         message.Headers.TryAddWithoutValidation(RoutedHeader, fromNode);
+        if (trust.Secret is { } secret)
+        {
+            message.Headers.TryAddWithoutValidation(NodeTrust.SecretHeader, secret);
+        }
+
         try
         {
             using var response = await _client.SendAsync(message, context.RequestAborted).ConfigureAwait(false);

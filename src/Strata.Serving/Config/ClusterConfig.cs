@@ -61,6 +61,13 @@ public sealed record ClusterConfig
     [ConfigurationKeyName("admin_api_keys")]
     public List<string> AdminApiKeys { get; init; } = [];
 
+    /// <summary>
+    /// The secret nodes send each other (every node the same); a request claiming to come from a node is trusted only with
+    /// it. Without one, only node requests from a loopback address are trusted, so a cluster across machines needs it.
+    /// </summary>
+    [ConfigurationKeyName("secret")]
+    public string Secret { get; init; } = "";
+
     /// <summary>True when this node is part of a cluster (a cluster id was given).</summary>
     public bool Enabled => ClusterId.Length > 0;
 
