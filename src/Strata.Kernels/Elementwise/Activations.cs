@@ -63,6 +63,67 @@ public static unsafe class Activations
         }
     }
 
+    /// <summary>x = x/2 · (1 + erf(x/√2)), in place: GELU in its exact (erf) form, as BERT-family encoders and ONNX's Gelu use.</summary>
+    /// <remarks>
+    /// erf by Abramowitz and Stegun 7.1.26 (|error| ≤ 1.5e-7 over the reals) with an f32 exp, so gelu(x) is within about
+    /// 1e-7·|x| of the exact value; the same lanes' arithmetic for every element (a tail is padded through the vector code).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GeluErf(Span<float> x)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            foreach (ref float v in x)
+            {
+                v = GeluErfScalar(v);
+            }
+
+            return;
+        }
+
+        int i = 0;
+        fixed (float* px = x)
+        {
+            for (; i + 16 <= x.Length; i += 16)
+            {
+                GeluErf16(Vector512.Load(px + i)).Store(px + i);
+            }
+        }
+
+        if (i < x.Length)
+        {
+            int rest = x.Length - i;
+            float* tail = stackalloc float[16];
+            new Span<float>(tail, 16).Clear();
+            x[i..].CopyTo(new Span<float>(tail, rest));
+            GeluErf16(Vector512.Load(tail)).Store(tail);
+            new ReadOnlySpan<float>(tail, rest).CopyTo(x[i..]);
+        }
+    }
+
+    private const float ErfP = 0.3275911f, ErfA1 = 0.254829592f, ErfA2 = -0.284496736f, ErfA3 = 1.421413741f, ErfA4 = -1.453152027f, ErfA5 = 1.061405429f;
+    private const float InvSqrtTwo = 0.70710678118654752f;
+
+    private static float GeluErfScalar(float v)
+    {
+        float z = MathF.Abs(v) * InvSqrtTwo;
+        float t = 1f / (1f + (ErfP * z));
+        float poly = t * (ErfA1 + (t * (ErfA2 + (t * (ErfA3 + (t * (ErfA4 + (t * ErfA5))))))));
+        float erf = 1f - (poly * MathF.Exp(-z * z));
+        return 0.5f * v * (1f + MathF.CopySign(erf, v));
+    }
+
+    private static Vector512<float> GeluErf16(Vector512<float> v)
+    {
+        var z = Vector512.Abs(v) * Vector512.Create(InvSqrtTwo);
+        var t = Vector512<float>.One / (Vector512<float>.One + (Vector512.Create(ErfP) * z));
+        var poly = t * (Vector512.Create(ErfA1) + (t * (Vector512.Create(ErfA2) + (t * (Vector512.Create(ErfA3)
+            + (t * (Vector512.Create(ErfA4) + (t * Vector512.Create(ErfA5)))))))));
+        var erf = Vector512<float>.One - (poly * Vector512.Exp(-(z * z)));
+        var signed = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), -erf, erf);
+        return Vector512.Create(0.5f) * v * (Vector512<float>.One + signed);
+    }
+
     /// <summary>x = cap · tanh(x / cap), in place (Gemma 2's attention and final logit soft-capping).</summary>
     /// <exception cref="ArgumentOutOfRangeException">cap is not positive</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
