@@ -66,6 +66,9 @@ internal sealed class ServerState
 
     public EvidenceStore Evidence { get; }
 
+    /// <summary>The durable archive a cluster registers (null on a single server).</summary>
+    public IEvidenceArchive? Archive { get; init; }
+
     /// <summary>Loads a model and starts serving it under its name.</summary>
     /// <exception cref="ArgumentException">a model of that name is served already</exception>
     /// <exception cref="Strata.Engine.Artifacts.ModelFormatException">the file is malformed</exception>
@@ -267,6 +270,7 @@ internal sealed class ServerState
             FinishReason = done?.FinishReason,
         };
         Evidence.Add(s.Request.Tenant.Name, record);
+        Archive?.Save(s.Request.Tenant.Name, record);
         if (Activity.Current is { } span)
         {
             // The request's trace span carries the same facts (no prompt or output text).

@@ -96,7 +96,7 @@ public sealed class StrataServer : IAsyncDisposable
                 schedulers.Add(new Scheduler(m.Name, runtime, config.MaxRunning, admission, metrics, time));
             }
 
-            Map(app, new ServerState(config, schedulers, admission, metrics, time), extension?.Endpoints);
+            Map(app, new ServerState(config, schedulers, admission, metrics, time) { Archive = app.Services.GetService<IEvidenceArchive>() }, extension?.Endpoints);
             await app.StartAsync(cancellation);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             await WarmUp(addresses, cancellation);

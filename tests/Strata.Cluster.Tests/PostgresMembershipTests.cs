@@ -56,6 +56,51 @@ public sealed class PostgresMembershipTests
     }
 
     [Fact]
+    public async Task EvidenceOutlivesTheNodeThatServedTheRequest()
+    {
+        string database = await PostgresServer.CreateDatabaseAsync();
+        await using var nodes = await ClusterNodes.StartAsync(3, membership: "postgres:" + database, routing: "round_robin");
+        var traces = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            using var client = ClusterNodes.Client(nodes.Url(0));
+            var body = JsonSerializer.Serialize(new { model = ClusterNodes.Model, prompt = "Once", max_tokens = 4 });
+            using var reply = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+            traces.Add(reply.Headers.GetValues("X-Strata-Trace-Id").Single());
+        }
+
+        // Round robin served one request on each node; the archive writes in the background.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (true)
+            {
+                await using var count = new NpgsqlCommand("SELECT count(*) FROM strata_evidence WHERE tenant = 'local'", connection);
+                if ((long)(await count.ExecuteScalarAsync())! == 3)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "the three records did not reach strata_evidence");
+                await Task.Delay(100);
+            }
+        }
+
+        await nodes.StopAsync(2);
+        await nodes.StopAsync(1);
+        using var survivor = ClusterNodes.Client(nodes.Url(0));
+        foreach (string trace in traces)
+        {
+            using var found = await survivor.GetAsync(new Uri("/v1/strata/evidence/" + trace, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode); // two of them were served by nodes that are gone
+            using var record = JsonDocument.Parse(await found.Content.ReadAsStringAsync());
+            Assert.Equal(trace, record.RootElement.GetProperty("trace_id").GetString());
+        }
+    }
+
+    [Fact]
     public async Task TheSchemaIsCreatedOnceWhenNodesStartTogether()
     {
         string database = await PostgresServer.CreateDatabaseAsync();

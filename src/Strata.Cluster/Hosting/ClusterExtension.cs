@@ -40,6 +40,9 @@ public static class ClusterExtension
                 {
                     // Before the silo's own hosted service: the membership tables must exist when it joins.
                     services.AddHostedService(_ => new SchemaService(postgres.ConnectionString));
+                    services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresEvidenceArchive>(sp, postgres.ConnectionString));
+                    services.AddSingleton<IEvidenceArchive>(sp => sp.GetRequiredService<PostgresEvidenceArchive>());
+                    services.AddHostedService(sp => sp.GetRequiredService<PostgresEvidenceArchive>());
                 }
 
                 services.AddOrleans(silo => Configure(silo, config, membership));

@@ -1,5 +1,5 @@
-// The tables and queries Orleans' ADO.NET clustering reads and writes, and the cluster's rollouts, created in PostgreSQL
-// when missing.
+// The tables and queries Orleans' ADO.NET clustering reads and writes, and the cluster's rollouts and request evidence,
+// created in PostgreSQL when missing.
 // Orleans' provider issues only the queries it finds in the OrleansQuery table, by key, with named parameters
 // (@DeploymentId, @Address, ...) and reads result columns by name; these are Strata's own statements for that contract:
 // single statements with data-modifying CTEs where the reference scripts use PL/pgSQL functions. Every write that Orleans
@@ -35,6 +35,12 @@ public static class PostgresMembershipSchema
             StartTime timestamptz(3) NOT NULL,
             IAmAliveTime timestamptz(3) NOT NULL,
             PRIMARY KEY (DeploymentId, Address, Port, Generation));
+        CREATE TABLE IF NOT EXISTS strata_evidence (
+            trace_id text NOT NULL PRIMARY KEY,
+            tenant text NOT NULL,
+            at timestamptz NOT NULL,
+            record text NOT NULL);
+        CREATE INDEX IF NOT EXISTS strata_evidence_at ON strata_evidence (at);
         CREATE TABLE IF NOT EXISTS strata_rollouts (
             model text NOT NULL PRIMARY KEY,
             state jsonb NOT NULL,

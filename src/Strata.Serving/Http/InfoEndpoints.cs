@@ -34,6 +34,7 @@ internal static class InfoEndpoints
         var tenant = state.Authenticate(context);
         string id = (string)context.Request.RouteValues["traceId"]!;
         var record = state.Evidence.Find(id, tenant.Name)
+            ?? (state.Archive is { } archive ? await archive.FindAsync(id, tenant.Name, context.RequestAborted) : null)
             ?? throw new ApiError(404, $"no evidence for trace id '{id}' (it is unknown, not yours, or has been dropped)", "invalid_request_error", null, "not_found");
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(record.ToJson(), context.RequestAborted);
