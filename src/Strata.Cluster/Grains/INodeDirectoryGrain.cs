@@ -15,4 +15,7 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
 
     /// <summary>The live nodes, by node id.</summary>
     Task<IReadOnlyList<NodeReport>> Nodes();
+
+    /// <summary>Every node that reported and that Orleans has not seen leave or die, however late its last report (for lookups, not routing).</summary>
+    Task<IReadOnlyList<NodeReport>> KnownNodes();
 }

@@ -25,6 +25,6 @@ internal static class LiveNodes
         return membership.CurrentSnapshot.GetSiloStatus(silo) is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead;
     }
 
-    /// <summary>How long a node's last report keeps it routable: several report intervals, and at least two seconds.</summary>
-    public static long StaleAfterMs(ClusterConfig config) => Math.Max(2000, 8L * config.ReportIntervalMs);
+    /// <summary>How long a node's last report keeps it routable: several report intervals, and at least three seconds.</summary>
+    public static long StaleAfterMs(ClusterConfig config) => Math.Max(3000, 8L * config.ReportIntervalMs);
 }

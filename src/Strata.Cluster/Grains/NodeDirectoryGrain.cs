@@ -21,9 +21,13 @@ internal sealed class NodeDirectoryGrain(IClusterMembershipService membership, C
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<NodeReport>> Nodes()
+    public Task<IReadOnlyList<NodeReport>> Nodes() => Select(LiveNodes.StaleAfterMs(config));
+
+    public Task<IReadOnlyList<NodeReport>> KnownNodes() => Select(long.MaxValue);
+
+    private Task<IReadOnlyList<NodeReport>> Select(long stale)
     {
-        long now = Environment.TickCount64, stale = LiveNodes.StaleAfterMs(config);
+        long now = Environment.TickCount64;
         var live = new List<NodeReport>(_nodes.Count);
         foreach (var (id, (report, at)) in _nodes)
         {

@@ -130,7 +130,7 @@ internal sealed class ClusterEndpoints(ServerEndpoints endpoints, NodeReporter n
         }
         catch (ApiError e) when (e.Status == StatusCodes.Status404NotFound)
         {
-            foreach (var other in await grains.GetGrain<INodeDirectoryGrain>(0).Nodes().ConfigureAwait(false))
+            foreach (var other in await grains.GetGrain<INodeDirectoryGrain>(0).KnownNodes().ConfigureAwait(false))
             {
                 if (other.NodeId == node.NodeId)
                 {
