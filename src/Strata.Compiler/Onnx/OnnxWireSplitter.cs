@@ -130,18 +130,18 @@ internal static class OnnxWireSplitter
                     if (length > (ulong)(message.Length - position))
                     {
                         throw Error(element, baseOffset + start,
-                            $"field {fieldNumber} declares {length} bytes but its message has {message.Length - position} left (truncated or corrupt file)");
+                            $"{Describe(element, fieldNumber)} declares {length} bytes but its message has {message.Length - position} left (truncated or corrupt file)");
                     }
 
                     payloadLength = (int)length;
                     break;
                 default:
-                    throw Error(element, baseOffset + start, $"field {fieldNumber} has wire type {wireType}, which ONNX does not use (groups or invalid)");
+                    throw Error(element, baseOffset + start, $"{Describe(element, fieldNumber)} has wire type {wireType}, which ONNX does not use (groups or invalid)");
             }
 
             if (payloadLength > message.Length - payloadStart)
             {
-                throw Error(element, baseOffset + start, $"field {fieldNumber} needs {payloadLength} bytes, its message has {message.Length - payloadStart} left (truncated or corrupt file)");
+                throw Error(element, baseOffset + start, $"{Describe(element, fieldNumber)} needs {payloadLength} bytes, its message has {message.Length - payloadStart} left (truncated or corrupt file)");
             }
 
             position = payloadStart + payloadLength;
@@ -168,6 +168,17 @@ internal static class OnnxWireSplitter
 
             throw Error(element, baseOffset + position, $"a varint is longer than {MaxVarintBytes} bytes (corrupt file)");
         }
+
+        // The fields this walker knows by name (onnx.proto's numbers); others by number only.
+        private static string Describe(string element, long fieldNumber) => (element, fieldNumber) switch
+        {
+            ("model", ModelGraphField) => "field 7 (graph)",
+            ("model", 8) => "field 8 (opset_import)",
+            ("graph", 1) => "field 1 (node)",
+            ("graph", GraphInitializerField) => "field 5 (initializer)",
+            (_, TensorRawDataField) when element != "model" && element != "graph" => "field 9 (raw_data)",
+            _ => $"field {fieldNumber}",
+        };
 
         private OnnxFormatException Error(string element, long offsetBytes, string problem) =>
             new(source, element, $"protobuf at byte {offsetBytes}: {problem}");

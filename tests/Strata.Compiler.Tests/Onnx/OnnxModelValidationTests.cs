@@ -19,7 +19,7 @@ public sealed class OnnxModelValidationTests
     {
         var e = Assert.Throws<OnnxFormatException>(() => OnnxModel.Load(new byte[] { 0x3A, 0xFF, 0xFF, 0x01 }, "test.onnx"));
 
-        AssertNames(e, "model", "protobuf at byte 0: field 7 declares 32767 bytes but its message has 0 left");
+        AssertNames(e, "model", "protobuf at byte 0: field 7 (graph) declares 32767 bytes but its message has 0 left");
     }
 
     [Fact]
