@@ -82,7 +82,8 @@ internal sealed class OnnxGraphReader(string source, OnnxTensorReader tensors)
         var kind = (OnnxAttributeKind)(int)proto.Type;
         if (kind == OnnxAttributeKind.Undefined || !Enum.IsDefined(kind))
         {
-            throw Error(where, $"type {(int)proto.Type} is not an attribute type (1 to 14)");
+            throw Error(where, proto.HasType && kind != OnnxAttributeKind.Undefined ? $"type {(int)proto.Type} is not an attribute type (1 to 14)"
+                : "type is missing (required since ONNX IR version 2)");
         }
 
         OnnxAttributeKind? present = PresentKind(proto, where);
@@ -130,7 +131,7 @@ internal sealed class OnnxGraphReader(string source, OnnxTensorReader tensors)
         {
             if (present && found is not null)
             {
-                throw Error(where, $"holds both a {found} and a {kind} value; an attribute holds exactly one");
+                throw Error(where, $"holds values of two kinds, {found} and {kind}; an attribute holds exactly one");
             }
 
             found = present ? kind : found;

@@ -42,9 +42,9 @@ internal sealed class OnnxGraphValidator(string source)
             {
                 if (input.Length > 0 && !defined.Contains(input))
                 {
-                    throw Error(where, producers.TryGetValue(input, out int later)
-                        ? $"input '{input}' is produced by {path}.node[{later}] ({graph.Nodes[later].OpType} '{graph.Nodes[later].Name}'), which comes after it: nodes must be in topological order"
-                        : $"input '{input}' is produced by no node, initializer or graph input");
+                    throw Error(where, !producers.TryGetValue(input, out int later) ? $"input '{input}' is produced by no node, initializer or graph input"
+                        : later == i ? $"input '{input}' is its own output (a cycle)"
+                        : $"input '{input}' is produced by {path}.node[{later}] ({graph.Nodes[later].OpType} '{graph.Nodes[later].Name}'), which comes after it: nodes must be in topological order");
                 }
             }
 

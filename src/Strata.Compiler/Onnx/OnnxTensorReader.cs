@@ -9,12 +9,6 @@ namespace Strata.Compiler.Onnx;
 /// <summary>Reads and checks one tensor.</summary>
 internal sealed class OnnxTensorReader(string source, OnnxByteSource bytes)
 {
-    // The tensor being decoded, for Pack's error message.
-    private string _where = string.Empty;
-    private OnnxDataType _type;
-    private long[] _dims = [];
-    private long _expectedBytes;
-
     /// <summary>Converts <paramref name="proto"/>; <paramref name="rawData"/> is its raw_data range in the file when the splitter removed it.</summary>
     public OnnxTensor Read(TensorProto proto, string element, OnnxByteRange? rawData)
     {
@@ -79,8 +73,7 @@ internal sealed class OnnxTensorReader(string source, OnnxByteSource bytes)
             return new OnnxTensor(proto.Name, type, dims, proto.RawData.ToByteArray()) { ElementCount = count };
         }
 
-        (_where, _type, _dims, _expectedBytes) = (where, type, dims, expectedBytes);
-        byte[] decoded = Decode(proto, type, where);
+        byte[] decoded = Decode(proto, new Target(where, type, dims, expectedBytes));
         return new OnnxTensor(proto.Name, type, dims, decoded) { ElementCount = count };
     }
 
@@ -118,38 +111,38 @@ internal sealed class OnnxTensorReader(string source, OnnxByteSource bytes)
         p.FloatData.Count + p.Int32Data.Count + p.Int64Data.Count + p.DoubleData.Count + p.Uint64Data.Count + p.StringData.Count;
 
     // The typed field each element type is stored in (onnx.proto's comments on TensorProto's data fields).
-    private byte[] Decode(TensorProto p, OnnxDataType type, string where)
+    private byte[] Decode(TensorProto p, Target t)
     {
-        switch (type)
+        switch (t.Type)
         {
             case OnnxDataType.Float or OnnxDataType.Complex64:
-                return Pack(p.FloatData, 4, (span, v) => BinaryPrimitives.WriteSingleLittleEndian(span, v));
+                return Pack(t, p.FloatData, 4, (span, v) => BinaryPrimitives.WriteSingleLittleEndian(span, v));
             case OnnxDataType.Double or OnnxDataType.Complex128:
-                return Pack(p.DoubleData, 8, (span, v) => BinaryPrimitives.WriteDoubleLittleEndian(span, v));
+                return Pack(t, p.DoubleData, 8, (span, v) => BinaryPrimitives.WriteDoubleLittleEndian(span, v));
             case OnnxDataType.Int64:
-                return Pack(p.Int64Data, 8, (span, v) => BinaryPrimitives.WriteInt64LittleEndian(span, v));
+                return Pack(t, p.Int64Data, 8, (span, v) => BinaryPrimitives.WriteInt64LittleEndian(span, v));
             case OnnxDataType.UInt32:
-                return Pack(p.Uint64Data, 4, (span, v) => BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)v));
+                return Pack(t, p.Uint64Data, 4, (span, v) => BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)v));
             case OnnxDataType.UInt64:
-                return Pack(p.Uint64Data, 8, (span, v) => BinaryPrimitives.WriteUInt64LittleEndian(span, v));
+                return Pack(t, p.Uint64Data, 8, (span, v) => BinaryPrimitives.WriteUInt64LittleEndian(span, v));
             case OnnxDataType.Int32:
-                return Pack(p.Int32Data, 4, (span, v) => BinaryPrimitives.WriteInt32LittleEndian(span, v));
+                return Pack(t, p.Int32Data, 4, (span, v) => BinaryPrimitives.WriteInt32LittleEndian(span, v));
             case OnnxDataType.UInt16 or OnnxDataType.Int16 or OnnxDataType.Float16 or OnnxDataType.BFloat16:
-                return Pack(p.Int32Data, 2, (span, v) => BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)v));
+                return Pack(t, p.Int32Data, 2, (span, v) => BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)v));
             case OnnxDataType.String:
-                throw Error(where, "STRING tensors have no byte form");
+                throw Error(t.Where, "STRING tensors have no byte form");
             default:
                 // 8-bit types one per entry; 4-bit types two per byte, one byte per entry.
-                return Pack(p.Int32Data, 1, (span, v) => span[0] = (byte)v);
+                return Pack(t, p.Int32Data, 1, (span, v) => span[0] = (byte)v);
         }
     }
 
     // Checks the entry count before allocating, so a corrupt count cannot ask for a huge array.
-    private byte[] Pack<T>(IReadOnlyList<T> values, int bytesEach, SpanWriter<T> write)
+    private byte[] Pack<T>(Target t, IReadOnlyList<T> values, int bytesEach, SpanWriter<T> write)
     {
-        if ((long)values.Count * bytesEach != _expectedBytes)
+        if ((long)values.Count * bytesEach != t.ExpectedBytes)
         {
-            throw Error(_where, $"{_type}[{string.Join(", ", _dims)}] needs {_expectedBytes} bytes of data, its typed data field holds {values.Count} entries of {bytesEach} bytes");
+            throw Error(t.Where, $"{t.Type}[{string.Join(", ", t.Dims)}] needs {t.ExpectedBytes} bytes of data, its typed data field holds {values.Count} entries of {bytesEach} bytes");
         }
 
         byte[] result = new byte[values.Count * bytesEach];
@@ -162,6 +155,9 @@ internal sealed class OnnxTensorReader(string source, OnnxByteSource bytes)
     }
 
     private delegate void SpanWriter<in T>(Span<byte> destination, T value);
+
+    // The tensor being decoded: where it is, its type and dims, and the bytes they call for.
+    private readonly record struct Target(string Where, OnnxDataType Type, long[] Dims, long ExpectedBytes);
 
     private OnnxFormatException Error(string where, string problem) => new(source, where, problem);
 

@@ -81,6 +81,33 @@ public sealed class OnnxModelValidationTests
     }
 
     [Fact]
+    public void Load_NodeReadingItsOwnOutput_NamesTheCycle()
+    {
+        var proto = OnnxTestModels.Small();
+        proto.Graph.Node[1].Input[0] = "z";
+
+        AssertNames(OnnxTestModels.Reject(proto), "graph.node[1] (Add 'add')", "input 'z' is its own output (a cycle)");
+    }
+
+    [Fact]
+    public void Load_AttributeWithoutType_SaysTheTypeIsMissing()
+    {
+        var proto = OnnxTestModels.Small();
+        proto.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "alpha", F = 1f });
+
+        AssertNames(OnnxTestModels.Reject(proto), "graph.node[0] (MatMul 'mm').attribute 'alpha'", "type is missing");
+    }
+
+    [Fact]
+    public void Load_AttributeWithTwoValues_SaysItHoldsBoth()
+    {
+        var proto = OnnxTestModels.Small();
+        proto.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 1f, I = 2 });
+
+        AssertNames(OnnxTestModels.Reject(proto), "graph.node[0] (MatMul 'mm').attribute 'alpha'", "holds values of two kinds, Float and Int");
+    }
+
+    [Fact]
     public void Load_ValueProducedTwice_NamesBothNodes()
     {
         var proto = OnnxTestModels.Small();
