@@ -26,12 +26,14 @@ internal static class OnnxWireSplitter
     private const int WireLengthDelimited = 2;
     private const int WireFixed32 = 5;
     private const int MaxVarintBytes = 10;
+    private const int InitialMessageBytes = 64 * 1024; // a skeleton grows from here: MiniLM's is about 60 KB
+    private const int InitialTensorBytes = 256; // a tensor without raw_data: name, dims, type
 
     /// <summary>Splits <paramref name="file"/>; throws <see cref="OnnxFormatException"/> naming the byte offset where the wire format breaks.</summary>
     public static OnnxWireSplit Split(ReadOnlySpan<byte> file, string source)
     {
         var rawData = new List<OnnxByteRange?>();
-        var skeleton = new ArrayBufferWriter<byte>(Math.Min(file.Length, 1 << 20) + 16);
+        var skeleton = new ArrayBufferWriter<byte>(Math.Clamp(file.Length, 16, InitialMessageBytes));
         var walk = new Walk(source, rawData);
         walk.Model(file, skeleton);
         return new OnnxWireSplit(skeleton.WrittenSpan.ToArray(), rawData);
@@ -47,7 +49,7 @@ internal static class OnnxWireSplitter
                 var field = ReadField(model, ref position, 0, "model");
                 if (field.Number == ModelGraphField && field.WireType == WireLengthDelimited)
                 {
-                    var graph = new ArrayBufferWriter<byte>(Math.Clamp(field.PayloadLength, 16, 1 << 20));
+                    var graph = new ArrayBufferWriter<byte>(Math.Clamp(field.PayloadLength, 16, InitialMessageBytes));
                     Graph(model.Slice(field.PayloadStart, field.PayloadLength), field.PayloadStart, graph);
                     WriteLengthDelimited(output, field.Tag, graph.WrittenSpan);
                 }
@@ -66,7 +68,7 @@ internal static class OnnxWireSplitter
                 var field = ReadField(graph, ref position, baseOffset, "graph");
                 if (field.Number == GraphInitializerField && field.WireType == WireLengthDelimited)
                 {
-                    var tensor = new ArrayBufferWriter<byte>(Math.Max(Math.Min(field.PayloadLength, 4096), 16));
+                    var tensor = new ArrayBufferWriter<byte>(Math.Clamp(field.PayloadLength, 16, InitialTensorBytes));
                     string element = $"graph.initializer[{rawData.Count}]";
                     rawData.Add(Tensor(graph.Slice(field.PayloadStart, field.PayloadLength), baseOffset + field.PayloadStart, tensor, element));
                     WriteLengthDelimited(output, field.Tag, tensor.WrittenSpan);
