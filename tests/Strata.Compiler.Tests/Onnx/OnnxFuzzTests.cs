@@ -29,6 +29,7 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
 
         var mutator = new OnnxFuzzMutator(compact);
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var kinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var random = new Random(Seed);
         var clock = Stopwatch.StartNew();
         var run = Task.Run(() =>
@@ -36,13 +37,15 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
             for (int i = 0; i < Cases; i++)
             {
                 var (kind, bytes) = mutator.Mutate(random);
+                Count(kinds, kind);
                 Count(outcomes, Outcome(bytes, $"case {i} ({kind})"));
             }
         });
 
         // A hang (or a load far too slow) fails here with a TimeoutException instead of stalling the run.
         await run.WaitAsync(Limit);
-        output.WriteLine($"{Cases} mutations (seed {Seed}, {mutator.LengthVarintCount} length varints) of a {compact.Length}-byte compact MiniLM in {clock.Elapsed.TotalSeconds:F1} s:");
+        output.WriteLine($"{Cases} mutations (seed {Seed}, {mutator.LengthVarintCount} length varints) of a {compact.Length}-byte compact MiniLM in {clock.Elapsed.TotalSeconds:F1} s: "
+            + string.Join(", ", kinds.Select(k => $"{k.Value} {k.Key}")));
         foreach (var (outcome, count) in outcomes)
         {
             output.WriteLine($"  {count,6}  {outcome}");
@@ -98,7 +101,7 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
     private static string Reason(string message) =>
         message.Contains("protobuf at byte", StringComparison.Ordinal) ? "wire format (splitter)"
         : message.Contains("is not valid protobuf", StringComparison.Ordinal) ? "protobuf parse"
-        : message.Contains("topological order", StringComparison.Ordinal) ? "node order"
+        : message.Contains("topological order", StringComparison.Ordinal) || message.Contains("a cycle", StringComparison.Ordinal) ? "node order or cycle"
         : message.Contains("produced by no node", StringComparison.Ordinal) ? "undefined value"
         : message.Contains("already", StringComparison.Ordinal) || message.Contains("given to another", StringComparison.Ordinal) ? "duplicate name"
         : message.Contains("bytes of data", StringComparison.Ordinal) || message.Contains("ambiguous", StringComparison.Ordinal) ? "tensor data"
