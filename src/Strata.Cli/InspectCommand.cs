@@ -33,7 +33,7 @@ internal static class InspectCommand
             if (parse.GetValue(model) is { } path && OnnxInspectReport.IsOnnxPath(path))
             {
                 using var onnx = Compiler.Onnx.OnnxModel.Load(path);
-                var summary = new OnnxInspectReport(onnx);
+                var summary = new OnnxInspectReport(Compiler.Onnx.OnnxModelSummary.Of(onnx));
                 Console.Out.WriteLine(parse.GetValue(format) == "json" ? summary.ToJson() : summary.ToText());
                 return 0;
             }

@@ -7,37 +7,36 @@ using Strata.Compiler.Onnx;
 
 namespace Strata.Cli;
 
-/// <summary>A read, validated ONNX model summarised as text or one JSON object.</summary>
-internal sealed class OnnxInspectReport(OnnxModel model)
+/// <summary>A read, validated ONNX model's <see cref="OnnxModelSummary"/> as text or one JSON object.</summary>
+internal sealed class OnnxInspectReport(OnnxModelSummary summary)
 {
     /// <summary>True for a path `strata inspect` reads as ONNX.</summary>
     public static bool IsOnnxPath(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     public string ToText()
     {
-        var graph = model.Graph;
         var s = new StringBuilder();
-        Line(s, $"model        {model.Source} (ONNX, {model.LengthBytes} bytes)");
-        Line(s, $"ir_version   {model.IrVersion}");
-        Line(s, $"producer     {model.ProducerName} {model.ProducerVersion}".TrimEnd());
-        Line(s, $"opsets       {string.Join(", ", model.OpsetImports)}");
-        Line(s, $"graph        '{graph.Name}': {graph.Nodes.Count} nodes, {graph.Initializers.Count} initializers, {InitializerBytes()} bytes");
+        Line(s, $"model        {summary.Source} (ONNX, {summary.FileBytes} bytes)");
+        Line(s, $"ir_version   {summary.IrVersion}");
+        Line(s, $"producer     {summary.Producer}");
+        Line(s, $"opsets       {string.Join(", ", summary.Opsets)}");
+        Line(s, $"graph        {summary.NodeCount} nodes, {summary.InitializerCount} initializers, {summary.InitializerBytes} bytes");
         Line(s, "inputs");
-        foreach (var v in graph.Inputs)
+        foreach (var v in summary.Inputs)
         {
             Line(s, $"  {v}");
         }
 
         Line(s, "outputs");
-        foreach (var v in graph.Outputs)
+        foreach (var v in summary.Outputs)
         {
             Line(s, $"  {v}");
         }
 
         Line(s, "nodes by op");
-        foreach (var (op, count) in NodesByOp())
+        foreach (var c in summary.NodesByOp)
         {
-            Line(s, $"  {count,5}  {op}");
+            Line(s, $"  {c.Count,5}  {c.Op}");
         }
 
         return s.ToString().TrimEnd('\n');
@@ -45,19 +44,17 @@ internal sealed class OnnxInspectReport(OnnxModel model)
 
     public string ToJson()
     {
-        var graph = model.Graph;
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            w.WriteString("path", model.Source);
+            w.WriteString("path", summary.Source);
             w.WriteString("format", "onnx");
-            w.WriteNumber("file_bytes", model.LengthBytes);
-            w.WriteNumber("ir_version", model.IrVersion);
-            w.WriteString("producer_name", model.ProducerName);
-            w.WriteString("producer_version", model.ProducerVersion);
+            w.WriteNumber("file_bytes", summary.FileBytes);
+            w.WriteNumber("ir_version", summary.IrVersion);
+            w.WriteString("producer", summary.Producer);
             w.WriteStartArray("opsets");
-            foreach (var o in model.OpsetImports)
+            foreach (var o in summary.Opsets)
             {
                 w.WriteStartObject();
                 w.WriteString("domain", o.Domain);
@@ -66,18 +63,18 @@ internal sealed class OnnxInspectReport(OnnxModel model)
             }
 
             w.WriteEndArray();
-            WriteValues(w, "inputs", graph.Inputs);
-            WriteValues(w, "outputs", graph.Outputs);
-            w.WriteNumber("node_count", graph.Nodes.Count);
+            WriteValues(w, "inputs", summary.Inputs);
+            WriteValues(w, "outputs", summary.Outputs);
+            w.WriteNumber("node_count", summary.NodeCount);
             w.WriteStartObject("nodes_by_op");
-            foreach (var (op, count) in NodesByOp())
+            foreach (var c in summary.NodesByOp)
             {
-                w.WriteNumber(op, count);
+                w.WriteNumber(c.Op, c.Count);
             }
 
             w.WriteEndObject();
-            w.WriteNumber("initializer_count", graph.Initializers.Count);
-            w.WriteNumber("initializer_bytes", InitializerBytes());
+            w.WriteNumber("initializer_count", summary.InitializerCount);
+            w.WriteNumber("initializer_bytes", summary.InitializerBytes);
             w.WriteEndObject();
         }
 
@@ -116,13 +113,6 @@ internal sealed class OnnxInspectReport(OnnxModel model)
 
         w.WriteEndArray();
     }
-
-    // Operators by descending count, then by name (domain-qualified outside the default domain).
-    private List<(string Op, int Count)> NodesByOp() =>
-        [.. model.Graph.Nodes.GroupBy(n => n.Domain.Length == 0 || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}", StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Count())).OrderByDescending(p => p.Item2).ThenBy(p => p.Key, StringComparer.Ordinal)];
-
-    private long InitializerBytes() => model.Graph.Initializers.Sum(t => t.ByteLength);
 
     private static void Line(StringBuilder s, string text) => s.Append(text).Append('\n');
 }

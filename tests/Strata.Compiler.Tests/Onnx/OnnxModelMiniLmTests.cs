@@ -32,6 +32,22 @@ public sealed class OnnxModelMiniLmTests
     }
 
     [Fact]
+    public void Summary_MiniLm_MatchesTheManifestHistogram()
+    {
+        using var model = OnnxModel.Load(OnnxTestModels.MiniLm);
+
+        var summary = OnnxModelSummary.Of(model);
+
+        // shared/models/MANIFEST.md section 5, in the same order.
+        Assert.Equal("Constant 155, Add 89, Gather 53, Unsqueeze 51, Shape 49, MatMul 48, Mul 26, ReduceMean 26, Div 25, Concat 24, Reshape 24, "
+            + "Transpose 24, Sub 14, Pow 13, Sqrt 13, Erf 6, Softmax 6, Cast 1, Gemm 1, Slice 1, Tanh 1",
+            string.Join(", ", summary.NodesByOp.Select(c => $"{c.Op} {c.Count}")));
+        Assert.Equal(650, summary.NodeCount);
+        Assert.Equal("pytorch 1.10", summary.Producer);
+        Assert.Equal((148, 90_857_312L), (summary.InitializerCount, summary.InitializerBytes));
+    }
+
+    [Fact]
     public void Load_MiniLm_InitializerBytesAreSlicesOfTheFileWithTheirDims()
     {
         using var model = OnnxModel.Load(OnnxTestModels.MiniLm);
