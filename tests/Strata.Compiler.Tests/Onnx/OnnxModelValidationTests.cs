@@ -193,6 +193,33 @@ public sealed class OnnxModelValidationTests
     }
 
     [Fact]
+    public void Load_SparseInitializer_IsRefusedNamingIt()
+    {
+        var proto = OnnxTestModels.Small();
+        proto.Graph.SparseInitializer.Add(new SparseTensorProto { Values = OnnxTestModels.RawFloats("s", [1], [1f]), Dims = { 4 } });
+
+        AssertNames(OnnxTestModels.Reject(proto), "graph.sparse_initializer[0] 's'", "sparse initializers are not supported yet");
+    }
+
+    [Fact]
+    public void Load_DuplicateGraphInput_SaysSo()
+    {
+        var proto = OnnxTestModels.Small();
+        proto.Graph.Input.Add(OnnxTestModels.TensorValue("x", TensorProto.Types.DataType.Float, 1));
+
+        AssertNames(OnnxTestModels.Reject(proto), "graph.input[1] 'x'", "given to another graph input");
+    }
+
+    [Fact]
+    public void Load_DuplicateOpsetDomain_SaysSo()
+    {
+        var proto = OnnxTestModels.Small();
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx", Version = 17 });
+
+        AssertNames(OnnxTestModels.Reject(proto), "model.opset_import[1] 'ai.onnx'", "the domain is imported twice");
+    }
+
+    [Fact]
     public void Load_AttributeTypeMismatch_SaysWhatItHolds()
     {
         var proto = OnnxTestModels.Small();
