@@ -1,5 +1,6 @@
 // `strata inspect MODEL`: what the compiler makes of a model - metadata, compile log, matrix products with their kernels
 // per row-count bucket, arena size and executable hash - without loading the weights (the file is mapped, not copied).
+// An .onnx file is read and validated and its graph summarised (OnnxInspectReport) until the ONNX importer exists.
 using System.CommandLine;
 using Strata.Engine.Artifacts;
 using Strata.Engine.Runtime;
@@ -13,7 +14,7 @@ internal static class InspectCommand
     {
         var model = new Argument<string?>("model")
         {
-            Description = "model file: GGUF, or a llama2.c checkpoint (*.bin) with --tokenizer " + DefaultModel.Help("it is not given"),
+            Description = "model file: GGUF, an ONNX model (*.onnx: summary only), or a llama2.c checkpoint (*.bin) with --tokenizer " + DefaultModel.Help("it is not given"),
             Arity = ArgumentArity.ZeroOrOne,
         };
         var tokenizer = CommonOptions.Tokenizer();
@@ -29,6 +30,14 @@ internal static class InspectCommand
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(model) is { } path && OnnxInspectReport.IsOnnxPath(path))
+            {
+                using var onnx = Compiler.Onnx.OnnxModel.Load(path);
+                var summary = new OnnxInspectReport(Compiler.Onnx.OnnxModelSummary.Of(onnx));
+                Console.Out.WriteLine(parse.GetValue(format) == "json" ? summary.ToJson() : summary.ToText());
+                return 0;
+            }
+
             var options = new EngineOptions(Threads: 1, ContextTokens: parse.GetValue(context), BatchTokens: parse.GetValue(batch),
                 Sequences: parse.GetValue(sequences), Mode: CommonOptions.ToMode(parse.GetValue(numerics)!), BatchInvariant: parse.GetValue(invariant));
             options.Validate();

@@ -7,6 +7,7 @@ public sealed class InspectCommandTests
 {
     private static readonly string Stories = StrataProcess.Shared("stories260K.gguf");
     private static readonly string SynthQ8 = StrataProcess.Shared("synth/ci-d256-l4-q8_0.gguf");
+    private static readonly string MiniLm = StrataProcess.Shared("onnx/all-MiniLM-L6-v2/model.onnx");
 
     [Fact]
     public void Inspect_StoriesJson_PrintsMetadataStepsAndTheHashGenerateReports()
@@ -83,5 +84,60 @@ public sealed class InspectCommandTests
 
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("/nonexistent/model.gguf", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_OnnxJson_PrintsOpsetsValuesNodeCountsAndInitializers()
+    {
+        var r = StrataProcess.Run("inspect", MiniLm, "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var root = doc.RootElement;
+        Assert.Equal("onnx", root.GetProperty("format").GetString());
+        Assert.Equal(7, root.GetProperty("ir_version").GetInt32());
+        Assert.Equal(13, root.GetProperty("opsets")[0].GetProperty("version").GetInt32());
+        Assert.Equal(["input_ids", "attention_mask", "token_type_ids"], root.GetProperty("inputs").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
+        Assert.Equal(["batch", "sequence"], root.GetProperty("inputs")[0].GetProperty("shape").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(384, root.GetProperty("outputs")[1].GetProperty("shape")[1].GetInt32());
+        Assert.Equal(48, root.GetProperty("nodes_by_op").GetProperty("MatMul").GetInt32());
+        Assert.Equal(148, root.GetProperty("initializer_count").GetInt32());
+        Assert.True(root.GetProperty("initializer_bytes").GetInt64() > 85_000_000);
+    }
+
+    [Fact]
+    public void Inspect_OnnxText_ShowsShapesAndOpCounts()
+    {
+        var r = StrataProcess.Run("inspect", MiniLm);
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Matches("(?m)^opsets +ai\\.onnx 13$", r.StdOut);
+        Assert.Matches("(?m)^  input_ids: Int64\\[batch, sequence\\]$", r.StdOut);
+        Assert.Matches("(?m)^ +155  Constant$", r.StdOut);
+    }
+
+    [Fact]
+    public void Inspect_TruncatedOnnx_ExitsTwoNamingFileAndField()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"strata-inspect-cut-{Environment.ProcessId}.onnx");
+        try
+        {
+            using (var source = File.OpenRead(MiniLm))
+            using (var cut = File.Create(path))
+            {
+                byte[] head = new byte[30_000];
+                source.ReadExactly(head);
+                cut.Write(head);
+            }
+
+            var r = StrataProcess.Run("inspect", path);
+
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains($"ONNX model '{path}': model: protobuf at byte 17: field 7 (graph) declares", r.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
