@@ -4,7 +4,8 @@ namespace Strata.Bench;
 /// <summary>
 /// Command line: <c>kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]</c>,
 /// or <c>layers [smollm|tinyllama] [type] [threads] [layers] [reps]</c>, or <c>grammar [shared-models-folder] [tokens]</c>, or <c>agents [steps] [tasks]</c>,
-/// or <c>cluster-sim [options]</c> (routing policies on simulated replicas, see <see cref="ClusterSim.ClusterSimOptions"/>).
+/// or <c>cluster-sim [options]</c> (routing policies on simulated replicas, see <see cref="ClusterSim.ClusterSimOptions"/>),
+/// or <c>embed-bench [options]</c> (MiniLM encoders side by side, see <see cref="Embed.EmbedBenchOptions"/>).
 /// </summary>
 internal static class Program
 {
@@ -38,12 +39,19 @@ internal static class Program
             return ClusterSim.ClusterSimCommand.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "embed-bench")
+        {
+            // embed-bench [--threads 2] [--batch 32] [--tokens 64] [--runs 10]: see Embed/EmbedBenchOptions.cs
+            return Embed.EmbedBench.Run(args[1..]);
+        }
+
         if (args.Length == 0 || args[0] != "kernels")
         {
             Console.Error.WriteLine("usage: Strata.Bench kernels [--threads N] [--rows R] [--cols C] [--reps K] [--types T1,T2] [--numerics exact|fast] [--prefill N] [--batch-invariant]");
             Console.Error.WriteLine("       Strata.Bench layers [smollm|tinyllama] [Q4_0|Q5_0|Q8_0|Q4_K|Q6_K] [threads] [layers] [reps]");
             Console.Error.WriteLine("       Strata.Bench grammar [shared-models-folder] [tokens]");
             Console.Error.WriteLine("       Strata.Bench agents [steps] [tasks]");
+            Console.Error.WriteLine("       Strata.Bench embed-bench [--threads 2] [--batch 32] [--tokens 64] [--runs 10] [--warmup 3] [--models ../shared/models]");
             Console.Error.WriteLine("       Strata.Bench cluster-sim [--replicas 4,8,16,32,64] [--tenants N,8] [--requests-per-replica 250] [--load 0.9 | --rate R] [--seed 1] [--costs FILE] [--save-costs FILE] ...");
             return 2;
         }

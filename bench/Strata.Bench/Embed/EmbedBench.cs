@@ -1,0 +1,140 @@
+// embed-bench: batch × tokens through every encoder in the same run (ONNX Runtime now; Strata's executable will be
+// a second column), timing each call from input wrapping to last_hidden_state copied out.
+using System.Diagnostics;
+using Strata.OnnxRuntime;
+
+namespace Strata.Bench.Embed;
+
+/// <summary>Runs embed-bench and prints one column per encoder.</summary>
+internal static class EmbedBench
+{
+    /// <summary>The golden's checksum: the sum of last_hidden_state for its 32 × 64 batch (ONNX Runtime 1.31.1).</summary>
+    private const double GoldenSum = -1367.1315;
+
+    public static int Run(string[] args)
+    {
+        EmbedBenchOptions? options = EmbedBenchOptions.Parse(args);
+        if (options is null)
+        {
+            Console.Error.WriteLine(EmbedBenchOptions.Usage);
+            return 2;
+        }
+
+        if (!File.Exists(options.ModelPath))
+        {
+            Console.Error.WriteLine($"model not found: {options.ModelPath} (set --models to the shared models folder)");
+            return 2;
+        }
+
+        EncoderFeeds feeds = Feeds(options);
+        Console.WriteLine($"embed-bench: all-MiniLM-L6-v2 fp32, batch {options.Batch} x {options.Tokens} tokens, {options.Threads} intra-op threads, {options.Warmup} warm-up + {options.Runs} timed runs");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
+        ReportGoldenIds(options, feeds.InputIds);
+
+        var timings = new List<EncoderTiming>();
+        foreach (IBenchEncoder encoder in Encoders(options))
+        {
+            using (encoder)
+            {
+                timings.Add(Time(encoder, feeds, options));
+            }
+        }
+
+        Print(timings, options);
+        Console.WriteLine($"load average after: {LoadAverage()}");
+        return 0;
+    }
+
+    /// <summary>The 1/5/15-minute load from /proc/loadavg: other work on a shared machine skews every column.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+
+    private static string CpuModel()
+    {
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("model name", StringComparison.Ordinal))
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                }
+            }
+        }
+
+        return "unknown model";
+    }
+
+    /// <summary>The encoders compared, in column order; Strata's executable joins here once the compiler builds it.</summary>
+    private static IEnumerable<IBenchEncoder> Encoders(EmbedBenchOptions options)
+    {
+        yield return new OnnxRuntimeBenchEncoder(OnnxRuntimeEncoder.Open(options.ModelPath, options.Threads));
+    }
+
+    private static EncoderFeeds Feeds(EmbedBenchOptions options)
+    {
+        int count = options.Batch * options.Tokens;
+        var attentionMask = new long[count]; // (batch, tokens): every token real, no padding
+        attentionMask.AsSpan().Fill(1);
+        return new EncoderFeeds(BenchTokenIds.Create(options.Batch, options.Tokens), attentionMask, new long[count], options.Batch, options.Tokens);
+    }
+
+    private static void ReportGoldenIds(EmbedBenchOptions options, long[] inputIds)
+    {
+        if (!File.Exists(options.GoldenPath))
+        {
+            Console.WriteLine($"input ids: golden {options.GoldenPath} not found, not compared");
+            return;
+        }
+
+        bool same = BenchTokenIds.MatchesGolden(options.GoldenPath, inputIds, options.Tokens);
+        Console.WriteLine($"input ids: {(same ? "identical to" : "differ from")} the golden's batch_input_ids");
+    }
+
+    private static EncoderTiming Time(IBenchEncoder encoder, EncoderFeeds feeds, EmbedBenchOptions options)
+    {
+        var lastHiddenState = new float[feeds.ElementCount * encoder.HiddenSize]; // (batch, tokens, hidden)
+        for (int i = 0; i < options.Warmup; i++)
+        {
+            encoder.Encode(feeds, lastHiddenState);
+        }
+
+        var milliseconds = new double[options.Runs];
+        for (int i = 0; i < options.Runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            encoder.Encode(feeds, lastHiddenState);
+            milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        double sum = 0;
+        foreach (float value in lastHiddenState)
+        {
+            sum += value;
+        }
+
+        return new EncoderTiming(encoder.Name, milliseconds, sum);
+    }
+
+    private static void Print(List<EncoderTiming> timings, EmbedBenchOptions options)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {"",-24} | " + string.Join(" | ", timings.Select(t => $"{t.Name,20}")) + " |");
+        Console.WriteLine($"|{new string('-', 26)}|" + string.Join("|", timings.Select(_ => new string('-', 22))) + "|");
+        Row("median ms", timings, t => t.MedianMs.ToString("F2"));
+        Row("min ms", timings, t => t.Milliseconds.Min().ToString("F2"));
+        Row("max ms", timings, t => t.Milliseconds.Max().ToString("F2"));
+        Row("sequences/s (median)", timings, t => (options.Batch * 1000.0 / t.MedianMs).ToString("F1"));
+        Row("tokens/s (median)", timings, t => (options.Batch * options.Tokens * 1000.0 / t.MedianMs).ToString("F0"));
+        Row("speed vs first column", timings, t => (timings[0].MedianMs / t.MedianMs).ToString("F2") + "x");
+        Row("sum last_hidden_state", timings, t => t.LastHiddenStateSum.ToString("F4"));
+        Row("all ms, sorted", timings, t => string.Join(" ", t.Milliseconds.Order().Select(ms => ms.ToString("F1"))));
+        if (options is { Batch: 32, Tokens: 64 })
+        {
+            Console.WriteLine($"golden sum (ONNX Runtime 1.31.1, same ids): {GoldenSum}");
+        }
+    }
+
+    private static void Row(string label, List<EncoderTiming> timings, Func<EncoderTiming, string> cell) =>
+        Console.WriteLine($"| {label,-24} | " + string.Join(" | ", timings.Select(t => $"{cell(t),20}")) + " |");
+}

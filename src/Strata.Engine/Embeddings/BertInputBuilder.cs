@@ -1,0 +1,118 @@
+// Tokenizes a batch of texts for a BERT-family encoder (WordPiece over vocab.txt) and pads it into a BertInput.
+using Microsoft.ML.Tokenizers;
+
+namespace Strata.Engine.Embeddings;
+
+/// <summary>
+/// Builds <see cref="BertInput"/> batches with Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>: basic
+/// tokenization, lowercasing, WordPiece, <c>[CLS] … [SEP]</c>; padding with [PAD] to the longest row, and, when a
+/// maximum is given, truncation as Hugging Face does it (keep [CLS] and the first pieces, end with [SEP]).
+/// </summary>
+public sealed class BertInputBuilder
+{
+    private readonly BertTokenizer _tokenizer;
+
+    private BertInputBuilder(BertTokenizer tokenizer) => _tokenizer = tokenizer;
+
+    /// <summary>The [CLS] id.</summary>
+    public int ClassificationTokenId => _tokenizer.ClassificationTokenId;
+
+    /// <summary>The [SEP] id.</summary>
+    public int SeparatorTokenId => _tokenizer.SeparatorTokenId;
+
+    /// <summary>The [PAD] id written after a row's last token.</summary>
+    public int PaddingTokenId => _tokenizer.PaddingTokenId;
+
+    /// <summary>Loads a WordPiece vocabulary (one piece per line, as BERT's vocab.txt), lowercasing the text.</summary>
+    /// <exception cref="FileNotFoundException">The vocabulary file does not exist.</exception>
+    public static BertInputBuilder FromVocabulary(string vocabularyPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vocabularyPath);
+        if (!File.Exists(vocabularyPath))
+        {
+            throw new FileNotFoundException($"WordPiece vocabulary '{vocabularyPath}' not found (expected BERT's vocab.txt).", vocabularyPath);
+        }
+
+        var options = new BertOptions { LowerCaseBeforeTokenization = true };
+        return new BertInputBuilder(BertTokenizer.Create(vocabularyPath, options));
+    }
+
+    /// <summary>The ids of one text, [CLS] and [SEP] included, with no limit.</summary>
+    public IReadOnlyList<int> Encode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return _tokenizer.EncodeToIds(text, addSpecialTokens: true);
+    }
+
+    /// <summary>Tokenizes <paramref name="texts"/> and pads every row to the longest one.</summary>
+    /// <param name="texts">At least one text.</param>
+    /// <param name="maxTokens">
+    /// When given, rows longer than this many tokens ([CLS] and [SEP] included, at least 2) are truncated, and
+    /// <see cref="BertInput.TruncatedRows"/> names them; when null, nothing is cut.
+    /// </param>
+    /// <exception cref="ArgumentException">No texts, a null text, or a maximum under 2.</exception>
+    public BertInput Build(IReadOnlyList<string> texts, int? maxTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one text; got none.", nameof(texts));
+        }
+
+        if (maxTokens is < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens, "The maximum token count must leave room for [CLS] and [SEP] (at least 2).");
+        }
+
+        var rows = new IReadOnlyList<int>[texts.Count];
+        var truncated = new List<int>();
+        int longest = 0;
+        for (int row = 0; row < texts.Count; row++)
+        {
+            if (texts[row] is null)
+            {
+                throw new ArgumentException($"Text {row} of the batch is null.", nameof(texts));
+            }
+
+            rows[row] = Encode(texts[row]);
+            if (maxTokens is int max && rows[row].Count > max)
+            {
+                truncated.Add(row);
+            }
+
+            longest = Math.Max(longest, maxTokens is int cap ? Math.Min(rows[row].Count, cap) : rows[row].Count);
+        }
+
+        return Pad(rows, longest, truncated.ToArray());
+    }
+
+    private BertInput Pad(IReadOnlyList<int>[] rows, int sequenceLength, int[] truncatedRows)
+    {
+        int batch = rows.Length;
+        var inputIds = new long[batch * sequenceLength];      // (batch, sequence)
+        var attentionMask = new long[batch * sequenceLength]; // (batch, sequence)
+        var tokenTypeIds = new long[batch * sequenceLength];  // (batch, sequence), all 0
+        var tokenCounts = new int[batch];                     // (batch)
+        inputIds.AsSpan().Fill(PaddingTokenId);
+        for (int row = 0; row < batch; row++)
+        {
+            IReadOnlyList<int> ids = rows[row];
+            int count = Math.Min(ids.Count, sequenceLength);
+            Span<long> idRow = inputIds.AsSpan(row * sequenceLength, sequenceLength);
+            for (int t = 0; t < count; t++)
+            {
+                idRow[t] = ids[t];
+            }
+
+            if (count < ids.Count)
+            {
+                idRow[count - 1] = SeparatorTokenId; // truncated: the row still ends with [SEP]
+            }
+
+            attentionMask.AsSpan(row * sequenceLength, count).Fill(1);
+            tokenCounts[row] = count;
+        }
+
+        return new BertInput(inputIds, attentionMask, tokenTypeIds, batch, sequenceLength, tokenCounts, truncatedRows);
+    }
+}
