@@ -2,6 +2,7 @@
 using Google.Protobuf;
 using Strata.Compiler.Onnx;
 using Strata.Compiler.Onnx.Proto;
+using Strata.Engine.Tests;
 
 namespace Strata.Compiler.Tests.Onnx;
 
