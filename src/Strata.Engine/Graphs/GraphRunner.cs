@@ -1,0 +1,179 @@
+// Runs a compiled graph executable: binds the run's symbols from the inputs, then each step's kernel over one pinned arena,
+// handing foreign partitions to their runtime. It decides nothing the compiler decided.
+using System.Runtime.InteropServices;
+using Strata.Compiler.Graphs;
+using Strata.Compiler.Graphs.Lowering;
+using Strata.Kernels;
+
+namespace Strata.Engine.Graphs;
+
+/// <summary>
+/// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise); the arena is allocated once, sized by the
+/// compiler's plan, so a run allocates nothing but small per-run shape arrays when the sizes change.
+/// </summary>
+public sealed unsafe partial class GraphRunner : IDisposable
+{
+    private readonly GraphExecutable _executable;
+    private readonly WorkerPool _pool;
+    private readonly bool _ownsPool;
+    private readonly byte[] _arena;
+    private readonly byte* _base;
+    private readonly RunShapes _shapes = new();
+    private readonly float[] _scratch;
+    private readonly int _scratchPerPart;
+
+    /// <summary>A runner of <paramref name="executable"/> on <paramref name="pool"/> (created with <paramref name="threads"/> when null).</summary>
+    public GraphRunner(GraphExecutable executable, WorkerPool? pool = null, int threads = 0)
+    {
+        _executable = executable;
+        _ownsPool = pool is null;
+        _pool = pool ?? new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
+        _arena = GC.AllocateUninitializedArray<byte>(checked((int)Math.Max(executable.Plan.ArenaBytes, 64)), pinned: true);
+        _base = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0);
+        long longest = 1;
+        foreach (var (symbol, max) in executable.Options.Bounds.Maxima)
+        {
+            longest = Math.Max(longest, max);
+        }
+
+        _scratchPerPart = (int)Math.Min(longest, 1 << 20);
+        _scratch = new float[_scratchPerPart * _pool.ThreadCount * PartsPerThread];
+    }
+
+    /// <summary>The executable it runs.</summary>
+    public GraphExecutable Executable => _executable;
+
+    /// <summary>Threads of its pool.</summary>
+    public int Threads => _pool.ThreadCount;
+
+    /// <summary>Runs the graph on <paramref name="inputs"/> (in graph input order).</summary>
+    /// <exception cref="ArgumentException">the inputs do not fit the graph or the executable's capacity</exception>
+    public void Run(ReadOnlySpan<GraphInput> inputs)
+    {
+        _shapes.Bind(_executable, inputs);
+        var graph = _executable.Graph;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var value = graph.Inputs[i];
+            long bytes = Count(_shapes.Of(value.Id)) * value.Type.Size();
+            if (inputs[i].Bytes.Length != bytes)
+            {
+                throw new ArgumentException($"input '{value.Name}' needs {bytes} bytes of {value.Type.Text()}; {inputs[i].Bytes.Length} were given");
+            }
+
+            inputs[i].Bytes.Span.CopyTo(new Span<byte>(_base + _executable.Plan.Slots[value.Id].Offset, (int)bytes));
+        }
+
+        foreach (var step in _executable.Steps)
+        {
+            Execute(step);
+        }
+    }
+
+    /// <summary>Graph output <paramref name="index"/> of the last run, as f32, with its sizes; valid until the next run.</summary>
+    /// <exception cref="InvalidOperationException">the output is not f32</exception>
+    public ReadOnlySpan<float> OutputFloats(int index, out long[] shape)
+    {
+        var value = _executable.Graph.Outputs[index];
+        if (value.Type != DType.F32)
+        {
+            throw new InvalidOperationException($"output '{value.Name}' is {value.Type.Text()}, not f32");
+        }
+
+        shape = _shapes.Of(value.Id);
+        return new ReadOnlySpan<float>((void*)Address(value), checked((int)Count(shape)));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsPool)
+        {
+            _pool.Dispose();
+        }
+    }
+
+    private void Execute(GraphStep step)
+    {
+        switch (step.Kind)
+        {
+            case StepKind.Dense:
+                Dense(step.Node);
+                break;
+            case StepKind.LayerNorm:
+                LayerNormRows(step.Node);
+                break;
+            case StepKind.Gelu:
+                Gelu(step.Node);
+                break;
+            case StepKind.Attention:
+                Attention(step.Node);
+                break;
+            case StepKind.Binary:
+                Binary(step.Node);
+                break;
+            case StepKind.Unary:
+                Unary(step.Node);
+                break;
+            case StepKind.Cast:
+                Cast(step.Node);
+                break;
+            case StepKind.View:
+                View(step.Node);
+                break;
+            case StepKind.Transpose:
+                Transpose(step.Node);
+                break;
+            case StepKind.Gather:
+                Gather(step.Node);
+                break;
+            case StepKind.Softmax:
+                Softmax(step.Node);
+                break;
+            case StepKind.ReduceMean:
+                ReduceMean(step.Node);
+                break;
+            case StepKind.MatMul:
+                BatchedMatMul(step.Node);
+                break;
+            case StepKind.Slice:
+                Slice(step.Node);
+                break;
+            case StepKind.Concat:
+                Concat(step.Node);
+                break;
+            case StepKind.Where:
+                Where(step.Node);
+                break;
+            case StepKind.Equal:
+                Equal(step.Node);
+                break;
+            case StepKind.Expand:
+                Expand(step.Node);
+                break;
+            case StepKind.Foreign:
+                Foreign(step);
+                break;
+            default:
+                throw new InvalidOperationException($"step kind {step.Kind} has no kernel in this runner");
+        }
+    }
+
+    private nint Address(TensorValue value) =>
+        _executable.Graph.TryGetConstant(value, out var data) ? data.Address : (nint)(_base + _executable.Plan.Slots[value.Id].Offset);
+
+    private long[] ShapeOf(TensorValue value) => _shapes.Of(value.Id);
+
+    private Span<float> Floats(TensorValue value) => new((void*)Address(value), checked((int)Count(ShapeOf(value))));
+
+    private static long Count(long[] shape)
+    {
+        long count = 1;
+        foreach (long d in shape)
+        {
+            count *= d;
+        }
+
+        return count;
+    }
+}
