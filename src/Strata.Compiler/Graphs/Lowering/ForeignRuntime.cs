@@ -39,4 +39,8 @@ public readonly record struct ForeignTensor(DType Type, long[] Shape, nint Addre
 /// <param name="Operators">the operators it holds ("domain.op" for foreign domains), for the log and evidence</param>
 /// <param name="NodeCount">number of nodes</param>
 public sealed record ForeignPartition(int Index, byte[] Model, IReadOnlyList<TensorValue> Inputs, IReadOnlyList<TensorValue> Outputs,
-    IReadOnlyList<string> Operators, int NodeCount);
+    IReadOnlyList<string> Operators, int NodeCount)
+{
+    /// <summary>The name a value has in the partition model (its inputs and outputs are named so).</summary>
+    public static string NameOf(TensorValue value) => PartitionModelWriter.ValueName(value);
+}
