@@ -26,6 +26,11 @@ public static class EmbeddingModels
     public static Embedder Open(string modelPath, string? vocabularyPath, int threads)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"embedding model '{modelPath}' not found (expected a BERT-family encoder, .onnx)", modelPath);
+        }
+
         var builder = BertInputBuilder.FromVocabulary(vocabularyPath ?? DefaultVocabulary(modelPath));
         return new Embedder(builder, OnnxRuntimeSentenceEncoder.Open(modelPath, threads));
     }
