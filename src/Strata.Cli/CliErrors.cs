@@ -37,5 +37,5 @@ internal static class CliErrors
     }
 
     private static bool IsBadInput(Exception e) => e is ModelFormatException or CompileException or Compiler.Onnx.OnnxFormatException or PromptTooLongException or TemplateException
-        or GrammarException or SchemaException or Agents.ContractException or Agents.StoreException or Agents.McpToolException or Engine.Store.ModelStoreException or System.Text.Json.JsonException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
+        or GrammarException or SchemaException or Agents.ContractException or Agents.StoreException or Agents.McpToolException or Engine.Store.ModelStoreException or System.Text.Json.JsonException or ArgumentException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 }

@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, bench, synth, serve, inspect, chat, template, agent, pull, models. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, embed, bench, synth, serve, inspect, chat, template, agent, pull, models. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -6,6 +6,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
 {
     ProbeCommand.Create(),
     GenerateCommand.Create(),
+    EmbedCommand.Create(),
     BenchCommand.Create(),
     SynthCommand.Create(),
     ServeCommand.Create(),

@@ -11,7 +11,7 @@ internal static class ServeCommand
     {
         var model = new Option<string[]>("--model", "-m")
         {
-            Description = "model to serve, as [NAME=]PATH or [NAME=]owner/repo[:file] of a cached model (repeatable); NAME defaults to the file name without extension "
+            Description = "model to serve, as [NAME=]PATH or [NAME=]owner/repo[:file] of a cached model (repeatable); NAME defaults to the file name without extension; an ONNX encoder (.onnx, vocab.txt beside it) is served on /v1/embeddings "
                 + DefaultModel.Help("neither --model nor the config names a model"),
             AllowMultipleArgumentsPerToken = false,
         };
@@ -77,6 +77,9 @@ internal static class ServeCommand
             // Declared first, so disposed last: the server's task runner has stopped before the store closes.
             await using var agents = await AgentServe.OpenAsync(parse.GetValue(agentProfile), parse.GetValue(agentStore), cancellation);
             var extension = cfg.Cluster.Enabled ? Strata.Cluster.ClusterExtension.Create(cfg.Cluster, [.. models, .. cfg.Models], agents?.Extension) : agents?.Extension;
+
+            // Embedding models (.onnx) open through the one opener in Strata.OnnxRuntime; Serving itself carries no ONNX Runtime.
+            extension = (extension ?? new ServerExtension()) with { OpenEmbedder = Strata.OnnxRuntime.EmbeddingModels.Open };
             await using var server = await StrataServer.StartAsync(models, listen, cfg, extension, cancellation);
             foreach (var (name, file) in server.Models)
             {

@@ -69,6 +69,9 @@ public sealed class EvidenceRecord
     /// <summary>Model, tokens and timings from the engine layer; null until that layer reports.</summary>
     public EngineSection? Engine { get; set; }
 
+    /// <summary>Runtime, inputs and tokens of an embeddings call; null for generation.</summary>
+    public EmbeddingSection? Embedding { get; set; }
+
     /// <summary>Route, tenant, queueing, batches and latencies from the serving layer; null outside the server.</summary>
     public ServingSection? Serving { get; set; }
 

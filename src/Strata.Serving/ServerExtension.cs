@@ -19,4 +19,10 @@ public sealed record ServerExtension
 
     /// <summary>Maps endpoints, after the server's own and before its fallback (404, or 405 for a known path).</summary>
     public Action<ServerEndpoints>? Endpoints { get; init; }
+
+    /// <summary>
+    /// Opens the embedding models (those whose path ends in .onnx) as <see cref="Strata.Engine.Embeddings.Embedder"/>s; without
+    /// it, a server given an embedding model refuses to start. strata serve passes Strata.OnnxRuntime's EmbeddingModels.Open.
+    /// </summary>
+    public EmbedderOpener? OpenEmbedder { get; init; }
 }

@@ -66,6 +66,9 @@ internal sealed class ServerState
 
     public EvidenceStore Evidence { get; }
 
+    /// <summary>The served embedding models (loaded at start, on every node).</summary>
+    public IReadOnlyList<EmbeddingModel> Embeddings { get; init; } = [];
+
     /// <summary>The durable archive a cluster registers (null on a single server).</summary>
     public IEvidenceArchive? Archive { get; init; }
 
@@ -74,9 +77,14 @@ internal sealed class ServerState
     /// <exception cref="Strata.Engine.Artifacts.ModelFormatException">the file is malformed</exception>
     public async Task LoadAsync(ModelConfig model, CancellationToken cancellation)
     {
-        if (Models.Find(model.Name) is not null)
+        if (Models.Find(model.Name) is not null || FindEmbedding(model.Name) is not null)
         {
             throw new ArgumentException($"two models are named '{model.Name}'");
+        }
+
+        if (model.IsEmbedding)
+        {
+            throw new ArgumentException($"model '{model.Name}' is an embedding model: it is loaded at start on every node, never placed");
         }
 
         var runtime = await Task.Run(() => Strata.Engine.Runtime.ModelRuntime.Load(model.Path, null, StrataServer.EngineOptionsFor(model.Path, Config)), cancellation)
@@ -189,17 +197,90 @@ internal sealed class ServerState
                 return only;
             }
 
-            throw ApiError.BadRequest("'model' is required: this server serves several models (see GET /v1/models)", "model");
+            throw ApiError.BadRequest(Schedulers.Count == 0
+                ? "'model' is required, and this server serves no generation model (see GET /v1/models)"
+                : "'model' is required: this server serves several models (see GET /v1/models)", "model");
         }
 
-        if (Models.Find(model) is not { } scheduler || !tenant.MayUse(model))
+        if (Models.Find(model) is { } scheduler && tenant.MayUse(model))
         {
-            throw new ApiError(404, $"the model '{model}' does not exist or you do not have access to it (see GET /v1/models)",
-                "invalid_request_error", "model", "model_not_found");
+            return scheduler;
         }
 
-        return scheduler;
+        if (FindEmbedding(model) is not null && tenant.MayUse(model))
+        {
+            throw ApiError.BadRequest($"the model '{model}' is an embedding model: it serves POST /v1/embeddings, not completions", "model", "wrong_model_kind");
+        }
+
+        throw ModelNotFound(model);
     }
+
+    /// <summary>The embedding model <paramref name="model"/> names for <paramref name="tenant"/> (the only one when null).</summary>
+    public EmbeddingModel RouteEmbedding(string? model, Tenant tenant)
+    {
+        if (model is null)
+        {
+            if (Embeddings is [var only] && tenant.MayUse(only.Name))
+            {
+                return only;
+            }
+
+            throw ApiError.BadRequest("'model' is required: name an embedding model (see GET /v1/models)", "model");
+        }
+
+        if (FindEmbedding(model) is { } embedding && tenant.MayUse(model))
+        {
+            return embedding;
+        }
+
+        if (Models.Find(model) is not null && tenant.MayUse(model))
+        {
+            throw ApiError.BadRequest($"the model '{model}' is a generation model: it does not produce embeddings (serve an embedding model, .onnx, for POST /v1/embeddings)",
+                "model", "wrong_model_kind");
+        }
+
+        throw ModelNotFound(model);
+    }
+
+    /// <summary>
+    /// Admits a request costing <paramref name="tokens"/> to <paramref name="model"/> for <paramref name="tenant"/>, or throws
+    /// the refusal: 400 naming <paramref name="param"/> when it can never fit, else 429 with Retry-After. Every admitted request
+    /// ends with <see cref="Admission.Finished"/>.
+    /// </summary>
+    public async Task AdmitAsync(Tenant tenant, string model, int tokens, int promptTokens, string param)
+    {
+        var refusal = await Admission.TryAdmitAsync(tenant, model, tokens, promptTokens);
+        if (refusal is not null)
+        {
+            Metrics.Rejections.Add(1, ServingMetrics.ModelTag(model), new KeyValuePair<string, object?>("reason", refusal.Code));
+            throw refusal.Permanent
+                ? ApiError.BadRequest(refusal.Message, param, refusal.Code)
+                : new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
+        }
+    }
+
+    /// <summary>Keeps a finished request's evidence for its tenant (and in the cluster's archive).</summary>
+    public void Keep(string tenant, EvidenceRecord record)
+    {
+        Evidence.Add(tenant, record);
+        Archive?.Save(tenant, record);
+    }
+
+    private EmbeddingModel? FindEmbedding(string name)
+    {
+        foreach (var e in Embeddings)
+        {
+            if (e.Name == name)
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    private static ApiError ModelNotFound(string model) =>
+        new(404, $"the model '{model}' does not exist or you do not have access to it (see GET /v1/models)", "invalid_request_error", "model", "model_not_found");
 
     public IEnumerable<Scheduler> ModelsFor(Tenant tenant)
     {
@@ -269,8 +350,7 @@ internal sealed class ServerState
             StopReason = StopReasons.WireName(stop),
             FinishReason = done?.FinishReason,
         };
-        Evidence.Add(s.Request.Tenant.Name, record);
-        Archive?.Save(s.Request.Tenant.Name, record);
+        Keep(s.Request.Tenant.Name, record);
         if (Activity.Current is { } span)
         {
             // The request's trace span carries the same facts (no prompt or output text).

@@ -26,11 +26,13 @@ public sealed class StrataServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ModelSet _schedulers;
     private readonly ServingMetrics _metrics;
+    private readonly IReadOnlyList<EmbeddingModel> _embeddings;
 
-    private StrataServer(WebApplication app, ModelSet schedulers, ServingMetrics metrics, IReadOnlyList<string> urls)
+    private StrataServer(WebApplication app, ModelSet schedulers, IReadOnlyList<EmbeddingModel> embeddings, ServingMetrics metrics, IReadOnlyList<string> urls)
     {
         _app = app;
         _schedulers = schedulers;
+        _embeddings = embeddings;
         _metrics = metrics;
         Urls = urls;
     }
@@ -38,8 +40,9 @@ public sealed class StrataServer : IAsyncDisposable
     /// <summary>The addresses Kestrel listens on (with the real port when 0 was asked).</summary>
     public IReadOnlyList<string> Urls { get; }
 
-    /// <summary>Names and files of the served models.</summary>
-    public IReadOnlyList<(string Name, string Path)> Models => [.. _schedulers.All.Select(s => (s.Name, s.Runtime.Model.Path))];
+    /// <summary>Names and files of the served models, generation models first, then embedding models.</summary>
+    public IReadOnlyList<(string Name, string Path)> Models =>
+        [.. _schedulers.All.Select(s => (s.Name, s.Runtime.Model.Path)), .. _embeddings.Select(e => (e.Name, e.Path))];
 
     /// <summary>Loads every model, then starts listening on <paramref name="host"/>:<paramref name="port"/> (0 = any free port).</summary>
     /// <exception cref="ArgumentException">a model name repeats, the config is invalid, or the host is refused (see <see cref="ListenUrls"/>)</exception>
@@ -78,29 +81,40 @@ public sealed class StrataServer : IAsyncDisposable
             all.RemoveAll(m => m.Replicas > 0);
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in all)
+        {
+            if (!names.Add(m.Name))
+            {
+                throw new ArgumentException($"two models are named '{m.Name}'");
+            }
+        }
+
         var schedulers = new ModelSet();
         var metrics = new ServingMetrics(() => schedulers.All);
         var app = Build(config, metrics, urls, extension?.Services);
         var time = app.Services.GetRequiredService<TimeProvider>();
         var admission = new Admission(config.QueueCapacity, config.MaxRunning, time, app.Services.GetService<ITenantLimits>());
+        var embeddings = new List<EmbeddingModel>();
         try
         {
-            foreach (var m in all)
+            foreach (var m in all.Where(m => m.IsEmbedding))
             {
-                if (schedulers.Find(m.Name) is not null)
-                {
-                    throw new ArgumentException($"two models are named '{m.Name}'");
-                }
+                embeddings.Add(EmbeddingModel.Open(m, extension?.OpenEmbedder, config.Threads == 0 ? Environment.ProcessorCount : config.Threads));
+            }
 
+            foreach (var m in all.Where(m => !m.IsEmbedding))
+            {
                 var runtime = ModelRuntime.Load(m.Path, null, EngineOptionsFor(m.Path, config));
                 schedulers.Add(new Scheduler(m.Name, runtime, config.MaxRunning, admission, metrics, time));
             }
 
-            Map(app, new ServerState(config, schedulers, admission, metrics, time) { Archive = app.Services.GetService<IEvidenceArchive>() }, extension?.Endpoints);
+            Map(app, new ServerState(config, schedulers, admission, metrics, time) { Archive = app.Services.GetService<IEvidenceArchive>(), Embeddings = embeddings },
+                extension?.Endpoints);
             await app.StartAsync(cancellation);
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             await WarmUp(addresses, cancellation);
-            return new StrataServer(app, schedulers, metrics, addresses);
+            return new StrataServer(app, schedulers, embeddings, metrics, addresses);
         }
         catch
         {
@@ -108,6 +122,11 @@ public sealed class StrataServer : IAsyncDisposable
             {
                 s.Dispose();
                 s.Runtime.Dispose();
+            }
+
+            foreach (var e in embeddings)
+            {
+                e.Dispose();
             }
 
             metrics.Dispose();
@@ -181,6 +200,11 @@ public sealed class StrataServer : IAsyncDisposable
             s.Runtime.Dispose();
         }
 
+        foreach (var e in _embeddings)
+        {
+            e.Dispose();
+        }
+
         _metrics.Dispose();
     }
 
@@ -244,6 +268,7 @@ public sealed class StrataServer : IAsyncDisposable
         var drain = TimeSpan.FromMilliseconds(state.Config.ShutdownDrainMs);
         app.Lifetime.ApplicationStopping.Register(() => EndAfterDrain(state.Models, drain, state.Time));
         var completions = new CompletionHandler(state);
+        var embeddings = new EmbeddingsHandler(state);
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
         app.Use(async (context, next) =>
         {
@@ -283,6 +308,7 @@ public sealed class StrataServer : IAsyncDisposable
         var routes = new RouteTable(app);
         routes.MapPost("/v1/chat/completions", context => completions.Handle(context, chat: true));
         routes.MapPost("/v1/completions", context => completions.Handle(context, chat: false));
+        routes.MapPost(EmbeddingsHandler.Endpoint, embeddings.Handle);
         routes.MapGet("/v1/models", context => InfoEndpoints.ListModels(context, state));
         routes.MapGet("/v1/strata/evidence/{traceId}", context => InfoEndpoints.GetEvidence(context, state));
         routes.MapGet("/health/live", context => InfoEndpoints.WriteJson(context, 200, w => w.WriteString("status", "live")));

@@ -65,16 +65,37 @@ public sealed class BertInputBuilder
         }
 
         var rows = new IReadOnlyList<int>[texts.Count];
-        var truncated = new List<int>();
-        int longest = 0;
         for (int row = 0; row < texts.Count; row++)
         {
-            if (texts[row] is null)
-            {
-                throw new ArgumentException($"Text {row} of the batch is null.", nameof(texts));
-            }
+            rows[row] = Encode(texts[row] ?? throw new ArgumentException($"Text {row} of the batch is null.", nameof(texts)));
+        }
 
-            rows[row] = Encode(texts[row]);
+        return Pack(rows, maxTokens);
+    }
+
+    /// <summary>Pads (and, with a maximum, truncates) rows already tokenized by <see cref="Encode"/> into one batch.</summary>
+    /// <param name="tokenIds">(batch)(tokens): at least one row, each with [CLS] and [SEP].</param>
+    /// <param name="maxTokens">As in <see cref="Build"/>.</param>
+    /// <exception cref="ArgumentException">No rows, a null row, or a maximum under 2.</exception>
+    public BertInput Pack(IReadOnlyList<IReadOnlyList<int>> tokenIds, int? maxTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        if (tokenIds.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one text; got none.", nameof(tokenIds));
+        }
+
+        if (maxTokens is < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens, "The maximum token count must leave room for [CLS] and [SEP] (at least 2).");
+        }
+
+        var rows = new IReadOnlyList<int>[tokenIds.Count];
+        var truncated = new List<int>();
+        int longest = 0;
+        for (int row = 0; row < rows.Length; row++)
+        {
+            rows[row] = tokenIds[row] ?? throw new ArgumentException($"Row {row} of the batch is null.", nameof(tokenIds));
             if (maxTokens is int max && rows[row].Count > max)
             {
                 truncated.Add(row);

@@ -273,6 +273,8 @@ public sealed record ServerConfig
             }
 
             Check(m.Replicas >= 0, $"models[{m.Name}].replicas", "0 (every node) or more", m.Replicas);
+            Check(!m.IsEmbedding || m.Replicas == 0, $"models[{m.Name}].replicas", "0: an embedding model (.onnx) is served on every node", m.Replicas);
+            Check(m.IsEmbedding || m.Vocab is null, $"models[{m.Name}].vocab", "absent: only an embedding model (.onnx) takes a vocabulary", m.Vocab ?? "");
         }
     }
 
@@ -292,9 +294,16 @@ public sealed class ModelConfig
     [ConfigurationKeyName("name")]
     public string Name { get; init; } = "";
 
-    /// <summary>Model file.</summary>
+    /// <summary>Model file: GGUF or llama2.c for generation; an ONNX encoder (*.onnx) is an embedding model (POST /v1/embeddings).</summary>
     [ConfigurationKeyName("path")]
     public string Path { get; init; } = "";
+
+    /// <summary>An embedding model's WordPiece vocabulary; null = vocab.txt beside the model. Only for embedding models.</summary>
+    [ConfigurationKeyName("vocab")]
+    public string? Vocab { get; init; }
+
+    /// <summary>Whether this is an embedding model: its path ends in .onnx.</summary>
+    public bool IsEmbedding => Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>On a cluster, how many nodes hold a replica; 0 = every node (and always on a single server).</summary>
     [ConfigurationKeyName("replicas")]

@@ -68,14 +68,7 @@ internal sealed class CompletionHandler(ServerState state)
         }
 
         int deadline = state.DeadlineMs(context);
-        var refusal = await state.Admission.TryAdmitAsync(tenant, scheduler.Name, prompt.Length + maxTokens, prompt.Length);
-        if (refusal is not null)
-        {
-            state.Metrics.Rejections.Add(1, ServingMetrics.ModelTag(scheduler.Name), new KeyValuePair<string, object?>("reason", refusal.Code));
-            throw refusal.Permanent
-                ? ApiError.BadRequest(refusal.Message, "max_tokens", refusal.Code)
-                : new ApiError(429, refusal.Message, "rate_limit_error", null, refusal.Code, refusal.RetryAfterSeconds);
-        }
+        await state.AdmitAsync(tenant, scheduler.Name, prompt.Length + maxTokens, prompt.Length, "max_tokens");
 
         var record = new EvidenceRecord(TraceId.Parse(traceId), state.Time);
         var request = new ServingRequest

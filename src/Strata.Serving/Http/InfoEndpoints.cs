@@ -25,6 +25,24 @@ internal static class InfoEndpoints
                 w.WriteEndObject();
             }
 
+            foreach (var e in state.Embeddings)
+            {
+                if (!tenant.MayUse(e.Name))
+                {
+                    continue;
+                }
+
+                w.WriteStartObject();
+                w.WriteString("id", e.Name);
+                w.WriteString("object", "model");
+                w.WriteNumber("created", new DateTimeOffset(File.GetLastWriteTimeUtc(e.Path)).ToUnixTimeSeconds());
+                w.WriteString("owned_by", "strata");
+                w.WriteNumber("context_length", e.Embedder.MaxTokens);
+                w.WriteString("strata_kind", "embedding");
+                w.WriteNumber("dimensions", e.Embedder.Dimensions);
+                w.WriteEndObject();
+            }
+
             w.WriteEndArray();
         });
     }
