@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Import;
+using Strata.Compiler.Graphs.Passes;
 using Strata.Compiler.Onnx;
 using Strata.Compiler.Tests.Onnx;
 using Xunit.Abstractions;
@@ -36,6 +37,27 @@ public sealed class GraphOptimizerMiniLmTests(ITestOutputHelper output)
         {
             Assert.False(counts.ContainsKey(op) && graph.Nodes.Any(n => n.Is(op) && n.Output.Type == DType.F32), $"{op} is left on the path");
         }
+    }
+
+    [Fact]
+    public void ConstantFolding_MiniLm_LeavesNoShapeArithmeticOnThePath()
+    {
+        using var model = OnnxModel.Load(OnnxTestModels.MiniLm);
+        var log = new CompileLog();
+        var graph = OnnxImporter.Import(model, ["last_hidden_state"], log);
+
+        foreach (var pass in new Func<OpGraph, CompileLog, OpGraph>[] { ShapeInference.Run, ConstantFolding.Run, DeadCodeElimination.Run })
+        {
+            graph = pass(graph, log);
+        }
+
+        // What remains of Gather and Unsqueeze reads data (embeddings, the attention mask), never a shape.
+        Assert.DoesNotContain(graph.Nodes, n => n.Is("Shape") || n.Is("Concat"));
+        Assert.All(graph.Nodes.Where(n => n.Is("Gather")), n => Assert.Equal(DType.F32, n.Output.Type));
+        Assert.All(graph.Nodes.Where(n => n.Is("Unsqueeze")), n => Assert.True(n.Output.Shape!.Rank >= 3));
+        Assert.All(graph.Nodes.Where(n => n.Is("Reshape")), n => Assert.Null(n.Input(1)));
+        Assert.All(graph.Nodes.SelectMany(n => n.Outputs), v => Assert.True(v.Shape is { HasUnknown: false }, $"{v} {v.Name}"));
+        Assert.Contains(graph.Nodes, n => n.Is("Reshape") && n.Output.Shape!.ToString() == "[batch, sequence, 12, 32]");
     }
 
     [Fact]
