@@ -79,4 +79,36 @@ public sealed class ConstantFoldingTests
         Assert.Equal("{ends_dims=['sequence']}", slice.Attributes.ToString());
         Assert.Equal("[sequence]", slice.Output.Shape!.ToString());
     }
+
+    [Fact]
+    public void Run_ConstantMovementOps_AreEvaluated()
+    {
+        // Range(0, 6) → Reshape [2, 3] → Transpose → Gather column 1 → Where(> 2, ·, -1) → Cast f32; ConstantOfShape([2]).
+        var graph = new TestGraphBuilder().Input("x", 2).Int64Scalar("start", 0).Int64Scalar("limit", 6).Int64Scalar("delta", 1)
+            .Int64s("shape", 2, 3).Int64s("pick", 1).Int64Scalar("two", 2).Int64Scalar("minus", -1).Int64s("size", 2)
+            .Node("Range", ["start", "limit", "delta"], "r").Node("Reshape", ["r", "shape"], "m").Node("Transpose", ["m"], "t")
+            .Node("Gather", ["t", "pick"], "g", ("axis", 0L)).Node("Greater", ["g", "two"], "big").Node("Where", ["big", "g", "minus"], "w")
+            .Node("Cast", ["w"], "f", ("to", 1L)).Node("ConstantOfShape", ["size"], "zeros").Node("Add", ["x", "zeros"], "xz")
+            .Node("Add", ["xz", "f"], "y").Output("y")
+            .Run(new CompileLog(), Fold);
+
+        Assert.Equal(["Add", "Add"], TestGraphBuilder.Ops(graph));
+        Assert.True(graph.TryGetConstant(graph.Nodes[1].Input(1), out var folded));
+        Assert.Equal("f32[1, 2]", folded.ToString());
+        Assert.Equal([-1f, 4f], folded.As<float>().ToArray());
+        Assert.True(graph.TryGetConstant(graph.Nodes[0].Input(1), out var zeros));
+        Assert.Equal([0f, 0f], zeros.As<float>().ToArray());
+    }
+
+    [Fact]
+    public void Run_ConstantOfShapeOfSymbolicShape_CarriesItsInputDims()
+    {
+        var graph = new TestGraphBuilder().Input("x", "batch", "sequence").Node("Shape", ["x"], "s").Node("ConstantOfShape", ["s"], "zeros")
+            .Node("Add", ["x", "zeros"], "y").Output("y")
+            .Run(new CompileLog(), Fold);
+
+        Assert.Equal(["ConstantOfShape", "Add"], TestGraphBuilder.Ops(graph));
+        Assert.Equal("{input_dims=['batch','sequence']}", graph.Nodes[0].Attributes.ToString());
+        Assert.Equal("f32[batch, sequence]", $"{graph.Nodes[0].Output.Type.Text()}{graph.Nodes[0].Output.Shape}");
+    }
 }

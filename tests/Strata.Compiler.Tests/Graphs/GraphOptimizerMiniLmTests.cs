@@ -73,6 +73,19 @@ public sealed class GraphOptimizerMiniLmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_MiniLmWithPooler_FusesTheGemmTanhIntoDenseOnTheMappedWeight()
+    {
+        using var model = OnnxModel.Load(OnnxTestModels.MiniLm);
+
+        var graph = GraphOptimizer.Run(OnnxImporter.Import(model), new CompileLog());
+
+        var pooler = Assert.Single(graph.Nodes, n => n.IsStrata(StrataOps.Dense) && n.Attributes.String("activation", "") == "tanh");
+        Assert.Equal(37, graph.Nodes.Count(n => n.IsStrata(StrataOps.Dense)));
+        Assert.True(graph.TryGetConstant(pooler.Inputs[1], out var weight) && weight.IsMapped);
+        Assert.Equal("[batch, 384]", graph.Outputs[1].Shape?.ToString());
+    }
+
+    [Fact]
     public void Run_MiniLm_LogsEveryPassWithCounts()
     {
         using var model = OnnxModel.Load(OnnxTestModels.MiniLm);
