@@ -64,4 +64,14 @@ public sealed class ShapeInferenceTests
         Assert.Equal("[batch, 2]", TestGraphBuilder.Value(graph, "n").Shape!.ToString());
         Assert.Contains("no rule for Mystery, com.example.FancyOp", log.Entries[^1].Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_ReshapeToARunTimeShape_KnowsTheRankOnly()
+    {
+        var graph = new TestGraphBuilder().Input("x", "batch", 8).Input("target", 3).Node("Cast", ["target"], "t", ("to", 7L))
+            .Node("Reshape", ["x", "t"], "y").Output("y")
+            .Run(new CompileLog(), ShapeInference.Run);
+
+        Assert.Equal("[?, ?, ?]", TestGraphBuilder.Value(graph, "y").Shape!.ToString());
+    }
 }

@@ -26,6 +26,22 @@ internal static partial class ShapeRules
         return true;
     }
 
+    /// <summary>
+    /// A shape computed at run time from <paramref name="shapeInput"/> (a 1-D value of fixed length n): rank n, every dim unknown.
+    /// </summary>
+    private static TensorShape? RankOnly(TensorValue? shapeInput)
+    {
+        return shapeInput?.Shape is { Rank: 1 } s && s[0].IsKnown ? Unknowns((int)s[0].Factor) : null;
+    }
+
+    /// <summary>A shape of <paramref name="rank"/> unknown dims.</summary>
+    private static TensorShape Unknowns(int rank)
+    {
+        var dims = new Dim[rank];
+        Array.Fill(dims, Dim.Unknown);
+        return new TensorShape(dims);
+    }
+
     /// <summary>The axes [start, end) that Shape (opset 15 attributes) reports.</summary>
     public static (int Start, int Count) ShapeRange(OpNode node, int rank)
     {
@@ -39,7 +55,7 @@ internal static partial class ShapeRules
     {
         if (!TryShapeInput(node, 1, constants, out var target))
         {
-            return null;
+            return RankOnly(node.Input(1));
         }
 
         var input = ShapeOf(node, 0);
@@ -188,9 +204,14 @@ internal static partial class ShapeRules
 
     private static TensorShape? Slice(OpNode node, IReadOnlyDictionary<int, TensorData> constants)
     {
-        if (ShapeOf(node, 0) is not { } x || !ConstantReader.TryLongs(node.Input(1), constants, out long[] starts))
+        if (ShapeOf(node, 0) is not { } x)
         {
             return null;
+        }
+
+        if (!ConstantReader.TryLongs(node.Input(1), constants, out long[] starts))
+        {
+            return Unknowns(x.Rank);
         }
 
         bool symbolicEnds = SymbolicInputs.TryGet(node, 2, out var endDims);

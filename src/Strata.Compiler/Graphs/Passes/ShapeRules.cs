@@ -64,7 +64,7 @@ internal static partial class ShapeRules
         "Concat" => new(TypeOf(node, 0), Concat(node)),
         "Slice" => new(TypeOf(node, 0), Slice(node, constants)),
         "Expand" => new(TypeOf(node, 0), TryShapeInput(node, 1, constants, out var target) ? Broadcast.Shapes(ShapeOf(node, 0), new TensorShape(target)) : null),
-        "ConstantOfShape" => new(ConstantOfShapeType(node), TryShapeInput(node, 0, constants, out var dims) ? new TensorShape(dims) : null),
+        "ConstantOfShape" => new(ConstantOfShapeType(node), TryShapeInput(node, 0, constants, out var dims) ? new TensorShape(dims) : RankOnly(node.Input(0))),
         "Range" => new(TypeOf(node, 0), Range(node, constants)),
         "Flatten" => new(TypeOf(node, 0), Flatten(node)),
         _ => null,
