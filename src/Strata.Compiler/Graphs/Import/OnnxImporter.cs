@@ -1,6 +1,7 @@
 // Turns a loaded ONNX model into an OpGraph: every value gets an id, initializers and Constant nodes become constants
 // (initializers stay in the file mapping), declared types become dtypes and symbolic shapes, and every other node is
-// kept as it is, unknown operators and foreign domains included (the partitioner sends those to ONNX Runtime).
+// kept as it is, unknown operators and foreign domains included (the partitioner sends those to ONNX Runtime). A graph
+// input that an initializer also defines (old exporters list weights as inputs) is imported as that constant, not as an input.
 using Strata.Compiler.Onnx;
 
 namespace Strata.Compiler.Graphs.Import;

@@ -71,6 +71,11 @@ internal static class ElementwiseOps
     {
         if (op == "Not")
         {
+            if (x.Ints is null)
+            {
+                return null;
+            }
+
             var bools = new long[x.Count];
             for (int i = 0; i < bools.Length; i++)
             {

@@ -56,6 +56,11 @@ public static class FuseDense
 
             bool transB = product.Attributes.Int("transB", 0) != 0;
             long n = transB ? weight.Dims[0] : weight.Dims[1];
+            if (x.Shape![-1] != Dim.Of(transB ? weight.Dims[1] : weight.Dims[0]))
+            {
+                return false;
+            }
+
             bias = product.Input(2);
             if (bias is not null && !(g.TryGetConstant(bias, out var c) && c.Type == DType.F32 && c.ElementCount == n && c.Dims[^1] == n))
             {
@@ -66,6 +71,11 @@ public static class FuseDense
         }
         else
         {
+            if (x.Shape![-1] != Dim.Of(weight.Dims[0]))
+            {
+                return false;
+            }
+
             wt = Transposed(w, weight, g, transposed);
             if (g.IsPrivate(product.Output) && g.Consumers(product.Output) is [{ } add] && add.Is("Add")
                 && PatternMatch.TryConstantOperand(add, g, out var b, out var biasData, out _) && biasData.Type == DType.F32
