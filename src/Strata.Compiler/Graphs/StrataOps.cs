@@ -22,9 +22,10 @@ public static class StrataOps
 
     /// <summary>
     /// Scaled dot-product attention over whole sequences: inputs q, k, v [batch, sequence, heads · headDim] and an optional
-    /// additive key bias [batch, sequence] (0 for a real token, a large negative number for padding; broadcast over heads and
-    /// queries); attributes <c>heads</c> and <c>scale</c>. Output [batch, sequence, heads · headDim]: softmax(q·kᵀ·scale + bias)·v
-    /// per head.
+    /// additive key bias of batch · sequence elements laid out [batch][sequence] (0 for a real token, a large negative number
+    /// for padding; broadcast over heads and queries): its shape is [batch, sequence] or, as BERT exports compute it,
+    /// [batch, 1, 1, sequence] (the same bytes; FuseAttention passes that value as it is); attributes <c>heads</c> and
+    /// <c>scale</c>. Output [batch, sequence, heads · headDim]: softmax(q·kᵀ·scale + bias)·v per head.
     /// </summary>
     public const string Attention = "Attention";
 }

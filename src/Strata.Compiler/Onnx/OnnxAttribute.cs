@@ -39,6 +39,12 @@ public sealed record OnnxAttribute(string Name, OnnxAttributeKind Kind)
     /// <summary>The value of a <see cref="OnnxAttributeKind.Graphs"/> attribute.</summary>
     public IReadOnlyList<OnnxGraph> Graphs { get; init; } = [];
 
+    /// <summary>
+    /// The serialized AttributeProto of kinds Strata does not interpret (graphs, tensor lists, sparse tensors, types), so a
+    /// foreign runtime can be handed them unchanged; empty for the other kinds.
+    /// </summary>
+    internal ReadOnlyMemory<byte> Raw { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {

@@ -1,5 +1,6 @@
 // Turns a parsed GraphProto (and its subgraphs, to a depth limit) into OnnxGraph records, checking each node, attribute
 // and value type on the way; the name rules across the graph are OnnxGraphValidator's.
+using Google.Protobuf;
 using Strata.Compiler.Onnx.Proto;
 
 namespace Strata.Compiler.Onnx;
@@ -99,7 +100,11 @@ internal sealed class OnnxGraphReader(string source, OnnxTensorReader tensors)
             throw Error(where, $"{node.OpType}'s '{proto.Name}' must be {expected}, is {kind}");
         }
 
-        return Value(proto, kind, where, depth);
+        var value = Value(proto, kind, where, depth);
+        bool foreign = kind is OnnxAttributeKind.Graph or OnnxAttributeKind.Graphs or OnnxAttributeKind.Tensors or OnnxAttributeKind.SparseTensor
+            or OnnxAttributeKind.SparseTensors or OnnxAttributeKind.TypeProto or OnnxAttributeKind.TypeProtos
+            || (kind == OnnxAttributeKind.Tensor && proto.T.DataType == (int)OnnxDataType.String);
+        return foreign ? value with { Raw = proto.ToByteArray() } : value;
     }
 
     private OnnxAttribute Value(AttributeProto proto, OnnxAttributeKind kind, string where, int depth) => kind switch

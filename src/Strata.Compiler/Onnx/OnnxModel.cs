@@ -118,6 +118,22 @@ public sealed class OnnxModel : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// The address of <paramref name="tensor"/>'s bytes inside the mapped model file (valid until this model is disposed);
+    /// false when the model was read from memory or the tensor's data was decoded from typed fields.
+    /// </summary>
+    internal bool TryGetMappedAddress(OnnxTensor tensor, out nint address)
+    {
+        if (_file is null || tensor.DataOffsetBytes is not { } offset)
+        {
+            address = 0;
+            return false;
+        }
+
+        address = _file.Address(offset, tensor.ByteLength);
+        return true;
+    }
+
     private static bool IsDefaultDomain(string domain) => domain.Length == 0 || domain == "ai.onnx";
 
     private static OnnxModel Read(string source, OnnxByteSource bytes, long lengthBytes, MappedFile? file)
