@@ -93,6 +93,31 @@ public readonly record struct Dim
         return size;
     }
 
+    /// <summary>Reads the text <see cref="ToString"/> writes: "?", a size, a symbol product, or a factor times one.</summary>
+    /// <exception cref="FormatException">the text is not a dim</exception>
+    public static Dim Parse(string text)
+    {
+        if (text == "?")
+        {
+            return Unknown;
+        }
+
+        var dim = Of(1);
+        foreach (string part in text.Split('*'))
+        {
+            if (part.Length == 0)
+            {
+                throw new FormatException($"'{text}' is not a dim");
+            }
+
+            dim = dim.Times(char.IsAsciiDigit(part[0])
+                ? Of(long.Parse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture))
+                : Symbol(part));
+        }
+
+        return dim;
+    }
+
     /// <summary>The symbol names, each as often as it multiplies.</summary>
     public static string[] SplitSymbols(string symbols) => symbols.Length == 0 ? [] : symbols.Split('*');
 

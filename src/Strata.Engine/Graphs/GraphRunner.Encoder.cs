@@ -9,6 +9,9 @@ public sealed unsafe partial class GraphRunner
 {
     private const int PartsPerThread = 4;
 
+    /// <summary>Activation rows per matrix-product call (0 = all at once); a probe knob for now.</summary>
+    internal static int DenseRowBlock { get; set; }
+
     private void Dense(OpNode node)
     {
         var x = node.Inputs[0]!;
@@ -18,7 +21,13 @@ public sealed unsafe partial class GraphRunner
         int rows = checked((int)(Count(xShape) / k));
         var weights = new WeightMatrix(GgmlType.F32, w.Address, n, k);
         var y = Floats(node.Output);
-        MatMul.Run(_pool, in weights, Floats(x), rows, y);
+        var xs = Floats(x);
+        int block = DenseRowBlock > 0 ? DenseRowBlock : rows;
+        for (int first = 0; first < rows; first += block)
+        {
+            int count = Math.Min(block, rows - first);
+            MatMul.Run(_pool, in weights, xs.Slice(first * k, count * k), count, y.Slice(first * n, count * n));
+        }
         float* bias = node.Input(2) is { } b && _executable.Graph.TryGetConstant(b, out var biasData) ? (float*)biasData.Address : null;
         var activation = ActivationOf(node.Attributes.String("activation", string.Empty));
         if (bias is not null || activation != RowActivation.None)

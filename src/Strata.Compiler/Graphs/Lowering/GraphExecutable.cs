@@ -39,12 +39,23 @@ public sealed record GraphExecutable(
         }
     }
 
-    /// <summary>Releases the loaded partitions.</summary>
+    /// <summary>What the constants' bytes lie in (the opened model or the mapped cache entry): disposed with the executable.</summary>
+    public IReadOnlyList<IDisposable> Resources { get; init; } = [];
+
+    /// <summary>True when the optimised graph was read from the on-disk cache rather than compiled.</summary>
+    public bool FromCache { get; init; }
+
+    /// <summary>Releases the loaded partitions and the mappings the constants lie in.</summary>
     public void Dispose()
     {
         foreach (var (_, loaded) in Partitions)
         {
             loaded?.Dispose();
+        }
+
+        foreach (var resource in Resources)
+        {
+            resource.Dispose();
         }
     }
 }
