@@ -37,6 +37,10 @@ internal static class EmbedBench
             using (encoder)
             {
                 timings.Add(Time(encoder, feeds, options));
+                if (encoder is StrataBenchEncoder strata)
+                {
+                    ReportProfile(strata, feeds);
+                }
             }
         }
 
@@ -65,10 +69,22 @@ internal static class EmbedBench
         return "unknown model";
     }
 
-    /// <summary>The encoders compared, in column order; Strata's executable joins here once the compiler builds it.</summary>
+    /// <summary>The encoders compared, in column order: ONNX Runtime (the baseline), then Strata's compiled executable.</summary>
     private static IEnumerable<IBenchEncoder> Encoders(EmbedBenchOptions options)
     {
         yield return new OnnxRuntimeBenchEncoder(OnnxRuntimeEncoder.Open(options.ModelPath, options.Threads));
+        yield return new StrataBenchEncoder(Strata.Engine.Embeddings.CompiledSentenceEncoder.OpenOnnx(options.ModelPath, options.Threads, foreign: null, allowFallback: false));
+    }
+
+    // Where Strata's time goes: one more run with every step timed by family (two clock reads per step).
+    private static void ReportProfile(StrataBenchEncoder strata, EncoderFeeds feeds)
+    {
+        var runner = strata.Encoder.Runner;
+        runner.EnableProfiling();
+        strata.Encode(feeds, new float[feeds.ElementCount * strata.HiddenSize]);
+        double total = runner.Profile!.Values.Sum(t => t.TotalMilliseconds);
+        Console.WriteLine($"{strata.Name}: one profiled run, {total:F1} ms in steps: "
+            + string.Join(", ", runner.Profile.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value.TotalMilliseconds:F1} ms ({100 * p.Value.TotalMilliseconds / total:F0}%)")));
     }
 
     private static EncoderFeeds Feeds(EmbedBenchOptions options)

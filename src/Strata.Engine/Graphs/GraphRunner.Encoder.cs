@@ -1,6 +1,7 @@
 // The runner's kernels for Strata's fused encoder operators: Dense (matrix product, bias, activation), LayerNorm, Gelu and
 // padded attention, each parallel over the pool.
 using Strata.Compiler.Graphs;
+using Strata.Compiler.Graphs.Lowering;
 using Strata.Kernels;
 
 namespace Strata.Engine.Graphs;
@@ -9,8 +10,26 @@ public sealed unsafe partial class GraphRunner
 {
     private const int PartsPerThread = 4;
 
-    /// <summary>Activation rows per matrix-product call (0 = all at once); a probe knob for now.</summary>
-    internal static int DenseRowBlock { get; set; }
+    /// <summary>
+    /// Fewest activation rows for the packed-panel product (<see cref="PanelGemm"/>); below it the engine's matrix kernels
+    /// (matrix-vector and 4-row tiles over the row-major weight) run.
+    /// </summary>
+    internal const int PanelRowsFrom = 16;
+
+    // Each Dense weight packed into PanelGemm's panels once, when the runner is made.
+    private static Dictionary<TensorData, float[]> PackDenseWeights(GraphExecutable executable)
+    {
+        var packed = new Dictionary<TensorData, float[]>(ReferenceEqualityComparer.Instance);
+        foreach (var step in executable.Steps)
+        {
+            if (step.Kind == StepKind.Dense && executable.Graph.TryGetConstant(step.Node.Input(1), out var w) && !packed.ContainsKey(w))
+            {
+                packed[w] = PanelGemm.Pack(w.As<float>(), (int)w.Dims[0], (int)w.Dims[1]);
+            }
+        }
+
+        return packed;
+    }
 
     private void Dense(OpNode node)
     {
@@ -20,15 +39,21 @@ public sealed unsafe partial class GraphRunner
         long[] xShape = ShapeOf(x);
         int rows = checked((int)(Count(xShape) / k));
         var weights = new WeightMatrix(GgmlType.F32, w.Address, n, k);
-        var y = Floats(node.Output);
-        var xs = Floats(x);
-        int block = DenseRowBlock > 0 ? DenseRowBlock : rows;
-        for (int first = 0; first < rows; first += block)
-        {
-            int count = Math.Min(block, rows - first);
-            MatMul.Run(_pool, in weights, xs.Slice(first * k, count * k), count, y.Slice(first * n, count * n));
-        }
         float* bias = node.Input(2) is { } b && _executable.Graph.TryGetConstant(b, out var biasData) ? (float*)biasData.Address : null;
+        if (rows >= PanelRowsFrom && _packed.TryGetValue(w, out float[]? packed))
+        {
+            fixed (float* pw = packed)
+            {
+                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias);
+            }
+
+            bias = null;
+        }
+        else
+        {
+            MatMul.Run(_pool, in weights, Floats(x), rows, Floats(node.Output));
+        }
+
         var activation = ActivationOf(node.Attributes.String("activation", string.Empty));
         if (bias is not null || activation != RowActivation.None)
         {

@@ -22,6 +22,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private readonly float[] _scratch;
     private readonly int _scratchPerPart;
     private Dictionary<string, TimeSpan>? _profile;
+    private readonly Dictionary<TensorData, float[]> _packed;
 
     /// <summary>A runner of <paramref name="executable"/> on <paramref name="pool"/> (created with <paramref name="threads"/> when null).</summary>
     public GraphRunner(GraphExecutable executable, WorkerPool? pool = null, int threads = 0)
@@ -38,6 +39,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
         }
 
         _scratchPerPart = (int)Math.Min(longest, 1 << 20);
+        _packed = PackDenseWeights(executable);
         _scratch = new float[_scratchPerPart * _pool.ThreadCount * PartsPerThread];
     }
 

@@ -8,7 +8,7 @@ namespace Strata.Kernels;
 
 /// <summary>
 /// softmax(q·kᵀ · scale + bias[key]) · v per sequence and head, over rows of [sequences · length, heads · headDim]. Scores
-/// are f32 dot products (16 lanes, then a lane sum), the softmax subtracts the row maximum and sums in f32, the weighted sum of
+/// are f32 dot products (16 lanes with AVX-512, else 8, then a lane sum), the softmax subtracts the row maximum and sums in f32, the weighted sum of
 /// values runs in f32. Pairs (sequence, head) are independent, so callers split the work by <c>firstPair</c>/<c>pairCount</c>.
 /// </summary>
 public static unsafe class PaddedAttention
@@ -112,6 +112,16 @@ public static unsafe class PaddedAttention
 
             sum = Vector512.Sum(acc);
         }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i + 8 <= n; i += 8)
+            {
+                acc = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), acc);
+            }
+
+            sum = Vector256.Sum(acc);
+        }
 
         for (; i < n; i++)
         {
@@ -130,6 +140,14 @@ public static unsafe class PaddedAttention
             for (; i + 16 <= n; i += 16)
             {
                 Vector512.FusedMultiplyAdd(a, Vector512.Load(x + i), Vector512.Load(y + i)).Store(y + i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var a = Vector256.Create(alpha);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256.FusedMultiplyAdd(a, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
             }
         }
 
