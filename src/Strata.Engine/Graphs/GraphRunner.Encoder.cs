@@ -99,15 +99,16 @@ public sealed unsafe partial class GraphRunner
         float* bias = node.Input(3) is { } b ? (float*)Address(b) : null;
         int pairs = sequences * heads;
         int parts = Math.Min(pairs, _pool.ThreadCount * PartsPerThread);
-        if (length > _scratchPerPart)
+        int perPart = PaddedAttention.ScratchFloats(length, width / heads);
+        if (_scratch.Length < perPart * parts)
         {
-            throw new InvalidOperationException($"attention over {length} tokens exceeds the runner's scratch of {_scratchPerPart}");
+            _scratch = new float[perPart * _pool.ThreadCount * PartsPerThread]; // grows once per larger sequence or head
         }
 
         fixed (float* scratch = _scratch)
         {
             var job = new AttentionJob((float*)Address(node.Inputs[0]!), (float*)Address(node.Inputs[1]!), (float*)Address(node.Inputs[2]!), bias,
-                (float*)Address(node.Output), scratch, _scratchPerPart, sequences, length, heads, width / heads, scale, pairs);
+                (float*)Address(node.Output), scratch, perPart, sequences, length, heads, width / heads, scale, pairs);
             _pool.Run(in job, parts);
         }
     }

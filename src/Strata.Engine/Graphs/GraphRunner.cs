@@ -19,8 +19,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private readonly byte[] _arena;
     private readonly byte* _base;
     private readonly RunShapes _shapes = new();
-    private readonly float[] _scratch;
-    private readonly int _scratchPerPart;
+    private float[] _scratch;
     private Dictionary<string, TimeSpan>? _profile;
     private readonly Dictionary<TensorData, float[]> _packed;
 
@@ -32,15 +31,8 @@ public sealed unsafe partial class GraphRunner : IDisposable
         _pool = pool ?? new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
         _arena = GC.AllocateUninitializedArray<byte>(checked((int)Math.Max(executable.Plan.ArenaBytes, 64)), pinned: true);
         _base = (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(_arena, 0);
-        long longest = 1;
-        foreach (var (symbol, max) in executable.Options.Bounds.Maxima)
-        {
-            longest = Math.Max(longest, max);
-        }
-
-        _scratchPerPart = (int)Math.Min(longest, 1 << 20);
         _packed = PackDenseWeights(executable);
-        _scratch = new float[_scratchPerPart * _pool.ThreadCount * PartsPerThread];
+        _scratch = [];
     }
 
     /// <summary>The executable it runs.</summary>

@@ -7,9 +7,9 @@ using System.Runtime.Intrinsics;
 namespace Strata.Kernels;
 
 /// <summary>
-/// softmax(q·kᵀ · scale + bias[key]) · v per sequence and head, over rows of [sequences · length, heads · headDim]. Scores
-/// are f32 dot products (16 lanes with AVX-512, else 8, then a lane sum), the softmax subtracts the row maximum and sums in f32, the weighted sum of
-/// values runs in f32. Pairs (sequence, head) are independent, so callers split the work by <c>firstPair</c>/<c>pairCount</c>.
+/// softmax(q·kᵀ · scale + bias[key]) · v per sequence and head, over rows of [sequences · length, heads · headDim]. A pair's
+/// keys are transposed once so each query's scores are 8-lane FMAs over keys (each score sums its head dims in order); the
+/// softmax subtracts the row maximum, exponentiates in vectors and sums in f32; the weighted sum of values runs in f32. Pairs (sequence, head) are independent, so callers split the work by <c>firstPair</c>/<c>pairCount</c>.
 /// </summary>
 public static unsafe class PaddedAttention
 {
@@ -24,7 +24,7 @@ public static unsafe class PaddedAttention
     /// <param name="headDim">width of a head</param>
     /// <param name="scale">score scale, usually 1/√headDim</param>
     /// <param name="output">[sequences · length, heads · headDim]; only the pairs' columns are written</param>
-    /// <param name="scores">scratch of at least <paramref name="length"/> floats</param>
+    /// <param name="scores">scratch of at least <see cref="ScratchFloats"/>(length, headDim) floats</param>
     /// <param name="firstPair">first pair</param>
     /// <param name="pairCount">pairs</param>
     /// <exception cref="ArgumentException">a length or range does not fit</exception>
@@ -35,7 +35,7 @@ public static unsafe class PaddedAttention
         int width = heads * headDim;
         long elements = (long)sequences * length * width;
         if (sequences < 0 || length < 0 || heads < 1 || headDim < 1 || q.Length < elements || k.Length < elements || v.Length < elements
-            || output.Length < elements || scores.Length < length || (keyBias.Length != 0 && keyBias.Length < sequences * length))
+            || output.Length < elements || (keyBias.Length != 0 && keyBias.Length < sequences * length))
         {
             throw new ArgumentException($"PaddedAttention: buffers do not hold {sequences} × {length} rows of {heads} × {headDim}.", nameof(q));
         }
@@ -45,6 +45,11 @@ public static unsafe class PaddedAttention
             throw new ArgumentException($"PaddedAttention: pairs [{firstPair}, +{pairCount}) outside the {sequences * heads} of the batch.", nameof(firstPair));
         }
 
+        if (scores.Length < ScratchFloats(length, headDim))
+        {
+            throw new ArgumentException($"PaddedAttention: scratch holds {scores.Length} floats; {ScratchFloats(length, headDim)} are needed.", nameof(scores));
+        }
+
         fixed (float* pq = q)
         fixed (float* pk = k)
         fixed (float* pv = v)
@@ -52,42 +57,42 @@ public static unsafe class PaddedAttention
         fixed (float* po = output)
         fixed (float* ps = scores)
         {
+            // Scratch: this pair's keys transposed [headDim][length] (so a query's scores are vector FMAs over keys, with no
+            // horizontal sums), then one row of scores, padded to whole vectors.
+            int stride = Padded(length);
+            float* kt = ps, row = ps + ((long)headDim * stride);
             for (int pair = firstPair; pair < firstPair + pairCount; pair++)
             {
                 int s = pair / heads, h = pair % heads;
                 long first = (long)s * length;
                 int column = h * headDim;
                 float* bias = keyBias.Length == 0 ? null : pb + first;
+                for (int j = 0; j < length; j++)
+                {
+                    float* kj = pk + ((first + j) * width) + column;
+                    for (int d = 0; d < headDim; d++)
+                    {
+                        kt[(d * stride) + j] = kj[d];
+                    }
+                }
+
+                for (int j = length; j < stride; j++)
+                {
+                    for (int d = 0; d < headDim; d++)
+                    {
+                        kt[(d * stride) + j] = 0;
+                    }
+                }
+
                 for (int i = 0; i < length; i++)
                 {
                     float* qi = pq + ((first + i) * width) + column;
-                    float max = float.NegativeInfinity;
-                    for (int j = 0; j < length; j++)
-                    {
-                        float score = Dot(qi, pk + ((first + j) * width) + column, headDim) * scale;
-                        if (bias is not null)
-                        {
-                            score += bias[j];
-                        }
-
-                        ps[j] = score;
-                        max = MathF.Max(max, score);
-                    }
-
-                    float sum = 0;
-                    for (int j = 0; j < length; j++)
-                    {
-                        float e = MathF.Exp(ps[j] - max);
-                        ps[j] = e;
-                        sum += e;
-                    }
-
-                    float inverse = 1f / sum;
+                    Scores(qi, kt, headDim, stride, scale, bias, length, row);
                     float* oi = po + ((first + i) * width) + column;
                     new Span<float>(oi, headDim).Clear();
                     for (int j = 0; j < length; j++)
                     {
-                        float weight = ps[j] * inverse;
+                        float weight = row[j];
                         if (weight != 0)
                         {
                             Axpy(weight, pv + ((first + j) * width) + column, oi, headDim);
@@ -98,38 +103,74 @@ public static unsafe class PaddedAttention
         }
     }
 
-    private static float Dot(float* a, float* b, int n)
-    {
-        int i = 0;
-        float sum = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
-        {
-            var acc = Vector512<float>.Zero;
-            for (; i + 16 <= n; i += 16)
-            {
-                acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc);
-            }
+    /// <summary>Scratch floats one call needs for sequences of <paramref name="length"/> and heads of <paramref name="headDim"/>.</summary>
+    public static int ScratchFloats(int length, int headDim) => (headDim + 1) * Padded(length);
 
-            sum = Vector512.Sum(acc);
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 8)
+    private static int Padded(int length) => (length + 7) / 8 * 8;
+
+    // row[j] = softmax_j(q · k_j · scale + bias[j]) for j < length, over keys transposed into kt[d·stride + j].
+    private static void Scores(float* q, float* kt, int headDim, int stride, float scale, float* bias, int length, float* row)
+    {
+        var scaleV = Vector256.Create(scale);
+        var maxV = Vector256.Create(float.NegativeInfinity);
+        for (int j = 0; j < stride; j += 8)
         {
             var acc = Vector256<float>.Zero;
-            for (; i + 8 <= n; i += 8)
+            for (int d = 0; d < headDim; d++)
             {
-                acc = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), acc);
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(q[d]), Vector256.Load(kt + (d * stride) + j), acc);
             }
 
-            sum = Vector256.Sum(acc);
+            acc *= scaleV;
+            if (bias is not null)
+            {
+                acc += j + 8 <= length ? Vector256.Load(bias + j) : Tail(bias + j, length - j);
+            }
+
+            if (j + 8 > length)
+            {
+                acc = Vector256.ConditionalSelect(Lanes(length - j), acc, Vector256.Create(float.NegativeInfinity));
+            }
+
+            acc.Store(row + j);
+            maxV = Vector256.Max(maxV, acc);
         }
 
-        for (; i < n; i++)
+        float m = float.NegativeInfinity;
+        for (int lane = 0; lane < 8; lane++)
         {
-            sum += a[i] * b[i];
+            m = MathF.Max(m, maxV.GetElement(lane));
         }
 
-        return sum;
+        var max = Vector256.Create(m);
+        var sumV = Vector256<float>.Zero;
+        for (int j = 0; j < stride; j += 8)
+        {
+            var e = Vector256.Exp(Vector256.Load(row + j) - max);
+            e.Store(row + j);
+            sumV += e;
+        }
+
+        var inverse = Vector256.Create(1f / Vector256.Sum(sumV));
+        for (int j = 0; j < stride; j += 8)
+        {
+            (Vector256.Load(row + j) * inverse).Store(row + j);
+        }
     }
+
+    private static Vector256<float> Tail(float* p, int count)
+    {
+        var lanes = Vector256<float>.Zero;
+        for (int i = 0; i < count; i++)
+        {
+            lanes = lanes.WithElement(i, p[i]);
+        }
+
+        return lanes;
+    }
+
+    private static Vector256<float> Lanes(int count) =>
+        Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)count));
 
     private static void Axpy(float alpha, float* x, float* y, int n)
     {
