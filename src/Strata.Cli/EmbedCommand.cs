@@ -25,9 +25,15 @@ internal static class EmbedCommand
         };
         var format = CommonOptions.Format();
         var threads = CommonOptions.Threads();
+        var runtime = new Option<string>("--runtime")
+        {
+            Description = "strata: Strata's compiled executable (default; any node without a Strata kernel runs in ONNX Runtime, said in the compile log); onnxruntime: ONNX Runtime alone",
+            DefaultValueFactory = _ => "strata",
+        };
+        runtime.AcceptOnlyFromAmong("strata", "onnxruntime");
         var command = new Command("embed", "print the sentence embeddings (mean-pooled, L2-normalised) of one or more texts")
         {
-            model, vocab, text, format, threads,
+            model, vocab, text, format, threads, runtime,
         };
         command.SetAction(parse =>
         {
@@ -45,7 +51,8 @@ internal static class EmbedCommand
                 throw new ArgumentException($"--text number {empty + 1} is empty; every text to embed needs at least one character");
             }
 
-            using Embedder embedder = EmbeddingModels.Open(modelPath, parse.GetValue(vocab), threadCount);
+            var chosen = parse.GetValue(runtime) == "onnxruntime" ? EmbeddingRuntime.OnnxRuntime : EmbeddingRuntime.Strata;
+            using Embedder embedder = EmbeddingModels.Open(modelPath, parse.GetValue(vocab), threadCount, chosen);
             EmbeddingResult result = embedder.Embed(texts);
             foreach (int truncated in result.TruncatedInputs)
             {

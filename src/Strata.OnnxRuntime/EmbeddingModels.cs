@@ -1,5 +1,5 @@
-// The one place an embedding model is opened, for the CLI and the server alike: when Strata's compiled encoder
-// arrives, it is chosen here and nowhere else.
+// The one place an embedding model is opened, for the CLI and the server alike: Strata's compiled encoder by default
+// (with ONNX Runtime for any node it has no kernel for, said in its compile log), or ONNX Runtime alone when asked.
 using Strata.Engine.Embeddings;
 
 namespace Strata.OnnxRuntime;
@@ -17,13 +17,18 @@ public static class EmbeddingModels
     public static string DefaultVocabulary(string modelPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", DefaultVocabularyName);
 
-    /// <summary>Opens the model and its vocabulary as an <see cref="Embedder"/> (which owns the encoder).</summary>
+    /// <summary>Opens the model and its vocabulary as an <see cref="Embedder"/> on Strata's compiled encoder.</summary>
     /// <param name="modelPath">the encoder (.onnx)</param>
     /// <param name="vocabularyPath">its WordPiece vocabulary; null = vocab.txt beside the model</param>
     /// <param name="threads">encoder threads (at least 1)</param>
     /// <exception cref="FileNotFoundException">The model or the vocabulary does not exist.</exception>
     /// <exception cref="InvalidDataException">The model is not a BERT-family encoder.</exception>
-    public static Embedder Open(string modelPath, string? vocabularyPath, int threads)
+    public static Embedder Open(string modelPath, string? vocabularyPath, int threads) => Open(modelPath, vocabularyPath, threads, EmbeddingRuntime.Strata);
+
+    /// <summary>Opens the model and its vocabulary as an <see cref="Embedder"/> (which owns the encoder) on <paramref name="runtime"/>.</summary>
+    /// <exception cref="FileNotFoundException">The model or the vocabulary does not exist.</exception>
+    /// <exception cref="InvalidDataException">The model is not a BERT-family encoder, or it cannot be compiled.</exception>
+    public static Embedder Open(string modelPath, string? vocabularyPath, int threads, EmbeddingRuntime runtime)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         if (!File.Exists(modelPath))
@@ -32,6 +37,27 @@ public static class EmbeddingModels
         }
 
         var builder = BertInputBuilder.FromVocabulary(vocabularyPath ?? DefaultVocabulary(modelPath));
-        return new Embedder(builder, OnnxRuntimeSentenceEncoder.Open(modelPath, threads));
+        return new Embedder(builder, runtime == EmbeddingRuntime.OnnxRuntime ? OnnxRuntimeSentenceEncoder.Open(modelPath, threads) : Compile(modelPath, threads));
     }
+
+    private static CompiledSentenceEncoder Compile(string modelPath, int threads)
+    {
+        try
+        {
+            return CompiledSentenceEncoder.OpenOnnx(modelPath, threads, new OnnxRuntimeForeign(threads));
+        }
+        catch (Exception e) when (e is Compiler.Onnx.OnnxFormatException or Compiler.CompileException)
+        {
+            throw new InvalidDataException($"embedding model '{modelPath}' cannot be compiled: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>Which runtime encodes: Strata's compiled executable, or ONNX Runtime (the reference).</summary>
+public enum EmbeddingRuntime
+{
+    /// <summary>Strata's graph compiler and runner (foreign partitions, if any, on ONNX Runtime).</summary>
+    Strata = 0,
+    /// <summary>ONNX Runtime runs the whole model.</summary>
+    OnnxRuntime = 1,
 }

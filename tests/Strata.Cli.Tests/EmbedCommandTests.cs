@@ -25,7 +25,7 @@ public sealed class EmbedCommandTests
         }
 
         Assert.Equal(cases.Sum(c => c.InputIds.Length), root.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
-        Assert.StartsWith("onnxruntime ", root.GetProperty("runtime").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("strata compiled ", root.GetProperty("runtime").GetString(), StringComparison.Ordinal);
         Assert.Equal(384, root.GetProperty("dimensions").GetInt32());
         Assert.Equal(0, root.GetProperty("truncated").GetArrayLength());
     }
@@ -59,8 +59,12 @@ public sealed class EmbedCommandTests
         var r = StrataProcess.Run("embed", "-m", vocab, "--vocab", vocab, "--text", "x");
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("cannot be loaded by ONNX Runtime", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("cannot be compiled", r.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("internal error", r.StdErr, StringComparison.Ordinal);
+
+        var onnxRuntime = StrataProcess.Run("embed", "-m", vocab, "--vocab", vocab, "--text", "x", "--runtime", "onnxruntime");
+        Assert.Equal(2, onnxRuntime.ExitCode);
+        Assert.Contains("cannot be loaded by ONNX Runtime", onnxRuntime.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class EmbedderGoldenTests(ITestOutputHelper output)
         using Embedder embedder = Open();
         Assert.Equal(384, embedder.Dimensions);
         Assert.Equal(512, embedder.MaxTokens);
-        Assert.StartsWith("onnxruntime ", embedder.Runtime, StringComparison.Ordinal);
+        Assert.StartsWith("strata compiled ", embedder.Runtime, StringComparison.Ordinal);
 
         foreach (MiniLmGoldenCase golden in MiniLmGolden.Cases())
         {
@@ -29,6 +29,23 @@ public sealed class EmbedderGoldenTests(ITestOutputHelper output)
             AssertClose(golden.Embedding, result.Embeddings[0], golden.Text);
             Assert.Equal(golden.InputIds.Length, result.TokenCounts[0]);
             Assert.Empty(result.TruncatedInputs);
+        }
+    }
+
+    [Fact]
+    public void Embed_StrataAndOnnxRuntime_GiveTheSameVectors()
+    {
+        using Embedder strata = Open();
+        using Embedder onnxRuntime = EmbeddingModels.Open(MiniLmGolden.ModelPath, MiniLmGolden.VocabularyPath, threads: 2, EmbeddingRuntime.OnnxRuntime);
+        Assert.StartsWith("onnxruntime ", onnxRuntime.Runtime, StringComparison.Ordinal);
+        string[] texts = [.. MiniLmGolden.Cases().Select(c => c.Text), "a much longer text, so that the batch is padded and chunks differ in length"];
+        var a = strata.Embed(texts).Embeddings;
+        var b = onnxRuntime.Embed(texts).Embeddings;
+        for (int i = 0; i < texts.Length; i++)
+        {
+            float diff = EmbeddingSimilarity.MaxAbsDifference(a[i], b[i]);
+            output.WriteLine($"{texts[i]}: max abs difference {diff:E2}");
+            Assert.True(diff <= 1e-5f, $"text {i} differs by {diff}");
         }
     }
 

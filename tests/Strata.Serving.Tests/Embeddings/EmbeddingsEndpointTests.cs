@@ -99,7 +99,7 @@ public sealed class EmbeddingsEndpointTests(EmbeddingServerFixture fixture) : IC
         Assert.DoesNotContain(secret, evidence, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(evidence);
         var embedding = doc.RootElement.GetProperty("embedding");
-        Assert.StartsWith("onnxruntime ", embedding.GetProperty("runtime").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("strata compiled ", embedding.GetProperty("runtime").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, embedding.GetProperty("inputs").GetInt32());
         Assert.Equal(384, embedding.GetProperty("dimensions").GetInt32());
         Assert.Matches("^[0-9a-f]{64}$", embedding.GetProperty("inputs_sha256").GetString());
