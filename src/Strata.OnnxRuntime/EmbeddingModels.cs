@@ -36,6 +36,14 @@ public static class EmbeddingModels
             throw new FileNotFoundException($"embedding model '{modelPath}' not found (expected a BERT-family encoder, .onnx)", modelPath);
         }
 
+        if (modelPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            // A `bert` GGUF carries its vocabulary; Strata's compiler runs it (ONNX Runtime cannot).
+            using var file = Engine.Artifacts.GgufFile.Open(modelPath);
+            var ggufVocabulary = vocabularyPath is null ? BertInputBuilder.FromGguf(file) : BertInputBuilder.FromVocabulary(vocabularyPath);
+            return new Embedder(ggufVocabulary, CompiledSentenceEncoder.OpenGguf(modelPath, threads));
+        }
+
         var builder = BertInputBuilder.FromVocabulary(vocabularyPath ?? DefaultVocabulary(modelPath));
         return new Embedder(builder, runtime == EmbeddingRuntime.OnnxRuntime ? OnnxRuntimeSentenceEncoder.Open(modelPath, threads) : Compile(modelPath, threads));
     }

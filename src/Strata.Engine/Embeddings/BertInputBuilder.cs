@@ -37,6 +37,33 @@ public sealed class BertInputBuilder
         return new BertInputBuilder(BertTokenizer.Create(vocabularyPath, options));
     }
 
+    /// <summary>
+    /// The WordPiece vocabulary of a `bert` GGUF, converted back from llama.cpp's form (a word-start token carries the phantom
+    /// space "▁", a continuation does not, control tokens such as [CLS] are kept as they are) to BERT's vocab.txt pieces.
+    /// </summary>
+    /// <exception cref="InvalidDataException">the file has no bert tokenizer</exception>
+    public static BertInputBuilder FromGguf(Artifacts.GgufFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.GetString("tokenizer.ggml.model") != "bert" || !file.TryGetValue("tokenizer.ggml.tokens", out var tokensValue)
+            || !tokensValue.TryGetArray<string>(out var tokens))
+        {
+            throw new InvalidDataException($"{file.Path}: tokenizer.ggml.model is not 'bert' with tokenizer.ggml.tokens (a WordPiece vocabulary)");
+        }
+
+        int[] types = file.TryGetValue("tokenizer.ggml.token_type", out var typesValue) && typesValue.TryGetArray<int>(out var t) ? t : [];
+        var vocabulary = new System.Text.StringBuilder();
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            string token = tokens[i];
+            bool control = i < types.Length && types[i] == 3;
+            vocabulary.Append(control ? token : token.StartsWith('\u2581') ? token[1..] : "##" + token).Append('\n');
+        }
+
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(vocabulary.ToString()));
+        return new BertInputBuilder(BertTokenizer.Create(stream, new BertOptions { LowerCaseBeforeTokenization = true }));
+    }
+
     /// <summary>The ids of one text, [CLS] and [SEP] included, with no limit.</summary>
     public IReadOnlyList<int> Encode(string text)
     {

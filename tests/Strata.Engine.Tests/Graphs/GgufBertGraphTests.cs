@@ -93,4 +93,32 @@ public sealed class GgufBertGraphTests(ITestOutputHelper output) : IDisposable
             Assert.True(diff <= 1e-6f, $"text {r} differs by {diff} in a padded batch");
         }
     }
+
+    [Fact]
+    public void EmbeddingModelsOpen_BertGguf_TokenizesWithItsOwnVocabularyAndEmbedsAsLlamaCpp()
+    {
+        string path = Path.Combine(_directory, "minilm.gguf");
+        SyntheticModel.Write(new SynthOptions(ModelShape.Parse("minilm-l6", "bert"), QuantRecipe.Parse("f32"), 1,
+            SharedModels.File("onnx/all-MiniLM-L6-v2/vocab.txt")), path);
+        using var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(Architectures.ArchitectureGolden.FindData(), "embeddings", "bert-minilm-l6.json")));
+        using var embedder = OnnxRuntime.EmbeddingModels.Open(path, vocabularyPath: null, threads: 2);
+        Assert.StartsWith("strata compiled ", embedder.Runtime, StringComparison.Ordinal);
+        var cases = golden.RootElement.GetProperty("cases").EnumerateArray().ToList();
+        using (var file = GgufFile.Open(path))
+        {
+            var tokenizer = BertInputBuilder.FromGguf(file);
+            foreach (var c in cases)
+            {
+                Assert.Equal(c.GetProperty("token_ids").EnumerateArray().Select(e => e.GetInt32()), tokenizer.Encode(c.GetProperty("text").GetString()!));
+            }
+        }
+
+        var result = embedder.Embed([.. cases.Select(c => c.GetProperty("text").GetString()!)]);
+        for (int i = 0; i < cases.Count; i++)
+        {
+            Assert.Equal(cases[i].GetProperty("token_ids").GetArrayLength(), result.TokenCounts[i]);
+            float[] expected = [.. cases[i].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle())];
+            Assert.True(EmbeddingSimilarity.Cosine(result.Embeddings[i], expected) >= 0.9999f, $"case {i}");
+        }
+    }
 }
