@@ -1,4 +1,4 @@
-// The `strata` command: probe, generate, embed, bench, synth, serve, inspect, chat, template, agent, pull, models. Parses options once and maps every failure to a clear message.
+// The `strata` command: probe, generate, embed, bench, synth, serve, inspect, compile, chat, template, agent, pull, models. Parses options once and maps every failure to a clear message.
 using System.CommandLine;
 using Strata.Cli;
 
@@ -11,6 +11,7 @@ var root = new RootCommand("Strata — an AI runtime for .NET: load GGUF and lla
     SynthCommand.Create(),
     ServeCommand.Create(),
     InspectCommand.Create(),
+    CompileCommand.Create(),
     ChatCommand.Create(),
     TemplateCommand.Create(),
     AgentCommand.Create(),

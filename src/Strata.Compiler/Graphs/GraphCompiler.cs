@@ -97,8 +97,9 @@ public static class GraphCompiler
         }
     }
 
-    // A foreign partition whose outputs no rule could type is loaded once to ask the foreign runtime (which infers them on
-    // load); the learned types flow downstream through shape inference, so the nodes after it can run on Strata kernels.
+    // A foreign partition whose values no rule could type is loaded once, exposing all of them, to ask the foreign runtime
+    // (which infers them on load); the learned types flow downstream through shape inference, so the nodes after it that
+    // lacked a kernel only for want of a shape can run on Strata kernels.
     private static OpGraph LearnForeignShapes(OpGraph graph, GraphCompileOptions options, CompileLog log)
     {
         if (options.ForeignRuntime is null || !options.AllowFallback)
@@ -106,9 +107,8 @@ public static class GraphCompiler
             return graph;
         }
 
-        var probe = new CompileLog();
         var learned = new Dictionary<int, TensorValue>();
-        foreach (var partition in Partitioner.Run(graph, allowFallback: true, probe).Partitions)
+        foreach (var partition in Partitioner.Probe(graph))
         {
             if (!HasUnknownOutput(partition))
             {

@@ -59,8 +59,14 @@ internal static class PartitionModelWriter
     /// <summary>The name a value has in partition models.</summary>
     public static string ValueName(TensorValue value) => $"v{value.Id}";
 
+    // A value of unknown element type is written by name alone: the runtime infers its type (ONNX rejects element type 0).
     private static ValueInfoProto ValueInfo(TensorValue value)
     {
+        if (value.Type == DType.Unknown)
+        {
+            return new ValueInfoProto { Name = ValueName(value) };
+        }
+
         var tensor = new TypeProto.Types.Tensor { ElemType = (int)value.Type };
         if (value.Shape is { } shape)
         {

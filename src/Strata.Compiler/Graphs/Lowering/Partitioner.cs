@@ -71,6 +71,35 @@ public static class Partitioner
         return new PartitionResult(steps, partitions);
     }
 
+    /// <summary>
+    /// The runs of consecutive nodes without a Strata kernel as partitions that expose every value their nodes produce, so
+    /// that loading one asks the foreign runtime for all their types (a node after a foreign one lacks a kernel only until
+    /// its input's shape is known). Nothing is logged; the partitions are for probing, not for running.
+    /// </summary>
+    public static IReadOnlyList<ForeignPartition> Probe(OpGraph graph)
+    {
+        var partitions = new List<ForeignPartition>();
+        for (int i = 0; i < graph.Nodes.Count;)
+        {
+            if (KernelSupport.Kind(graph, graph.Nodes[i], out _) is not null)
+            {
+                i++;
+                continue;
+            }
+
+            int end = i + 1;
+            while (end < graph.Nodes.Count && KernelSupport.Kind(graph, graph.Nodes[end], out _) is null)
+            {
+                end++;
+            }
+
+            partitions.Add(Build(graph, i, end, partitions.Count, lastReaders: null));
+            i = end;
+        }
+
+        return partitions;
+    }
+
     private static string Qualified(OpNode node) => node.Domain.Length == 0 || node.Domain == "ai.onnx" ? node.Op : $"{node.Domain}.{node.Op}";
 
     private static List<TensorValue> NonConstantInputs(OpGraph graph, OpNode node)
@@ -110,7 +139,9 @@ public static class Partitioner
         return last;
     }
 
-    private static ForeignPartition Build(OpGraph graph, int start, int end, int index, Dictionary<int, int> lastReaders)
+    // A partition of nodes [start, end); its outputs are the values read after it (every value its nodes produce when
+    // lastReaders is null).
+    private static ForeignPartition Build(OpGraph graph, int start, int end, int index, Dictionary<int, int>? lastReaders)
     {
         var nodes = new List<OpNode>();
         var produced = new HashSet<int>();
@@ -141,7 +172,7 @@ public static class Partitioner
         {
             foreach (var output in node.Outputs)
             {
-                if (lastReaders.TryGetValue(output.Id, out int reader) && reader >= end)
+                if (lastReaders is null || (lastReaders.TryGetValue(output.Id, out int reader) && reader >= end))
                 {
                     outputs.Add(output);
                 }

@@ -95,6 +95,11 @@ internal static partial class ShapeRules
         }
 
         var perm = node.Attributes.Ints("perm");
+        if (perm is not null && !IsPermutation(perm, x.Rank))
+        {
+            throw new CompileException($"perm [{string.Join(", ", perm)}] is not a permutation of the input's {x.Rank} axes");
+        }
+
         var dims = new Dim[x.Rank];
         for (int i = 0; i < dims.Length; i++)
         {
@@ -102,6 +107,27 @@ internal static partial class ShapeRules
         }
 
         return new TensorShape(dims);
+    }
+
+    private static bool IsPermutation(IReadOnlyList<long> perm, int rank)
+    {
+        var seen = new bool[rank];
+        if (perm.Count != rank)
+        {
+            return false;
+        }
+
+        foreach (long p in perm)
+        {
+            if (p < 0 || p >= rank || seen[p])
+            {
+                return false;
+            }
+
+            seen[p] = true;
+        }
+
+        return true;
     }
 
     private static bool TryAxes(OpNode node, IReadOnlyDictionary<int, TensorData> constants, out long[] axes)
@@ -127,7 +153,7 @@ internal static partial class ShapeRules
         var inserted = new bool[rank];
         foreach (long a in axes)
         {
-            inserted[Normalize(a, rank)] = true;
+            inserted[Axis(a, rank)] = true;
         }
 
         var dims = new Dim[rank];
@@ -171,7 +197,7 @@ internal static partial class ShapeRules
             return null;
         }
 
-        int axis = (int)Normalize(node.Attributes.Int("axis", 0), first.Rank);
+        int axis = Axis(node.Attributes.Int("axis", 0), first.Rank);
         var dims = first.Dims.ToArray();
         for (int i = 1; i < node.Inputs.Count; i++)
         {
@@ -231,7 +257,7 @@ internal static partial class ShapeRules
         var dims = x.Dims.ToArray();
         for (int i = 0; i < starts.Length; i++)
         {
-            int axis = (int)Normalize(axes[i], x.Rank);
+            int axis = Axis(axes[i], x.Rank);
             dims[axis] = symbolicEnds ? SymbolicSlice(dims[axis], starts[i], endDims[i], steps[i]) : SliceDim(dims[axis], starts[i], ends[i], steps[i]);
         }
 

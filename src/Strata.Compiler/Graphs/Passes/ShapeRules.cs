@@ -9,15 +9,24 @@ internal static partial class ShapeRules
     /// <param name="node">the node, its inputs carrying their current types</param>
     /// <param name="constants">constant data by value id (shape inputs such as Reshape's are read from it)</param>
     /// <param name="outputs">one type per output</param>
+    /// <exception cref="CompileException">the node's attributes or constant inputs contradict its inputs' shapes (an axis out of range)</exception>
     public static bool TryInfer(OpNode node, IReadOnlyDictionary<int, TensorData> constants, out ValueType[] outputs)
     {
         outputs = [];
-        ValueType? single = node.Domain switch
+        ValueType? single;
+        try
         {
-            StrataOps.Domain => Strata(node),
-            "" or "ai.onnx" => Onnx(node, constants),
-            _ => null,
-        };
+            single = node.Domain switch
+            {
+                StrataOps.Domain => Strata(node),
+                "" or "ai.onnx" => Onnx(node, constants),
+                _ => null,
+            };
+        }
+        catch (CompileException e)
+        {
+            throw new CompileException($"{node.Op} node '{node.Name}' cannot be typed: {e.Message}", e);
+        }
 
         if (single is { } one)
         {
@@ -74,7 +83,7 @@ internal static partial class ShapeRules
     private static ValueType ExtraOutput(OpNode node, int index, ValueType first) => node.Op switch
     {
         "Dropout" => new(DType.Bool, first.Shape),
-        "LayerNormalization" when first.Shape is { } x => new(DType.F32, ReducedFrom(x, (int)Normalize(node.Attributes.Int("axis", -1), x.Rank))),
+        "LayerNormalization" when first.Shape is { } x => new(DType.F32, ReducedFrom(x, Axis(node.Attributes.Int("axis", -1), x.Rank))),
         _ => new(DType.Unknown, null),
     };
 
@@ -114,6 +123,10 @@ internal static partial class ShapeRules
     }
 
     private static long Normalize(long axis, int rank) => axis < 0 ? axis + rank : axis;
+
+    // ONNX axes lie in [-rank, rank); negative ones count from the end. A model naming another axis is malformed.
+    private static int Axis(long axis, int rank) =>
+        axis >= -rank && axis < rank ? (int)Normalize(axis, rank) : throw new CompileException($"axis {axis} is outside [-{rank}, {rank})");
 
     private static TensorShape? MatMul(TensorShape? a, TensorShape? b)
     {
@@ -188,7 +201,7 @@ internal static partial class ShapeRules
             return null;
         }
 
-        int axis = (int)Normalize(node.Attributes.Int("axis", 0), data.Rank);
+        int axis = Axis(node.Attributes.Int("axis", 0), data.Rank);
         var dims = new List<Dim>(data.Dims.Take(axis));
         dims.AddRange(indices.Dims);
         dims.AddRange(data.Dims.Skip(axis + 1));
@@ -202,7 +215,8 @@ internal static partial class ShapeRules
             return null;
         }
 
-        int axis = (int)Normalize(node.Attributes.Int("axis", 1), x.Rank);
+        // Flatten's axis may also be rank itself (everything in the first dim).
+        int axis = node.Attributes.Int("axis", 1) == x.Rank ? x.Rank : Axis(node.Attributes.Int("axis", 1), x.Rank);
         return new TensorShape(new TensorShape([.. x.Dims.Take(axis)]).ElementCount(), new TensorShape([.. x.Dims.Skip(axis)]).ElementCount());
     }
 
