@@ -43,7 +43,8 @@ public static class DeadCodeElimination
         var constantValues = graph.ConstantValues.Where(c => live.Contains(c.Key)).ToDictionary();
         int deadConstants = graph.ConstantValues.Count - constantValues.Count;
         long deadBytes = graph.Constants.Where(c => !live.Contains(c.Key)).Sum(c => c.Value.ByteLength);
-        log.Write(PassName, $"removed {graph.Nodes.Count - kept.Count} nodes ({string.Join(", ", removed.Select(r => $"{r.Key} {r.Value}"))}) "
+        string which = removed.Count == 0 ? string.Empty : $" ({string.Join(", ", removed.Select(r => $"{r.Key} {r.Value}"))})";
+        log.Write(PassName, $"removed {graph.Nodes.Count - kept.Count} nodes{which} "
             + $"and {deadConstants} constants ({deadBytes} bytes); {kept.Count} nodes and {constantValues.Count} constants remain");
         return graph with { Nodes = kept, Constants = constants, ConstantValues = constantValues };
     }
