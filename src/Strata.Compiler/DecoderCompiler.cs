@@ -28,10 +28,10 @@ public static class DecoderCompiler
         }
 
         var log = new CompileLog();
-        var graph = DecoderBuilders.Build(spec, options.ContextTokens > 0 ? options.ContextTokens : spec.ContextLength);
+        var typed = DecoderBuilders.Build(spec, options.ContextTokens > 0 ? options.ContextTokens : spec.ContextLength);
         log.Write("build", $"{spec.Architecture} decoder '{spec.Name}': {spec.Layers} layers, dim {spec.EmbeddingDim}, "
-            + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {graph.Nodes.Count} nodes");
-        graph = RunSharedPasses(graph, log);
+            + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {typed.Nodes.Count} nodes");
+        var graph = RunSharedPasses(typed, log);
         if (options.Mode == Kernels.NumericMode.QuantizedActivations)
         {
             graph = ActivationQuantization.Run(graph, log);
@@ -40,11 +40,10 @@ public static class DecoderCompiler
         return Lower(graph, plan, options, log);
     }
 
-    // The builder's graph in the typed IR (the one the ONNX importer emits) through the passes both paths share, then back to
-    // the decoder graph the runner's steps are lowered from; the round trip is exact, so only the passes change anything.
-    private static Graph RunSharedPasses(Graph graph, CompileLog log)
+    // The builder's typed graph (the IR the ONNX importer emits) through the passes both paths share, then as the decoder graph
+    // the decoder-only passes and the runner's steps are lowered from.
+    private static Graph RunSharedPasses(OpGraph typed, CompileLog log)
     {
-        var typed = DecoderGraphBridge.FromDecoder(graph);
         log.Write(TypedGraphPass, $"{typed.Nodes.Count} nodes over {typed.ConstantValues.Count} external weights; input {string.Join(", ", typed.Inputs)}");
         typed = GraphOptimizer.Run(typed, log, GraphOptimizer.DecoderPasses);
         return DecoderGraphBridge.ToDecoder(typed);

@@ -1,5 +1,5 @@
-// The decoder builders' graphs in the typed IR: exact round trips for every family, the shared passes over them, and the
-// shape rules' checks naming the node that contradicts its inputs.
+// The decoder builders' typed graphs: exact round trips through the runner's decoder graph for every family, the shared passes
+// over them, external weights, and the shape rules' checks naming the node that contradicts its inputs.
 using Strata.Compiler.Builders;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Decoder;
@@ -13,13 +13,15 @@ public sealed class DecoderGraphBridgeTests
 {
     public static TheoryData<int> Families() => [.. Enumerable.Range(0, FamilyBuilderTests.AllSpecs().Count())];
 
-    private static Graph Build(int family) => DecoderBuilders.Build(FamilyBuilderTests.AllSpecs().ElementAt(family), 1024);
+    private static OpGraph Build(int family) => DecoderBuilders.Build(FamilyBuilderTests.AllSpecs().ElementAt(family), 1024);
 
     [Theory]
     [MemberData(nameof(Families))]
     public void RoundTrip_EveryFamily_TextIsIdentical(int family)
     {
-        var graph = Build(family);
+        var typed = Build(family);
+        var graph = DecoderGraphBridge.ToDecoder(typed);
+        Assert.Equal(typed.ToText(), DecoderGraphBridge.FromDecoder(graph).ToText());
         Assert.Equal(graph.ToText(), DecoderGraphBridge.ToDecoder(DecoderGraphBridge.FromDecoder(graph)).ToText());
     }
 
@@ -27,28 +29,28 @@ public sealed class DecoderGraphBridgeTests
     [MemberData(nameof(Families))]
     public void SharedPasses_EveryFamily_InferEveryShapeAndChangeNothing(int family)
     {
-        var graph = Build(family);
+        var built = Build(family);
         var log = new CompileLog();
-        var typed = GraphOptimizer.Run(DecoderGraphBridge.FromDecoder(graph), log, GraphOptimizer.DecoderPasses);
+        var typed = GraphOptimizer.Run(built, log, GraphOptimizer.DecoderPasses);
         var (known, total) = ShapeInference.CountKnown(typed);
         Assert.Equal(total, known);
-        Assert.Equal(graph.ToText(), DecoderGraphBridge.ToDecoder(typed).ToText());
+        Assert.Equal(built.ToText(), typed.ToText());
         Assert.Contains(log.Entries, e => e.Pass == DeadCodeElimination.PassName && e.Message.StartsWith("removed 0 nodes", StringComparison.Ordinal));
     }
 
     [Fact]
     public void RoundTrip_QuantizedActivations_KeepsTheQuantizedProducts()
     {
-        var graph = Passes.ActivationQuantization.Run(DecoderBuilders.Build(SpecFactory.Llama(matrixType: GgmlType.Q8_0), 512), new CompileLog());
+        var graph = Passes.ActivationQuantization.Run(DecoderGraphBridge.ToDecoder(DecoderBuilders.Build(SpecFactory.Llama(matrixType: GgmlType.Q8_0), 512)), new CompileLog());
         var typed = ShapeInference.Run(DecoderGraphBridge.FromDecoder(graph), new CompileLog());
         Assert.Contains(typed.Nodes, n => n.IsStrata(DecoderOps.MatMulQuantized));
         Assert.Equal(graph.ToText(), DecoderGraphBridge.ToDecoder(typed).ToText());
     }
 
     [Fact]
-    public void FromDecoder_WeightsAreExternalConstantsWithTheirGgmlTypes()
+    public void Build_WeightsAreExternalConstantsWithTheirGgmlTypes()
     {
-        var typed = DecoderGraphBridge.FromDecoder(DecoderBuilders.Build(SpecFactory.Llama(tiedOutput: true, matrixType: GgmlType.Q4_K), 512));
+        var typed = DecoderBuilders.Build(SpecFactory.Llama(tiedOutput: true, matrixType: GgmlType.Q4_K), 512);
         Assert.Empty(typed.Constants);
         var embedding = Assert.Single(typed.ConstantValues.Values, v => v.Name == "token_embd.weight");
         Assert.Equal("%" + embedding.Id + ":q4_k[512, 64]", embedding.ToString());
@@ -60,8 +62,7 @@ public sealed class DecoderGraphBridgeTests
     [Fact]
     public void DeadCode_KeepsKvStores_EvenWhenNothingReadsThem()
     {
-        var graph = DecoderBuilders.Build(SpecFactory.Llama(), 512);
-        var typed = DecoderGraphBridge.FromDecoder(graph);
+        var typed = DecoderBuilders.Build(SpecFactory.Llama(), 512);
         var unread = typed with { Nodes = [.. typed.Nodes.Where(n => !n.IsStrata(DecoderOps.CachedAttention) || n.Attributes.Int("layer", 0) != 1)] };
         var kept = DeadCodeElimination.Run(unread, new CompileLog());
         Assert.Contains(kept.Nodes, n => n.IsStrata(DecoderOps.KvStore) && n.Attributes.Int("layer", -1) == 1);
@@ -70,7 +71,7 @@ public sealed class DecoderGraphBridgeTests
     [Fact]
     public void ShapeInference_SliceOutOfRange_NamesTheNode()
     {
-        var typed = DecoderGraphBridge.FromDecoder(Build(FamilyBuilderTests.AllSpecs().Count() - 1)); // phi3: fused qkv, slices
+        var typed = Build(FamilyBuilderTests.AllSpecs().Count() - 1); // phi3: fused qkv, slices
         var slice = typed.Nodes.First(n => n.IsStrata(DecoderOps.Slice));
         var bad = typed with { Nodes = [.. typed.Nodes.Select(n => n == slice ? n with { Attributes = n.Attributes.With("offset", AttributeValue.Of(1000L)) } : n)] };
         var e = Assert.Throws<CompileException>(() => ShapeInference.Run(bad, new CompileLog()));
@@ -80,7 +81,7 @@ public sealed class DecoderGraphBridgeTests
     [Fact]
     public void ShapeInference_ProductWiderThanItsWeight_NamesTheNode()
     {
-        var graph = DecoderBuilders.Build(SpecFactory.Llama(), 512);
+        var graph = DecoderGraphBridge.ToDecoder(DecoderBuilders.Build(SpecFactory.Llama(), 512));
         var nodes = graph.Nodes.Select(n => n.Output.Name == "blk0.q" ? n with { Output = n.Output with { Width = 65 } } : n).ToList();
         var e = Assert.Throws<CompileException>(() => ShapeInference.Run(DecoderGraphBridge.FromDecoder(graph with { Nodes = nodes }), new CompileLog()));
         Assert.Contains("node 'blk0.q'", e.Message, StringComparison.Ordinal);
@@ -89,7 +90,7 @@ public sealed class DecoderGraphBridgeTests
     [Fact]
     public void FromDecoder_InputUsedBeforeDefinition_NamesTheNode()
     {
-        var graph = DecoderBuilders.Build(SpecFactory.Llama(), 512);
+        var graph = DecoderGraphBridge.ToDecoder(DecoderBuilders.Build(SpecFactory.Llama(), 512));
         var e = Assert.Throws<CompileException>(() => DecoderGraphBridge.FromDecoder(graph with { Nodes = [.. graph.Nodes.Skip(1)] }));
         Assert.Contains("used before it is defined", e.Message, StringComparison.Ordinal);
     }

@@ -67,8 +67,21 @@ public static class DecoderGraphBridge
         var result = defined.TryGetValue(graph.Output.Id, out var o) ? o
             : throw new CompileException($"graph '{graph.Name}': output {graph.Output} is never defined");
         var constantValues = weights.Values.ToDictionary(w => w.Value.Id, w => w.Value);
-        var opsets = new Dictionary<string, long>(StringComparer.Ordinal) { [string.Empty] = 17, [StrataOps.Domain] = 1 };
-        return new OpGraph(graph.Name, [tokens], [result], nodes, new Dictionary<int, TensorData>(), constantValues, opsets, nextId);
+        return new OpGraph(graph.Name, [tokens], [result], nodes, new Dictionary<int, TensorData>(), constantValues, Opsets(), nextId);
+    }
+
+    /// <summary>The opsets of a decoder graph: ONNX's default domain (its Add) and Strata's.</summary>
+    public static Dictionary<string, long> Opsets() => new(StringComparer.Ordinal) { [string.Empty] = 17, [StrataOps.Domain] = 1 };
+
+    /// <summary>
+    /// The external constant (no data) of weight <paramref name="w"/>: its GGML type, shape [cols] for a vector (Rows = 1),
+    /// [rows, cols] for a matrix, [slices, rows, cols] for stacked expert matrices.
+    /// </summary>
+    public static TensorValue WeightConstant(WeightRef w, int id)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var shape = w.Slices != 1 ? TensorShape.Of(w.Slices, w.Rows, w.Cols) : w.Rows == 1 ? TensorShape.Of(w.Cols) : TensorShape.Of(w.Rows, w.Cols);
+        return new TensorValue(id, w.Name, GgmlDTypes.FromGgml(w.Type), shape);
     }
 
     /// <summary>The decoder graph of <paramref name="graph"/> (one the decoder runner can execute).</summary>
@@ -149,8 +162,7 @@ public static class DecoderGraphBridge
             return known.Ref == w ? known.Value : throw Problem(node, $"reads weight {w}, which another node reads as {known.Ref}");
         }
 
-        var shape = w.Slices != 1 ? TensorShape.Of(w.Slices, w.Rows, w.Cols) : w.Rows == 1 ? TensorShape.Of(w.Cols) : TensorShape.Of(w.Rows, w.Cols);
-        var value = new TensorValue(nextId++, w.Name, GgmlDTypes.FromGgml(w.Type), shape);
+        var value = WeightConstant(w, nextId++);
         weights[w.Name] = (w, value);
         return value;
     }
