@@ -5,6 +5,7 @@ using System.Text;
 using Strata.Compiler.Builders;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Decoder;
+using Strata.Compiler.Graphs.Passes;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
 using Strata.Compiler.Passes;
@@ -31,21 +32,22 @@ public static class DecoderCompiler
         var typed = DecoderBuilders.Build(spec, options.ContextTokens > 0 ? options.ContextTokens : spec.ContextLength);
         log.Write("build", $"{spec.Architecture} decoder '{spec.Name}': {spec.Layers} layers, dim {spec.EmbeddingDim}, "
             + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {typed.Nodes.Count} nodes");
-        var graph = RunSharedPasses(typed, log);
-        if (options.Mode == Kernels.NumericMode.QuantizedActivations)
-        {
-            graph = ActivationQuantization.Run(graph, log);
-        }
+        var graph = RunTypedPasses(typed, options, log);
         var plan = MemoryPlanner.Run(graph, options.MaxBatchTokens, options.MaxOutputRows, log);
         return Lower(graph, plan, options, log);
     }
 
-    // The builder's typed graph (the IR the ONNX importer emits) through the passes both paths share, then as the decoder graph
-    // the decoder-only passes and the runner's steps are lowered from.
-    private static Graph RunSharedPasses(OpGraph typed, CompileLog log)
+    // The builder's typed graph (the IR the ONNX importer emits) through the passes both paths share and, for quantized
+    // activations, the decoder's product rewrite; then as the decoder graph the runner's steps are planned and lowered from.
+    private static Graph RunTypedPasses(OpGraph typed, CompileOptions options, CompileLog log)
     {
         log.Write(TypedGraphPass, $"{typed.Nodes.Count} nodes over {typed.ConstantValues.Count} external weights; input {string.Join(", ", typed.Inputs)}");
         typed = GraphOptimizer.Run(typed, log, GraphOptimizer.DecoderPasses);
+        if (options.Mode == Kernels.NumericMode.QuantizedActivations)
+        {
+            typed = ActivationQuantization.Run(typed, log);
+        }
+
         return DecoderGraphBridge.ToDecoder(typed);
     }
 

@@ -39,12 +39,17 @@ public sealed class DecoderGraphBridgeTests
     }
 
     [Fact]
-    public void RoundTrip_QuantizedActivations_KeepsTheQuantizedProducts()
+    public void ActivationQuantization_SharesOneBufferPerInput_AndRoundTrips()
     {
-        var graph = Passes.ActivationQuantization.Run(DecoderGraphBridge.ToDecoder(DecoderBuilders.Build(SpecFactory.Llama(matrixType: GgmlType.Q8_0), 512)), new CompileLog());
-        var typed = ShapeInference.Run(DecoderGraphBridge.FromDecoder(graph), new CompileLog());
-        Assert.Contains(typed.Nodes, n => n.IsStrata(DecoderOps.MatMulQuantized));
-        Assert.Equal(graph.ToText(), DecoderGraphBridge.ToDecoder(typed).ToText());
+        var log = new CompileLog();
+        var built = GraphOptimizer.Run(DecoderBuilders.Build(SpecFactory.Llama(matrixType: GgmlType.Q8_0), 512), log, GraphOptimizer.DecoderPasses);
+        var typed = ShapeInference.Run(ActivationQuantization.Run(built, log), log); // the rules check every quantized node
+        // Per layer: one buffer for q/k/v, one for the output projection (the F32 FFN stays exact); one for the logits.
+        Assert.Equal((2 * 2) + 1, typed.Nodes.Count(n => n.IsStrata(DecoderOps.QuantizeActivations)));
+        Assert.Equal((4 * 2) + 1, typed.Nodes.Count(n => n.IsStrata(DecoderOps.MatMulQuantized)));
+        Assert.Equal("9 matmuls use integer dots over 5 quantized activation buffers", log.Entries.Single(e => e.Pass == ActivationQuantization.PassName).Message);
+        var graph = DecoderGraphBridge.ToDecoder(typed);
+        Assert.Equal(graph.ToText(), DecoderGraphBridge.ToDecoder(DecoderGraphBridge.FromDecoder(graph)).ToText());
     }
 
     [Fact]
