@@ -1,7 +1,11 @@
-// The compiler's entry point: spec → graph → passes → memory plan → executable with a content hash.
+// The compiler's entry point: spec → graph → typed IR and the shared passes → decoder passes → memory plan → executable with
+// a content hash.
 using System.Security.Cryptography;
 using System.Text;
 using Strata.Compiler.Builders;
+using Strata.Compiler.Graphs;
+using Strata.Compiler.Graphs.Decoder;
+using Strata.Compiler.Graphs.Passes;
 using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
 using Strata.Compiler.Passes;
@@ -11,7 +15,10 @@ namespace Strata.Compiler;
 /// <summary>Compiles a decoder spec into an <see cref="Executable"/>.</summary>
 public static class DecoderCompiler
 {
-    /// <summary>Builds, verifies, prunes, plans and lowers the decoder.</summary>
+    /// <summary>The log name of the step that lifts the builder's graph into the typed IR.</summary>
+    public const string TypedGraphPass = "typed-graph";
+
+    /// <summary>Builds the decoder, runs the shared typed-graph passes (shapes and their checks, dead code, duplicates), then plans and lowers it.</summary>
     /// <exception cref="CompileException">the spec does not describe a decoder Strata can run</exception>
     public static Executable Compile(DecoderSpec spec, CompileOptions options)
     {
@@ -22,17 +29,26 @@ public static class DecoderCompiler
         }
 
         var log = new CompileLog();
-        var graph = DecoderBuilders.Build(spec, options.ContextTokens > 0 ? options.ContextTokens : spec.ContextLength);
+        var typed = DecoderBuilders.Build(spec, options.ContextTokens > 0 ? options.ContextTokens : spec.ContextLength);
         log.Write("build", $"{spec.Architecture} decoder '{spec.Name}': {spec.Layers} layers, dim {spec.EmbeddingDim}, "
-            + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {graph.Nodes.Count} nodes");
-        ShapeVerification.Run(graph, log);
-        graph = DeadCodeElimination.Run(graph, log);
-        if (options.Mode == Kernels.NumericMode.QuantizedActivations)
-        {
-            graph = ActivationQuantization.Run(graph, log);
-        }
+            + $"{spec.Heads}/{spec.KvHeads} heads of {spec.HeadDim}, ffn {spec.FeedForwardDim}, vocab {spec.VocabSize}, {typed.Nodes.Count} nodes");
+        var graph = RunTypedPasses(typed, options, log);
         var plan = MemoryPlanner.Run(graph, options.MaxBatchTokens, options.MaxOutputRows, log);
         return Lower(graph, plan, options, log);
+    }
+
+    // The builder's typed graph (the IR the ONNX importer emits) through the passes both paths share and, for quantized
+    // activations, the decoder's product rewrite; then as the decoder graph the runner's steps are planned and lowered from.
+    private static Graph RunTypedPasses(OpGraph typed, CompileOptions options, CompileLog log)
+    {
+        log.Write(TypedGraphPass, $"{typed.Nodes.Count} nodes over {typed.ConstantValues.Count} external weights; input {string.Join(", ", typed.Inputs)}");
+        typed = GraphOptimizer.Run(typed, log, GraphOptimizer.DecoderPasses);
+        if (options.Mode == Kernels.NumericMode.QuantizedActivations)
+        {
+            typed = ActivationQuantization.Run(typed, log);
+        }
+
+        return DecoderGraphBridge.ToDecoder(typed);
     }
 
     private static Executable Lower(Graph graph, MemoryPlan plan, CompileOptions options, CompileLog log)

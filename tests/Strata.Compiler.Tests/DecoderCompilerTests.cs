@@ -4,10 +4,11 @@ using Strata.Compiler.Ir;
 using Strata.Compiler.Lowering;
 using Strata.Compiler.Passes;
 using Strata.Kernels;
+using Xunit.Abstractions;
 
 namespace Strata.Compiler.Tests;
 
-public sealed class DecoderCompilerTests
+public sealed class DecoderCompilerTests(ITestOutputHelper output)
 {
     private static readonly CompileOptions Options = new(MaxBatchTokens: 16, MaxOutputRows: 4, WeightsIdentity: "sha-a", KernelIsa: "avx512");
 
@@ -118,7 +119,24 @@ public sealed class DecoderCompilerTests
     public void Compile_Log_RecordsEveryPassInOrder()
     {
         var exe = DecoderCompiler.Compile(SpecFactory.Llama(), Options);
-        Assert.Equal(["build", "verify-shapes", "dead-code", "plan-memory", KernelSelection.Name, ProductGrouping.Name, "lower"], exe.Log.Passes);
+        Assert.Equal(["build", DecoderCompiler.TypedGraphPass, "shape-inference", "dead-code", "cse", "plan-memory", KernelSelection.Name, ProductGrouping.Name, "lower"], exe.Log.Passes);
+    }
+
+    [Fact]
+    public void Compile_SharedTypedPasses_TypeEveryValueAndKeepEveryNode()
+    {
+        var exe = DecoderCompiler.Compile(SpecFactory.Llama(layers: 1), Options);
+        foreach (var e in exe.Log.Entries)
+        {
+            output.WriteLine($"{e.Pass}: {e.Message}");
+        }
+
+        string Line(string pass) => exe.Log.Entries.Single(e => e.Pass == pass).Message;
+        int nodes = exe.Steps.Length;
+        Assert.Equal($"{nodes} nodes over 12 external weights; input %{nodes}:i32[tokens]", Line(DecoderCompiler.TypedGraphPass));
+        Assert.Equal($"{nodes + 1} of {nodes + 1} values have fully known symbolic shapes", Line("shape-inference"));
+        Assert.StartsWith("removed 0 nodes", Line("dead-code"), StringComparison.Ordinal);
+        Assert.Equal($"merged 0 duplicate nodes and 0 duplicate constants; {nodes} nodes remain", Line("cse"));
     }
 
     [Theory]

@@ -33,13 +33,13 @@ public sealed class FamilyBuilderTests
 
     private static int Count(Executable exe, OpKind op) => exe.Steps.Count(s => s.Op == op);
 
-    private static DecoderSpec Qwen3() => Spec("qwen3", t => PerLayer(t, p =>
+    internal static DecoderSpec Qwen3() => Spec("qwen3", t => PerLayer(t, p =>
     {
         Add(t, p + "attn_q_norm.weight", HeadDim);
         Add(t, p + "attn_k_norm.weight", HeadDim);
     }));
 
-    private static DecoderSpec Gemma3() => Spec("gemma3", t => PerLayer(t, p =>
+    internal static DecoderSpec Gemma3() => Spec("gemma3", t => PerLayer(t, p =>
     {
         Add(t, p + "attn_q_norm.weight", HeadDim);
         Add(t, p + "attn_k_norm.weight", HeadDim);
@@ -51,6 +51,73 @@ public sealed class FamilyBuilderTests
         SlidingWindow = new SlidingWindowSpec(16, 2, new RopeSpec(HeadDim, 10000f, RopeMode.NeoX)),
         Rope = new RopeSpec(HeadDim, 1e6f, RopeMode.NeoX) { FrequencyScale = 0.125f },
     };
+
+    internal static DecoderSpec Gemma2() => Gemma3() with { Architecture = "gemma2", AttentionSoftCap = 50f, FinalSoftCap = 30f };
+
+    internal static DecoderSpec Phi3()
+    {
+        int kvDim = KvHeads * HeadDim;
+        return Spec("phi3", t =>
+        {
+            PerLayer(t, p =>
+            {
+                foreach (string name in Unfused)
+                {
+                    t.Remove(p + name + ".weight");
+                }
+
+                Add(t, p + "attn_qkv.weight", Dim, Dim + (2 * kvDim));
+                Add(t, p + "ffn_up.weight", Dim, 2 * Ffn);
+            });
+            Add(t, "rope_factors_short.weight", HeadDim / 2);
+            Add(t, "rope_factors_long.weight", HeadDim / 2);
+        }) with
+        {
+            Rope = new RopeSpec(HeadDim, 10000f, RopeMode.NeoX)
+            {
+                FactorsTensor = "rope_factors_short.weight",
+                LongFactorsTensor = "rope_factors_long.weight",
+                OriginalContext = 256,
+                Magnitude = 1.19f,
+            },
+        };
+    }
+
+    internal static DecoderSpec Qwen3Moe()
+    {
+        const int experts = 8, used = 2, expertFfn = 32;
+        return Spec("qwen3moe", t => PerLayer(t, p =>
+        {
+            Add(t, p + "attn_q_norm.weight", HeadDim);
+            Add(t, p + "attn_k_norm.weight", HeadDim);
+            foreach (string name in DenseFfn)
+            {
+                t.Remove(p + name + ".weight");
+            }
+
+            Add(t, p + "ffn_gate_inp.weight", Dim, experts);
+            Add(t, p + "ffn_gate_exps.weight", Dim, expertFfn, experts);
+            Add(t, p + "ffn_up_exps.weight", Dim, expertFfn, experts);
+            Add(t, p + "ffn_down_exps.weight", expertFfn, Dim, experts);
+        })) with
+        { Experts = new ExpertSpec(experts, used, expertFfn, NormalizeWeights: true) };
+    }
+
+    internal static DecoderSpec LlamaRopeFreqs()
+    {
+        var llama = SpecFactory.Llama(layers: Layers, dim: Dim, heads: Heads, kvHeads: KvHeads, ffn: Ffn);
+        return SpecFactory.With(llama, new TensorDescriptor("rope_freqs.weight", GgmlType.F32, [HeadDim / 2])) with
+        {
+            Rope = llama.Rope with { FactorsTensor = "rope_freqs.weight" },
+        };
+    }
+
+    /// <summary>A spec of every architecture family and variant these tests build (llama, qwen2 with biases, tied output, …).</summary>
+    internal static IEnumerable<DecoderSpec> AllSpecs() =>
+    [
+        SpecFactory.Llama(), SpecFactory.Llama(qkvBias: true), SpecFactory.Llama(tiedOutput: true, matrixType: GgmlType.Q4_K),
+        LlamaRopeFreqs(), Qwen3(), Qwen3Moe(), Gemma2(), Gemma3(), Phi3(),
+    ];
 
     [Fact]
     public void Qwen3_NormsEachHeadOfQAndKBeforeRope()
@@ -87,7 +154,7 @@ public sealed class FamilyBuilderTests
     [Fact]
     public void Gemma2_SoftCapsScoresAndLogits()
     {
-        var spec = Gemma3() with { Architecture = "gemma2", AttentionSoftCap = 50f, FinalSoftCap = 30f };
+        var spec = Gemma2();
         var exe = DecoderCompiler.Compile(spec, Options);
         Assert.Equal(OpKind.SoftCap, exe.Steps[^1].Op);
         Assert.Equal(30f, exe.Steps[^1].Attributes.Scale);
@@ -97,31 +164,7 @@ public sealed class FamilyBuilderTests
     [Fact]
     public void Phi3_SplitsTheFusedProjections_AndPicksLongFactorsPastTheOriginalContext()
     {
-        int kvDim = KvHeads * HeadDim;
-        var spec = Spec("phi3", t =>
-        {
-            PerLayer(t, p =>
-            {
-                foreach (string name in Unfused)
-                {
-                    t.Remove(p + name + ".weight");
-                }
-
-                Add(t, p + "attn_qkv.weight", Dim, Dim + (2 * kvDim));
-                Add(t, p + "ffn_up.weight", Dim, 2 * Ffn);
-            });
-            Add(t, "rope_factors_short.weight", HeadDim / 2);
-            Add(t, "rope_factors_long.weight", HeadDim / 2);
-        }) with
-        {
-            Rope = new RopeSpec(HeadDim, 10000f, RopeMode.NeoX)
-            {
-                FactorsTensor = "rope_factors_short.weight",
-                LongFactorsTensor = "rope_factors_long.weight",
-                OriginalContext = 256,
-                Magnitude = 1.19f,
-            },
-        };
+        var spec = Phi3();
         var shortContext = DecoderCompiler.Compile(spec, Options with { ContextTokens = 256 });
         Assert.Equal(5 * Layers, Count(shortContext, OpKind.Slice));
         Assert.All(shortContext.Steps.Where(s => s.Op == OpKind.Rope), s =>
@@ -137,22 +180,8 @@ public sealed class FamilyBuilderTests
     [Fact]
     public void Qwen3Moe_RoutesThroughExpertProducts_BatchedByExpert()
     {
-        const int experts = 8, used = 2, expertFfn = 32;
-        var spec = Spec("qwen3moe", t => PerLayer(t, p =>
-        {
-            Add(t, p + "attn_q_norm.weight", HeadDim);
-            Add(t, p + "attn_k_norm.weight", HeadDim);
-            foreach (string name in DenseFfn)
-            {
-                t.Remove(p + name + ".weight");
-            }
-
-            Add(t, p + "ffn_gate_inp.weight", Dim, experts);
-            Add(t, p + "ffn_gate_exps.weight", Dim, expertFfn, experts);
-            Add(t, p + "ffn_up_exps.weight", Dim, expertFfn, experts);
-            Add(t, p + "ffn_down_exps.weight", expertFfn, Dim, experts);
-        })) with
-        { Experts = new ExpertSpec(experts, used, expertFfn, NormalizeWeights: true) };
+        const int experts = 8, expertFfn = 32;
+        var spec = Qwen3Moe();
         var exe = DecoderCompiler.Compile(spec, Options);
         Assert.Equal(Layers, Count(exe, OpKind.MoeRoute));
         Assert.Equal(3 * Layers, Count(exe, OpKind.ExpertMatMul));
@@ -168,11 +197,7 @@ public sealed class FamilyBuilderTests
     [Fact]
     public void LlamaRopeFreqs_AreEveryRopesFactors()
     {
-        var llama = SpecFactory.Llama(layers: Layers, dim: Dim, heads: Heads, kvHeads: KvHeads, ffn: Ffn);
-        var spec = SpecFactory.With(llama, new TensorDescriptor("rope_freqs.weight", GgmlType.F32, [HeadDim / 2])) with
-        {
-            Rope = llama.Rope with { FactorsTensor = "rope_freqs.weight" },
-        };
+        var spec = LlamaRopeFreqs();
         var exe = DecoderCompiler.Compile(spec, Options);
         Assert.All(exe.Steps.Where(s => s.Op == OpKind.Rope), s => Assert.Equal("rope_freqs.weight", exe.Weights[s.WeightIndex].Name));
     }

@@ -1,12 +1,12 @@
 // The graph builder of each decoder architecture Strata runs, by GGUF general.architecture.
-using Strata.Compiler.Ir;
+using Strata.Compiler.Graphs;
 
 namespace Strata.Compiler.Builders;
 
 /// <summary>Architecture name → family builder.</summary>
 public static class DecoderBuilders
 {
-    private static readonly Dictionary<string, Func<DecoderSpec, int, Graph>> ByArchitecture = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<DecoderSpec, int, OpGraph>> ByArchitecture = new(StringComparer.Ordinal)
     {
         ["llama"] = LlamaGraphBuilder.Build,
         ["mistral"] = LlamaGraphBuilder.Build,
@@ -23,7 +23,7 @@ public static class DecoderBuilders
 
     /// <summary>Builds <paramref name="spec"/>'s decoder for sequences of up to <paramref name="contextTokens"/> positions.</summary>
     /// <exception cref="CompileException">the architecture is unknown, or the spec does not describe a decoder its builder can emit</exception>
-    public static Graph Build(DecoderSpec spec, int contextTokens)
+    public static OpGraph Build(DecoderSpec spec, int contextTokens)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return ByArchitecture.TryGetValue(spec.Architecture, out var build)

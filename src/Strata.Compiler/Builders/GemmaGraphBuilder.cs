@@ -1,5 +1,5 @@
 // Emits the Gemma 2 / Gemma 3 decoder: √d-scaled embeddings, pre- and post-norms, GELU-gated FFN, local and global layers.
-using Strata.Compiler.Ir;
+using Strata.Compiler.Graphs;
 
 namespace Strata.Compiler.Builders;
 
@@ -13,7 +13,7 @@ public static class GemmaGraphBuilder
 {
     /// <summary>Builds the decoder graph.</summary>
     /// <exception cref="CompileException">a tensor is missing, has the wrong shape, or a parameter is out of range</exception>
-    public static Graph Build(DecoderSpec spec, int contextTokens)
+    public static OpGraph Build(DecoderSpec spec, int contextTokens)
     {
         var g = new DecoderGraph(spec);
         string? factors = RopeFactors.For(spec, contextTokens);

@@ -1,5 +1,5 @@
 // Emits the Llama-family decoder (llama, mistral, qwen2): pre-norm attention with optional QKV bias and RoPE scaling, SwiGLU FFN.
-using Strata.Compiler.Ir;
+using Strata.Compiler.Graphs;
 
 namespace Strata.Compiler.Builders;
 
@@ -11,7 +11,7 @@ public static class LlamaGraphBuilder
 {
     /// <summary>Builds the decoder graph.</summary>
     /// <exception cref="CompileException">a tensor is missing, has the wrong shape, or a parameter is out of range</exception>
-    public static Graph Build(DecoderSpec spec, int contextTokens)
+    public static OpGraph Build(DecoderSpec spec, int contextTokens)
     {
         var g = new DecoderGraph(spec);
         string? factors = RopeFactors.For(spec, contextTokens);

@@ -1,5 +1,5 @@
 // Emits the Phi-3 decoder: fused QKV and gate/up projections, RoPE with short or long frequency factors and their magnitude.
-using Strata.Compiler.Ir;
+using Strata.Compiler.Graphs;
 
 namespace Strata.Compiler.Builders;
 
@@ -12,7 +12,7 @@ public static class Phi3GraphBuilder
 {
     /// <summary>Builds the decoder graph.</summary>
     /// <exception cref="CompileException">a tensor is missing, has the wrong shape, or a parameter is out of range</exception>
-    public static Graph Build(DecoderSpec spec, int contextTokens)
+    public static OpGraph Build(DecoderSpec spec, int contextTokens)
     {
         var g = new DecoderGraph(spec);
         if (g.Has("output.bias"))

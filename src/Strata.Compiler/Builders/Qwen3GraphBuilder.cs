@@ -1,5 +1,5 @@
 // Emits the Qwen 3 decoders (qwen3, qwen3moe): the Llama block with per-head RMSNorm on Q and K before RoPE, dense or MoE FFN.
-using Strata.Compiler.Ir;
+using Strata.Compiler.Graphs;
 
 namespace Strata.Compiler.Builders;
 
@@ -11,7 +11,7 @@ public static class Qwen3GraphBuilder
 {
     /// <summary>Builds the decoder graph.</summary>
     /// <exception cref="CompileException">a tensor is missing, has the wrong shape, or a parameter is out of range</exception>
-    public static Graph Build(DecoderSpec spec, int contextTokens)
+    public static OpGraph Build(DecoderSpec spec, int contextTokens)
     {
         var g = new DecoderGraph(spec);
         string? factors = RopeFactors.For(spec, contextTokens);

@@ -1,4 +1,5 @@
-// Element types of graph values; the numbering follows ONNX's TensorProto.DataType so imports map one to one.
+// Element types of graph values; the numbering follows ONNX's TensorProto.DataType so imports map one to one, and GGML's
+// quantized block types (the decoder's weights) follow at 1000 + their ggml number.
 namespace Strata.Compiler.Graphs;
 
 /// <summary>The element type of a tensor value (values as ONNX numbers them; persisted in executable hashes: append only).</summary>
@@ -34,12 +35,36 @@ public enum DType
     U64 = 13,
     /// <summary>Brain float 16.</summary>
     BF16 = 16,
+    /// <summary>GGML block type Q4_0 (1000 + its ggml number, as every GGML block type below): 32 weights per block.</summary>
+    GgmlQ4_0 = 1002,
+    /// <summary>GGML Q4_1: 32 weights per block.</summary>
+    GgmlQ4_1 = 1003,
+    /// <summary>GGML Q5_0: 32 weights per block.</summary>
+    GgmlQ5_0 = 1006,
+    /// <summary>GGML Q5_1: 32 weights per block.</summary>
+    GgmlQ5_1 = 1007,
+    /// <summary>GGML Q8_0: 32 weights per block.</summary>
+    GgmlQ8_0 = 1008,
+    /// <summary>GGML Q8_1: 32 weights per block.</summary>
+    GgmlQ8_1 = 1009,
+    /// <summary>GGML K-quant Q2_K: 256 weights per block.</summary>
+    GgmlQ2_K = 1010,
+    /// <summary>GGML K-quant Q3_K: 256 weights per block.</summary>
+    GgmlQ3_K = 1011,
+    /// <summary>GGML K-quant Q4_K: 256 weights per block.</summary>
+    GgmlQ4_K = 1012,
+    /// <summary>GGML K-quant Q5_K: 256 weights per block.</summary>
+    GgmlQ5_K = 1013,
+    /// <summary>GGML K-quant Q6_K: 256 weights per block.</summary>
+    GgmlQ6_K = 1014,
+    /// <summary>GGML K-quant Q8_K: 256 weights per block.</summary>
+    GgmlQ8_K = 1015,
 }
 
 /// <summary>Facts about <see cref="DType"/>.</summary>
 public static class DTypes
 {
-    /// <summary>Bytes per element; 0 for types without a fixed size (string, unknown).</summary>
+    /// <summary>Bytes per element; 0 for types without a fixed size (string, unknown, GGML blocks).</summary>
     public static int Size(this DType type) => type switch
     {
         DType.F32 or DType.I32 or DType.U32 => 4,
@@ -66,6 +91,7 @@ public static class DTypes
         DType.U8 => "u8",
         DType.Bool => "bool",
         DType.String => "string",
+        >= DType.GgmlQ4_0 and <= DType.GgmlQ8_K => type.ToString()[4..].ToLowerInvariant(),
         _ => "?",
     };
 }

@@ -1,5 +1,6 @@
-// The optimization pipeline for imported graphs, as one list: types first, then folding and cleanup, then fusions from the
-// innermost pattern out (Gelu before Dense swallows it as an activation), then types and cleanup once more.
+// The optimization pipelines, as lists: for imported graphs types first, then folding and cleanup, then fusions from the
+// innermost pattern out (Gelu before Dense swallows it as an activation), then types and cleanup once more; for the GGUF
+// decoder builders' graphs (already fused as the runner executes them) the shared types and cleanup.
 using Strata.Compiler.Graphs.Passes;
 
 namespace Strata.Compiler.Graphs;
@@ -22,10 +23,22 @@ public static class GraphOptimizer
         (DeadCodeElimination.PassName, DeadCodeElimination.Run),
     ];
 
+    /// <summary>The passes a decoder graph (<see cref="DecoderOps"/>) runs, in order: types (and their checks), dead code, duplicates.</summary>
+    public static IReadOnlyList<(string Name, Func<OpGraph, CompileLog, OpGraph> Run)> DecoderPasses { get; } =
+    [
+        (ShapeInference.PassName, ShapeInference.Run),
+        (DeadCodeElimination.PassName, DeadCodeElimination.Run),
+        (CommonSubexpressionElimination.PassName, CommonSubexpressionElimination.Run),
+    ];
+
     /// <summary>The optimized graph; every pass writes what it changed to <paramref name="log"/>.</summary>
-    public static OpGraph Run(OpGraph graph, CompileLog log)
+    public static OpGraph Run(OpGraph graph, CompileLog log) => Run(graph, log, Passes);
+
+    /// <summary>The graph after <paramref name="passes"/>; every pass writes what it changed to <paramref name="log"/>.</summary>
+    public static OpGraph Run(OpGraph graph, CompileLog log, IReadOnlyList<(string Name, Func<OpGraph, CompileLog, OpGraph> Run)> passes)
     {
-        foreach (var (_, run) in Passes)
+        ArgumentNullException.ThrowIfNull(passes);
+        foreach (var (_, run) in passes)
         {
             graph = run(graph, log);
         }

@@ -5,14 +5,16 @@ namespace Strata.Compiler.Graphs;
 
 /// <summary>
 /// An immutable graph. Every node input is a graph input, a constant, or an earlier node's output. Constants (initializers
-/// and folded values) are values with data in <see cref="Constants"/>; they are not produced by a node.
+/// and folded values) are values with data in <see cref="Constants"/>; they are not produced by a node. A constant in
+/// <see cref="ConstantValues"/> without data is an external weight (a GGUF decoder's tensor): its type and shape are known,
+/// its bytes stay in the model file and are bound by name when the executable is loaded.
 /// </summary>
 /// <param name="Name">model name, for logs</param>
 /// <param name="Inputs">graph inputs (fed at run time)</param>
 /// <param name="Outputs">graph outputs</param>
 /// <param name="Nodes">nodes in execution order</param>
 /// <param name="Constants">value id → data, for the constant values nodes read</param>
-/// <param name="ConstantValues">value id → value, for the constants (their type and shape)</param>
+/// <param name="ConstantValues">value id → value, for the constants (their type and shape), external weights included</param>
 /// <param name="Opsets">operator domain → opset version the graph was written against ("" is ONNX's default domain)</param>
 /// <param name="NextId">an id no value of the graph uses yet</param>
 public sealed record OpGraph(

@@ -1,4 +1,6 @@
-// The decoder as a list of nodes in execution order, with its token input and logits output.
+// The decoder as the runner executes it: nodes in execution order and the logits output, lowered from the builders' typed
+// OpGraph by Graphs/Decoder/DecoderGraphBridge.ToDecoder once the shared passes have run; memory planning, kernel selection,
+// product grouping and lowering read this form.
 using System.Text;
 
 namespace Strata.Compiler.Ir;

@@ -9,9 +9,6 @@ namespace Strata.Compiler.Ir;
 /// <param name="Attributes">scalar parameters</param>
 public sealed record Node(OpKind Op, IReadOnlyList<Value> Inputs, Value Output, WeightRef? Weight, NodeAttributes Attributes)
 {
-    /// <summary>True when the node must run even if nothing reads its output (it writes the KV cache).</summary>
-    public bool HasSideEffect => Op == OpKind.KvStore;
-
     /// <summary>True when the output may share the first input's storage (element-wise, row by row).</summary>
     public bool CanRunInPlace => Op is OpKind.AddBias or OpKind.Rope or OpKind.Add or OpKind.SwiGlu or OpKind.RmsNorm or OpKind.HeadRmsNorm
         or OpKind.Scale or OpKind.GeluGlu or OpKind.SoftCap;

@@ -1,7 +1,7 @@
 // Pass: one node per computation and one constant per small value. Rules:
 //   c1 ≡ c2 (same type, dims and bytes, ≤ MaxConstantBytes)            → uses of c2 read c1
 //   op(x…){a} twice (same op, domain, inputs and attributes)           → uses of the second's outputs read the first's
-// A node whose output is a graph output keeps its own output; nodes with tensor attributes are left alone.
+// A node whose output is a graph output keeps its own output; nodes with tensor attributes or side effects are left alone.
 using System.Text;
 
 namespace Strata.Compiler.Graphs.Passes;
@@ -24,7 +24,12 @@ public static class CommonSubexpressionElimination
         var seenConstants = new Dictionary<string, TensorValue>(StringComparer.Ordinal);
         foreach (var (id, value) in graph.ConstantValues.OrderBy(c => c.Key))
         {
-            var data = graph.Constants[id];
+            if (!graph.Constants.TryGetValue(id, out var data))
+            {
+                constantValues[id] = value; // an external weight: no bytes to compare, its name is its identity
+                continue;
+            }
+
             string? key = data.ByteLength <= MaxConstantBytes ? $"{data.Type}{data.Shape}:{Convert.ToHexString(data.Bytes)}" : null;
             if (key is not null && seenConstants.TryGetValue(key, out var first) && !graph.Outputs.Any(o => o.Id == id))
             {
@@ -48,7 +53,7 @@ public static class CommonSubexpressionElimination
         foreach (var original in graph.Nodes)
         {
             var node = Substitute(original, replace);
-            string? key = node.Attributes.Values.Values.Any(a => a.Kind == AttributeKind.Tensor) ? null : Key(node);
+            string? key = node.Attributes.Values.Values.Any(a => a.Kind == AttributeKind.Tensor) || DecoderOps.HasSideEffect(node) ? null : Key(node);
             if (key is not null && seenNodes.TryGetValue(key, out var first) && !node.Outputs.Any(o => outputs.Contains(o.Id)))
             {
                 for (int i = 0; i < node.Outputs.Count; i++)
@@ -68,7 +73,7 @@ public static class CommonSubexpressionElimination
             nodes.Add(node);
         }
 
-        log.Write(PassName, $"merged {mergedNodes} duplicate nodes and {graph.Constants.Count - constants.Count} duplicate constants; {nodes.Count} nodes remain");
+        log.Write(PassName, $"merged {mergedNodes} duplicate nodes and {graph.ConstantValues.Count - constantValues.Count} duplicate constants; {nodes.Count} nodes remain");
         return graph with { Nodes = nodes, Constants = constants, ConstantValues = constantValues };
     }
 

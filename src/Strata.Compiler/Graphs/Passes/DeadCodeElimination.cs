@@ -1,4 +1,5 @@
-// Pass: removes nodes and constants that nothing reaching a graph output uses (graph inputs stay: callers feed them).
+// Pass: removes nodes and constants that nothing reaching a graph output or a side effect (a KV-cache write) uses (graph
+// inputs stay: callers feed them).
 namespace Strata.Compiler.Graphs.Passes;
 
 /// <summary>Dead node and constant removal.</summary>
@@ -21,7 +22,7 @@ public static class DeadCodeElimination
         for (int n = graph.Nodes.Count - 1; n >= 0; n--)
         {
             var node = graph.Nodes[n];
-            if (!node.Outputs.Any(o => live.Contains(o.Id)))
+            if (!DecoderOps.HasSideEffect(node) && !node.Outputs.Any(o => live.Contains(o.Id)))
             {
                 removed[node.Op] = removed.GetValueOrDefault(node.Op) + 1;
                 continue;
@@ -40,10 +41,11 @@ public static class DeadCodeElimination
         kept.Reverse();
         var constants = graph.Constants.Where(c => live.Contains(c.Key)).ToDictionary();
         var constantValues = graph.ConstantValues.Where(c => live.Contains(c.Key)).ToDictionary();
-        int deadConstants = graph.Constants.Count - constants.Count;
+        int deadConstants = graph.ConstantValues.Count - constantValues.Count;
         long deadBytes = graph.Constants.Where(c => !live.Contains(c.Key)).Sum(c => c.Value.ByteLength);
-        log.Write(PassName, $"removed {graph.Nodes.Count - kept.Count} nodes ({string.Join(", ", removed.Select(r => $"{r.Key} {r.Value}"))}) "
-            + $"and {deadConstants} constants ({deadBytes} bytes); {kept.Count} nodes and {constants.Count} constants remain");
+        string which = removed.Count == 0 ? string.Empty : $" ({string.Join(", ", removed.Select(r => $"{r.Key} {r.Value}"))})";
+        log.Write(PassName, $"removed {graph.Nodes.Count - kept.Count} nodes{which} "
+            + $"and {deadConstants} constants ({deadBytes} bytes); {kept.Count} nodes and {constantValues.Count} constants remain");
         return graph with { Nodes = kept, Constants = constants, ConstantValues = constantValues };
     }
 }

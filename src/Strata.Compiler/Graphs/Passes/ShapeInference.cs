@@ -1,5 +1,6 @@
 // Pass: gives every value its element type and symbolic shape, node by node in execution order, by the rules in ShapeRules.
-// A node no rule knows keeps what its outputs had (value_info's declaration, or unknown): never an error.
+// A node no rule knows keeps what its outputs had (value_info's declaration, or unknown): never an error. A decoder node whose
+// inputs contradict its attributes is one (ShapeRules.Decoder: CompileException naming the node).
 namespace Strata.Compiler.Graphs.Passes;
 
 /// <summary>Infers dtypes and symbolic shapes.</summary>

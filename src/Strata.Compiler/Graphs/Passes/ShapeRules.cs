@@ -1,5 +1,6 @@
 // The type rules: for each supported ONNX operator (opset 13 semantics, earlier attribute forms too) and each of Strata's
-// fused operators, the element type and symbolic shape of its outputs from those of its inputs. Unknown operators have no rule.
+// fused and decoder operators, the element type and symbolic shape of its outputs from those of its inputs. Unknown operators
+// have no rule.
 namespace Strata.Compiler.Graphs.Passes;
 
 /// <summary>Per-operator output type inference over symbolic shapes.</summary>
@@ -47,9 +48,19 @@ internal static partial class ShapeRules
     {
         StrataOps.LayerNorm or StrataOps.Gelu or StrataOps.Attention => Same(node, 0),
         StrataOps.Dense => new(TypeOf(node, 0), ShapeOf(node, 0) is { Rank: > 0 } x && ShapeOf(node, 1) is { Rank: 2 } w
-            ? Replace(x, x.Rank - 1, w[0]) : null),
-        _ => null,
+            ? Replace(x, x.Rank - 1, DenseOutputs(node, x, w)) : null),
+        _ => Decoder(node),
     };
+
+    // A Dense whose x is not K wide (x's last dim against w [N, K], where both are fixed), or whose declared output has another
+    // width than N, is a compiler bug: FuseDense and the decoder builders check both before they emit one.
+    private static Dim DenseOutputs(OpNode node, TensorShape x, TensorShape w)
+    {
+        Check(!x[-1].IsKnown || !w[1].IsKnown || x[-1] == w[1], node, $"x {x} is not {w[1]} wide, as w {w} needs");
+        Check(node.Output.Shape is not { Rank: > 0 } declared || !declared[-1].IsKnown || !w[0].IsKnown || declared[-1] == w[0], node,
+            $"declares {node.Output.Shape}, w {w} gives {w[0]} columns");
+        return w[0];
+    }
 
     private static ValueType? Onnx(OpNode node, IReadOnlyDictionary<int, TensorData> constants) => node.Op switch
     {
