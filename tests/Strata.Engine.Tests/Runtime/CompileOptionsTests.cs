@@ -24,7 +24,11 @@ public sealed class CompileOptionsTests
         Assert.NotEqual(plain.Executable.ContentHash, invariant.Executable.ContentHash);
         // The runner takes batch invariance from the executable: only the invariant one copies Q8_0 into integer tiles.
         Assert.Equal(0, plain.Runner.PackedBytes);
-        Assert.True(invariant.Runner.PackedBytes > 0, "a batch-invariant Q8_0 executable packs its quantized products");
+        if (Kernels.KernelIsa.Active.StartsWith("avx512", StringComparison.Ordinal))
+        {
+            // The integer tiles that take the packed copy are AVX-512's; an AVX2 machine packs nothing.
+            Assert.True(invariant.Runner.PackedBytes > 0, "a batch-invariant Q8_0 executable packs its quantized products");
+        }
     }
 
     [Fact]
