@@ -180,11 +180,11 @@ public static class GraphCompiler
             string key = step.Kind.ToString();
             kernels[key] = step.Kind switch
             {
-                StepKind.Dense => $"{options.KernelIsa} f32 matmul x·wᵀ (MatMulPlan: outer-product tiles for many rows, 4-row tiles below) + bias + activation",
+                StepKind.Dense => $"{options.KernelIsa} f32 x·wᵀ: PanelGemm (weights packed in 16-row panels, 6 × 16 FMA tiles) from {KernelSupport.DensePanelRowsFrom} rows, MatMul's plan below; + bias + activation",
                 StepKind.Attention => $"{options.KernelIsa} f32 attention over padded sequences, additive key bias, per (sequence, head)",
                 StepKind.LayerNorm => $"{options.KernelIsa} layernorm f32 (double-accumulated mean and variance)",
                 StepKind.Foreign => options.ForeignRuntime?.Describe ?? "foreign runtime",
-                _ => $"{options.KernelIsa} {key.ToLowerInvariant()} {step.Node.Output.Type.Text()}",
+                _ => $"{options.KernelIsa} {key.ToLowerInvariant()} (f32, i64 or bytes by the step's types)",
             };
         }
 

@@ -10,12 +10,6 @@ public sealed unsafe partial class GraphRunner
 {
     private const int PartsPerThread = 4;
 
-    /// <summary>
-    /// Fewest activation rows for the packed-panel product (<see cref="PanelGemm"/>); below it the engine's matrix kernels
-    /// (matrix-vector and 4-row tiles over the row-major weight) run.
-    /// </summary>
-    internal const int PanelRowsFrom = 16;
-
     // Each Dense weight packed into PanelGemm's panels once, when the runner is made.
     private static Dictionary<TensorData, float[]> PackDenseWeights(GraphExecutable executable)
     {
@@ -40,7 +34,7 @@ public sealed unsafe partial class GraphRunner
         int rows = checked((int)(Count(xShape) / k));
         var weights = new WeightMatrix(GgmlType.F32, w.Address, n, k);
         float* bias = node.Input(2) is { } b && _executable.Graph.TryGetConstant(b, out var biasData) ? (float*)biasData.Address : null;
-        if (rows >= PanelRowsFrom && _packed.TryGetValue(w, out float[]? packed))
+        if (rows >= KernelSupport.DensePanelRowsFrom && _packed.TryGetValue(w, out float[]? packed))
         {
             fixed (float* pw = packed)
             {

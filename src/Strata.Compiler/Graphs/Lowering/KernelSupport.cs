@@ -4,6 +4,12 @@ namespace Strata.Compiler.Graphs.Lowering;
 /// <summary>Decides, per node, whether a Strata kernel runs it (types, constant operands, axes) — the partitioner's test.</summary>
 public static class KernelSupport
 {
+    /// <summary>
+    /// Fewest activation rows for which a Dense step runs Kernels.PanelGemm (packed panels); below it the engine's matrix
+    /// kernels (matrix-vector, 4-row tiles over the row-major weight) run. Part of the kernel choice the hash covers.
+    /// </summary>
+    public const int DensePanelRowsFrom = 16;
+
     /// <summary>The step kind that runs <paramref name="node"/>, or null with the reason none does.</summary>
     public static StepKind? Kind(OpGraph graph, OpNode node, out string reason)
     {
