@@ -82,7 +82,7 @@ internal sealed class ServerState
             throw new ArgumentException($"two models are named '{model.Name}'");
         }
 
-        if (model.IsEmbedding)
+        if (model.IsEmbeddingModel())
         {
             throw new ArgumentException($"model '{model.Name}' is an embedding model: it is loaded at start on every node, never placed");
         }

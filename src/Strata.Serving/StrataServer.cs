@@ -98,12 +98,12 @@ public sealed class StrataServer : IAsyncDisposable
         var embeddings = new List<EmbeddingModel>();
         try
         {
-            foreach (var m in all.Where(m => m.IsEmbedding))
+            foreach (var m in all.Where(m => m.IsEmbeddingModel()))
             {
                 embeddings.Add(EmbeddingModel.Open(m, extension?.OpenEmbedder, config.Threads == 0 ? Environment.ProcessorCount : config.Threads));
             }
 
-            foreach (var m in all.Where(m => !m.IsEmbedding))
+            foreach (var m in all.Where(m => !m.IsEmbeddingModel()))
             {
                 var runtime = ModelRuntime.Load(m.Path, null, EngineOptionsFor(m.Path, config));
                 schedulers.Add(new Scheduler(m.Name, runtime, config.MaxRunning, admission, metrics, time));

@@ -273,8 +273,8 @@ public sealed record ServerConfig
             }
 
             Check(m.Replicas >= 0, $"models[{m.Name}].replicas", "0 (every node) or more", m.Replicas);
-            Check(!m.IsEmbedding || m.Replicas == 0, $"models[{m.Name}].replicas", "0: an embedding model (.onnx) is served on every node", m.Replicas);
-            Check(m.IsEmbedding || m.Vocab is null, $"models[{m.Name}].vocab", "absent: only an embedding model (.onnx) takes a vocabulary", m.Vocab ?? "");
+            Check(!m.IsEmbeddingModel() || m.Replicas == 0, $"models[{m.Name}].replicas", "0: an embedding model (.onnx) is served on every node", m.Replicas);
+            Check(m.IsEmbeddingModel() || m.Vocab is null, $"models[{m.Name}].vocab", "absent: only an embedding model (.onnx) takes a vocabulary", m.Vocab ?? "");
         }
     }
 
@@ -302,8 +302,8 @@ public sealed class ModelConfig
     [ConfigurationKeyName("vocab")]
     public string? Vocab { get; init; }
 
-    /// <summary>Whether this is an embedding model: its path ends in .onnx.</summary>
-    public bool IsEmbedding => Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether this is an embedding model: its path ends in .onnx (a method, not a configuration field).</summary>
+    public bool IsEmbeddingModel() => Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>On a cluster, how many nodes hold a replica; 0 = every node (and always on a single server).</summary>
     [ConfigurationKeyName("replicas")]
