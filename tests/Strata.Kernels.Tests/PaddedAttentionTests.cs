@@ -9,6 +9,7 @@ public sealed class PaddedAttentionTests
     [InlineData(2, 5, 3, 16)]
     [InlineData(3, 13, 2, 32)]
     [InlineData(2, 64, 4, 24)]
+    [InlineData(1, 37, 2, 48)]
     public void Apply_MatchesTheReference(int sequences, int length, int heads, int headDim)
     {
         var random = new Random((sequences * 100) + length + headDim);

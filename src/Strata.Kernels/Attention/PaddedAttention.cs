@@ -8,8 +8,10 @@ namespace Strata.Kernels;
 
 /// <summary>
 /// softmax(q·kᵀ · scale + bias[key]) · v per sequence and head, over rows of [sequences · length, heads · headDim]. A pair's
-/// keys are transposed once so each query's scores are 8-lane FMAs over keys (each score sums its head dims in order); the
-/// softmax subtracts the row maximum, exponentiates in vectors and sums in f32; the weighted sum of values runs in f32. Pairs (sequence, head) are independent, so callers split the work by <c>firstPair</c>/<c>pairCount</c>.
+/// keys are transposed once; scores are <see cref="MicroTile"/> tiles of six queries × sixteen keys (each score sums its head
+/// dims in order), the softmax subtracts the row maximum, exponentiates in vectors and sums in f32, and the weighted values are
+/// tiles of six queries × sixteen dims (each sums its keys in order; dims past a multiple of 16 by vector multiply-adds).
+/// Pairs (sequence, head) are independent, so callers split the work by <c>firstPair</c>/<c>pairCount</c>.
 /// </summary>
 public static unsafe class PaddedAttention
 {
@@ -57,45 +59,53 @@ public static unsafe class PaddedAttention
         fixed (float* po = output)
         fixed (float* ps = scores)
         {
-            // Scratch: this pair's keys transposed [headDim][length] (so a query's scores are vector FMAs over keys, with no
-            // horizontal sums), then one row of scores, padded to whole vectors.
+            // Scratch: this pair's keys transposed [headDim][stride] (zero past the last key), then the scores of one tile of
+            // six queries [6][stride]. Scores and weighted values are both 6 × 16 micro-tiles: queries × keys over the head's
+            // dims, then weights × values over the keys.
             int stride = Padded(length);
-            float* kt = ps, row = ps + ((long)headDim * stride);
+            float* kt = ps, tile = ps + ((long)headDim * stride);
+            int wholeDims = headDim / MicroTile.Columns * MicroTile.Columns;
             for (int pair = firstPair; pair < firstPair + pairCount; pair++)
             {
                 int s = pair / heads, h = pair % heads;
                 long first = (long)s * length;
                 int column = h * headDim;
                 float* bias = keyBias.Length == 0 ? null : pb + first;
-                for (int j = 0; j < length; j++)
+                Transpose(pk + (first * width) + column, width, length, headDim, kt, stride);
+                for (int i0 = 0; i0 < length; i0 += MicroTile.Rows)
                 {
-                    float* kj = pk + ((first + j) * width) + column;
-                    for (int d = 0; d < headDim; d++)
+                    int m = Math.Min(MicroTile.Rows, length - i0);
+                    nint last = m - 1;
+                    float* q0 = pq + ((first + i0) * width) + column;
+                    for (int j = 0; j < stride; j += MicroTile.Columns)
                     {
-                        kt[(d * stride) + j] = kj[d];
+                        MicroTile.Multiply(q0, width * Math.Min(1, last), width * Math.Min(2, last), width * Math.Min(3, last), width * Math.Min(4, last),
+                            width * Math.Min(5, last), kt + j, stride, headDim, tile + j, stride, false, null);
                     }
-                }
 
-                for (int j = length; j < stride; j++)
-                {
-                    for (int d = 0; d < headDim; d++)
+                    for (int r = 0; r < m; r++)
                     {
-                        kt[(d * stride) + j] = 0;
+                        Softmax(tile + ((long)r * stride), stride, scale, bias, length);
                     }
-                }
 
-                for (int i = 0; i < length; i++)
-                {
-                    float* qi = pq + ((first + i) * width) + column;
-                    Scores(qi, kt, headDim, stride, scale, bias, length, row);
-                    float* oi = po + ((first + i) * width) + column;
-                    new Span<float>(oi, headDim).Clear();
-                    for (int j = 0; j < length; j++)
+                    float* o0 = po + ((first + i0) * width) + column;
+                    float* v0 = pv + (first * width) + column;
+                    for (int d = 0; d < wholeDims; d += MicroTile.Columns)
                     {
-                        float weight = row[j];
-                        if (weight != 0)
+                        MicroTile.Tile(tile, stride, m, v0 + d, width, length, o0 + d, width, MicroTile.Columns, false, null);
+                    }
+
+                    if (wholeDims < headDim)
+                    {
+                        for (int r = 0; r < m; r++)
                         {
-                            Axpy(weight, pv + ((first + j) * width) + column, oi, headDim);
+                            float* oi = o0 + ((long)r * width) + wholeDims;
+                            float* weights = tile + ((long)r * stride);
+                            new Span<float>(oi, headDim - wholeDims).Clear();
+                            for (int j = 0; j < length; j++)
+                            {
+                                Axpy(weights[j], v0 + ((long)j * width) + wholeDims, oi, headDim - wholeDims);
+                            }
                         }
                     }
                 }
@@ -104,25 +114,40 @@ public static unsafe class PaddedAttention
     }
 
     /// <summary>Scratch floats one call needs for sequences of <paramref name="length"/> and heads of <paramref name="headDim"/>.</summary>
-    public static int ScratchFloats(int length, int headDim) => (headDim + 1) * Padded(length);
+    public static int ScratchFloats(int length, int headDim) => (headDim + MicroTile.Rows) * Padded(length);
 
-    private static int Padded(int length) => (length + 7) / 8 * 8;
+    private static int Padded(int length) => (length + MicroTile.Columns - 1) / MicroTile.Columns * MicroTile.Columns;
 
-    // row[j] = softmax_j(q · k_j · scale + bias[j]) for j < length, over keys transposed into kt[d·stride + j].
-    private static void Scores(float* q, float* kt, int headDim, int stride, float scale, float* bias, int length, float* row)
+    // kt[d·stride + j] = k[j·width + d] for j < length, 0 up to stride.
+    private static void Transpose(float* k, int width, int length, int headDim, float* kt, int stride)
+    {
+        for (int j = 0; j < length; j++)
+        {
+            float* kj = k + ((long)j * width);
+            for (int d = 0; d < headDim; d++)
+            {
+                kt[((long)d * stride) + j] = kj[d];
+            }
+        }
+
+        if (length < stride)
+        {
+            for (int d = 0; d < headDim; d++)
+            {
+                new Span<float>(kt + ((long)d * stride) + length, stride - length).Clear();
+            }
+        }
+    }
+
+    // row[j] = softmax_j(row[j] · scale + bias[j]) for j < length; 0 for length ≤ j < stride.
+    private static void Softmax(float* row, int stride, float scale, float* bias, int length)
     {
         var scaleV = Vector256.Create(scale);
         var maxV = Vector256.Create(float.NegativeInfinity);
         for (int j = 0; j < stride; j += 8)
         {
-            var acc = Vector256<float>.Zero;
-            for (int d = 0; d < headDim; d++)
-            {
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(q[d]), Vector256.Load(kt + (d * stride) + j), acc);
-            }
-
-            acc *= scaleV;
-            if (bias is not null)
+            var acc = Vector256.Load(row + j) * scaleV;
+            if (bias is not null && j < length)
             {
                 acc += j + 8 <= length ? Vector256.Load(bias + j) : Tail(bias + j, length - j);
             }

@@ -73,9 +73,32 @@ public static unsafe class Activations
     {
         if (!Vector512.IsHardwareAccelerated)
         {
-            foreach (ref float v in x)
+            if (!Vector256.IsHardwareAccelerated)
             {
-                v = GeluErfScalar(v);
+                foreach (ref float v in x)
+                {
+                    v = GeluErfScalar(v);
+                }
+
+                return;
+            }
+
+            int j = 0;
+            fixed (float* px = x)
+            {
+                for (; j + 8 <= x.Length; j += 8)
+                {
+                    GeluErf8(Vector256.Load(px + j)).Store(px + j);
+                }
+            }
+
+            if (j < x.Length)
+            {
+                float* tail8 = stackalloc float[8];
+                new Span<float>(tail8, 8).Clear();
+                x[j..].CopyTo(new Span<float>(tail8, x.Length - j));
+                GeluErf8(Vector256.Load(tail8)).Store(tail8);
+                new ReadOnlySpan<float>(tail8, x.Length - j).CopyTo(x[j..]);
             }
 
             return;
@@ -122,6 +145,17 @@ public static unsafe class Activations
         var erf = Vector512<float>.One - (poly * Vector512.Exp(-(z * z)));
         var signed = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), -erf, erf);
         return Vector512.Create(0.5f) * v * (Vector512<float>.One + signed);
+    }
+
+    private static Vector256<float> GeluErf8(Vector256<float> v)
+    {
+        var z = Vector256.Abs(v) * Vector256.Create(InvSqrtTwo);
+        var t = Vector256<float>.One / (Vector256<float>.One + (Vector256.Create(ErfP) * z));
+        var poly = t * (Vector256.Create(ErfA1) + (t * (Vector256.Create(ErfA2) + (t * (Vector256.Create(ErfA3)
+            + (t * (Vector256.Create(ErfA4) + (t * Vector256.Create(ErfA5)))))))));
+        var erf = Vector256<float>.One - (poly * Vector256.Exp(-(z * z)));
+        var signed = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), -erf, erf);
+        return Vector256.Create(0.5f) * v * (Vector256<float>.One + signed);
     }
 
     /// <summary>x = cap · tanh(x / cap), in place (Gemma 2's attention and final logit soft-capping).</summary>
