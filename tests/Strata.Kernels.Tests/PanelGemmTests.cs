@@ -63,6 +63,40 @@ public sealed unsafe class PanelGemmTests
         Assert.Equal(results[0], results[1]);
     }
 
+    [Theory]
+    [InlineData(TileActivation.GeluErf, 100, 37, 300)]
+    [InlineData(TileActivation.GeluErf, 13, 48, 600)]
+    [InlineData(TileActivation.Relu, 100, 37, 300)]
+    public void Run_FusedActivation_SameBitsAsTheActivationAfter(TileActivation activation, int rows, int n, int k)
+    {
+        var random = new Random(11);
+        float[] w = Random(random, n * k), x = Random(random, rows * k), bias = Random(random, n);
+        float[] packed = PanelGemm.Pack(w, n, k);
+        using var pool = new WorkerPool(2);
+        float[] fused = new float[rows * n], after = new float[rows * n];
+        fixed (float* pw = packed, px = x, pf = fused, pa = after, pb = bias)
+        {
+            PanelGemm.Run(pool, pw, n, k, px, rows, pf, pb, activation);
+            PanelGemm.Run(pool, pw, n, k, px, rows, pa, pb);
+        }
+
+        var plain = (float[])after.Clone();
+        if (activation == TileActivation.GeluErf)
+        {
+            Activations.GeluErf(after);
+        }
+        else
+        {
+            for (int i = 0; i < after.Length; i++)
+            {
+                after[i] = MathF.Max(after[i], 0);
+            }
+        }
+
+        Assert.Equal(after, fused);
+        Assert.NotEqual(plain, fused); // the activation did change the products
+    }
+
     private static float[] Random(Random random, int count)
     {
         var values = new float[count];

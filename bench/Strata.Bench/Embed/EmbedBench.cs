@@ -1,5 +1,5 @@
-// embed-bench: batch × tokens through every encoder in the same run (ONNX Runtime now; Strata's executable will be
-// a second column), timing each call from input wrapping to last_hidden_state copied out.
+// embed-bench: batch × tokens through every encoder in the same run (ONNX Runtime, then Strata's executable), runs
+// interleaved, timing each call from input wrapping to last_hidden_state copied out.
 using System.Diagnostics;
 using Strata.OnnxRuntime;
 
@@ -10,6 +10,9 @@ internal static class EmbedBench
 {
     /// <summary>The golden's checksum: the sum of last_hidden_state for its 32 × 64 batch (ONNX Runtime 1.31.1).</summary>
     private const double GoldenSum = -1367.1315;
+
+    /// <summary>Pause before each timed run, so the previous encoder's worker threads have gone to sleep.</summary>
+    private const int PauseMs = 50;
 
     public static int Run(string[] args)
     {
@@ -27,24 +30,32 @@ internal static class EmbedBench
         }
 
         EncoderFeeds feeds = Feeds(options);
-        Console.WriteLine($"embed-bench: all-MiniLM-L6-v2 fp32, batch {options.Batch} x {options.Tokens} tokens, {options.Threads} intra-op threads, {options.Warmup} warm-up + {options.Runs} timed runs");
+        Console.WriteLine($"embed-bench: all-MiniLM-L6-v2 fp32, batch {options.Batch} x {options.Tokens} tokens, {options.Threads} intra-op threads, {options.Warmup} warm-up + {options.Runs} timed runs each, interleaved");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
         ReportGoldenIds(options, feeds.InputIds);
 
-        var timings = new List<EncoderTiming>();
-        foreach (IBenchEncoder encoder in Encoders(options))
+        List<IBenchEncoder> encoders = [.. Encoders(options)];
+        try
         {
-            using (encoder)
+            var timings = Time(encoders, feeds, options);
+            foreach (IBenchEncoder encoder in encoders)
             {
-                timings.Add(Time(encoder, feeds, options));
                 if (encoder is StrataBenchEncoder strata)
                 {
                     ReportProfile(strata, feeds);
                 }
             }
+
+            Print(timings, options);
+        }
+        finally
+        {
+            foreach (IBenchEncoder encoder in encoders)
+            {
+                encoder.Dispose();
+            }
         }
 
-        Print(timings, options);
         Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
     }
@@ -107,29 +118,46 @@ internal static class EmbedBench
         Console.WriteLine($"input ids: {(same ? "identical to" : "differ from")} the golden's batch_input_ids");
     }
 
-    private static EncoderTiming Time(IBenchEncoder encoder, EncoderFeeds feeds, EmbedBenchOptions options)
+    // Runs alternate between the encoders (A, B, A, B, …) with a short pause before each, so drift in a shared machine's
+    // speed falls on every column alike and no encoder's idle threads (ONNX Runtime's spin) run into the next one's time.
+    private static List<EncoderTiming> Time(List<IBenchEncoder> encoders, EncoderFeeds feeds, EmbedBenchOptions options)
     {
-        var lastHiddenState = new float[feeds.ElementCount * encoder.HiddenSize]; // (batch, tokens, hidden)
-        for (int i = 0; i < options.Warmup; i++)
+        var outputs = new float[encoders.Count][];
+        var milliseconds = new double[encoders.Count][];
+        for (int e = 0; e < encoders.Count; e++)
         {
-            encoder.Encode(feeds, lastHiddenState);
+            outputs[e] = new float[feeds.ElementCount * encoders[e].HiddenSize]; // (batch, tokens, hidden)
+            milliseconds[e] = new double[options.Runs];
+            for (int i = 0; i < options.Warmup; i++)
+            {
+                encoders[e].Encode(feeds, outputs[e]);
+            }
         }
 
-        var milliseconds = new double[options.Runs];
         for (int i = 0; i < options.Runs; i++)
         {
-            long start = Stopwatch.GetTimestamp();
-            encoder.Encode(feeds, lastHiddenState);
-            milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            for (int e = 0; e < encoders.Count; e++)
+            {
+                Thread.Sleep(PauseMs);
+                long start = Stopwatch.GetTimestamp();
+                encoders[e].Encode(feeds, outputs[e]);
+                milliseconds[e][i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
         }
 
-        double sum = 0;
-        foreach (float value in lastHiddenState)
+        var timings = new List<EncoderTiming>();
+        for (int e = 0; e < encoders.Count; e++)
         {
-            sum += value;
+            double sum = 0;
+            foreach (float value in outputs[e])
+            {
+                sum += value;
+            }
+
+            timings.Add(new EncoderTiming(encoders[e].Name, milliseconds[e], sum));
         }
 
-        return new EncoderTiming(encoder.Name, milliseconds, sum);
+        return timings;
     }
 
     private static void Print(List<EncoderTiming> timings, EmbedBenchOptions options)

@@ -34,21 +34,32 @@ public sealed unsafe partial class GraphRunner
         int rows = checked((int)(Count(xShape) / k));
         var weights = new WeightMatrix(GgmlType.F32, w.Address, n, k);
         float* bias = node.Input(2) is { } b && _executable.Graph.TryGetConstant(b, out var biasData) ? (float*)biasData.Address : null;
+        var activation = ActivationOf(node.Attributes.String("activation", string.Empty));
         if (rows >= KernelSupport.DensePanelRowsFrom && _packed.TryGetValue(w, out float[]? packed))
         {
+            // Bias, and GELU or ReLU, go into the tiles' stores; other activations run after, over the rows.
+            var fused = activation switch
+            {
+                RowActivation.Gelu => TileActivation.GeluErf,
+                RowActivation.Relu => TileActivation.Relu,
+                _ => TileActivation.None,
+            };
             fixed (float* pw = packed)
             {
-                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias);
+                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias, fused);
             }
 
             bias = null;
+            if (fused != TileActivation.None)
+            {
+                activation = RowActivation.None;
+            }
         }
         else
         {
             MatMul.Run(_pool, in weights, Floats(x), rows, Floats(node.Output));
         }
 
-        var activation = ActivationOf(node.Attributes.String("activation", string.Empty));
         if (bias is not null || activation != RowActivation.None)
         {
             var job = new RowsJob(RowOp.BiasActivation, (float*)Address(node.Output), null, bias, null, rows, n, activation, 0, _pool.ChunkRows(rows, 1));

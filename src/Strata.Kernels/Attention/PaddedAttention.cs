@@ -171,7 +171,7 @@ public static unsafe class PaddedAttention
         var sumV = Vector256<float>.Zero;
         for (int j = 0; j < stride; j += 8)
         {
-            var e = Vector256.Exp(Vector256.Load(row + j) - max);
+            var e = VectorOps.Exp256(Vector256.Load(row + j) - max);
             e.Store(row + j);
             sumV += e;
         }

@@ -142,7 +142,7 @@ public static unsafe class Activations
         var t = Vector512<float>.One / (Vector512<float>.One + (Vector512.Create(ErfP) * z));
         var poly = t * (Vector512.Create(ErfA1) + (t * (Vector512.Create(ErfA2) + (t * (Vector512.Create(ErfA3)
             + (t * (Vector512.Create(ErfA4) + (t * Vector512.Create(ErfA5)))))))));
-        var erf = Vector512<float>.One - (poly * Vector512.Exp(-(z * z)));
+        var erf = Vector512<float>.One - (poly * VectorOps.Exp512(-(z * z)));
         var signed = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), -erf, erf);
         return Vector512.Create(0.5f) * v * (Vector512<float>.One + signed);
     }
@@ -153,7 +153,7 @@ public static unsafe class Activations
         var t = Vector256<float>.One / (Vector256<float>.One + (Vector256.Create(ErfP) * z));
         var poly = t * (Vector256.Create(ErfA1) + (t * (Vector256.Create(ErfA2) + (t * (Vector256.Create(ErfA3)
             + (t * (Vector256.Create(ErfA4) + (t * Vector256.Create(ErfA5)))))))));
-        var erf = Vector256<float>.One - (poly * Vector256.Exp(-(z * z)));
+        var erf = Vector256<float>.One - (poly * VectorOps.Exp256(-(z * z)));
         var signed = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), -erf, erf);
         return Vector256.Create(0.5f) * v * (Vector256<float>.One + signed);
     }

@@ -62,7 +62,9 @@ public static unsafe class PanelGemm
     /// <param name="rows">activation rows</param>
     /// <param name="y">[rows, n]; may not overlap x</param>
     /// <param name="bias">[n], or null</param>
-    public static void Run(WorkerPool pool, float* packed, int n, int k, float* x, int rows, float* y, float* bias)
+    /// <param name="activation">applied to each part's rows of y once their last products and bias are in (while they are in cache)</param>
+    public static void Run(WorkerPool pool, float* packed, int n, int k, float* x, int rows, float* y, float* bias,
+        TileActivation activation = TileActivation.None)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (rows <= 0 || n <= 0)
@@ -73,11 +75,12 @@ public static unsafe class PanelGemm
         int rowBlocks = (rows + RowBlock - 1) / RowBlock;
         int panels = (n + PanelRows - 1) / PanelRows;
         int panelGroups = Math.Min(panels, Math.Max(1, (4 * pool.ThreadCount) / rowBlocks));
-        var job = new Job(packed, n, k, x, rows, y, bias, panels, panelGroups);
+        var job = new Job(packed, n, k, x, rows, y, bias, panels, panelGroups, activation);
         pool.Run(in job, rowBlocks * panelGroups);
     }
 
-    private readonly struct Job(float* packed, int n, int k, float* x, int rows, float* y, float* bias, int panels, int panelGroups) : IParallelJob
+    private readonly struct Job(float* packed, int n, int k, float* x, int rows, float* y, float* bias, int panels, int panelGroups,
+        TileActivation activation) : IParallelJob
     {
         public void Execute(int index, int count)
         {
@@ -95,9 +98,43 @@ public static unsafe class PanelGemm
                     float* panelBias = bias is null ? null : bias + (p * PanelRows);
                     for (int r = r0; r < r1; r += TileRows)
                     {
-                        MicroTile.Tile(x + ((long)r * k) + k0, k, Math.Min(TileRows, r1 - r), panel, PanelRows, kc, y + ((long)r * n) + (p * PanelRows), n, cols,
-                            !first, last ? panelBias : null);
+                        int m = Math.Min(TileRows, r1 - r);
+                        float* tile = y + ((long)r * n) + (p * PanelRows);
+                        MicroTile.Tile(x + ((long)r * k) + k0, k, m, panel, PanelRows, kc, tile, n, cols, !first, last ? panelBias : null);
                     }
+                }
+            }
+
+            if (activation != TileActivation.None)
+            {
+                int c0 = p0 * PanelRows, c1 = Math.Min(n, p1 * PanelRows);
+                if (c0 == 0 && c1 == n)
+                {
+                    Activate(y + ((long)r0 * n), (r1 - r0) * n, 1, 0, activation);
+                }
+                else
+                {
+                    Activate(y + ((long)r0 * n) + c0, c1 - c0, r1 - r0, n, activation);
+                }
+            }
+        }
+    }
+
+    // The activation over rows × width floats of y (rows ldy apart), after the part's last products.
+    private static void Activate(float* y, int width, int rows, int ldy, TileActivation activation)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var row = new Span<float>(y + ((long)r * ldy), width);
+            if (activation == TileActivation.GeluErf)
+            {
+                Activations.GeluErf(row);
+            }
+            else
+            {
+                foreach (ref float v in row)
+                {
+                    v = MathF.Max(v, 0);
                 }
             }
         }
