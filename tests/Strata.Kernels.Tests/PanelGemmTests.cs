@@ -10,6 +10,7 @@ public sealed unsafe class PanelGemmTests
     [InlineData(13, 48, 256, false)]
     [InlineData(100, 37, 300, true)]
     [InlineData(200, 384, 513, true)]
+    [InlineData(20, 40, 3100, true)]
     public void Run_MatchesTheReference(int rows, int n, int k, bool withBias)
     {
         var random = new Random(rows * 1000 + n * 10 + k);

@@ -1,6 +1,7 @@
 // f32 matrix product for many activation rows (encoder batches, long prefills): weights pre-packed into panels of 16 rows,
-// an outer-product micro-kernel of 6 activation rows × 16 outputs in 12 vector accumulators, blocked over k so a panel's
-// block stays in L1 while the activation block stays in L2.
+// an outer-product micro-kernel of 6 activation rows × 16 outputs in 12 vector accumulators. k is blocked only past 1536:
+// on the 2-thread EPYC, one pass over k (no partial sums stored and reloaded) beat 256-wide blocks by 4–8% on MiniLM's
+// shapes (384 × 384, 1536 × 384, 384 × 1536), with the panel's block in L2 and each tile's rows streaming through L1.
 
 namespace Strata.Kernels;
 
@@ -18,10 +19,10 @@ public static unsafe class PanelGemm
     /// <summary>Activation rows per micro-tile.</summary>
     public const int TileRows = 6;
 
-    /// <summary>Columns (k) per block: a panel block of 256 × 16 floats is 16 KiB (L1).</summary>
-    public const int KBlock = 256;
+    /// <summary>Most columns (k) per block: a panel block of 1536 × 16 floats is 96 KiB (L2); longer k is split evenly.</summary>
+    public const int KBlock = 1536;
 
-    /// <summary>Activation rows per part (16 tiles): a 96 × 256 block of x is 96 KiB (L2).</summary>
+    /// <summary>Activation rows per part (16 tiles).</summary>
     public const int RowBlock = TileRows * 16;
 
     /// <summary>Floats of the packed form of an [n, k] matrix.</summary>
@@ -87,9 +88,10 @@ public static unsafe class PanelGemm
             int rowBlock = index / panelGroups, group = index % panelGroups;
             int r0 = rowBlock * RowBlock, r1 = Math.Min(rows, r0 + RowBlock);
             int p0 = (int)((long)panels * group / panelGroups), p1 = (int)((long)panels * (group + 1) / panelGroups);
-            for (int k0 = 0; k0 < k; k0 += KBlock)
+            int blocks = (k + KBlock - 1) / KBlock, width = (k + blocks - 1) / blocks;
+            for (int k0 = 0; k0 < k; k0 += width)
             {
-                int kc = Math.Min(KBlock, k - k0);
+                int kc = Math.Min(width, k - k0);
                 bool first = k0 == 0, last = k0 + kc == k;
                 for (int p = p0; p < p1; p++)
                 {
