@@ -9,7 +9,8 @@ namespace Strata.Engine.Graphs;
 
 /// <summary>
 /// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise); the arena is allocated once, sized by the
-/// compiler's plan, so a run allocates nothing but small per-run shape arrays when the sizes change.
+/// compiler's plan, so a run allocates little: shape arrays only for a value's first sizes, and small stride arrays in the
+/// general broadcast, Transpose, Slice and batched-product kernels.
 /// </summary>
 public sealed unsafe partial class GraphRunner : IDisposable
 {
@@ -24,12 +25,19 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private readonly Dictionary<TensorData, float[]> _packed;
     private readonly ElementOp[] _binaryOps;
     private readonly UnaryOp[] _unaryOps;
+    private readonly long[]?[] _sliceStarts;
+    private readonly long[]?[] _sliceAxes;
+    private readonly ForeignTensor[]?[] _foreignInputs;
+    private readonly ForeignTensor[]?[] _foreignOutputs;
 
     /// <summary>A runner of <paramref name="executable"/> on <paramref name="pool"/> (created with <paramref name="threads"/> when null).</summary>
     /// <exception cref="NotSupportedException">a Binary or Unary step names an operator the runner has no kernel for</exception>
     public GraphRunner(GraphExecutable executable, WorkerPool? pool = null, int threads = 0)
     {
         ResolveOperators(executable.Steps, out _binaryOps, out _unaryOps);
+        ReadSliceConstants(executable, out _sliceStarts, out _sliceAxes);
+        _foreignInputs = new ForeignTensor[executable.Partitions.Count][];
+        _foreignOutputs = new ForeignTensor[executable.Partitions.Count][];
         _executable = executable;
         _ownsPool = pool is null;
         _pool = pool ?? new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
@@ -156,7 +164,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
                 BatchedMatMul(step.Node);
                 break;
             case StepKind.Slice:
-                Slice(step.Node);
+                Slice(step.Node, index);
                 break;
             case StepKind.Concat:
                 Concat(step.Node);
