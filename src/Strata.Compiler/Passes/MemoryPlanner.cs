@@ -29,8 +29,7 @@ public static class MemoryPlanner
 
         lastUse[graph.Output.Id] = int.MaxValue;
         var offsets = new Dictionary<int, long>();
-        var free = new List<(long Offset, long Floats)>();
-        long arena = 0;
+        var arena = new FirstFitArena(growsIntoTrailingFree: false);
         int inPlace = 0;
         long naive = 0;
         for (int i = 0; i < graph.Nodes.Count; i++)
@@ -51,7 +50,7 @@ public static class MemoryPlanner
             }
             else
             {
-                offsets[output.Id] = Allocate(free, ref arena, floats);
+                offsets[output.Id] = arena.Allocate(floats);
             }
 
             for (int k = 0; k < node.Inputs.Count; k++)
@@ -61,14 +60,14 @@ public static class MemoryPlanner
                 bool sharedWithOutput = offsets[input.Id] == offsets[output.Id];
                 if (lastUse[input.Id] == i && input.Rows != RowSpace.None && !sharedWithOutput && !duplicate)
                 {
-                    Release(free, offsets[input.Id], SlotFloats(input, maxTokens, maxOutputs));
+                    arena.Release(offsets[input.Id], SlotFloats(input, maxTokens, maxOutputs));
                 }
             }
         }
 
-        log.Write(Name, $"arena {arena} floats ({arena * 4} bytes) for {maxTokens} token rows / {maxOutputs} output rows; "
+        log.Write(Name, $"arena {arena.Size} floats ({arena.Size * 4} bytes) for {maxTokens} token rows / {maxOutputs} output rows; "
             + $"{naive * 4} bytes without reuse; {inPlace} in-place nodes");
-        return new MemoryPlan(offsets, arena, inPlace);
+        return new MemoryPlan(offsets, arena.Size, inPlace);
     }
 
     private static int FirstIndexOf(IReadOnlyList<Value> values, int id)
@@ -90,43 +89,4 @@ public static class MemoryPlanner
         RowSpace.Outputs => (long)v.Width * maxOutputs,
         _ => 0,
     };
-
-    private static long Allocate(List<(long Offset, long Floats)> free, ref long arena, long floats)
-    {
-        for (int k = 0; k < free.Count; k++)
-        {
-            var (offset, size) = free[k];
-            if (size >= floats)
-            {
-                if (size == floats)
-                {
-                    free.RemoveAt(k);
-                }
-                else
-                {
-                    free[k] = (offset + floats, size - floats);
-                }
-
-                return offset;
-            }
-        }
-
-        long start = arena;
-        arena += floats;
-        return start;
-    }
-
-    private static void Release(List<(long Offset, long Floats)> free, long offset, long floats)
-    {
-        free.Add((offset, floats));
-        free.Sort(static (a, b) => a.Offset.CompareTo(b.Offset));
-        for (int k = free.Count - 1; k > 0; k--)
-        {
-            if (free[k - 1].Offset + free[k - 1].Floats == free[k].Offset)
-            {
-                free[k - 1] = (free[k - 1].Offset, free[k - 1].Floats + free[k].Floats);
-                free.RemoveAt(k);
-            }
-        }
-    }
 }

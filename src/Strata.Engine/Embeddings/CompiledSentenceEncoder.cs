@@ -141,7 +141,7 @@ public sealed class CompiledSentenceEncoder : ISentenceEncoder
             for (int i = 0; i < _feeds.Length; i++)
             {
                 long[] source = _feedOrder[i] switch { 0 => input.InputIds, 1 => input.AttentionMask, _ => input.TokenTypeIds };
-                _feeds[i] = new GraphInput(shape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(source.AsSpan(first * sequence, rows * sequence)).ToArray());
+                _feeds[i] = GraphInput.Of(shape, source, first * sequence, rows * sequence);
             }
 
             _runner.Run(_feeds);

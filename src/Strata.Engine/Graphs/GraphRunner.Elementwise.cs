@@ -1,150 +1,54 @@
 // The runner's element-wise kernels: binary arithmetic and comparisons with broadcasting, unary maths, casts, Where, Expand.
 using System.Runtime.InteropServices;
 using Strata.Compiler.Graphs;
-using Strata.Kernels;
+using Strata.Compiler.Graphs.Lowering;
 
 namespace Strata.Engine.Graphs;
 
 public sealed unsafe partial class GraphRunner
 {
-    private void Binary(OpNode node)
+    // Each Binary and Unary step's operator, resolved once when the runner is made (indexed by step; unused entries stay 0).
+    private static void ResolveOperators(IReadOnlyList<GraphStep> steps, out ElementOp[] binary, out UnaryOp[] unary)
+    {
+        binary = new ElementOp[steps.Count];
+        unary = new UnaryOp[steps.Count];
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            if (step.Kind == StepKind.Binary && !ElementKernels.TryParse(step.Node.Op, out binary[s]))
+            {
+                throw new NotSupportedException($"step {s} ({step}) is Binary over '{step.Node.Op}'; this runner computes Add, Sub, Mul, Div and Pow");
+            }
+
+            if (step.Kind == StepKind.Unary && !UnaryKernels.TryParse(step.Node.Op, out unary[s]))
+            {
+                throw new NotSupportedException($"step {s} ({step}) is Unary over '{step.Node.Op}'; this runner computes "
+                    + "Sqrt, Erf, Tanh, Relu, Sigmoid, Neg, Exp, Log, Abs and Reciprocal");
+            }
+        }
+    }
+
+    private void Binary(OpNode node, ElementOp op)
     {
         var a = node.Inputs[0]!;
         var b = node.Inputs[1]!;
         long[] outShape = ShapeOf(node.Output), aShape = ShapeOf(a), bShape = ShapeOf(b);
-        long count = Count(outShape);
         if (node.Output.Type == DType.I64)
         {
-            BinaryInt64(node.Op, (long*)Address(a), aShape, (long*)Address(b), bShape, (long*)Address(node.Output), outShape, count);
-            return;
-        }
-
-        float* pa = (float*)Address(a), pb = (float*)Address(b), py = (float*)Address(node.Output);
-        var op = node.Op;
-        if (Broadcast.Same(aShape, outShape) && Broadcast.Same(bShape, outShape))
-        {
-            Apply(op, pa, pb, py, count, count, count);
-        }
-        else if (Broadcast.Same(aShape, outShape) && Broadcast.IsTrailing(bShape, outShape, out long period))
-        {
-            for (long r = 0; r < count; r += period)
-            {
-                Apply(op, pa + r, pb, py + r, period, period, period);
-            }
-        }
-        else if (Broadcast.Same(bShape, outShape) && Broadcast.IsTrailing(aShape, outShape, out long aPeriod) && op is "Add" or "Mul")
-        {
-            for (long r = 0; r < count; r += aPeriod)
-            {
-                Apply(op, pb + r, pa, py + r, aPeriod, aPeriod, aPeriod);
-            }
+            ElementKernels.Int64(op, (long*)Address(a), aShape, (long*)Address(b), bShape, (long*)Address(node.Output), outShape);
         }
         else
         {
-            long[] sa = Broadcast.Strides(aShape, outShape), sb = Broadcast.Strides(bShape, outShape);
-            for (long i = 0; i < count; i++)
-            {
-                py[i] = Scalar(op, pa[Broadcast.Offset(i, outShape, sa)], pb[Broadcast.Offset(i, outShape, sb)]);
-            }
+            ElementKernels.Float(op, (float*)Address(a), aShape, (float*)Address(b), bShape, (float*)Address(node.Output), outShape);
         }
     }
 
-    // y[i] = a[i] op b[i] over n elements (a and b already aligned).
-    private static void Apply(string op, float* a, float* b, float* y, long n, long na, long nb)
-    {
-        var ya = new Span<float>(y, (int)n);
-        var sa = new ReadOnlySpan<float>(a, (int)na);
-        var sb = new ReadOnlySpan<float>(b, (int)nb);
-        switch (op)
-        {
-            case "Add" when a == y:
-                VectorOps.Add(ya, sb);
-                return;
-            case "Add" when b == y:
-                VectorOps.Add(ya, sa);
-                return;
-        }
-
-        for (int i = 0; i < ya.Length; i++)
-        {
-            ya[i] = Scalar(op, sa[i], sb[i]);
-        }
-    }
-
-    private static float Scalar(string op, float a, float b) => op switch
-    {
-        "Add" => a + b,
-        "Sub" => a - b,
-        "Mul" => a * b,
-        "Div" => a / b,
-        _ => b == 2f ? a * a : MathF.Pow(a, b),
-    };
-
-    private static void BinaryInt64(string op, long* a, long[] aShape, long* b, long[] bShape, long* y, long[] outShape, long count)
-    {
-        long[] sa = Broadcast.Strides(aShape, outShape), sb = Broadcast.Strides(bShape, outShape);
-        for (long i = 0; i < count; i++)
-        {
-            long x = a[Broadcast.Offset(i, outShape, sa)], z = b[Broadcast.Offset(i, outShape, sb)];
-            y[i] = op switch
-            {
-                "Add" => x + z,
-                "Sub" => x - z,
-                "Mul" => x * z,
-                "Div" => z == 0 ? throw new DivideByZeroException("int64 Div by zero") : x / z,
-                _ => (long)Math.Pow(x, z),
-            };
-        }
-    }
-
-    private void Unary(OpNode node)
+    private void Unary(OpNode node, UnaryOp op)
     {
         long count = Count(ShapeOf(node.Output));
         var x = new ReadOnlySpan<float>((void*)Address(node.Inputs[0]!), (int)count);
         var y = new Span<float>((void*)Address(node.Output), (int)count);
-        switch (node.Op)
-        {
-            case "Sqrt":
-                for (int i = 0; i < y.Length; i++)
-                {
-                    y[i] = MathF.Sqrt(x[i]);
-                }
-
-                break;
-            case "Erf":
-                for (int i = 0; i < y.Length; i++)
-                {
-                    y[i] = Erf(x[i]);
-                }
-
-                break;
-            default:
-                for (int i = 0; i < y.Length; i++)
-                {
-                    y[i] = node.Op switch
-                    {
-                        "Tanh" => MathF.Tanh(x[i]),
-                        "Relu" => MathF.Max(x[i], 0),
-                        "Sigmoid" => 1f / (1f + MathF.Exp(-x[i])),
-                        "Neg" => -x[i],
-                        "Exp" => MathF.Exp(x[i]),
-                        "Log" => MathF.Log(x[i]),
-                        "Abs" => MathF.Abs(x[i]),
-                        _ => 1f / x[i],
-                    };
-                }
-
-                break;
-        }
-    }
-
-    // erf by Abramowitz and Stegun 7.1.26 (|error| ≤ 1.5e-7), the approximation Activations.GeluErf uses.
-    private static float Erf(float v)
-    {
-        float z = MathF.Abs(v);
-        float t = 1f / (1f + (0.3275911f * z));
-        float poly = t * (0.254829592f + (t * (-0.284496736f + (t * (1.421413741f + (t * (-1.453152027f + (t * 1.061405429f))))))));
-        return MathF.CopySign(1f - (poly * MathF.Exp(-z * z)), v);
+        UnaryKernels.Run(op, x, y);
     }
 
     private void Cast(OpNode node)

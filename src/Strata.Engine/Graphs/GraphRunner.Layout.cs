@@ -87,12 +87,29 @@ public sealed unsafe partial class GraphRunner
         }
     }
 
-    private void Slice(OpNode node)
+    // Each Slice step's constant starts and axes (null: 0, 1, …), read once when the runner is made (indexed by step).
+    private static void ReadSliceConstants(GraphExecutable executable, out long[]?[] starts, out long[]?[] axes)
+    {
+        var steps = executable.Steps;
+        starts = new long[]?[steps.Count];
+        axes = new long[]?[steps.Count];
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var node = steps[s].Node;
+            if (steps[s].Kind == StepKind.Slice)
+            {
+                starts[s] = Constant(executable.Graph, node.Inputs[1]!);
+                axes[s] = node.Input(3) is { } a ? Constant(executable.Graph, a) : null;
+            }
+        }
+    }
+
+    private void Slice(OpNode node, int index)
     {
         var x = node.Inputs[0]!;
         long[] inShape = ShapeOf(x), outShape = ShapeOf(node.Output);
-        var starts = Constant(node.Inputs[1]!);
-        var axes = node.Input(3) is { } a ? Constant(a) : null;
+        long[] starts = _sliceStarts[index]!;
+        long[]? axes = _sliceAxes[index];
         var begin = new long[inShape.Length];
         for (int k = 0; k < starts.Length; k++)
         {
@@ -124,9 +141,9 @@ public sealed unsafe partial class GraphRunner
         }
     }
 
-    private long[] Constant(TensorValue value)
+    private static long[] Constant(OpGraph graph, TensorValue value)
     {
-        _executable.Graph.TryGetConstant(value, out var data);
+        graph.TryGetConstant(value, out var data);
         return data.Type == DType.I32 ? Array.ConvertAll(data.As<int>().ToArray(), v => (long)v) : data.As<long>().ToArray();
     }
 
@@ -250,7 +267,8 @@ public sealed unsafe partial class GraphRunner
             throw new InvalidOperationException($"partition {partition.Index} was compiled without a foreign runtime");
         }
 
-        var inputs = new ForeignTensor[partition.Inputs.Count];
+        // The tensor arrays are the partition's own, refilled each run (the runtime reads them only during Run).
+        var inputs = _foreignInputs[step.Partition] ??= new ForeignTensor[partition.Inputs.Count];
         for (int i = 0; i < inputs.Length; i++)
         {
             var v = partition.Inputs[i];
@@ -258,7 +276,7 @@ public sealed unsafe partial class GraphRunner
             inputs[i] = new ForeignTensor(v.Type, shape, Address(v), Count(shape) * v.Type.Size());
         }
 
-        var outputs = new ForeignTensor[partition.Outputs.Count];
+        var outputs = _foreignOutputs[step.Partition] ??= new ForeignTensor[partition.Outputs.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
             var v = partition.Outputs[i];

@@ -9,7 +9,8 @@ namespace Strata.Engine.Graphs;
 
 /// <summary>
 /// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise); the arena is allocated once, sized by the
-/// compiler's plan, so a run allocates nothing but small per-run shape arrays when the sizes change.
+/// compiler's plan, so a run allocates little: shape arrays only for a value's first sizes, and small stride arrays in the
+/// general broadcast, Transpose, Slice and batched-product kernels.
 /// </summary>
 public sealed unsafe partial class GraphRunner : IDisposable
 {
@@ -22,10 +23,21 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private float[] _scratch;
     private Dictionary<string, TimeSpan>? _profile;
     private readonly Dictionary<TensorData, float[]> _packed;
+    private readonly ElementOp[] _binaryOps;
+    private readonly UnaryOp[] _unaryOps;
+    private readonly long[]?[] _sliceStarts;
+    private readonly long[]?[] _sliceAxes;
+    private readonly ForeignTensor[]?[] _foreignInputs;
+    private readonly ForeignTensor[]?[] _foreignOutputs;
 
     /// <summary>A runner of <paramref name="executable"/> on <paramref name="pool"/> (created with <paramref name="threads"/> when null).</summary>
+    /// <exception cref="NotSupportedException">a Binary or Unary step names an operator the runner has no kernel for</exception>
     public GraphRunner(GraphExecutable executable, WorkerPool? pool = null, int threads = 0)
     {
+        ResolveOperators(executable.Steps, out _binaryOps, out _unaryOps);
+        ReadSliceConstants(executable, out _sliceStarts, out _sliceAxes);
+        _foreignInputs = new ForeignTensor[executable.Partitions.Count][];
+        _foreignOutputs = new ForeignTensor[executable.Partitions.Count][];
         _executable = executable;
         _ownsPool = pool is null;
         _pool = pool ?? new WorkerPool(threads > 0 ? threads : Environment.ProcessorCount);
@@ -59,16 +71,18 @@ public sealed unsafe partial class GraphRunner : IDisposable
             inputs[i].Bytes.Span.CopyTo(new Span<byte>(_base + _executable.Plan.Slots[value.Id].Offset, (int)bytes));
         }
 
-        foreach (var step in _executable.Steps)
+        var steps = _executable.Steps;
+        for (int s = 0; s < steps.Count; s++)
         {
+            var step = steps[s];
             if (_profile is null)
             {
-                Execute(step);
+                Execute(step, s);
                 continue;
             }
 
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            Execute(step);
+            Execute(step, s);
             string key = step.Kind == StepKind.Binary || step.Kind == StepKind.Unary ? $"{step.Kind}.{step.Node.Op}" : step.Kind.ToString();
             _profile[key] = _profile.GetValueOrDefault(key) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
         }
@@ -106,7 +120,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
         }
     }
 
-    private void Execute(GraphStep step)
+    private void Execute(GraphStep step, int index)
     {
         switch (step.Kind)
         {
@@ -123,10 +137,10 @@ public sealed unsafe partial class GraphRunner : IDisposable
                 Attention(step.Node);
                 break;
             case StepKind.Binary:
-                Binary(step.Node);
+                Binary(step.Node, _binaryOps[index]);
                 break;
             case StepKind.Unary:
-                Unary(step.Node);
+                Unary(step.Node, _unaryOps[index]);
                 break;
             case StepKind.Cast:
                 Cast(step.Node);
@@ -150,7 +164,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
                 BatchedMatMul(step.Node);
                 break;
             case StepKind.Slice:
-                Slice(step.Node);
+                Slice(step.Node, index);
                 break;
             case StepKind.Concat:
                 Concat(step.Node);

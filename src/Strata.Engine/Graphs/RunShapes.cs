@@ -9,14 +9,18 @@ internal sealed class RunShapes
 {
     private readonly Dictionary<int, long[]> _shapes = [];
     private readonly Dictionary<string, long> _bindings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _fed = new(StringComparer.Ordinal);
 
     /// <summary>The bindings of the current run.</summary>
     public IReadOnlyDictionary<string, long> Bindings => _bindings;
 
-    /// <summary>The sizes of value <paramref name="id"/> in the current run.</summary>
+    /// <summary>The sizes of value <paramref name="id"/> in the current run (the array is refilled when a later run's sizes differ).</summary>
     public long[] Of(int id) => _shapes[id];
 
-    /// <summary>Binds the symbols from <paramref name="fed"/> (graph input order) and, when they changed, re-evaluates every shape.</summary>
+    /// <summary>
+    /// Binds the symbols from <paramref name="fed"/> (graph input order) and, when they changed, re-evaluates every shape into
+    /// the arrays of the previous evaluation (a run with repeated or new sizes allocates nothing once each value has its array).
+    /// </summary>
     /// <exception cref="ArgumentException">an input's rank or a fixed dim differs, a symbol takes two sizes, or the run exceeds the bounds</exception>
     public void Bind(GraphExecutable executable, ReadOnlySpan<GraphInput> fed)
     {
@@ -26,7 +30,8 @@ internal sealed class RunShapes
             throw new ArgumentException($"the graph takes {graph.Inputs.Count} inputs; {fed.Length} were given");
         }
 
-        var bindings = new Dictionary<string, long>(StringComparer.Ordinal);
+        var bindings = _fed;
+        bindings.Clear();
         for (int i = 0; i < fed.Length; i++)
         {
             var input = graph.Inputs[i];
@@ -78,10 +83,9 @@ internal sealed class RunShapes
             _bindings[k] = v;
         }
 
-        _shapes.Clear();
         foreach (var input in graph.Inputs)
         {
-            _shapes[input.Id] = input.Shape!.Evaluate(_bindings);
+            Evaluate(input.Id, input.Shape!);
         }
 
         foreach (var node in graph.Nodes)
@@ -90,14 +94,33 @@ internal sealed class RunShapes
             {
                 if (output.Shape is not null && !output.Shape.HasUnknown)
                 {
-                    _shapes[output.Id] = output.Shape.Evaluate(_bindings);
+                    Evaluate(output.Id, output.Shape);
                 }
             }
         }
 
-        foreach (var (id, value) in graph.ConstantValues)
+        foreach (var (id, _) in graph.ConstantValues)
         {
-            _shapes[id] = [.. graph.Constants[id].Dims];
+            if (!_shapes.ContainsKey(id))
+            {
+                _shapes[id] = [.. graph.Constants[id].Dims];
+            }
+        }
+    }
+
+    // Value id's sizes under the current bindings, written over its previous array when the rank matches.
+    private void Evaluate(int id, TensorShape shape)
+    {
+        var dims = shape.Dims;
+        if (!_shapes.TryGetValue(id, out long[]? sizes) || sizes.Length != dims.Count)
+        {
+            _shapes[id] = shape.Evaluate(_bindings);
+            return;
+        }
+
+        for (int d = 0; d < sizes.Length; d++)
+        {
+            sizes[d] = dims[d].Evaluate(_bindings);
         }
     }
 

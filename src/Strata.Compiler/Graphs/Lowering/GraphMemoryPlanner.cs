@@ -65,12 +65,12 @@ public static class GraphMemoryPlanner
         }
 
         var offsets = new Dictionary<int, long>();
-        var free = new List<(long Offset, long Bytes)>();
-        long arena = 0, naive = 0;
+        var arena = new FirstFitArena(growsIntoTrailingFree: true);
+        long naive = 0;
         int inPlace = 0, views = 0;
         foreach (var input in graph.Inputs)
         {
-            offsets[input.Id] = Allocate(free, ref arena, capacity[input.Id]);
+            offsets[input.Id] = arena.Allocate(capacity[input.Id]);
             naive += capacity[input.Id];
         }
 
@@ -95,7 +95,7 @@ public static class GraphMemoryPlanner
                 }
                 else
                 {
-                    offsets[write.Id] = Allocate(free, ref arena, capacity[write.Id]);
+                    offsets[write.Id] = arena.Allocate(capacity[write.Id]);
                 }
             }
 
@@ -105,7 +105,7 @@ public static class GraphMemoryPlanner
                 int r = RootOf(root, read.Id);
                 if (lastUse[r] == s && released.Add(r))
                 {
-                    Release(free, offsets[r], capacity[r]);
+                    arena.Release(offsets[r], capacity[r]);
                 }
             }
 
@@ -114,7 +114,7 @@ public static class GraphMemoryPlanner
                 // An output nothing reads dies at once.
                 if (root[write.Id] == write.Id && lastUse[write.Id] == s && !released.Contains(write.Id) && !IsRead(step, write.Id, root))
                 {
-                    Release(free, offsets[write.Id], capacity[write.Id]);
+                    arena.Release(offsets[write.Id], capacity[write.Id]);
                 }
             }
         }
@@ -125,9 +125,9 @@ public static class GraphMemoryPlanner
             slots[id] = new ValueSlot(offsets[r], capacity[r]);
         }
 
-        log.Write(Name, $"arena {arena} bytes for {bounds}: planned peak {Percent(arena, naive)} of the naive {naive} bytes "
+        log.Write(Name, $"arena {arena.Size} bytes for {bounds}: planned peak {Percent(arena.Size, naive)} of the naive {naive} bytes "
             + $"({root.Count} values, {views} views sharing bytes, {inPlace} in-place steps)");
-        return new GraphMemoryPlan(slots, arena, naive, inPlace, views);
+        return new GraphMemoryPlan(slots, arena.Size, naive, inPlace, views);
     }
 
     private static string Percent(long part, long whole) => whole == 0 ? "0%" : $"{100.0 * part / whole:F1}%";
@@ -193,50 +193,5 @@ public static class GraphMemoryPlanner
 
         long bytes = checked(bounds.Bound(value.Shape.ElementCount()) * value.Type.Size());
         return (bytes + Alignment - 1) / Alignment * Alignment;
-    }
-
-    private static long Allocate(List<(long Offset, long Bytes)> free, ref long arena, long bytes)
-    {
-        for (int k = 0; k < free.Count; k++)
-        {
-            var (offset, size) = free[k];
-            if (size >= bytes)
-            {
-                free[k] = (offset + bytes, size - bytes);
-                if (free[k].Bytes == 0)
-                {
-                    free.RemoveAt(k);
-                }
-
-                return offset;
-            }
-        }
-
-        // Grow the arena; a free range at its end is extended rather than left behind.
-        if (free.Count > 0 && free[^1].Offset + free[^1].Bytes == arena)
-        {
-            long start = free[^1].Offset;
-            free.RemoveAt(free.Count - 1);
-            arena = start + bytes;
-            return start;
-        }
-
-        long at = arena;
-        arena += bytes;
-        return at;
-    }
-
-    private static void Release(List<(long Offset, long Bytes)> free, long offset, long bytes)
-    {
-        free.Add((offset, bytes));
-        free.Sort(static (a, b) => a.Offset.CompareTo(b.Offset));
-        for (int k = free.Count - 1; k > 0; k--)
-        {
-            if (free[k - 1].Offset + free[k - 1].Bytes == free[k].Offset)
-            {
-                free[k - 1] = (free[k - 1].Offset, free[k - 1].Bytes + free[k].Bytes);
-                free.RemoveAt(k);
-            }
-        }
     }
 }
