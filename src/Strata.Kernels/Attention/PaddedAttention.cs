@@ -139,37 +139,44 @@ public static unsafe class PaddedAttention
         }
     }
 
-    // row[j] = softmax_j(row[j] · scale + bias[j]) for j < length; 0 for length ≤ j < stride.
+    // row[j] = softmax_j(row[j] · scale + bias[j]) for j < length; 0 for length ≤ j < stride. Whole vectors of keys first,
+    // then the vector holding the last keys and the padding (masked to −∞); maxima by vmaxps (no NaN/−0 ordering work).
     private static void Softmax(float* row, int stride, float scale, float* bias, int length)
     {
         var scaleV = Vector256.Create(scale);
         var maxV = Vector256.Create(float.NegativeInfinity);
-        for (int j = 0; j < stride; j += 8)
+        int whole = length & ~7, j = 0;
+        for (; j < whole; j += 8)
+        {
+            var acc = Vector256.Load(row + j) * scaleV;
+            if (bias is not null)
+            {
+                acc += Vector256.Load(bias + j);
+            }
+
+            acc.Store(row + j);
+            maxV = Vector256.MaxNative(maxV, acc);
+        }
+
+        for (; j < stride; j += 8)
         {
             var acc = Vector256.Load(row + j) * scaleV;
             if (bias is not null && j < length)
             {
-                acc += j + 8 <= length ? Vector256.Load(bias + j) : Tail(bias + j, length - j);
+                acc += Tail(bias + j, length - j);
             }
 
-            if (j + 8 > length)
-            {
-                acc = Vector256.ConditionalSelect(Lanes(length - j), acc, Vector256.Create(float.NegativeInfinity));
-            }
-
+            acc = Vector256.ConditionalSelect(Lanes(length - j), acc, Vector256.Create(float.NegativeInfinity));
             acc.Store(row + j);
-            maxV = Vector256.Max(maxV, acc);
+            maxV = Vector256.MaxNative(maxV, acc);
         }
 
-        float m = float.NegativeInfinity;
-        for (int lane = 0; lane < 8; lane++)
-        {
-            m = MathF.Max(m, maxV.GetElement(lane));
-        }
-
-        var max = Vector256.Create(m);
+        var half = Vector128.MaxNative(maxV.GetLower(), maxV.GetUpper());
+        half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+        half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+        var max = Vector256.Create(half.ToScalar());
         var sumV = Vector256<float>.Zero;
-        for (int j = 0; j < stride; j += 8)
+        for (j = 0; j < stride; j += 8)
         {
             var e = VectorOps.Exp256(Vector256.Load(row + j) - max);
             e.Store(row + j);
@@ -177,7 +184,7 @@ public static unsafe class PaddedAttention
         }
 
         var inverse = Vector256.Create(1f / Vector256.Sum(sumV));
-        for (int j = 0; j < stride; j += 8)
+        for (j = 0; j < stride; j += 8)
         {
             (Vector256.Load(row + j) * inverse).Store(row + j);
         }

@@ -162,11 +162,14 @@ public static unsafe class VectorOps
         return p * s1 * s2;
     }
 
-    /// <summary>e^x for 8 lanes: <see cref="Exp512"/>'s arithmetic lane for lane (the same bits on AVX2 and AVX-512 machines).</summary>
+    /// <summary>
+    /// e^x for 8 lanes: <see cref="Exp512"/>'s arithmetic lane for lane (the same bits on AVX2 and AVX-512 machines for every
+    /// input but NaN), with the native min/max and conversion (the clamp keeps n in range, so they agree).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Exp256(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3365447f)), Vector256.Create(88.7228391f));
+        x = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(-87.3365447f)), Vector256.Create(88.7228391f));
         Vector256<float> n = Vector256.Round(x * Vector256.Create(1.44269504088896341f));
         Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
@@ -177,7 +180,7 @@ public static unsafe class VectorOps
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
         p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        Vector256<int> ni = Vector256.ConvertToInt32(n);
+        Vector256<int> ni = Vector256.ConvertToInt32Native(n);
         Vector256<int> half = Vector256.ShiftRightArithmetic(ni, 1);
         Vector256<float> s1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).AsSingle();
         Vector256<float> s2 = Vector256.ShiftLeft(ni - half + Vector256.Create(127), 23).AsSingle();
