@@ -178,11 +178,18 @@ public static unsafe class MicroTile
     /// <param name="cols">columns stored</param>
     /// <param name="accumulate">add to c rather than overwrite it</param>
     /// <param name="bias">cols floats added once, or null</param>
-    public static void Tile(float* a, nint lda, int m, float* b, nint ldb, nint kc, float* c, nint ldc, int cols, bool accumulate, float* bias)
+    /// <param name="activation">applied to the tile after the products and bias, while it is in L1</param>
+    public static void Tile(float* a, nint lda, int m, float* b, nint ldb, nint kc, float* c, nint ldc, int cols, bool accumulate, float* bias,
+        TileActivation activation = TileActivation.None)
     {
         if (m == Rows && cols == Columns)
         {
             Multiply(a, lda, 2 * lda, 3 * lda, 4 * lda, 5 * lda, b, ldb, kc, c, ldc, accumulate, bias);
+            if (activation != TileActivation.None)
+            {
+                Activate(c, ldc, Rows, activation);
+            }
+
             return;
         }
 
@@ -206,9 +213,33 @@ public static unsafe class MicroTile
         nint last = m - 1;
         Multiply(a, lda * Math.Min(1, last), lda * Math.Min(2, last), lda * Math.Min(3, last), lda * Math.Min(4, last), lda * Math.Min(5, last), b, ldb,
             kc, scratch, Columns, accumulate, bias);
+        if (activation != TileActivation.None)
+        {
+            Activate(scratch, Columns, m, activation);
+        }
+
         for (int r = 0; r < m; r++)
         {
             new ReadOnlySpan<float>(scratch + (r * Columns), cols).CopyTo(new Span<float>(c + (r * ldc), cols));
+        }
+    }
+
+    // The activation over rows × 16 floats of c (rows ldc apart), lane for lane as Activations applies it to a whole array.
+    private static void Activate(float* c, nint ldc, int rows, TileActivation activation)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = c + (r * ldc);
+            if (activation == TileActivation.GeluErf)
+            {
+                Activations.GeluErf8(Vector256.Load(row)).Store(row);
+                Activations.GeluErf8(Vector256.Load(row + 8)).Store(row + 8);
+            }
+            else
+            {
+                Vector256.Max(Vector256.Load(row), Vector256<float>.Zero).Store(row);
+                Vector256.Max(Vector256.Load(row + 8), Vector256<float>.Zero).Store(row + 8);
+            }
         }
     }
 }

@@ -63,7 +63,7 @@ public static unsafe class PanelGemm
     /// <param name="rows">activation rows</param>
     /// <param name="y">[rows, n]; may not overlap x</param>
     /// <param name="bias">[n], or null</param>
-    /// <param name="activation">applied to each part's rows of y once their last products and bias are in (while they are in cache)</param>
+    /// <param name="activation">applied to each tile of y once its last products and bias are in (while it is in L1)</param>
     public static void Run(WorkerPool pool, float* packed, int n, int k, float* x, int rows, float* y, float* bias,
         TileActivation activation = TileActivation.None)
     {
@@ -102,41 +102,9 @@ public static unsafe class PanelGemm
                     {
                         int m = Math.Min(TileRows, r1 - r);
                         float* tile = y + ((long)r * n) + (p * PanelRows);
-                        MicroTile.Tile(x + ((long)r * k) + k0, k, m, panel, PanelRows, kc, tile, n, cols, !first, last ? panelBias : null);
+                        MicroTile.Tile(x + ((long)r * k) + k0, k, m, panel, PanelRows, kc, tile, n, cols, !first, last ? panelBias : null,
+                            last ? activation : TileActivation.None);
                     }
-                }
-            }
-
-            if (activation != TileActivation.None)
-            {
-                int c0 = p0 * PanelRows, c1 = Math.Min(n, p1 * PanelRows);
-                if (c0 == 0 && c1 == n)
-                {
-                    Activate(y + ((long)r0 * n), (r1 - r0) * n, 1, 0, activation);
-                }
-                else
-                {
-                    Activate(y + ((long)r0 * n) + c0, c1 - c0, r1 - r0, n, activation);
-                }
-            }
-        }
-    }
-
-    // The activation over rows × width floats of y (rows ldy apart), after the part's last products.
-    private static void Activate(float* y, int width, int rows, int ldy, TileActivation activation)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            var row = new Span<float>(y + ((long)r * ldy), width);
-            if (activation == TileActivation.GeluErf)
-            {
-                Activations.GeluErf(row);
-            }
-            else
-            {
-                foreach (ref float v in row)
-                {
-                    v = MathF.Max(v, 0);
                 }
             }
         }
