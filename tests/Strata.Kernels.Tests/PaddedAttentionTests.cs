@@ -10,6 +10,7 @@ public sealed class PaddedAttentionTests
     [InlineData(3, 13, 2, 32)]
     [InlineData(2, 64, 4, 24)]
     [InlineData(1, 37, 2, 48)]
+    [InlineData(2, 19, 3, 12)]
     public void Apply_MatchesTheReference(int sequences, int length, int heads, int headDim)
     {
         var random = new Random((sequences * 100) + length + headDim);

@@ -3,6 +3,7 @@
 // BERT-family models compute it.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
@@ -118,10 +119,32 @@ public static unsafe class PaddedAttention
 
     private static int Padded(int length) => (length + MicroTile.Columns - 1) / MicroTile.Columns * MicroTile.Columns;
 
-    // kt[d·stride + j] = k[j·width + d] for j < length, 0 up to stride.
+    // kt[d·stride + j] = k[j·width + d] for j < length, 0 up to stride: 8 × 8 blocks by AVX shuffles where whole, the rest
+    // one float at a time.
     private static void Transpose(float* k, int width, int length, int headDim, float* kt, int stride)
     {
-        for (int j = 0; j < length; j++)
+        int j0 = 0;
+        if (Avx.IsSupported)
+        {
+            for (; j0 + 8 <= length; j0 += 8)
+            {
+                int d0 = 0;
+                for (; d0 + 8 <= headDim; d0 += 8)
+                {
+                    Transpose8(k + ((long)j0 * width) + d0, width, kt + ((long)d0 * stride) + j0, stride);
+                }
+
+                for (int j = j0; j < j0 + 8; j++)
+                {
+                    for (int d = d0; d < headDim; d++)
+                    {
+                        kt[((long)d * stride) + j] = k[((long)j * width) + d];
+                    }
+                }
+            }
+        }
+
+        for (int j = j0; j < length; j++)
         {
             float* kj = k + ((long)j * width);
             for (int d = 0; d < headDim; d++)
@@ -137,6 +160,43 @@ public static unsafe class PaddedAttention
                 new Span<float>(kt + ((long)d * stride) + length, stride - length).Clear();
             }
         }
+    }
+
+    // dst[c·ldd + r] = src[r·lds + c] for an 8 × 8 block.
+    private static void Transpose8(float* src, int lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + (2 * lds));
+        var r3 = Avx.LoadVector256(src + (3 * lds));
+        var r4 = Avx.LoadVector256(src + (4 * lds));
+        var r5 = Avx.LoadVector256(src + (5 * lds));
+        var r6 = Avx.LoadVector256(src + (6 * lds));
+        var r7 = Avx.LoadVector256(src + (7 * lds));
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0b01_00_01_00);
+        var u1 = Avx.Shuffle(t0, t2, 0b11_10_11_10);
+        var u2 = Avx.Shuffle(t1, t3, 0b01_00_01_00);
+        var u3 = Avx.Shuffle(t1, t3, 0b11_10_11_10);
+        var u4 = Avx.Shuffle(t4, t6, 0b01_00_01_00);
+        var u5 = Avx.Shuffle(t4, t6, 0b11_10_11_10);
+        var u6 = Avx.Shuffle(t5, t7, 0b01_00_01_00);
+        var u7 = Avx.Shuffle(t5, t7, 0b11_10_11_10);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + (2 * ldd), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + (3 * ldd), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + (4 * ldd), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + (5 * ldd), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + (6 * ldd), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
     }
 
     // row[j] = softmax_j(row[j] · scale + bias[j]) for j < length; 0 for length ≤ j < stride. Whole vectors of keys first,
