@@ -22,7 +22,7 @@ public static unsafe class PanelGemm
     /// <summary>Most columns (k) per block: a panel block of 1536 × 16 floats is 96 KiB (L2); longer k is split evenly.</summary>
     public const int KBlock = 1536;
 
-    /// <summary>Activation rows per part (16 tiles).</summary>
+    /// <summary>Activation rows per part, about (16 tiles).</summary>
     public const int RowBlock = TileRows * 16;
 
     /// <summary>Floats of the packed form of an [n, k] matrix.</summary>
@@ -73,20 +73,28 @@ public static unsafe class PanelGemm
             return;
         }
 
+        // Row blocks of about RowBlock rows, as many as a multiple of the threads when there are more blocks than threads, each
+        // a whole number of tiles: equal parts, so no thread waits on a short last block.
+        int tiles = (rows + TileRows - 1) / TileRows;
         int rowBlocks = (rows + RowBlock - 1) / RowBlock;
+        if (rowBlocks > pool.ThreadCount)
+        {
+            rowBlocks = Math.Min(tiles, (rowBlocks + pool.ThreadCount - 1) / pool.ThreadCount * pool.ThreadCount);
+        }
+
         int panels = (n + PanelRows - 1) / PanelRows;
         int panelGroups = Math.Min(panels, Math.Max(1, (4 * pool.ThreadCount) / rowBlocks));
-        var job = new Job(packed, n, k, x, rows, y, bias, panels, panelGroups, activation);
+        var job = new Job(packed, n, k, x, rows, y, bias, panels, panelGroups, activation, tiles, rowBlocks);
         pool.Run(in job, rowBlocks * panelGroups);
     }
 
     private readonly struct Job(float* packed, int n, int k, float* x, int rows, float* y, float* bias, int panels, int panelGroups,
-        TileActivation activation) : IParallelJob
+        TileActivation activation, int tiles, int rowBlocks) : IParallelJob
     {
         public void Execute(int index, int count)
         {
             int rowBlock = index / panelGroups, group = index % panelGroups;
-            int r0 = rowBlock * RowBlock, r1 = Math.Min(rows, r0 + RowBlock);
+            int r0 = (int)((long)tiles * rowBlock / rowBlocks) * TileRows, r1 = Math.Min(rows, (int)((long)tiles * (rowBlock + 1) / rowBlocks) * TileRows);
             int p0 = (int)((long)panels * group / panelGroups), p1 = (int)((long)panels * (group + 1) / panelGroups);
             int blocks = (k + KBlock - 1) / KBlock, width = (k + blocks - 1) / blocks;
             for (int k0 = 0; k0 < k; k0 += width)
