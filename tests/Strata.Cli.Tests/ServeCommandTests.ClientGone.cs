@@ -7,7 +7,10 @@ namespace Strata.Cli.Tests;
 
 public sealed partial class ServeCommandTests
 {
-    // Liveness bounds only: how long a server sharing a loaded machine may take to admit a request or to end one.
+    private const string GeneratedTokens = "strata_generated_tokens_total";
+
+    // Liveness bounds only: how long a server sharing a loaded machine may take to admit a request, or may go without
+    // generating a token while a request it has not ended is waited for.
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
     [Fact]
@@ -72,9 +75,12 @@ public sealed partial class ServeCommandTests
         // close() call itself, and then the server never hears of it. Close(0) then resets, as when a process dies.
         socket.Shutdown(SocketShutdown.Both);
         socket.Close(0);
+        // Either end comes after at most 8000 tokens, so the wait is bounded by the server's progress, not by the clock: a
+        // loaded machine may slow the generation (once 3000 tokens took over 2 minutes), and the wait gives up only when
+        // the server generates nothing for Patience.
         metrics = await WaitForMetrics(http,
             m => Metric(m, "strata_kv_blocks_used") == 0 && Ended(m, "client_gone") + Ended(m, "max_tokens") > goneBefore + finishedBefore,
-            "the request to end and free its blocks");
+            "the request to end and free its blocks", progress: m => Metric(m, GeneratedTokens));
         return Ended(metrics, "client_gone") > goneBefore ? "client_gone" : "max_tokens";
     }
 
@@ -91,10 +97,12 @@ public sealed partial class ServeCommandTests
         }
     }
 
-    // Polls /metrics (the server is another process: there is no event to wait on) until the condition holds.
-    private static async Task<string> WaitForMetrics(HttpClient http, Func<string, bool> condition, string what)
+    // Polls /metrics (the server is another process: there is no event to wait on) until the condition holds. Gives up
+    // after Patience without the condition, or, where progress is given, after Patience in which its value did not change.
+    private static async Task<string> WaitForMetrics(HttpClient http, Func<string, bool> condition, string what, Func<string, int>? progress = null)
     {
         var until = DateTime.UtcNow + Patience;
+        int? seen = null;
         while (true)
         {
             string metrics = await http.GetStringAsync("/metrics");
@@ -103,9 +111,16 @@ public sealed partial class ServeCommandTests
                 return metrics;
             }
 
+            if (progress?.Invoke(metrics) is int now && now != seen)
+            {
+                seen = now;
+                until = DateTime.UtcNow + Patience;
+            }
+
             string requests = string.Join(" | ", Regex.Matches(metrics, "^strata_requests_total.*$", RegexOptions.Multiline).Select(m => m.Value));
             Assert.True(DateTime.UtcNow < until,
-                $"waited {Patience.TotalSeconds:F0} s for {what}; blocks used {Metric(metrics, "strata_kv_blocks_used")}; requests: {requests}");
+                $"waited {Patience.TotalSeconds:F0} s{(progress is null ? string.Empty : " without a generated token")} for {what}; "
+                + $"blocks used {Metric(metrics, "strata_kv_blocks_used")}; tokens generated {Metric(metrics, GeneratedTokens)}; requests: {requests}");
             await Task.Delay(10);
         }
     }

@@ -1,5 +1,4 @@
 // Starts a real Kestrel server on 127.0.0.1 (any free port) over the stories260K model, with two tenants, for the tests.
-using System.Net.Http.Headers;
 using Strata.Engine.Generation;
 using Strata.Engine.Runtime;
 using Strata.Engine.Sampling;
@@ -8,19 +7,15 @@ using Strata.Engine.Tests;
 namespace Strata.Serving.Tests;
 
 /// <summary>One server shared by a test class; tenants "alpha" (key-a) and "beta" (key-b).</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed class ServerFixture : LoopbackServerFixture
 {
     public const string Model = "stories";
-    public const string KeyA = "key-a";
-    public const string KeyB = "key-b";
-
-    private StrataServer? _server;
 
     public static string ModelPath => SharedModels.File("stories260K.gguf");
 
-    public StrataServer Server => _server!;
+    protected override IReadOnlyList<ModelConfig> Models => [new ModelConfig { Name = Model, Path = ModelPath }];
 
-    public Uri BaseUri { get; private set; } = null!;
+    protected override ServerConfig ServerConfig => Config();
 
     public static ServerConfig Config(int queue = 32, int running = 8) => new()
     {
@@ -33,31 +28,6 @@ public sealed class ServerFixture : IAsyncLifetime
         MaxRunning = running,
         Threads = 2,
     };
-
-    public async Task InitializeAsync()
-    {
-        _server = await StrataServer.StartAsync([new ModelConfig { Name = Model, Path = ModelPath }], "127.0.0.1", 0, Config());
-        BaseUri = new Uri(_server.Urls[0]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
-    public HttpClient Client(string? key = KeyA)
-    {
-        var client = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(120) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        return client;
-    }
 
     /// <summary>
     /// What `strata generate --temperature 0 --batch-invariant` produces for the prompt: the engine run directly, with the
