@@ -98,6 +98,31 @@ public sealed unsafe class PanelGemmTests
         Assert.NotEqual(plain, fused); // the activation did change the products
     }
 
+    [Theory]
+    [InlineData(100, 37, 300, TileActivation.None)]
+    [InlineData(13, 48, 2000, TileActivation.None)]
+    [InlineData(50, 64, 96, TileActivation.GeluErf)]
+    public void Run_Residual_SameBitsAsAddingItAfter(int rows, int n, int k, TileActivation activation)
+    {
+        var random = new Random(13);
+        float[] w = Random(random, n * k), x = Random(random, rows * k), bias = Random(random, n), residual = Random(random, rows * n);
+        float[] packed = PanelGemm.Pack(w, n, k);
+        using var pool = new WorkerPool(2);
+        float[] fused = new float[rows * n], after = new float[rows * n];
+        fixed (float* pw = packed, px = x, pf = fused, pa = after, pb = bias, pr = residual)
+        {
+            PanelGemm.Run(pool, pw, n, k, px, rows, pf, pb, activation, pr);
+            PanelGemm.Run(pool, pw, n, k, px, rows, pa, pb, activation);
+        }
+
+        for (int i = 0; i < after.Length; i++)
+        {
+            after[i] += residual[i];
+        }
+
+        Assert.Equal(after, fused);
+    }
+
     private static float[] Random(Random random, int count)
     {
         var values = new float[count];

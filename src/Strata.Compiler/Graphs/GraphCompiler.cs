@@ -180,7 +180,7 @@ public static class GraphCompiler
             string key = step.Kind.ToString();
             kernels[key] = step.Kind switch
             {
-                StepKind.Dense => $"{options.KernelIsa} f32 x·wᵀ: PanelGemm (weights packed in 16-row panels, 6 × 16 FMA tiles) from {KernelSupport.DensePanelRowsFrom} rows, MatMul's plan below; bias and GELU/ReLU fused into the tile store, other activations after",
+                StepKind.Dense => $"{options.KernelIsa} f32 x·wᵀ: PanelGemm (weights packed in 16-row panels, 6 × 16 FMA tiles) from {KernelSupport.DensePanelRowsFrom} rows, MatMul's plan below; bias, GELU/ReLU and a residual fused into the tile store, other activations after",
                 StepKind.Attention => $"{options.KernelIsa} f32 attention over padded sequences, additive key bias, per (sequence, head)",
                 StepKind.LayerNorm => $"{options.KernelIsa} layernorm f32 (double-accumulated mean and variance)",
                 StepKind.Foreign => options.ForeignRuntime?.Describe ?? "foreign runtime",

@@ -1,5 +1,5 @@
 // The optimization pipelines, as lists: for imported graphs types first, then folding and cleanup, then fusions from the
-// innermost pattern out (Gelu before Dense swallows it as an activation), then types and cleanup once more; for the GGUF
+// innermost pattern out (Gelu before Dense swallows it as an activation; residual adds last, into the finished Dense), then types and cleanup once more; for the GGUF
 // decoder builders' graphs (already fused as the runner executes them) the shared types and cleanup.
 using Strata.Compiler.Graphs.Passes;
 
@@ -19,6 +19,7 @@ public static class GraphOptimizer
         (FuseGelu.PassName, FuseGelu.Run),
         (FuseDense.PassName, FuseDense.Run),
         (FuseAttention.PassName, FuseAttention.Run),
+        (FuseResidual.PassName, FuseResidual.Run),
         (ShapeInference.PassName, ShapeInference.Run),
         (DeadCodeElimination.PassName, DeadCodeElimination.Run),
     ];

@@ -8,9 +8,9 @@ public static class StrataOps
     public const string Domain = "strata";
 
     /// <summary>
-    /// y = act(x · wᵀ + bias): inputs x [..., K], w [N, K] (a constant, rows of K as GGUF and our kernels store them),
-    /// optional bias [N]; attribute <c>activation</c> = "" (none), "gelu" (erf form), "gelu_tanh", "relu" or "tanh".
-    /// Output [..., N].
+    /// y = act(x · wᵀ + bias) + residual: inputs x [..., K], w [N, K] (a constant, rows of K as GGUF and our kernels store
+    /// them), optional bias [N], optional residual of the output's shape (a fused residual connection); attribute
+    /// <c>activation</c> = "" (none), "gelu" (erf form), "gelu_tanh", "relu" or "tanh". Output [..., N].
     /// </summary>
     public const string Dense = "Dense";
 

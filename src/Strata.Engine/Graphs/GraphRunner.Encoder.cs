@@ -35,6 +35,7 @@ public sealed unsafe partial class GraphRunner
         var weights = new WeightMatrix(GgmlType.F32, w.Address, n, k);
         float* bias = node.Input(2) is { } b && _executable.Graph.TryGetConstant(b, out var biasData) ? (float*)biasData.Address : null;
         var activation = ActivationOf(node.Attributes.String("activation", string.Empty));
+        float* residual = node.Input(3) is { } r ? (float*)Address(r) : null;
         if (rows >= KernelSupport.DensePanelRowsFrom && _packed.TryGetValue(w, out float[]? packed))
         {
             // Bias, and GELU or ReLU, go into the tiles' stores; other activations run after, over the rows.
@@ -46,13 +47,16 @@ public sealed unsafe partial class GraphRunner
             };
             fixed (float* pw = packed)
             {
-                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias, fused);
+                // The residual joins the tiles only when the activation did too (it is added after the activation).
+                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias, fused,
+                    fused != TileActivation.None || activation == RowActivation.None ? residual : null);
             }
 
             bias = null;
-            if (fused != TileActivation.None)
+            if (fused != TileActivation.None || activation == RowActivation.None)
             {
                 activation = RowActivation.None;
+                residual = null;
             }
         }
         else
@@ -64,6 +68,11 @@ public sealed unsafe partial class GraphRunner
         {
             var job = new RowsJob(RowOp.BiasActivation, (float*)Address(node.Output), null, bias, null, rows, n, activation, 0, _pool.ChunkRows(rows, 1));
             _pool.Run(in job, job.Parts);
+        }
+
+        if (residual is not null)
+        {
+            VectorOps.Add(Floats(node.Output), new ReadOnlySpan<float>(residual, checked(rows * n)));
         }
     }
 

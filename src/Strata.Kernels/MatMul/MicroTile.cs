@@ -179,8 +179,10 @@ public static unsafe class MicroTile
     /// <param name="accumulate">add to c rather than overwrite it</param>
     /// <param name="bias">cols floats added once, or null</param>
     /// <param name="activation">applied to the tile after the products and bias, while it is in L1</param>
+    /// <param name="residual">added last (after the activation), rows <paramref name="ldr"/> apart, or null</param>
+    /// <param name="ldr">floats from one row of the residual to the next</param>
     public static void Tile(float* a, nint lda, int m, float* b, nint ldb, nint kc, float* c, nint ldc, int cols, bool accumulate, float* bias,
-        TileActivation activation = TileActivation.None)
+        TileActivation activation = TileActivation.None, float* residual = null, nint ldr = 0)
     {
         if (m == Rows && cols == Columns)
         {
@@ -188,6 +190,16 @@ public static unsafe class MicroTile
             if (activation != TileActivation.None)
             {
                 Activate(c, ldc, Rows, activation);
+            }
+
+            if (residual is not null)
+            {
+                for (int r = 0; r < Rows; r++)
+                {
+                    float* row = c + (r * ldc), add = residual + (r * ldr);
+                    (Vector256.Load(row) + Vector256.Load(add)).Store(row);
+                    (Vector256.Load(row + 8) + Vector256.Load(add + 8)).Store(row + 8);
+                }
             }
 
             return;
@@ -220,7 +232,18 @@ public static unsafe class MicroTile
 
         for (int r = 0; r < m; r++)
         {
-            new ReadOnlySpan<float>(scratch + (r * Columns), cols).CopyTo(new Span<float>(c + (r * ldc), cols));
+            float* row = c + (r * ldc), tile = scratch + (r * Columns);
+            if (residual is null)
+            {
+                new ReadOnlySpan<float>(tile, cols).CopyTo(new Span<float>(row, cols));
+                continue;
+            }
+
+            float* add = residual + (r * ldr);
+            for (int j = 0; j < cols; j++)
+            {
+                row[j] = tile[j] + add[j];
+            }
         }
     }
 

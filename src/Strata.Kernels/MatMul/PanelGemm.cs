@@ -64,8 +64,9 @@ public static unsafe class PanelGemm
     /// <param name="y">[rows, n]; may not overlap x</param>
     /// <param name="bias">[n], or null</param>
     /// <param name="activation">applied to each tile of y once its last products and bias are in (while it is in L1)</param>
+    /// <param name="residual">[rows, n] added to y after the activation (a fused residual connection; may not overlap y), or null</param>
     public static void Run(WorkerPool pool, float* packed, int n, int k, float* x, int rows, float* y, float* bias,
-        TileActivation activation = TileActivation.None)
+        TileActivation activation = TileActivation.None, float* residual = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (rows <= 0 || n <= 0)
@@ -84,12 +85,12 @@ public static unsafe class PanelGemm
 
         int panels = (n + PanelRows - 1) / PanelRows;
         int panelGroups = Math.Min(panels, Math.Max(1, (4 * pool.ThreadCount) / rowBlocks));
-        var job = new Job(packed, n, k, x, rows, y, bias, panels, panelGroups, activation, tiles, rowBlocks);
+        var job = new Job(packed, n, k, x, rows, y, bias, panels, panelGroups, activation, tiles, rowBlocks, residual);
         pool.Run(in job, rowBlocks * panelGroups);
     }
 
     private readonly struct Job(float* packed, int n, int k, float* x, int rows, float* y, float* bias, int panels, int panelGroups,
-        TileActivation activation, int tiles, int rowBlocks) : IParallelJob
+        TileActivation activation, int tiles, int rowBlocks, float* residual) : IParallelJob
     {
         public void Execute(int index, int count)
         {
@@ -111,7 +112,7 @@ public static unsafe class PanelGemm
                         int m = Math.Min(TileRows, r1 - r);
                         float* tile = y + ((long)r * n) + (p * PanelRows);
                         MicroTile.Tile(x + ((long)r * k) + k0, k, m, panel, PanelRows, kc, tile, n, cols, !first, last ? panelBias : null,
-                            last ? activation : TileActivation.None);
+                            last ? activation : TileActivation.None, last && residual is not null ? residual + ((long)r * n) + (p * PanelRows) : null, n);
                     }
                 }
             }

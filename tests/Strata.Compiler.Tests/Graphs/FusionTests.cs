@@ -120,4 +120,39 @@ public sealed class FusionTests
         Assert.Equal(["x", "w", "b"], dense.Inputs.Select(i => i!.Name));
         Assert.Equal("[batch, 2]", dense.Output.Shape!.ToString());
     }
+
+    // y = (x · W + b) + x2 where x2 is a second input of the product's shape (a residual connection).
+    private static TestGraphBuilder ResidualModel(int residualWidth = 2) => new TestGraphBuilder().Input("x", "batch", 3)
+        .Input("r", "batch", residualWidth)
+        .Floats("w", [3, 2], 1, 2, 3, 4, 5, 6).Floats("b", [2], 0.5f, -0.5f)
+        .Node("MatMul", ["x", "w"], "p").Node("Add", ["p", "b"], "q").Node("Add", ["r", "q"], "y").Output("y");
+
+    [Fact]
+    public void FuseResidual_AddOfTheDenseOutputAndAnotherValue_BecomesTheDensesFourthInput()
+    {
+        var log = new CompileLog();
+
+        var graph = ResidualModel().Run(log, ShapeInference.Run, FuseDense.Run, FuseResidual.Run, DeadCodeElimination.Run);
+
+        var dense = Assert.Single(graph.Nodes);
+        Assert.Equal(["x", "w.T", "b", "r"], dense.Inputs.Select(i => i!.Name));
+        Assert.Equal("y", dense.Output.Name);
+        Assert.Equal("[batch, 2]", dense.Output.Shape!.ToString());
+        Assert.Contains(log.Entries, e => e.Pass == FuseResidual.PassName && e.Message == "fused 1 residual Add into Dense");
+    }
+
+    [Fact]
+    public void FuseResidual_BroadcastOperandOrSharedProduct_IsNotFused()
+    {
+        var broadcast = ResidualModel(1).Run(new CompileLog(), ShapeInference.Run, FuseDense.Run, FuseResidual.Run);
+        Assert.Equal(["strata.Dense", "Add"], TestGraphBuilder.Ops(broadcast));
+
+        var shared = ResidualModel().Output("q").Run(new CompileLog(), ShapeInference.Run, FuseDense.Run, FuseResidual.Run);
+        Assert.Equal(["strata.Dense", "Add"], TestGraphBuilder.Ops(shared));
+
+        var constant = new TestGraphBuilder().Input("x", "batch", 3).Floats("w", [3, 2], 1, 2, 3, 4, 5, 6).Floats("c", [2], 1, 1)
+            .Node("MatMul", ["x", "w"], "p").Node("Add", ["p", "c"], "q").Node("Add", ["q", "c"], "y").Output("y")
+            .Run(new CompileLog(), ShapeInference.Run, FuseDense.Run, FuseResidual.Run);
+        Assert.Equal(["strata.Dense", "Add"], TestGraphBuilder.Ops(constant));
+    }
 }

@@ -72,8 +72,10 @@ public sealed class CompiledMiniLmTests(ITestOutputHelper output)
         Assert.Equal(13, executable.Graph.Nodes.Count(n => n.IsStrata("LayerNorm")));
         Assert.Equal(36, executable.Graph.Nodes.Count(n => n.IsStrata("Dense")));
         Assert.Equal(6, executable.Graph.Nodes.Count(n => n.IsStrata("Dense") && n.Attributes.String("activation", "") == "gelu"));
+        Assert.Equal(["fused 12 residual Add into Dense"], Lines("fuse-residual")); // the attention output's and the FFN's, per layer
+        Assert.Equal(12, executable.Graph.Nodes.Count(n => n.IsStrata("Dense") && n.Input(3) is not null));
         Assert.True(executable.Plan.ArenaBytes * 2 <= executable.Plan.NaiveBytes, $"arena {executable.Plan.ArenaBytes} of naive {executable.Plan.NaiveBytes}");
-        Assert.Equal(["all 78 nodes run on Strata kernels; no fallback"], Lines("partition"));
+        Assert.Equal(["all 66 nodes run on Strata kernels; no fallback"], Lines("partition"));
         Assert.Equal(0, executable.ForeignNodeCount);
     }
 }

@@ -35,7 +35,7 @@ public static class KernelSupport
             return node.Op switch
             {
                 StrataOps.Dense when graph.TryGetConstant(node.Input(1), out var w) && w.Type == DType.F32 && w.Dims.Count == 2
-                    && (node.Input(2) is null || graph.TryGetConstant(node.Input(2), out _)) => StepKind.Dense,
+                    && (node.Input(2) is null || graph.TryGetConstant(node.Input(2), out _)) && node.Input(3) is null or { Type: DType.F32 } => StepKind.Dense,
                 StrataOps.LayerNorm => StepKind.LayerNorm,
                 StrataOps.Gelu => StepKind.Gelu,
                 StrataOps.Attention => StepKind.Attention,
