@@ -84,10 +84,7 @@ public static unsafe class PaddedAttention
                             width * Math.Min(5, last), kt + j, stride, headDim, tile + j, stride, false, null);
                     }
 
-                    for (int r = 0; r < m; r++)
-                    {
-                        Softmax(tile + ((long)r * stride), stride, scale, bias, length);
-                    }
+                    SoftmaxRows(tile, m, stride, scale, bias, length);
 
                     float* o0 = po + ((first + i0) * width) + column;
                     float* v0 = pv + (first * width) + column;
@@ -199,54 +196,76 @@ public static unsafe class PaddedAttention
         Avx.Store(dst + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
     }
 
-    // row[j] = softmax_j(row[j] · scale + bias[j]) for j < length; 0 for length ≤ j < stride. Whole vectors of keys first,
-    // then the vector holding the last keys and the padding (masked to −∞); maxima by vmaxps (no NaN/−0 ordering work).
-    private static void Softmax(float* row, int stride, float scale, float* bias, int length)
+    // Each of the tile's m rows: row[j] = softmax_j(row[j] · scale + bias[j]) for j < length; 0 for length ≤ j < stride. Every
+    // pass walks the keys once with the rows innermost, so the rows' maxima, exponentials and sums overlap instead of each row
+    // waiting on its own reductions; the vector holding the last keys and the padding is masked to −∞. Maxima by vmaxps.
+    private static void SoftmaxRows(float* tile, int m, int stride, float scale, float* bias, int length)
     {
         var scaleV = Vector256.Create(scale);
-        var maxV = Vector256.Create(float.NegativeInfinity);
-        int whole = length & ~7, j = 0;
-        for (; j < whole; j += 8)
+        var negativeInfinity = Vector256.Create(float.NegativeInfinity);
+        Vector256<float>* max = stackalloc Vector256<float>[MicroTile.Rows];
+        Vector256<float>* sum = stackalloc Vector256<float>[MicroTile.Rows];
+        for (int r = 0; r < m; r++)
         {
-            var acc = Vector256.Load(row + j) * scaleV;
-            if (bias is not null)
-            {
-                acc += Vector256.Load(bias + j);
-            }
-
-            acc.Store(row + j);
-            maxV = Vector256.MaxNative(maxV, acc);
+            max[r] = negativeInfinity;
+            sum[r] = Vector256<float>.Zero;
         }
 
-        for (; j < stride; j += 8)
+        for (int j = 0; j < stride; j += 8)
         {
-            var acc = Vector256.Load(row + j) * scaleV;
+            var add = Vector256<float>.Zero;
             if (bias is not null && j < length)
             {
-                acc += Tail(bias + j, length - j);
+                add = j + 8 <= length ? Vector256.Load(bias + j) : Tail(bias + j, length - j);
             }
 
-            acc = Vector256.ConditionalSelect(Lanes(length - j), acc, Vector256.Create(float.NegativeInfinity));
-            acc.Store(row + j);
-            maxV = Vector256.MaxNative(maxV, acc);
+            bool masked = j + 8 > length;
+            var keep = masked ? Lanes(length - j) : Vector256<float>.AllBitsSet;
+            for (int r = 0; r < m; r++)
+            {
+                float* p = tile + ((long)r * stride) + j;
+                var score = (Vector256.Load(p) * scaleV) + add;
+                if (masked)
+                {
+                    score = Vector256.ConditionalSelect(keep, score, negativeInfinity);
+                }
+
+                score.Store(p);
+                max[r] = Vector256.MaxNative(max[r], score);
+            }
         }
 
-        var half = Vector128.MaxNative(maxV.GetLower(), maxV.GetUpper());
-        half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
-        half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
-        var max = Vector256.Create(half.ToScalar());
-        var sumV = Vector256<float>.Zero;
-        for (j = 0; j < stride; j += 8)
+        for (int r = 0; r < m; r++)
         {
-            var e = VectorOps.Exp256(Vector256.Load(row + j) - max);
-            e.Store(row + j);
-            sumV += e;
+            var half = Vector128.MaxNative(max[r].GetLower(), max[r].GetUpper());
+            half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+            half = Vector128.MaxNative(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+            max[r] = Vector256.Create(half.ToScalar());
         }
 
-        var inverse = Vector256.Create(1f / Vector256.Sum(sumV));
-        for (j = 0; j < stride; j += 8)
+        for (int j = 0; j < stride; j += 8)
         {
-            (Vector256.Load(row + j) * inverse).Store(row + j);
+            for (int r = 0; r < m; r++)
+            {
+                float* p = tile + ((long)r * stride) + j;
+                var e = VectorOps.Exp256(Vector256.Load(p) - max[r]);
+                e.Store(p);
+                sum[r] += e;
+            }
+        }
+
+        for (int r = 0; r < m; r++)
+        {
+            sum[r] = Vector256.Create(1f / Vector256.Sum(sum[r]));
+        }
+
+        for (int j = 0; j < stride; j += 8)
+        {
+            for (int r = 0; r < m; r++)
+            {
+                float* p = tile + ((long)r * stride) + j;
+                (Vector256.Load(p) * sum[r]).Store(p);
+            }
         }
     }
 
