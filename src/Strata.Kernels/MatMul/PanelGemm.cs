@@ -22,7 +22,10 @@ public static unsafe class PanelGemm
     /// <summary>Most columns (k) per block: a panel block of 1536 × 16 floats is 96 KiB (L2); longer k is split evenly.</summary>
     public const int KBlock = 1536;
 
-    /// <summary>Activation rows per part, about (16 tiles).</summary>
+    /// <summary>Bytes of x a part reads at most (a part's rows · k floats stay in L2 while its panels pass): k = 1536 gets 42 rows.</summary>
+    public const int BlockBytes = 256 * 1024;
+
+    /// <summary>Activation rows per part at most, about (16 tiles).</summary>
     public const int RowBlock = TileRows * 16;
 
     /// <summary>Floats of the packed form of an [n, k] matrix.</summary>
@@ -77,7 +80,8 @@ public static unsafe class PanelGemm
         // Row blocks of about RowBlock rows, as many as a multiple of the threads when there are more blocks than threads, each
         // a whole number of tiles: equal parts, so no thread waits on a short last block.
         int tiles = (rows + TileRows - 1) / TileRows;
-        int rowBlocks = (rows + RowBlock - 1) / RowBlock;
+        int blockRows = Math.Clamp(BlockBytes / (k * sizeof(float)) / TileRows * TileRows, TileRows, RowBlock);
+        int rowBlocks = (rows + blockRows - 1) / blockRows;
         if (rowBlocks > pool.ThreadCount)
         {
             rowBlocks = Math.Min(tiles, (rowBlocks + pool.ThreadCount - 1) / pool.ThreadCount * pool.ThreadCount);
