@@ -83,13 +83,18 @@ public sealed unsafe partial class GraphRunner : IDisposable
 
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
             Execute(step, s);
-            string key = step.Kind == StepKind.Binary || step.Kind == StepKind.Unary ? $"{step.Kind}.{step.Node.Op}" : step.Kind.ToString();
+            string key = step.Kind switch
+            {
+                StepKind.Binary or StepKind.Unary => $"{step.Kind}.{step.Node.Op}",
+                StepKind.Dense when _executable.Graph.TryGetConstant(step.Node.Input(1), out var w) => $"Dense {w.Dims[0]}×{w.Dims[1]}",
+                _ => step.Kind.ToString(),
+            };
             _profile[key] = _profile.GetValueOrDefault(key) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
         }
     }
 
     /// <summary>
-    /// Time spent per step family (Binary and Unary by operator) since profiling was enabled: where a run's time goes, for
+    /// Time spent per step family (Binary and Unary by operator, Dense by weight shape N × K) since profiling was enabled: where a run's time goes, for
     /// benchmarks. Null unless <see cref="EnableProfiling"/> was called.
     /// </summary>
     public IReadOnlyDictionary<string, TimeSpan>? Profile => _profile;
