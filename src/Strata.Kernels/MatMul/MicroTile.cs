@@ -253,7 +253,11 @@ public static unsafe class MicroTile
         for (int r = 0; r < rows; r++)
         {
             float* row = c + (r * ldc);
-            if (activation == TileActivation.GeluErf)
+            if (activation == TileActivation.GeluErf && !Vector256.IsHardwareAccelerated)
+            {
+                Activations.GeluErf(new Span<float>(row, Columns)); // its scalar path, as over a whole array
+            }
+            else if (activation == TileActivation.GeluErf)
             {
                 Activations.GeluErf8(Vector256.Load(row)).Store(row);
                 Activations.GeluErf8(Vector256.Load(row + 8)).Store(row + 8);
