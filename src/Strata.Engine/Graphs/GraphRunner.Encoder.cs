@@ -45,15 +45,15 @@ public sealed unsafe partial class GraphRunner
                 RowActivation.Relu => TileActivation.Relu,
                 _ => TileActivation.None,
             };
+            // The residual joins the tiles only when the activation did too (it is added after the activation).
+            bool wholeInTiles = fused != TileActivation.None || activation == RowActivation.None;
             fixed (float* pw = packed)
             {
-                // The residual joins the tiles only when the activation did too (it is added after the activation).
-                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias, fused,
-                    fused != TileActivation.None || activation == RowActivation.None ? residual : null);
+                PanelGemm.Run(_pool, pw, n, k, (float*)Address(x), rows, (float*)Address(node.Output), bias, fused, wholeInTiles ? residual : null);
             }
 
             bias = null;
-            if (fused != TileActivation.None || activation == RowActivation.None)
+            if (wholeInTiles)
             {
                 activation = RowActivation.None;
                 residual = null;

@@ -77,7 +77,7 @@ public static unsafe class PanelGemm
             return;
         }
 
-        // Row blocks of about RowBlock rows, as many as a multiple of the threads when there are more blocks than threads, each
+        // Row blocks of about blockRows rows, as many as a multiple of the threads when there are more blocks than threads, each
         // a whole number of tiles: equal parts, so no thread waits on a short last block.
         int tiles = (rows + TileRows - 1) / TileRows;
         int blockRows = Math.Clamp(BlockBytes / (k * sizeof(float)) / TileRows * TileRows, TileRows, RowBlock);
