@@ -24,9 +24,10 @@ public sealed partial class CompileCommandTests : IDisposable
         Assert.Single(lines, l => l.StartsWith("fuse-gelu: ", StringComparison.Ordinal) && l.Contains('6', StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("fuse-attention: ", StringComparison.Ordinal) && l.Contains('6', StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("fuse-dense: ", StringComparison.Ordinal) && l.Contains("36", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("fuse-qkv: fused 6 q/k/v projection triples", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("partition: ", StringComparison.Ordinal) && l.Contains("no fallback", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("plan-memory: ", StringComparison.Ordinal));
-        Assert.Contains("  strata.Dense 36", lines);
+        Assert.Contains("  strata.Dense 24", lines); // 36 fused, then each layer's q, k, v projections as one
         Assert.Contains("foreign      none", lines);
         Assert.Matches(HashLine(), r.StdOut);
     }
@@ -59,7 +60,7 @@ public sealed partial class CompileCommandTests : IDisposable
         Assert.Single(Directory.GetFiles(cache, "*.sgx"));
 
         var summary = p.RootElement.GetProperty("summary");
-        Assert.Equal(36, summary.GetProperty("nodes_by_op").GetProperty("strata.Dense").GetInt32());
+        Assert.Equal(24, summary.GetProperty("nodes_by_op").GetProperty("strata.Dense").GetInt32());
         Assert.Equal(0, summary.GetProperty("foreign_partitions").GetArrayLength());
         Assert.True(summary.GetProperty("arena_bytes").GetInt64() * 2 <= summary.GetProperty("naive_bytes").GetInt64());
         Assert.Contains(p.RootElement.GetProperty("log").EnumerateArray(), e => e.GetProperty("pass").GetString() == "fuse-attention");

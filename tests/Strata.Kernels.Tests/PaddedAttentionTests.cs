@@ -73,6 +73,46 @@ public sealed class PaddedAttentionTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 13, 3, 32)]
+    [InlineData(3, 64, 2, 24)]
+    public void Apply_PackedRows_SameBitsAsThreeSeparateValues(int sequences, int length, int heads, int headDim)
+    {
+        // q | k | v side by side in each row (one product's output, FuseQkv's packed form) against the three apart.
+        var random = new Random(length + headDim);
+        int width = heads * headDim, rows = sequences * length;
+        float[] q = Random(random, rows * width), k = Random(random, rows * width), v = Random(random, rows * width);
+        var packed = new float[rows * 3 * width];
+        for (int r = 0; r < rows; r++)
+        {
+            q.AsSpan(r * width, width).CopyTo(packed.AsSpan(r * 3 * width));
+            k.AsSpan(r * width, width).CopyTo(packed.AsSpan((r * 3 * width) + width));
+            v.AsSpan(r * width, width).CopyTo(packed.AsSpan((r * 3 * width) + (2 * width)));
+        }
+
+        var bias = new float[rows];
+        bias[rows - 1] = -1e9f;
+        float scale = 1f / MathF.Sqrt(headDim);
+        var scratch = new float[PaddedAttention.ScratchFloats(length, headDim)];
+        float[] apart = new float[rows * width], together = new float[rows * width];
+        int pairs = sequences * heads;
+        PaddedAttention.Apply(q, k, v, bias, sequences, length, heads, headDim, scale, apart, scratch, 0, pairs);
+        PaddedAttention.Apply(packed, packed.AsSpan(width), packed.AsSpan(2 * width), 3 * width, bias, sequences, length, heads, headDim, scale, together,
+            scratch, 0, pairs);
+
+        Assert.Equal(apart, together);
+        Assert.Contains(together, x => x != 0);
+    }
+
+    [Fact]
+    public void Apply_StrideShorterThanARow_IsRefused()
+    {
+        float[] buffer = new float[2 * 3 * 8];
+        var error = Assert.Throws<ArgumentException>(() =>
+            PaddedAttention.Apply(buffer, buffer, buffer, 4, [], 2, 3, 1, 8, 1f, new float[buffer.Length], new float[64], 0, 2));
+        Assert.Contains("4 apart", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Apply_ScratchTooSmall_IsRefused()
     {

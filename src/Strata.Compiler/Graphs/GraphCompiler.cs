@@ -181,7 +181,7 @@ public static class GraphCompiler
             kernels[key] = step.Kind switch
             {
                 StepKind.Dense => $"{options.KernelIsa} f32 x·wᵀ: PanelGemm (weights packed in 16-row panels, 6 × 16 FMA tiles) from {KernelSupport.DensePanelRowsFrom} rows, MatMul's plan below; bias, GELU/ReLU and a residual fused into the tile store, other activations after",
-                StepKind.Attention => $"{options.KernelIsa} f32 attention over padded sequences, additive key bias, per (sequence, head)",
+                StepKind.Attention => $"{options.KernelIsa} f32 attention over padded sequences, additive key bias, per (sequence, head); q, k, v as three values or packed in one product's rows",
                 StepKind.LayerNorm => $"{options.KernelIsa} layernorm f32 (double-accumulated mean and variance)",
                 StepKind.Foreign => options.ForeignRuntime?.Describe ?? "foreign runtime",
                 _ => $"{options.KernelIsa} {key.ToLowerInvariant()} (f32, i64 or bytes by the step's types)",

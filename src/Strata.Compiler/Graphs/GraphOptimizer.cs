@@ -1,6 +1,7 @@
 // The optimization pipelines, as lists: for imported graphs types first, then folding and cleanup, then fusions from the
-// innermost pattern out (Gelu before Dense swallows it as an activation; residual adds last, into the finished Dense), then types and cleanup once more; for the GGUF
-// decoder builders' graphs (already fused as the runner executes them) the shared types and cleanup.
+// innermost pattern out (Gelu before Dense swallows it as an activation; residual adds into the finished Dense; an
+// attention's q, k, v projections into one product last), then types and cleanup once more; for the GGUF decoder builders'
+// graphs (already fused as the runner executes them) the shared types and cleanup.
 using Strata.Compiler.Graphs.Passes;
 
 namespace Strata.Compiler.Graphs;
@@ -20,6 +21,7 @@ public static class GraphOptimizer
         (FuseDense.PassName, FuseDense.Run),
         (FuseAttention.PassName, FuseAttention.Run),
         (FuseResidual.PassName, FuseResidual.Run),
+        (FuseQkv.PassName, FuseQkv.Run),
         (ShapeInference.PassName, ShapeInference.Run),
         (DeadCodeElimination.PassName, DeadCodeElimination.Run),
     ];

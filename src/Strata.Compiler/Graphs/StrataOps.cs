@@ -25,7 +25,8 @@ public static class StrataOps
     /// additive key bias of batch · sequence elements laid out [batch][sequence] (0 for a real token, a large negative number
     /// for padding; broadcast over heads and queries): its shape is [batch, sequence] or, as BERT exports compute it,
     /// [batch, 1, 1, sequence] (the same bytes; FuseAttention passes that value as it is); attributes <c>heads</c> and
-    /// <c>scale</c>. Output [batch, sequence, heads · headDim]: softmax(q·kᵀ·scale + bias)·v per head.
+    /// <c>scale</c>. Output [batch, sequence, heads · headDim]: softmax(q·kᵀ·scale + bias)·v per head. Packed form (FuseQkv):
+    /// k and v omitted, input 0 is [batch, sequence, 3 · heads · headDim] holding each token's q, k and v side by side.
     /// </summary>
     public const string Attention = "Attention";
 }

@@ -106,8 +106,10 @@ public sealed unsafe partial class GraphRunner
 
     private void Attention(OpNode node)
     {
+        // Packed (FuseQkv): q, k and v side by side in each row of input 0, three times the output's width.
+        bool packed = node.Input(1) is null;
         long[] shape = ShapeOf(node.Inputs[0]!);
-        int sequences = (int)shape[0], length = (int)shape[1], width = (int)shape[2];
+        int sequences = (int)shape[0], length = (int)shape[1], inputStride = (int)shape[2], width = packed ? inputStride / 3 : inputStride;
         int heads = (int)node.Attributes.Int("heads", 1);
         float scale = node.Attributes.Float("scale", 1f / MathF.Sqrt(width / heads));
         float* bias = node.Input(3) is { } b ? (float*)Address(b) : null;
@@ -121,8 +123,10 @@ public sealed unsafe partial class GraphRunner
 
         fixed (float* scratch = _scratch)
         {
-            var job = new AttentionJob((float*)Address(node.Inputs[0]!), (float*)Address(node.Inputs[1]!), (float*)Address(node.Inputs[2]!), bias,
-                (float*)Address(node.Output), scratch, perPart, sequences, length, heads, width / heads, scale, pairs);
+            float* q = (float*)Address(node.Inputs[0]!);
+            float* k = packed ? q + width : (float*)Address(node.Inputs[1]!);
+            float* v = packed ? q + (2 * width) : (float*)Address(node.Inputs[2]!);
+            var job = new AttentionJob(q, k, v, inputStride, bias, (float*)Address(node.Output), scratch, perPart, sequences, length, heads, width / heads, scale, pairs);
             _pool.Run(in job, parts);
         }
     }
@@ -137,14 +141,15 @@ public sealed unsafe partial class GraphRunner
         _ => throw new InvalidOperationException($"unknown Dense activation '{name}'"),
     };
 
-    private readonly struct AttentionJob(float* q, float* k, float* v, float* bias, float* output, float* scratch, int scratchPerPart,
+    private readonly struct AttentionJob(float* q, float* k, float* v, int inputStride, float* bias, float* output, float* scratch, int scratchPerPart,
         int sequences, int length, int heads, int headDim, float scale, int pairs) : IParallelJob
     {
         public void Execute(int index, int count)
         {
             int first = (int)((long)pairs * index / count), end = (int)((long)pairs * (index + 1) / count);
             long elements = (long)sequences * length * heads * headDim;
-            PaddedAttention.Apply(new ReadOnlySpan<float>(q, (int)elements), new ReadOnlySpan<float>(k, (int)elements), new ReadOnlySpan<float>(v, (int)elements),
+            int inputs = checked((int)((((long)sequences * length) - 1) * inputStride) + (heads * headDim));
+            PaddedAttention.Apply(new ReadOnlySpan<float>(q, inputs), new ReadOnlySpan<float>(k, inputs), new ReadOnlySpan<float>(v, inputs), inputStride,
                 bias is null ? default : new ReadOnlySpan<float>(bias, sequences * length), sequences, length, heads, headDim, scale,
                 new Span<float>(output, (int)elements), new Span<float>(scratch + ((long)index * scratchPerPart), scratchPerPart), first, end - first);
         }

@@ -31,16 +31,42 @@ public static unsafe class PaddedAttention
     /// <param name="firstPair">first pair</param>
     /// <param name="pairCount">pairs</param>
     /// <exception cref="ArgumentException">a length or range does not fit</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> keyBias, int sequences, int length,
-        int heads, int headDim, float scale, Span<float> output, Span<float> scores, int firstPair, int pairCount)
+        int heads, int headDim, float scale, Span<float> output, Span<float> scores, int firstPair, int pairCount) =>
+        Apply(q, k, v, heads * headDim, keyBias, sequences, length, heads, headDim, scale, output, scores, firstPair, pairCount);
+
+    /// <summary>
+    /// As <see cref="Apply(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, float, Span{float}, Span{float}, int, int)"/>,
+    /// with the rows of q, k and v <paramref name="inputStride"/> floats apart (≥ heads · headDim): q, k and v packed side by side
+    /// in one product's rows are three spans of one buffer, offset by heads · headDim, with a stride of three times that.
+    /// </summary>
+    /// <param name="q">queries, row r at r · inputStride</param>
+    /// <param name="k">keys, same layout</param>
+    /// <param name="v">values, same layout</param>
+    /// <param name="inputStride">floats from one row of q, k or v to the next</param>
+    /// <param name="keyBias">[sequences · length] added to every score of that key; empty for none</param>
+    /// <param name="sequences">sequences in the batch</param>
+    /// <param name="length">tokens per sequence (padding included)</param>
+    /// <param name="heads">heads</param>
+    /// <param name="headDim">width of a head</param>
+    /// <param name="scale">score scale, usually 1/√headDim</param>
+    /// <param name="output">[sequences · length, heads · headDim] (rows heads · headDim apart); only the pairs' columns are written</param>
+    /// <param name="scores">scratch of at least <see cref="ScratchFloats"/>(length, headDim) floats</param>
+    /// <param name="firstPair">first pair</param>
+    /// <param name="pairCount">pairs</param>
+    /// <exception cref="ArgumentException">a length, stride or range does not fit</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int inputStride, ReadOnlySpan<float> keyBias, int sequences,
+        int length, int heads, int headDim, float scale, Span<float> output, Span<float> scores, int firstPair, int pairCount)
     {
         int width = heads * headDim;
         long elements = (long)sequences * length * width;
-        if (sequences < 0 || length < 0 || heads < 1 || headDim < 1 || q.Length < elements || k.Length < elements || v.Length < elements
+        long rows = (long)sequences * length;
+        long inputs = rows == 0 ? 0 : ((rows - 1) * inputStride) + width;
+        if (sequences < 0 || length < 0 || heads < 1 || headDim < 1 || inputStride < width || q.Length < inputs || k.Length < inputs || v.Length < inputs
             || output.Length < elements || (keyBias.Length != 0 && keyBias.Length < sequences * length))
         {
-            throw new ArgumentException($"PaddedAttention: buffers do not hold {sequences} × {length} rows of {heads} × {headDim}.", nameof(q));
+            throw new ArgumentException($"PaddedAttention: buffers do not hold {sequences} × {length} rows of {heads} × {headDim} ({inputStride} apart).", nameof(q));
         }
 
         if (firstPair < 0 || pairCount < 0 || firstPair + pairCount > sequences * heads)
@@ -72,25 +98,25 @@ public static unsafe class PaddedAttention
                 long first = (long)s * length;
                 int column = h * headDim;
                 float* bias = keyBias.Length == 0 ? null : pb + first;
-                Transpose(pk + (first * width) + column, width, length, headDim, kt, stride);
+                Transpose(pk + (first * inputStride) + column, inputStride, length, headDim, kt, stride);
                 for (int i0 = 0; i0 < length; i0 += MicroTile.Rows)
                 {
                     int m = Math.Min(MicroTile.Rows, length - i0);
                     nint last = m - 1;
-                    float* q0 = pq + ((first + i0) * width) + column;
+                    float* q0 = pq + ((first + i0) * inputStride) + column;
                     for (int j = 0; j < stride; j += MicroTile.Columns)
                     {
-                        MicroTile.Multiply(q0, width * Math.Min(1, last), width * Math.Min(2, last), width * Math.Min(3, last), width * Math.Min(4, last),
-                            width * Math.Min(5, last), kt + j, stride, headDim, tile + j, stride, false, null);
+                        MicroTile.Multiply(q0, inputStride * Math.Min(1, last), inputStride * Math.Min(2, last), inputStride * Math.Min(3, last),
+                            inputStride * Math.Min(4, last), inputStride * Math.Min(5, last), kt + j, stride, headDim, tile + j, stride, false, null);
                     }
 
                     SoftmaxRows(tile, m, stride, scale, bias, length);
 
                     float* o0 = po + ((first + i0) * width) + column;
-                    float* v0 = pv + (first * width) + column;
+                    float* v0 = pv + (first * inputStride) + column;
                     for (int d = 0; d < wholeDims; d += MicroTile.Columns)
                     {
-                        MicroTile.Tile(tile, stride, m, v0 + d, width, length, o0 + d, width, MicroTile.Columns, false, null);
+                        MicroTile.Tile(tile, stride, m, v0 + d, inputStride, length, o0 + d, width, MicroTile.Columns, false, null);
                     }
 
                     if (wholeDims < headDim)
@@ -102,7 +128,7 @@ public static unsafe class PaddedAttention
                             new Span<float>(oi, headDim - wholeDims).Clear();
                             for (int j = 0; j < length; j++)
                             {
-                                Axpy(weights[j], v0 + ((long)j * width) + wholeDims, oi, headDim - wholeDims);
+                                Axpy(weights[j], v0 + ((long)j * inputStride) + wholeDims, oi, headDim - wholeDims);
                             }
                         }
                     }

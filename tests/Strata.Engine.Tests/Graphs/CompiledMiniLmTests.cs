@@ -70,12 +70,14 @@ public sealed class CompiledMiniLmTests(ITestOutputHelper output)
         Assert.Equal(["fused 36 Dense (30 from MatMul+Add, 6 from MatMul+Add+Gelu); 36 weights transposed into new [N, K] constants"], Lines("fuse-dense"));
         Assert.Equal(6, executable.Graph.Nodes.Count(n => n.IsStrata("Attention")));
         Assert.Equal(13, executable.Graph.Nodes.Count(n => n.IsStrata("LayerNorm")));
-        Assert.Equal(36, executable.Graph.Nodes.Count(n => n.IsStrata("Dense")));
+        Assert.Equal(["fused 6 q/k/v projection triples into one [1152, 384] Dense each (the attention reads q, k and v from its rows)"], Lines("fuse-qkv"));
+        Assert.Equal(24, executable.Graph.Nodes.Count(n => n.IsStrata("Dense")));
+        Assert.All(executable.Graph.Nodes.Where(n => n.IsStrata("Attention")), n => Assert.Null(n.Input(1)));
         Assert.Equal(6, executable.Graph.Nodes.Count(n => n.IsStrata("Dense") && n.Attributes.String("activation", "") == "gelu"));
         Assert.Equal(["fused 12 residual Add into Dense"], Lines("fuse-residual")); // the attention output's and the FFN's, per layer
         Assert.Equal(12, executable.Graph.Nodes.Count(n => n.IsStrata("Dense") && n.Input(3) is not null));
         Assert.True(executable.Plan.ArenaBytes * 2 <= executable.Plan.NaiveBytes, $"arena {executable.Plan.ArenaBytes} of naive {executable.Plan.NaiveBytes}");
-        Assert.Equal(["all 66 nodes run on Strata kernels; no fallback"], Lines("partition"));
+        Assert.Equal(["all 54 nodes run on Strata kernels; no fallback"], Lines("partition"));
         Assert.Equal(0, executable.ForeignNodeCount);
     }
 }

@@ -66,29 +66,38 @@ internal sealed class GraphEditor
         return value;
     }
 
+    /// <summary>A new value (not a constant) a replacement node may produce.</summary>
+    public TensorValue AddValue(string name, DType type, TensorShape? shape) => new(_nextId++, name, type, shape);
+
     /// <summary>
     /// Removes <paramref name="pattern"/> and puts <paramref name="replacement"/> in the slot of the pattern node that produced
     /// the replacement's first output (every other node of the pattern comes before it).
     /// </summary>
-    public void Replace(IReadOnlyList<OpNode> pattern, OpNode replacement)
+    public void Replace(IReadOnlyList<OpNode> pattern, OpNode replacement) => Replace(pattern, replacement, null);
+
+    /// <summary>
+    /// Removes <paramref name="pattern"/> and puts <paramref name="replacement"/> in the slot of <paramref name="at"/> (a pattern
+    /// node; every input of the replacement must be produced before it), or, when null, as <see cref="Replace(IReadOnlyList{OpNode}, OpNode)"/> does.
+    /// </summary>
+    public void Replace(IReadOnlyList<OpNode> pattern, OpNode replacement, OpNode? at)
     {
         int slot = -1;
         foreach (var node in pattern)
         {
-            int at = _nodes.FindIndex(n => ReferenceEquals(n, node));
-            if (at < 0)
+            int index = _nodes.FindIndex(n => ReferenceEquals(n, node));
+            if (index < 0)
             {
                 throw new InvalidOperationException($"{node.Op} {node.Output} is no longer in the graph");
             }
 
-            Index(at, -1);
-            _nodes[at] = null;
-            slot = node.Outputs.Any(o => o.Id == replacement.Output.Id) ? at : slot;
+            Index(index, -1);
+            _nodes[index] = null;
+            slot = (at is null ? node.Outputs.Any(o => o.Id == replacement.Output.Id) : ReferenceEquals(node, at)) ? index : slot;
         }
 
         if (slot < 0)
         {
-            throw new InvalidOperationException($"no node of the pattern produces {replacement.Output}");
+            throw new InvalidOperationException(at is null ? $"no node of the pattern produces {replacement.Output}" : $"{at.Op} {at.Output} is not in the pattern");
         }
 
         _nodes[slot] = replacement;

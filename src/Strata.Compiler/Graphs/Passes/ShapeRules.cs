@@ -46,11 +46,20 @@ internal static partial class ShapeRules
 
     private static ValueType? Strata(OpNode node) => node.Op switch
     {
-        StrataOps.LayerNorm or StrataOps.Gelu or StrataOps.Attention => Same(node, 0),
+        StrataOps.LayerNorm or StrataOps.Gelu => Same(node, 0),
+        StrataOps.Attention => node.Input(1) is null && ShapeOf(node, 0) is { Rank: > 0 } qkv ? new(TypeOf(node, 0), Replace(qkv, qkv.Rank - 1, PackedWidth(node, qkv[-1])))
+            : Same(node, 0),
         StrataOps.Dense => new(TypeOf(node, 0), ShapeOf(node, 0) is { Rank: > 0 } x && ShapeOf(node, 1) is { Rank: 2 } w
             ? Replace(x, x.Rank - 1, DenseOutputs(node, x, w)) : null),
         _ => Decoder(node),
     };
+
+    // An attention reading q | k | v from one value's rows (FuseQkv): each is a third of its last dim.
+    private static Dim PackedWidth(OpNode node, Dim width)
+    {
+        Check(!width.IsKnown || width.Factor % 3 == 0, node, $"packed q, k and v {width} wide, not a multiple of 3");
+        return width.IsKnown ? Dim.Of(width.Factor / 3) : Dim.Unknown;
+    }
 
     // A Dense whose x is not K wide (x's last dim against w [N, K], where both are fixed), or whose declared output has another
     // width than N, is a compiler bug: FuseDense and the decoder builders check both before they emit one.
