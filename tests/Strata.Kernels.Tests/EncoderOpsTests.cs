@@ -37,6 +37,23 @@ public sealed class EncoderOpsTests
     }
 
     [Fact]
+    public void Erf_WithinAFewUlpOfTheExactValue_OddAndOneFarOut()
+    {
+        for (int i = 0; i <= 1200; i++)
+        {
+            float z = -6f + (12f * i / 1200);
+            double exact = Erf(z);
+            float actual = Activations.Erf(z);
+            Assert.True(Math.Abs(actual - exact) <= 2.5e-7, $"erf({z}) = {actual}, exact {exact}");
+            Assert.Equal(-actual, Activations.Erf(-z));
+        }
+
+        Assert.Equal(1f, Activations.Erf(10f));
+        Assert.Equal(-1f, Activations.Erf(float.NegativeInfinity));
+        Assert.True(float.IsNaN(Activations.Erf(float.NaN)));
+    }
+
+    [Fact]
     public void GeluErf_SameValueWhereverAnElementSits()
     {
         var random = new Random(3);

@@ -2,6 +2,7 @@
 // specialised per operator); operators exact in Vector256 (√, −, |·|, max, 1/x) run eight lanes at a time, the
 // transcendental ones keep MathF's scalar results.
 using System.Runtime.Intrinsics;
+using Strata.Kernels;
 
 namespace Strata.Engine.Graphs;
 
@@ -68,14 +69,8 @@ internal static class UnaryKernels
         }
     }
 
-    /// <summary>erf by Abramowitz and Stegun 7.1.26 (|error| ≤ 1.5e-7), the approximation Activations.GeluErf uses.</summary>
-    public static float Erf(float v)
-    {
-        float z = MathF.Abs(v);
-        float t = 1f / (1f + (0.3275911f * z));
-        float poly = t * (0.254829592f + (t * (-0.284496736f + (t * (1.421413741f + (t * (-1.453152027f + (t * 1.061405429f))))))));
-        return MathF.CopySign(1f - (poly * MathF.Exp(-z * z)), v);
-    }
+    /// <summary>erf as <see cref="Activations.Erf"/> computes it (the form Activations.GeluErf uses).</summary>
+    public static float Erf(float v) => Activations.Erf(v);
 
     private static void Vectorized<TOp>(ReadOnlySpan<float> x, Span<float> y)
         where TOp : struct, IVectorOp

@@ -65,9 +65,9 @@ public static unsafe class Activations
 
     /// <summary>x = x/2 · (1 + erf(x/√2)), in place: GELU in its exact (erf) form, as BERT-family encoders and ONNX's Gelu use.</summary>
     /// <remarks>
-    /// erf by Abramowitz and Stegun 7.1.26 (|error| ≤ 1.5e-7 over the reals; Horner steps as fused multiply-adds) with an f32
-    /// exp (Cephes, <see cref="VectorOps.Exp256"/>/<see cref="VectorOps.Exp512"/> in vectors), so gelu(x) is within about
-    /// 1e-7·|x| of the exact value; the same lanes' arithmetic for every element (a tail is padded through the vector code).
+    /// erf by a rational minimax form (<see cref="Erf"/>: z · P(z²) / Q(z²), z clamped to ±4, Horner steps as fused
+    /// multiply-adds, no exponential), so gelu(x) is within about 1e-7·|x| of the exact value; the same arithmetic for every
+    /// element in every width (a tail is padded through the vector code), so scalar, AVX2 and AVX-512 give the same bits.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GeluErf(Span<float> x)
@@ -125,44 +125,67 @@ public static unsafe class Activations
         }
     }
 
-    private const float ErfP = 0.3275911f, ErfA1 = 0.254829592f, ErfA2 = -0.284496736f, ErfA3 = 1.421413741f, ErfA4 = -1.453152027f, ErfA5 = 1.061405429f;
-    private const float InvSqrtTwo = 0.70710678118654752f;
+    // erf(z) ≈ z · P(z²) / Q(z²) on z clamped to ±4 (beyond, erf rounds to ±1 in f32): the rational minimax form Eigen and
+    // XLA use for f32 (a few ulp), odd by construction, with no exponential.
+    private const float ErfClamp = 4f, InvSqrtTwo = 0.70710678118654752f;
+    private const float ErfA1 = -1.60960333262415e-02f, ErfA3 = -2.95459980854025e-03f, ErfA5 = -7.34990630326855e-04f, ErfA7 = -5.69250639462346e-05f,
+        ErfA9 = -2.10102402082508e-06f, ErfA11 = 2.77068142495902e-08f, ErfA13 = -2.72614225801306e-10f;
+    private const float ErfB0 = -1.42647390514189e-02f, ErfB2 = -7.37332916720468e-03f, ErfB4 = -1.68282697438203e-03f, ErfB6 = -2.13374055278905e-04f,
+        ErfB8 = -1.45660718464996e-05f;
 
-    private static float GeluErfScalar(float v)
+    /// <summary>erf(z) in f32 by the rational form <see cref="GeluErf"/> computes in every lane (a few ulp; no exponential).</summary>
+    public static float Erf(float z)
     {
-        float z = MathF.Abs(v) * InvSqrtTwo;
-        float t = 1f / MathF.FusedMultiplyAdd(ErfP, z, 1f);
-        float poly = MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(MathF.FusedMultiplyAdd(ErfA5, t, ErfA4), t, ErfA3), t, ErfA2), t,
-            ErfA1) * t;
-        float erf = MathF.FusedMultiplyAdd(-poly, MathF.Exp(-z * z), 1f);
-        return 0.5f * v * (1f + MathF.CopySign(erf, v));
+        z = MathF.Min(MathF.Max(z, -ErfClamp), ErfClamp);
+        float z2 = z * z;
+        float p = MathF.FusedMultiplyAdd(z2, ErfA13, ErfA11);
+        p = MathF.FusedMultiplyAdd(z2, p, ErfA9);
+        p = MathF.FusedMultiplyAdd(z2, p, ErfA7);
+        p = MathF.FusedMultiplyAdd(z2, p, ErfA5);
+        p = MathF.FusedMultiplyAdd(z2, p, ErfA3);
+        p = MathF.FusedMultiplyAdd(z2, p, ErfA1) * z;
+        float q = MathF.FusedMultiplyAdd(z2, ErfB8, ErfB6);
+        q = MathF.FusedMultiplyAdd(z2, q, ErfB4);
+        q = MathF.FusedMultiplyAdd(z2, q, ErfB2);
+        q = MathF.FusedMultiplyAdd(z2, q, ErfB0);
+        return p / q;
     }
+
+    private static float GeluErfScalar(float v) => 0.5f * v * (1f + Erf(v * InvSqrtTwo));
 
     private static Vector512<float> GeluErf16(Vector512<float> v)
     {
-        var z = Vector512.Abs(v) * Vector512.Create(InvSqrtTwo);
-        var t = Vector512<float>.One / Vector512.FusedMultiplyAdd(Vector512.Create(ErfP), z, Vector512<float>.One);
-        var poly = Vector512.FusedMultiplyAdd(Vector512.Create(ErfA5), t, Vector512.Create(ErfA4));
-        poly = Vector512.FusedMultiplyAdd(poly, t, Vector512.Create(ErfA3));
-        poly = Vector512.FusedMultiplyAdd(poly, t, Vector512.Create(ErfA2));
-        poly = Vector512.FusedMultiplyAdd(poly, t, Vector512.Create(ErfA1)) * t;
-        var erf = Vector512.FusedMultiplyAdd(-poly, VectorOps.Exp512(-(z * z)), Vector512<float>.One);
-        var signed = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), -erf, erf);
-        return Vector512.Create(0.5f) * v * (Vector512<float>.One + signed);
+        var z = Vector512.MinNative(Vector512.MaxNative(v * Vector512.Create(InvSqrtTwo), Vector512.Create(-ErfClamp)), Vector512.Create(ErfClamp));
+        var z2 = z * z;
+        var p = Vector512.FusedMultiplyAdd(z2, Vector512.Create(ErfA13), Vector512.Create(ErfA11));
+        p = Vector512.FusedMultiplyAdd(z2, p, Vector512.Create(ErfA9));
+        p = Vector512.FusedMultiplyAdd(z2, p, Vector512.Create(ErfA7));
+        p = Vector512.FusedMultiplyAdd(z2, p, Vector512.Create(ErfA5));
+        p = Vector512.FusedMultiplyAdd(z2, p, Vector512.Create(ErfA3));
+        p = Vector512.FusedMultiplyAdd(z2, p, Vector512.Create(ErfA1)) * z;
+        var q = Vector512.FusedMultiplyAdd(z2, Vector512.Create(ErfB8), Vector512.Create(ErfB6));
+        q = Vector512.FusedMultiplyAdd(z2, q, Vector512.Create(ErfB4));
+        q = Vector512.FusedMultiplyAdd(z2, q, Vector512.Create(ErfB2));
+        q = Vector512.FusedMultiplyAdd(z2, q, Vector512.Create(ErfB0));
+        return Vector512.Create(0.5f) * v * (Vector512<float>.One + (p / q));
     }
 
     /// <summary>GELU (erf form) of 8 lanes: the arithmetic <see cref="GeluErf"/> applies to every element.</summary>
     internal static Vector256<float> GeluErf8(Vector256<float> v)
     {
-        var z = Vector256.Abs(v) * Vector256.Create(InvSqrtTwo);
-        var t = Vector256<float>.One / Vector256.FusedMultiplyAdd(Vector256.Create(ErfP), z, Vector256<float>.One);
-        var poly = Vector256.FusedMultiplyAdd(Vector256.Create(ErfA5), t, Vector256.Create(ErfA4));
-        poly = Vector256.FusedMultiplyAdd(poly, t, Vector256.Create(ErfA3));
-        poly = Vector256.FusedMultiplyAdd(poly, t, Vector256.Create(ErfA2));
-        poly = Vector256.FusedMultiplyAdd(poly, t, Vector256.Create(ErfA1)) * t;
-        var erf = Vector256.FusedMultiplyAdd(-poly, VectorOps.Exp256(-(z * z)), Vector256<float>.One);
-        var signed = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), -erf, erf);
-        return Vector256.Create(0.5f) * v * (Vector256<float>.One + signed);
+        var z = Vector256.MinNative(Vector256.MaxNative(v * Vector256.Create(InvSqrtTwo), Vector256.Create(-ErfClamp)), Vector256.Create(ErfClamp));
+        var z2 = z * z;
+        var p = Vector256.FusedMultiplyAdd(z2, Vector256.Create(ErfA13), Vector256.Create(ErfA11));
+        p = Vector256.FusedMultiplyAdd(z2, p, Vector256.Create(ErfA9));
+        p = Vector256.FusedMultiplyAdd(z2, p, Vector256.Create(ErfA7));
+        p = Vector256.FusedMultiplyAdd(z2, p, Vector256.Create(ErfA5));
+        p = Vector256.FusedMultiplyAdd(z2, p, Vector256.Create(ErfA3));
+        p = Vector256.FusedMultiplyAdd(z2, p, Vector256.Create(ErfA1)) * z;
+        var q = Vector256.FusedMultiplyAdd(z2, Vector256.Create(ErfB8), Vector256.Create(ErfB6));
+        q = Vector256.FusedMultiplyAdd(z2, q, Vector256.Create(ErfB4));
+        q = Vector256.FusedMultiplyAdd(z2, q, Vector256.Create(ErfB2));
+        q = Vector256.FusedMultiplyAdd(z2, q, Vector256.Create(ErfB0));
+        return Vector256.Create(0.5f) * v * (Vector256<float>.One + (p / q));
     }
 
     /// <summary>x = cap · tanh(x / cap), in place (Gemma 2's attention and final logit soft-capping).</summary>
