@@ -51,7 +51,7 @@ internal static class Program
             Console.Error.WriteLine("       Strata.Bench layers [smollm|tinyllama] [Q4_0|Q5_0|Q8_0|Q4_K|Q6_K] [threads] [layers] [reps]");
             Console.Error.WriteLine("       Strata.Bench grammar [shared-models-folder] [tokens]");
             Console.Error.WriteLine("       Strata.Bench agents [steps] [tasks]");
-            Console.Error.WriteLine("       Strata.Bench embed-bench [--threads 2] [--batch 32] [--tokens 64] [--runs 10] [--warmup 3] [--models ../shared/models]");
+            Console.Error.WriteLine("       Strata.Bench embed-bench [--threads 2] [--batch 32] [--tokens 64] [--runs 10] [--warmup 3] [--pause-ms 150] [--models ../shared/models]");
             Console.Error.WriteLine("       Strata.Bench cluster-sim [--replicas 4,8,16,32,64] [--tenants N,8] [--requests-per-replica 250] [--load 0.9 | --rate R] [--seed 1] [--costs FILE] [--save-costs FILE] ...");
             return 2;
         }

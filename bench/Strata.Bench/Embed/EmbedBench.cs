@@ -12,7 +12,6 @@ internal static class EmbedBench
     private const double GoldenSum = -1367.1315;
 
     /// <summary>Pause before each timed run, so the previous encoder's worker threads have gone to sleep.</summary>
-    private const int PauseMs = 50;
 
     public static int Run(string[] args)
     {
@@ -30,7 +29,7 @@ internal static class EmbedBench
         }
 
         EncoderFeeds feeds = Feeds(options);
-        Console.WriteLine($"embed-bench: all-MiniLM-L6-v2 fp32, batch {options.Batch} x {options.Tokens} tokens, {options.Threads} intra-op threads, {options.Warmup} warm-up + {options.Runs} timed runs each, interleaved");
+        Console.WriteLine($"embed-bench: all-MiniLM-L6-v2 fp32, batch {options.Batch} x {options.Tokens} tokens, {options.Threads} intra-op threads, {options.Warmup} warm-up + {options.Runs} timed runs each, interleaved, {options.PauseMs} ms idle before each");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs ({CpuModel()}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
         ReportGoldenIds(options, feeds.InputIds);
 
@@ -118,7 +117,7 @@ internal static class EmbedBench
         Console.WriteLine($"input ids: {(same ? "identical to" : "differ from")} the golden's batch_input_ids");
     }
 
-    // Runs alternate between the encoders (A, B, A, B, …) with a short pause before each, so drift in a shared machine's
+    // Runs alternate between the encoders (A, B, A, B, …) with a pause before each (--pause-ms), so drift in a shared machine's
     // speed falls on every column alike and no encoder's idle threads (ONNX Runtime's spin) run into the next one's time.
     private static List<EncoderTiming> Time(List<IBenchEncoder> encoders, EncoderFeeds feeds, EmbedBenchOptions options)
     {
@@ -138,7 +137,7 @@ internal static class EmbedBench
         {
             for (int e = 0; e < encoders.Count; e++)
             {
-                Thread.Sleep(PauseMs);
+                Thread.Sleep(options.PauseMs);
                 long start = Stopwatch.GetTimestamp();
                 encoders[e].Encode(feeds, outputs[e]);
                 milliseconds[e][i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

@@ -14,6 +14,12 @@ internal sealed record EmbedBenchOptions
 
     public int Warmup { get; init; } = 3;
 
+    /// <summary>
+    /// Idle milliseconds before each timed run. ONNX Runtime's intra-op worker keeps spinning after a run returns (about 40 ms
+    /// of CPU measured on the 2-vCPU EPYC); at 50 ms that tail could still take a core from the next column's run.
+    /// </summary>
+    public int PauseMs { get; init; } = 150;
+
     /// <summary>The shared models folder (model under onnx/all-MiniLM-L6-v2, goldens under golden/).</summary>
     public string Models { get; init; } = Path.Combine("..", "shared", "models");
 
@@ -21,7 +27,7 @@ internal sealed record EmbedBenchOptions
 
     public string GoldenPath => Path.Combine(Models, "golden", "minilm_ort_bench.json");
 
-    public const string Usage = "usage: Strata.Bench embed-bench [--threads 2] [--batch 32] [--tokens 64] [--runs 10] [--warmup 3] [--models ../shared/models]";
+    public const string Usage = "usage: Strata.Bench embed-bench [--threads 2] [--batch 32] [--tokens 64] [--runs 10] [--warmup 3] [--pause-ms 150] [--models ../shared/models]";
 
     /// <summary>Parses <c>--name value</c> pairs; null (with the reason on stderr) when an option is unknown or invalid.</summary>
     public static EmbedBenchOptions? Parse(string[] args)
@@ -42,7 +48,7 @@ internal sealed record EmbedBenchOptions
                 continue;
             }
 
-            if (!int.TryParse(value, out int number) || number < (args[i] == "--warmup" ? 0 : 1))
+            if (!int.TryParse(value, out int number) || number < (args[i] is "--warmup" or "--pause-ms" ? 0 : 1))
             {
                 Console.Error.WriteLine($"option {args[i]}: '{value}' is not a valid count");
                 return null;
@@ -55,6 +61,7 @@ internal sealed record EmbedBenchOptions
                 case "--tokens" when number >= 2: options = options with { Tokens = number }; break;
                 case "--runs": options = options with { Runs = number }; break;
                 case "--warmup": options = options with { Warmup = number }; break;
+                case "--pause-ms": options = options with { PauseMs = number }; break;
                 default:
                     Console.Error.WriteLine($"unknown or invalid option {args[i]} {value}");
                     return null;

