@@ -18,7 +18,7 @@ public static class FuseQkv
     {
         var editor = new GraphEditor(graph);
         int fused = 0;
-        string shape = string.Empty;
+        var shapes = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var node in editor.Nodes())
         {
             if (!editor.Contains(node) || !node.IsStrata(StrataOps.Attention) || !TryMatch(node, editor, out var projections))
@@ -26,13 +26,14 @@ public static class FuseQkv
                 continue;
             }
 
-            Fuse(node, projections, editor);
             var w = Weight(projections[0], editor);
-            shape = $" [{3 * w.Dims[0]}, {w.Dims[1]}]";
+            shapes.Add($"[{3 * w.Dims[0]}, {w.Dims[1]}]");
+            Fuse(node, projections, editor);
             fused++;
         }
 
-        log.Write(PassName, $"fused {fused} q/k/v projection triples into one{shape} Dense each (the attention reads q, k and v from its rows)");
+        string into = shapes.Count == 0 ? string.Empty : " " + string.Join(" or ", shapes);
+        log.Write(PassName, $"fused {fused} q/k/v projection triples into one{into} Dense each (the attention reads q, k and v from its rows)");
         return editor.ToGraph();
     }
 
@@ -111,5 +112,6 @@ public static class FuseQkv
         return nodes[best];
     }
 
-    private static TensorData Weight(OpNode dense, GraphEditor g) => g.TryGetConstant(dense.Input(1), out var w) ? w : throw new InvalidOperationException("Dense without a constant weight");
+    private static TensorData Weight(OpNode dense, GraphEditor g) =>
+        g.TryGetConstant(dense.Input(1), out var w) ? w : throw new InvalidOperationException("Dense without a constant weight");
 }
