@@ -19,7 +19,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private readonly bool _ownsPool;
     private readonly byte[] _arena;
     private readonly byte* _base;
-    private readonly RunShapes _shapes = new();
+    private readonly RunShapes _shapes;
     private float[] _scratch;
     private Dictionary<string, TimeSpan>? _profile;
     private readonly Dictionary<TensorData, float[]> _packed;
@@ -36,6 +36,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     {
         ResolveOperators(executable.Steps, out _binaryOps, out _unaryOps);
         ReadSliceConstants(executable, out _sliceStarts, out _sliceAxes);
+        _shapes = new RunShapes(executable);
         _foreignInputs = new ForeignTensor[executable.Partitions.Count][];
         _foreignOutputs = new ForeignTensor[executable.Partitions.Count][];
         _executable = executable;
@@ -57,7 +58,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     /// <exception cref="ArgumentException">the inputs do not fit the graph or the executable's capacity</exception>
     public void Run(ReadOnlySpan<GraphInput> inputs)
     {
-        _shapes.Bind(_executable, inputs);
+        _shapes.Bind(inputs);
         var graph = _executable.Graph;
         for (int i = 0; i < inputs.Length; i++)
         {
