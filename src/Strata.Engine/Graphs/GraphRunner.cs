@@ -22,6 +22,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private readonly RunShapes _shapes;
     private float[] _scratch;
     private Dictionary<string, TimeSpan>? _profile;
+    private string[] _profileKeys = []; // (steps) each step's family in the profile, named once when profiling starts
     private readonly Dictionary<TensorData, float[]> _packed;
     private readonly ElementOp[] _binaryOps;
     private readonly UnaryOp[] _unaryOps;
@@ -84,12 +85,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
 
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
             Execute(step, s);
-            string key = step.Kind switch
-            {
-                StepKind.Binary or StepKind.Unary => $"{step.Kind}.{step.Node.Op}",
-                StepKind.Dense when _executable.Graph.TryGetConstant(step.Node.Input(1), out var w) => $"Dense {w.Dims[0]}×{w.Dims[1]}",
-                _ => step.Kind.ToString(),
-            };
+            string key = _profileKeys[s];
             _profile[key] = _profile.GetValueOrDefault(key) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
         }
     }
@@ -101,7 +97,23 @@ public sealed unsafe partial class GraphRunner : IDisposable
     public IReadOnlyDictionary<string, TimeSpan>? Profile => _profile;
 
     /// <summary>Starts (or restarts) timing every step by family; it costs two clock reads per step.</summary>
-    public void EnableProfiling() => _profile = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+    public void EnableProfiling()
+    {
+        var steps = _executable.Steps;
+        _profileKeys = new string[steps.Count];
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            _profileKeys[s] = step.Kind switch
+            {
+                StepKind.Binary or StepKind.Unary => $"{step.Kind}.{step.Node.Op}",
+                StepKind.Dense when _executable.Graph.TryGetConstant(step.Node.Input(1), out var w) => $"Dense {w.Dims[0]}×{w.Dims[1]}",
+                _ => step.Kind.ToString(),
+            };
+        }
+
+        _profile = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+    }
 
     /// <summary>Graph output <paramref name="index"/> of the last run, as f32, with its sizes; valid until the next run.</summary>
     /// <exception cref="InvalidOperationException">the output is not f32</exception>
