@@ -8,9 +8,12 @@ using Strata.Kernels;
 namespace Strata.Engine.Graphs;
 
 /// <summary>
-/// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise); the arena is allocated once, sized by the
-/// compiler's plan, so a run allocates little: shape arrays only for a value's first sizes, and small stride arrays in the
-/// general broadcast, Transpose, Slice and batched-product kernels.
+/// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise). The arena is allocated once, sized by the
+/// compiler's plan, and so is every value's shape array; the kernels keep their stride arrays on the stack (up to
+/// <see cref="Broadcast.StackRank"/> axes; a higher rank takes a heap array). So a run whose input sizes this runner has run
+/// before allocates nothing on the calling thread. The first run with new sizes allocates a little: the enumerator
+/// <see cref="CapacityBounds.Admits"/> boxes and the remembered sizes; a longer sequence may grow the attention scratch;
+/// a foreign partition allocates whatever its runtime does.
 /// </summary>
 public sealed unsafe partial class GraphRunner : IDisposable
 {
