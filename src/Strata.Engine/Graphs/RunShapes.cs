@@ -69,7 +69,7 @@ internal sealed class RunShapes
     /// dim into the value's array. Only bindings new to this runner allocate: <see cref="CapacityBounds.Admits"/> enumerates
     /// them through an interface, and the admitted sizes are kept so that their next run is not checked again.
     /// </summary>
-    /// <exception cref="ArgumentException">an input's rank or a fixed dim differs, a symbol takes two sizes, or the run exceeds the bounds</exception>
+    /// <exception cref="ArgumentException">an input's rank or a fixed dim differs, a size is negative, a symbol takes two sizes, or the run exceeds the bounds</exception>
     public void Bind(ReadOnlySpan<GraphInput> fed)
     {
         var graph = _executable.Graph;
@@ -93,6 +93,11 @@ internal sealed class RunShapes
             for (int d = 0; d < dims.Count; d++)
             {
                 var dim = dims[d];
+                if (sizes[d] < 0)
+                {
+                    throw new ArgumentException($"input '{input.Name}' dim {d} is {sizes[d]}; sizes are not negative");
+                }
+
                 if (dim.IsKnown ? dim.Factor != sizes[d] : dim.Factor != 1 || dim.Symbols.Contains('*'))
                 {
                     if (dim.IsKnown)

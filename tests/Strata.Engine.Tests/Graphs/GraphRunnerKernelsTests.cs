@@ -1,6 +1,7 @@
 // The graph runner's data-movement and selection kernels (Transpose, Slice, Equal, Where, Expand, the batched product of two
 // activations) on one small ONNX model, against plain C# with numpy broadcasting, bit for bit, at two batch sizes; and,
-// once each size has run, a run of either allocates nothing (AllocationMeter, this collection alone).
+// once each size has run, a run of either allocates nothing (AllocationMeter, this collection alone). Sizes over the
+// capacity or negative are still refused after other sizes were admitted.
 using Google.Protobuf;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Lowering;
@@ -52,6 +53,35 @@ public sealed class GraphRunnerKernelsTests : IDisposable
 
         Assert.Equal(0, same);
         Assert.Equal(0, changed);
+    }
+
+    [Fact]
+    public void Run_BatchOverTheCapacityAfterAdmittedSizes_ThrowsAndTheAdmittedSizesStillRun()
+    {
+        using var executable = Compile();
+        using var runner = new GraphRunner(executable, threads: 1);
+        var two = new Inputs(2, new Random(1));
+        runner.Run(two.Feeds());
+
+        var e = Assert.Throws<ArgumentException>(() => runner.Run(new Inputs(5, new Random(5)).Feeds()));
+
+        Assert.Contains("batch=5", e.Message, StringComparison.Ordinal);
+        Assert.Contains("exceeds the executable's capacity", e.Message, StringComparison.Ordinal);
+        runner.Run(two.Feeds());
+        AssertBits([2, 2, 3], Slice(two), runner, 1);
+    }
+
+    [Fact]
+    public void Run_NegativeSize_ThrowsNamingTheInput()
+    {
+        using var executable = Compile();
+        using var runner = new GraphRunner(executable, threads: 1);
+        var feeds = new Inputs(2, new Random(1)).Feeds();
+        feeds[0] = feeds[0] with { Shape = [-1, 3, 4] };
+
+        var e = Assert.Throws<ArgumentException>(() => runner.Run(feeds));
+
+        Assert.Contains("input 'x' dim 0 is -1", e.Message, StringComparison.Ordinal);
     }
 
     private GraphExecutable Compile()
