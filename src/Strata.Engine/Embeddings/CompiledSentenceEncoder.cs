@@ -1,6 +1,6 @@
 // Strata's own encoder behind the embeddings seam: the model compiled by the graph compiler (ONNX import or a GGUF bert
 // graph → passes → plan → executable) and run by the graph runner; batches larger than the executable's capacity run
-// in row chunks.
+// in row chunks, which allocate nothing.
 using Strata.Compiler;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Caching;
@@ -23,6 +23,8 @@ public sealed class CompiledSentenceEncoder : ISentenceEncoder
     private readonly GraphRunner _runner;
     private readonly int[] _feedOrder;
     private readonly GraphInput[] _feeds;
+    private readonly ReadOnlyMemory<byte>[] _batchBytes; // (inputs) one Encode call's whole int64 inputs as bytes, in graph input order
+    private readonly long[] _chunkShape = new long[2]; // (batch rows, sequence) of the chunk being run
 
     private CompiledSentenceEncoder(GraphExecutable executable, int threads, int maxTokens)
     {
@@ -47,6 +49,7 @@ public sealed class CompiledSentenceEncoder : ISentenceEncoder
         }
 
         _feeds = new GraphInput[_feedOrder.Length];
+        _batchBytes = new ReadOnlyMemory<byte>[_feedOrder.Length];
         int foreign = executable.ForeignNodeCount;
         Describe = $"strata compiled {executable.ContentHash[..16]} ({executable.Steps.Count} steps, "
             + (foreign == 0 ? "no fallback" : $"{foreign} nodes on {executable.Options.ForeignRuntime?.Describe}") + $", {_runner.Threads} threads)";
@@ -133,15 +136,22 @@ public sealed class CompiledSentenceEncoder : ISentenceEncoder
             throw new ArgumentException($"last_hidden_state needs {expected} floats; the destination holds {lastHiddenState.Length}.", nameof(lastHiddenState));
         }
 
+        // Each input viewed as bytes once per call (three small views); a chunk feeds slices of them and the one shape array.
+        for (int i = 0; i < _feeds.Length; i++)
+        {
+            long[] source = _feedOrder[i] switch { 0 => input.InputIds, 1 => input.AttentionMask, _ => input.TokenTypeIds };
+            _batchBytes[i] = GraphInput.Of(_chunkShape, source, 0, input.BatchSize * sequence).Bytes;
+        }
+
         int rowsPerRun = Math.Max(1, Math.Min(BatchCapacity, Math.Max(TokenCapacity, MaxTokens) / Math.Max(sequence, 1)));
         for (int first = 0; first < input.BatchSize; first += rowsPerRun)
         {
             int rows = Math.Min(rowsPerRun, input.BatchSize - first);
-            long[] shape = [rows, sequence];
+            _chunkShape[0] = rows;
+            _chunkShape[1] = sequence;
             for (int i = 0; i < _feeds.Length; i++)
             {
-                long[] source = _feedOrder[i] switch { 0 => input.InputIds, 1 => input.AttentionMask, _ => input.TokenTypeIds };
-                _feeds[i] = GraphInput.Of(shape, source, first * sequence, rows * sequence);
+                _feeds[i] = new GraphInput(_chunkShape, _batchBytes[i].Slice(first * sequence * sizeof(long), rows * sequence * sizeof(long)));
             }
 
             _runner.Run(_feeds);

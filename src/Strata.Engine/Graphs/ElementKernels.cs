@@ -1,6 +1,7 @@
 // The graph runner's binary element-wise kernels. The operator is chosen once per step (one switch to a generic loop
 // specialised per operator, the TensorPrimitives idiom); the broadcast pattern once per call; each loop is then
-// branch-free per element: Vector256 over contiguous runs with a scalar tail, or the strided walk of general broadcasting.
+// branch-free per element: Vector256 over contiguous runs with a scalar tail, or the strided walk of general broadcasting
+// (its strides on the stack: no allocation).
 using System.Runtime.Intrinsics;
 
 namespace Strata.Engine.Graphs;
@@ -107,7 +108,11 @@ internal static unsafe class ElementKernels
         }
         else
         {
-            long[] sa = Broadcast.Strides(aShape, outShape), sb = Broadcast.Strides(bShape, outShape);
+            int rank = outShape.Length;
+            Span<long> sa = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+            Span<long> sb = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+            Broadcast.Strides(aShape, outShape, sa);
+            Broadcast.Strides(bShape, outShape, sb);
             for (long i = 0; i < count; i++)
             {
                 y[i] = TOp.Invoke(a[Broadcast.Offset(i, outShape, sa)], b[Broadcast.Offset(i, outShape, sb)]);
@@ -188,7 +193,11 @@ internal static unsafe class ElementKernels
             return;
         }
 
-        long[] sa = Broadcast.Strides(aShape, outShape), sb = Broadcast.Strides(bShape, outShape);
+        int rank = outShape.Length;
+        Span<long> sa = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Span<long> sb = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Broadcast.Strides(aShape, outShape, sa);
+        Broadcast.Strides(bShape, outShape, sb);
         for (long i = 0; i < count; i++)
         {
             y[i] = TOp.Invoke(a[Broadcast.Offset(i, outShape, sa)], b[Broadcast.Offset(i, outShape, sb)]);

@@ -1,4 +1,5 @@
 // The runner's element-wise kernels: binary arithmetic and comparisons with broadcasting, unary maths, casts, Where, Expand.
+// Broadcast strides live on the stack, so none of them allocates.
 using System.Runtime.InteropServices;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Lowering;
@@ -102,7 +103,12 @@ public sealed unsafe partial class GraphRunner
     {
         var a = node.Inputs[0]!;
         var b = node.Inputs[1]!;
-        long[] outShape = ShapeOf(node.Output), sa = Broadcast.Strides(ShapeOf(a), outShape), sb = Broadcast.Strides(ShapeOf(b), outShape);
+        long[] outShape = ShapeOf(node.Output);
+        int rank = outShape.Length;
+        Span<long> sa = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Span<long> sb = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Broadcast.Strides(ShapeOf(a), outShape, sa);
+        Broadcast.Strides(ShapeOf(b), outShape, sb);
         nint pa = Address(a), pb = Address(b);
         byte* y = (byte*)Address(node.Output);
         long count = Count(outShape);
@@ -118,7 +124,13 @@ public sealed unsafe partial class GraphRunner
         var x = node.Inputs[1]!;
         var z = node.Inputs[2]!;
         long[] outShape = ShapeOf(node.Output);
-        long[] sc = Broadcast.Strides(ShapeOf(c), outShape), sx = Broadcast.Strides(ShapeOf(x), outShape), sz = Broadcast.Strides(ShapeOf(z), outShape);
+        int rank = outShape.Length;
+        Span<long> sc = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Span<long> sx = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Span<long> sz = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Broadcast.Strides(ShapeOf(c), outShape, sc);
+        Broadcast.Strides(ShapeOf(x), outShape, sx);
+        Broadcast.Strides(ShapeOf(z), outShape, sz);
         byte* pc = (byte*)Address(c), px = (byte*)Address(x), pz = (byte*)Address(z), py = (byte*)Address(node.Output);
         int size = node.Output.Type.Size();
         long count = Count(outShape);
@@ -132,7 +144,10 @@ public sealed unsafe partial class GraphRunner
     private void Expand(OpNode node)
     {
         var x = node.Inputs[0]!;
-        long[] outShape = ShapeOf(node.Output), sx = Broadcast.Strides(ShapeOf(x), outShape);
+        long[] outShape = ShapeOf(node.Output);
+        int rank = outShape.Length;
+        Span<long> sx = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Broadcast.Strides(ShapeOf(x), outShape, sx);
         byte* px = (byte*)Address(x), py = (byte*)Address(node.Output);
         int size = node.Output.Type.Size();
         long count = Count(outShape);

@@ -23,16 +23,11 @@ public sealed unsafe partial class GraphRunner
         long[] inShape = ShapeOf(x), outShape = ShapeOf(node.Output);
         int rank = inShape.Length;
         var perm = node.Attributes.Ints("perm");
-        var inStrides = new long[rank];
-        long stride = 1;
-        for (int d = rank - 1; d >= 0; d--)
-        {
-            inStrides[d] = stride;
-            stride *= inShape[d];
-        }
+        Span<long> inStrides = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Broadcast.RowMajor(inShape, inStrides);
 
         // The output axis a reads input axis perm[a] (reversed axes when perm is absent).
-        var strides = new long[rank];
+        Span<long> strides = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
         for (int a = 0; a < rank; a++)
         {
             strides[a] = inStrides[perm is null ? rank - 1 - a : (int)perm[a]];
@@ -110,26 +105,17 @@ public sealed unsafe partial class GraphRunner
         long[] inShape = ShapeOf(x), outShape = ShapeOf(node.Output);
         long[] starts = _sliceStarts[index]!;
         long[]? axes = _sliceAxes[index];
-        var begin = new long[inShape.Length];
+        int rank = inShape.Length;
+        Span<long> inStrides = rank <= Broadcast.StackRank ? stackalloc long[rank] : new long[rank];
+        Broadcast.RowMajor(inShape, inStrides);
+
+        // The first element read: each sliced axis's clamped start times its stride (an axis is sliced at most once).
+        long origin = 0;
         for (int k = 0; k < starts.Length; k++)
         {
-            int axis = (int)(axes is null ? k : axes[k] < 0 ? axes[k] + inShape.Length : axes[k]);
+            int axis = (int)(axes is null ? k : axes[k] < 0 ? axes[k] + rank : axes[k]);
             long start = starts[k] < 0 ? starts[k] + inShape[axis] : starts[k];
-            begin[axis] = Math.Clamp(start, 0, inShape[axis]);
-        }
-
-        var inStrides = new long[inShape.Length];
-        long stride = 1;
-        for (int d = inShape.Length - 1; d >= 0; d--)
-        {
-            inStrides[d] = stride;
-            stride *= inShape[d];
-        }
-
-        long origin = 0;
-        for (int d = 0; d < inShape.Length; d++)
-        {
-            origin += begin[d] * inStrides[d];
+            origin += Math.Clamp(start, 0, inShape[axis]) * inStrides[axis];
         }
 
         int size = x.Type.Size();
@@ -235,9 +221,12 @@ public sealed unsafe partial class GraphRunner
         }
 
         int m = (int)aShape[^2], k = (int)aShape[^1], n = (int)bShape[^1];
-        long[] batch = outShape[..^2], aBatch = aShape[..^2], bBatch = bShape[..^2];
-        long[] sa = Broadcast.Strides(aBatch, batch), sb = Broadcast.Strides(bBatch, batch);
-        long batches = Count(batch);
+        ReadOnlySpan<long> batch = outShape.AsSpan(0, outShape.Length - 2);
+        Span<long> sa = batch.Length <= Broadcast.StackRank ? stackalloc long[batch.Length] : new long[batch.Length];
+        Span<long> sb = batch.Length <= Broadcast.StackRank ? stackalloc long[batch.Length] : new long[batch.Length];
+        Broadcast.Strides(aShape.AsSpan(0, aShape.Length - 2), batch, sa);
+        Broadcast.Strides(bShape.AsSpan(0, bShape.Length - 2), batch, sb);
+        long batches = Broadcast.Count(batch);
         float* pa = (float*)Address(a), pb = (float*)Address(b), py = (float*)Address(node.Output);
         for (long t = 0; t < batches; t++)
         {

@@ -8,9 +8,12 @@ using Strata.Kernels;
 namespace Strata.Engine.Graphs;
 
 /// <summary>
-/// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise); the arena is allocated once, sized by the
-/// compiler's plan, so a run allocates little: shape arrays only for a value's first sizes, and small stride arrays in the
-/// general broadcast, Transpose, Slice and batched-product kernels.
+/// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise). The arena is allocated once, sized by the
+/// compiler's plan, and so is every value's shape array; the kernels keep their stride arrays on the stack (up to
+/// <see cref="Broadcast.StackRank"/> axes; a higher rank takes a heap array). So a run whose input sizes this runner has run
+/// before allocates nothing on the calling thread. The first run with new sizes allocates a little: the enumerator
+/// <see cref="CapacityBounds.Admits"/> boxes and the remembered sizes; a longer sequence may grow the attention scratch;
+/// a foreign partition allocates whatever its runtime does.
 /// </summary>
 public sealed unsafe partial class GraphRunner : IDisposable
 {
@@ -19,9 +22,10 @@ public sealed unsafe partial class GraphRunner : IDisposable
     private readonly bool _ownsPool;
     private readonly byte[] _arena;
     private readonly byte* _base;
-    private readonly RunShapes _shapes = new();
+    private readonly RunShapes _shapes;
     private float[] _scratch;
     private Dictionary<string, TimeSpan>? _profile;
+    private string[] _profileKeys = []; // (steps) each step's family in the profile, named once when profiling starts
     private readonly Dictionary<TensorData, float[]> _packed;
     private readonly ElementOp[] _binaryOps;
     private readonly UnaryOp[] _unaryOps;
@@ -36,6 +40,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     {
         ResolveOperators(executable.Steps, out _binaryOps, out _unaryOps);
         ReadSliceConstants(executable, out _sliceStarts, out _sliceAxes);
+        _shapes = new RunShapes(executable);
         _foreignInputs = new ForeignTensor[executable.Partitions.Count][];
         _foreignOutputs = new ForeignTensor[executable.Partitions.Count][];
         _executable = executable;
@@ -57,7 +62,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
     /// <exception cref="ArgumentException">the inputs do not fit the graph or the executable's capacity</exception>
     public void Run(ReadOnlySpan<GraphInput> inputs)
     {
-        _shapes.Bind(_executable, inputs);
+        _shapes.Bind(inputs);
         var graph = _executable.Graph;
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -83,12 +88,7 @@ public sealed unsafe partial class GraphRunner : IDisposable
 
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
             Execute(step, s);
-            string key = step.Kind switch
-            {
-                StepKind.Binary or StepKind.Unary => $"{step.Kind}.{step.Node.Op}",
-                StepKind.Dense when _executable.Graph.TryGetConstant(step.Node.Input(1), out var w) => $"Dense {w.Dims[0]}×{w.Dims[1]}",
-                _ => step.Kind.ToString(),
-            };
+            string key = _profileKeys[s];
             _profile[key] = _profile.GetValueOrDefault(key) + System.Diagnostics.Stopwatch.GetElapsedTime(start);
         }
     }
@@ -100,7 +100,23 @@ public sealed unsafe partial class GraphRunner : IDisposable
     public IReadOnlyDictionary<string, TimeSpan>? Profile => _profile;
 
     /// <summary>Starts (or restarts) timing every step by family; it costs two clock reads per step.</summary>
-    public void EnableProfiling() => _profile = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+    public void EnableProfiling()
+    {
+        var steps = _executable.Steps;
+        _profileKeys = new string[steps.Count];
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            _profileKeys[s] = step.Kind switch
+            {
+                StepKind.Binary or StepKind.Unary => $"{step.Kind}.{step.Node.Op}",
+                StepKind.Dense when _executable.Graph.TryGetConstant(step.Node.Input(1), out var w) => $"Dense {w.Dims[0]}×{w.Dims[1]}",
+                _ => step.Kind.ToString(),
+            };
+        }
+
+        _profile = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+    }
 
     /// <summary>Graph output <paramref name="index"/> of the last run, as f32, with its sizes; valid until the next run.</summary>
     /// <exception cref="InvalidOperationException">the output is not f32</exception>

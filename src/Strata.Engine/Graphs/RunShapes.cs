@@ -1,4 +1,6 @@
-// The sizes of one run: the symbols bound from the fed inputs' shapes, and every value's shape evaluated under them.
+// The sizes of one run: the symbols bound from the fed inputs' shapes, and every value's shape evaluated under them. The
+// shape arrays and the symbolic dims' recipes are made once from the executable, and each binding admitted by the capacity
+// is remembered, so a run allocates nothing unless its sizes are new to this runner.
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Lowering;
 
@@ -7,24 +9,70 @@ namespace Strata.Engine.Graphs;
 /// <summary>Binds a run's symbols (batch, sequence, …) from its inputs and evaluates each value's shape; reused while the bindings repeat.</summary>
 internal sealed class RunShapes
 {
-    private readonly Dictionary<int, long[]> _shapes = [];
-    private readonly Dictionary<string, long> _bindings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _fed = new(StringComparer.Ordinal);
+    private readonly GraphExecutable _executable;
+    private readonly Dictionary<int, long[]> _shapes = []; // value id → its sizes in the current run (one array per value, for the runner's life)
+    private readonly Dictionary<string, long> _fed = new(StringComparer.Ordinal); // symbol → size, as the fed inputs bind them
+    private readonly Dictionary<string, int> _symbols = new(StringComparer.Ordinal); // symbol → index into _symbolSizes
+    private readonly string[] _symbolNames; // (symbols) by index
+    private readonly long[] _symbolSizes; // (symbols) bound size in the current run; -1 when no input binds it
+    private readonly long[] _candidate; // (symbols) the sizes being bound, as _symbolSizes will hold them
+    private readonly HashSet<long[]> _admitted = new(SizesComparer.Instance); // symbol sizes the capacity admitted before
+    private readonly SymbolicDim[] _dims; // every symbolic dim of an evaluated value, in evaluation order
+    private readonly int[] _dimSymbols; // (Σ symbols of _dims) each dim's symbol indices, consecutive
+    private bool _evaluated; // the shape arrays hold the sizes under _symbolSizes
 
-    /// <summary>The bindings of the current run.</summary>
-    public IReadOnlyDictionary<string, long> Bindings => _bindings;
+    /// <summary>Shape arrays for every value of <paramref name="executable"/> (fixed sizes filled now) and the recipes of its symbolic dims.</summary>
+    public RunShapes(GraphExecutable executable)
+    {
+        _executable = executable;
+        var graph = executable.Graph;
+        var dims = new List<SymbolicDim>();
+        var dimSymbols = new List<int>();
+        foreach (var input in graph.Inputs)
+        {
+            Plan(input, input.Shape!, dims, dimSymbols);
+        }
 
-    /// <summary>The sizes of value <paramref name="id"/> in the current run (the array is refilled when a later run's sizes differ).</summary>
+        foreach (var node in graph.Nodes)
+        {
+            foreach (var output in node.Outputs)
+            {
+                if (output.Shape is not null && !output.Shape.HasUnknown)
+                {
+                    Plan(output, output.Shape, dims, dimSymbols);
+                }
+            }
+        }
+
+        foreach (var (id, _) in graph.ConstantValues)
+        {
+            _shapes.TryAdd(id, [.. graph.Constants[id].Dims]);
+        }
+
+        _dims = [.. dims];
+        _dimSymbols = [.. dimSymbols];
+        _symbolNames = new string[_symbols.Count];
+        foreach (var (name, index) in _symbols)
+        {
+            _symbolNames[index] = name;
+        }
+
+        _symbolSizes = new long[_symbols.Count];
+        _candidate = new long[_symbols.Count];
+    }
+
+    /// <summary>The sizes of value <paramref name="id"/> in the current run (the same array every run; refilled when a run's sizes differ).</summary>
     public long[] Of(int id) => _shapes[id];
 
     /// <summary>
-    /// Binds the symbols from <paramref name="fed"/> (graph input order) and, when they changed, re-evaluates every shape into
-    /// the arrays of the previous evaluation (a run with repeated or new sizes allocates nothing once each value has its array).
+    /// Binds the symbols from <paramref name="fed"/> (graph input order) and, when they changed, re-evaluates every symbolic
+    /// dim into the value's array. Only bindings new to this runner allocate: <see cref="CapacityBounds.Admits"/> enumerates
+    /// them through an interface, and the admitted sizes are kept so that their next run is not checked again.
     /// </summary>
-    /// <exception cref="ArgumentException">an input's rank or a fixed dim differs, a symbol takes two sizes, or the run exceeds the bounds</exception>
-    public void Bind(GraphExecutable executable, ReadOnlySpan<GraphInput> fed)
+    /// <exception cref="ArgumentException">an input's rank or a fixed dim differs, a size is negative, a symbol takes two sizes, or the run exceeds the bounds</exception>
+    public void Bind(ReadOnlySpan<GraphInput> fed)
     {
-        var graph = executable.Graph;
+        var graph = _executable.Graph;
         if (fed.Length != graph.Inputs.Count)
         {
             throw new ArgumentException($"the graph takes {graph.Inputs.Count} inputs; {fed.Length} were given");
@@ -45,6 +93,11 @@ internal sealed class RunShapes
             for (int d = 0; d < dims.Count; d++)
             {
                 var dim = dims[d];
+                if (sizes[d] < 0)
+                {
+                    throw new ArgumentException($"input '{input.Name}' dim {d} is {sizes[d]}; sizes are not negative");
+                }
+
                 if (dim.IsKnown ? dim.Factor != sizes[d] : dim.Factor != 1 || dim.Symbols.Contains('*'))
                 {
                     if (dim.IsKnown)
@@ -67,79 +120,84 @@ internal sealed class RunShapes
             }
         }
 
-        if (!executable.Options.Bounds.Admits(bindings))
+        // Every fed symbol is an input's, so it has an index: the candidate holds all of the bindings.
+        _candidate.AsSpan().Fill(-1);
+        foreach (var (symbol, size) in bindings)
         {
-            throw new ArgumentException($"the run ({Text(bindings)}) exceeds the executable's capacity ({executable.Options.Bounds})");
+            _candidate[_symbols[symbol]] = size;
         }
 
-        if (_shapes.Count > 0 && SameBindings(bindings))
+        if (_evaluated && _candidate.AsSpan().SequenceEqual(_symbolSizes))
         {
             return;
         }
 
-        _bindings.Clear();
-        foreach (var (k, v) in bindings)
+        // Admits is a function of the bindings and the executable's fixed bounds, so an admitted binding stays admitted.
+        if (!_admitted.Contains(_candidate))
         {
-            _bindings[k] = v;
-        }
-
-        foreach (var input in graph.Inputs)
-        {
-            Evaluate(input.Id, input.Shape!);
-        }
-
-        foreach (var node in graph.Nodes)
-        {
-            foreach (var output in node.Outputs)
+            if (!_executable.Options.Bounds.Admits(bindings))
             {
-                if (output.Shape is not null && !output.Shape.HasUnknown)
-                {
-                    Evaluate(output.Id, output.Shape);
-                }
+                throw new ArgumentException($"the run ({Text(bindings)}) exceeds the executable's capacity ({_executable.Options.Bounds})");
             }
+
+            _admitted.Add([.. _candidate]);
         }
 
-        foreach (var (id, _) in graph.ConstantValues)
+        _evaluated = false;
+        _candidate.CopyTo(_symbolSizes, 0);
+        Evaluate();
+        _evaluated = true;
+    }
+
+    // Each symbolic dim: its factor times its symbols' sizes, written into the value's array.
+    private void Evaluate()
+    {
+        foreach (var dim in _dims)
         {
-            if (!_shapes.ContainsKey(id))
+            long size = dim.Factor;
+            foreach (int symbol in _dimSymbols.AsSpan(dim.FirstSymbol, dim.SymbolCount))
             {
-                _shapes[id] = [.. graph.Constants[id].Dims];
+                long bound = _symbolSizes[symbol];
+                size = checked(size * (bound >= 0 ? bound : throw new InvalidOperationException($"symbol '{_symbolNames[symbol]}' is not bound")));
             }
+
+            dim.Sizes[dim.Axis] = size;
         }
     }
 
-    // Value id's sizes under the current bindings, written over its previous array when the rank matches.
-    private void Evaluate(int id, TensorShape shape)
+    // The value's array, its fixed sizes written now, and a recipe for each symbolic dim.
+    private void Plan(TensorValue value, TensorShape shape, List<SymbolicDim> dims, List<int> dimSymbols)
     {
-        var dims = shape.Dims;
-        if (!_shapes.TryGetValue(id, out long[]? sizes) || sizes.Length != dims.Count)
-        {
-            _shapes[id] = shape.Evaluate(_bindings);
-            return;
-        }
-
+        var sizes = new long[shape.Rank];
+        _shapes[value.Id] = sizes;
         for (int d = 0; d < sizes.Length; d++)
         {
-            sizes[d] = dims[d].Evaluate(_bindings);
-        }
-    }
-
-    private bool SameBindings(Dictionary<string, long> bindings)
-    {
-        if (bindings.Count != _bindings.Count)
-        {
-            return false;
-        }
-
-        foreach (var (k, v) in bindings)
-        {
-            if (!_bindings.TryGetValue(k, out long old) || old != v)
+            var dim = shape.Dims[d];
+            if (dim.IsUnknown)
             {
-                return false;
+                throw new InvalidOperationException($"value '{value.Name}' has an unknown dim {d}: the runner cannot size it");
             }
-        }
 
-        return true;
+            if (dim.Symbols.Length == 0)
+            {
+                sizes[d] = dim.Factor;
+                continue;
+            }
+
+            int first = dimSymbols.Count;
+            foreach (string symbol in Dim.SplitSymbols(dim.Symbols))
+            {
+                if (!_symbols.TryGetValue(symbol, out int index))
+                {
+                    index = _symbols.Count;
+                    _symbols[symbol] = index;
+                }
+
+                dimSymbols.Add(index);
+            }
+
+            dims.Add(new SymbolicDim(sizes, d, dim.Factor, first, dimSymbols.Count - first));
+        }
     }
 
     private static string Text(Dictionary<string, long> bindings)
@@ -151,5 +209,27 @@ internal sealed class RunShapes
         }
 
         return string.Join(' ', parts);
+    }
+
+    // One symbolic dim: Sizes[Axis] = Factor × Π symbol sizes, its symbol indices at _dimSymbols[FirstSymbol ..][.. SymbolCount].
+    private readonly record struct SymbolicDim(long[] Sizes, int Axis, long Factor, int FirstSymbol, int SymbolCount);
+
+    // Symbol-size vectors compared by content, so a lookup with the reused candidate array allocates nothing.
+    private sealed class SizesComparer : IEqualityComparer<long[]>
+    {
+        public static readonly SizesComparer Instance = new();
+
+        public bool Equals(long[]? x, long[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(long[] sizes)
+        {
+            var hash = default(HashCode);
+            foreach (long size in sizes)
+            {
+                hash.Add(size);
+            }
+
+            return hash.ToHashCode();
+        }
     }
 }

@@ -1,5 +1,5 @@
 // The graph runner's element-wise kernels against a scalar reference: every operator, every broadcast pattern (same
-// shape, scalar either side, a repeated trailing row either side, general broadcasting), lengths across the Vector256
+// shape, scalar either side, a repeated trailing row either side, general broadcasting up to rank 9), lengths across the Vector256
 // width and its tail, seeded inputs; f32 results must be bit-identical to the reference, as the vector forms promise.
 using Strata.Engine.Graphs;
 
@@ -20,6 +20,7 @@ public sealed unsafe class ElementKernelsTests
         { [3, 1], [1, 5] },
         { [2, 3, 1], [3, 4] },
         { [0, 4], [4] },
+        { [2, 1, 2, 1, 2, 1, 2, 1, 3], [1, 2, 1, 2, 1, 2, 1, 2, 1] }, // rank 9: past Broadcast.StackRank, strides on the heap
     };
 
     [Theory]
