@@ -10,10 +10,9 @@ namespace Strata.Engine.Graphs;
 /// <summary>
 /// Executes a <see cref="GraphExecutable"/>. One run at a time (callers serialise). The arena is allocated once, sized by the
 /// compiler's plan, and so is every value's shape array; the kernels keep their stride arrays on the stack (up to
-/// <see cref="Broadcast.StackRank"/> axes; a higher rank takes a heap array). So a run whose input sizes this runner has run
-/// before allocates nothing on the calling thread. The first run with new sizes allocates a little: the enumerator
-/// <see cref="CapacityBounds.Admits"/> boxes and the remembered sizes; a longer sequence may grow the attention scratch;
-/// a foreign partition allocates whatever its runtime does.
+/// <see cref="Broadcast.StackRank"/> axes; a higher rank takes a heap array). So a run allocates nothing on the calling
+/// thread, whatever its sizes, except that a sequence longer than any before grows the attention scratch once, and a foreign
+/// partition allocates whatever its runtime does.
 /// </summary>
 public sealed unsafe partial class GraphRunner : IDisposable
 {

@@ -1,6 +1,5 @@
 // The sizes of one run: the symbols bound from the fed inputs' shapes, and every value's shape evaluated under them. The
-// shape arrays and the symbolic dims' recipes are made once from the executable, and each binding admitted by the capacity
-// is remembered, so a run allocates nothing unless its sizes are new to this runner.
+// shape arrays and the symbolic dims' recipes are made once from the executable, so a run allocates nothing, whatever its sizes.
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Lowering;
 
@@ -16,7 +15,6 @@ internal sealed class RunShapes
     private readonly string[] _symbolNames; // (symbols) by index
     private readonly long[] _symbolSizes; // (symbols) bound size in the current run; -1 when no input binds it
     private readonly long[] _candidate; // (symbols) the sizes being bound, as _symbolSizes will hold them
-    private readonly HashSet<long[]> _admitted = new(SizesComparer.Instance); // symbol sizes the capacity admitted before
     private readonly SymbolicDim[] _dims; // every symbolic dim of an evaluated value, in evaluation order
     private readonly int[] _dimSymbols; // (Σ symbols of _dims) each dim's symbol indices, consecutive
     private bool _evaluated; // the shape arrays hold the sizes under _symbolSizes
@@ -66,8 +64,7 @@ internal sealed class RunShapes
 
     /// <summary>
     /// Binds the symbols from <paramref name="fed"/> (graph input order) and, when they changed, re-evaluates every symbolic
-    /// dim into the value's array. Only bindings new to this runner allocate: <see cref="CapacityBounds.Admits"/> enumerates
-    /// them through an interface, and the admitted sizes are kept so that their next run is not checked again.
+    /// dim into the value's array; the capacity check enumerates the bindings' dictionary directly, so no run allocates.
     /// </summary>
     /// <exception cref="ArgumentException">an input's rank or a fixed dim differs, a size is negative, a symbol takes two sizes, or the run exceeds the bounds</exception>
     public void Bind(ReadOnlySpan<GraphInput> fed)
@@ -132,15 +129,9 @@ internal sealed class RunShapes
             return;
         }
 
-        // Admits is a function of the bindings and the executable's fixed bounds, so an admitted binding stays admitted.
-        if (!_admitted.Contains(_candidate))
+        if (!_executable.Options.Bounds.Admits(bindings))
         {
-            if (!_executable.Options.Bounds.Admits(bindings))
-            {
-                throw new ArgumentException($"the run ({Text(bindings)}) exceeds the executable's capacity ({_executable.Options.Bounds})");
-            }
-
-            _admitted.Add([.. _candidate]);
+            throw new ArgumentException($"the run ({Text(bindings)}) exceeds the executable's capacity ({_executable.Options.Bounds})");
         }
 
         _evaluated = false;
@@ -213,23 +204,4 @@ internal sealed class RunShapes
 
     // One symbolic dim: Sizes[Axis] = Factor × Π symbol sizes, its symbol indices at _dimSymbols[FirstSymbol ..][.. SymbolCount].
     private readonly record struct SymbolicDim(long[] Sizes, int Axis, long Factor, int FirstSymbol, int SymbolCount);
-
-    // Symbol-size vectors compared by content, so a lookup with the reused candidate array allocates nothing.
-    private sealed class SizesComparer : IEqualityComparer<long[]>
-    {
-        public static readonly SizesComparer Instance = new();
-
-        public bool Equals(long[]? x, long[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(long[] sizes)
-        {
-            var hash = default(HashCode);
-            foreach (long size in sizes)
-            {
-                hash.Add(size);
-            }
-
-            return hash.ToHashCode();
-        }
-    }
 }

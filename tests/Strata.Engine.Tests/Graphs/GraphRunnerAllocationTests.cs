@@ -1,6 +1,6 @@
 // The graph runner on the real all-MiniLM-L6-v2, and the compiled encoder that runs it per chunk, allocate nothing on the
-// calling thread once warm: a run with sizes seen before (the same as the last run's, or another sequence length after its
-// own warm-up) allocates 0 bytes, and an Encode call allocates the same few bytes however many chunks it runs (its three
+// calling thread once warm: a run with the last run's sizes, with sizes seen before, or with new sizes no longer than the
+// longest yet (a longer sequence grows the attention scratch once) allocates 0 bytes, and an Encode call allocates the same few bytes however many chunks it runs (its three
 // input views). Measured by AllocationMeter (a no-GC region, this collection alone): a raw
 // GetAllocatedBytesForCurrentThread delta once read 7960 bytes in a full parallel run when another test's collection
 // retired this thread's allocation context.
@@ -17,9 +17,10 @@ public sealed class GraphRunnerAllocationTests
 {
     private static readonly string[] ShortTexts = ["A cat sat.", "Dogs bark."];
     private static readonly string[] LongTexts = ["The quick brown fox jumps over the lazy dog near the river bank.", "Hello world."];
+    private static readonly string[] MiddleTexts = ["The quick brown fox jumps over the dog.", "Hello world."];
 
     [Fact]
-    public void Run_MiniLmWarmedUpAtEachSequenceLength_AllocatesNothingAndRepeatsItsOutput()
+    public void Run_MiniLm_AllocatesNothingAtRepeatedOrNewSizesAndRepeatsItsOutput()
     {
         var options = new GraphCompileOptions(CompiledSentenceEncoder.Bounds(512), string.Empty, Kernels.KernelIsa.Active, AllowFallback: false,
             ["last_hidden_state"]);
@@ -42,9 +43,15 @@ public sealed class GraphRunnerAllocationTests
 
         Assert.Equal(0, sameSizes);
         Assert.Equal(0, newLengthWarm);
-        Assert.Equal(0, backToFirst); // the short sizes were seen before: re-evaluated into the same arrays, not checked again
+        Assert.Equal(0, backToFirst); // re-evaluated into the same arrays
         Assert.Equal([2, shortInput.SequenceLength, 384], shape);
         Assert.Equal(first, again); // bit for bit: the shapes re-evaluated after the long run are the short run's
+
+        BertInput middleInput = builder.Build(MiddleTexts);
+        Assert.InRange(middleInput.SequenceLength, shortInput.SequenceLength + 1, longInput.SequenceLength - 1);
+        GraphInput[] middleFeeds = Feeds(executable, middleInput);
+        long newSizes = AllocationMeter.Measure(() => runner.Run(middleFeeds)); // never run, no longer than the long run
+        Assert.Equal(0, newSizes); // new sizes are checked against the capacity and evaluated without allocating
     }
 
     [Fact]

@@ -48,15 +48,34 @@ public sealed record CapacityBounds(IReadOnlyDictionary<string, long> Maxima, (s
     {
         foreach (var (symbol, value) in bindings)
         {
-            if (Maxima.TryGetValue(symbol, out long max) && value > max)
+            if (!Within(symbol, value))
             {
                 return false;
             }
         }
 
-        return ProductSymbols is not var (a, b) || ProductBound <= 0
-            || !bindings.TryGetValue(a, out long x) || !bindings.TryGetValue(b, out long y) || x * y <= ProductBound;
+        return ProductWithin(bindings);
     }
+
+    /// <summary>True when the bindings of one run lie within the bounds; enumerates the dictionary without allocating (the graph runner checks each run's new sizes).</summary>
+    public bool Admits(Dictionary<string, long> bindings)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        foreach (var (symbol, value) in bindings)
+        {
+            if (!Within(symbol, value))
+            {
+                return false;
+            }
+        }
+
+        return ProductWithin(bindings);
+    }
+
+    private bool Within(string symbol, long value) => !Maxima.TryGetValue(symbol, out long max) || value <= max;
+
+    private bool ProductWithin(IReadOnlyDictionary<string, long> bindings) => ProductSymbols is not var (a, b) || ProductBound <= 0
+        || !bindings.TryGetValue(a, out long x) || !bindings.TryGetValue(b, out long y) || x * y <= ProductBound;
 
     /// <inheritdoc/>
     public override string ToString()
