@@ -36,10 +36,7 @@ internal sealed class TestGraphBuilder
 
     public TestGraphBuilder Int64s(string name, params long[] values)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.Add(values.Length);
-        tensor.Int64Data.Add(values);
-        _graph.Initializer.Add(tensor);
+        _graph.Initializer.Add(OnnxTestModels.Int64s(name, values));
         return this;
     }
 

@@ -47,6 +47,14 @@ internal static class OnnxTestModels
         return tensor;
     }
 
+    public static TensorProto Int64s(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.Add(values);
+        return tensor;
+    }
+
     public static ValueInfoProto TensorValue(string name, TensorProto.Types.DataType type, params object[] dims)
     {
         var shape = new TensorShapeProto();

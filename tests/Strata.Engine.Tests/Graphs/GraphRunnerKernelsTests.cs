@@ -6,6 +6,7 @@ using Google.Protobuf;
 using Strata.Compiler.Graphs;
 using Strata.Compiler.Graphs.Lowering;
 using Strata.Compiler.Onnx.Proto;
+using Strata.Compiler.Tests.Onnx;
 using Strata.Engine.Graphs;
 
 namespace Strata.Engine.Tests.Graphs;
@@ -200,28 +201,28 @@ public sealed class GraphRunnerKernelsTests : IDisposable
     private static ModelProto Model()
     {
         var graph = new GraphProto { Name = "layout" };
-        graph.Input.Add(Value("x", TensorProto.Types.DataType.Float, "batch", 3, 4));
-        graph.Input.Add(Value("ids", TensorProto.Types.DataType.Int64, "batch", 1, 4));
-        graph.Input.Add(Value("keys", TensorProto.Types.DataType.Int64, 3, 1));
-        graph.Input.Add(Value("r", TensorProto.Types.DataType.Float, 3, 1));
-        graph.Input.Add(Value("a", TensorProto.Types.DataType.Float, 2, 1, 3, 4));
-        graph.Input.Add(Value("b", TensorProto.Types.DataType.Float, 3, 4, 5));
-        graph.Initializer.Add(Int64s("starts", 1, -3));
-        graph.Initializer.Add(Int64s("ends", 3, 4));
-        graph.Initializer.Add(Int64s("axes", 1, 2));
-        graph.Initializer.Add(Int64s("expanded", 2, 3, 4));
+        graph.Input.Add(OnnxTestModels.TensorValue("x", TensorProto.Types.DataType.Float, "batch", 3, 4));
+        graph.Input.Add(OnnxTestModels.TensorValue("ids", TensorProto.Types.DataType.Int64, "batch", 1, 4));
+        graph.Input.Add(OnnxTestModels.TensorValue("keys", TensorProto.Types.DataType.Int64, 3, 1));
+        graph.Input.Add(OnnxTestModels.TensorValue("r", TensorProto.Types.DataType.Float, 3, 1));
+        graph.Input.Add(OnnxTestModels.TensorValue("a", TensorProto.Types.DataType.Float, 2, 1, 3, 4));
+        graph.Input.Add(OnnxTestModels.TensorValue("b", TensorProto.Types.DataType.Float, 3, 4, 5));
+        graph.Initializer.Add(OnnxTestModels.Int64s("starts", 1, -3));
+        graph.Initializer.Add(OnnxTestModels.Int64s("ends", 3, 4));
+        graph.Initializer.Add(OnnxTestModels.Int64s("axes", 1, 2));
+        graph.Initializer.Add(OnnxTestModels.Int64s("expanded", 2, 3, 4));
         var other = new TensorProto { Name = "other", DataType = (int)TensorProto.Types.DataType.Float };
         other.Dims.Add(Other.Length);
         other.FloatData.Add(Other);
         graph.Initializer.Add(other);
-        var transpose = Node("Transpose", ["x"], "t");
+        var transpose = OnnxTestModels.Node("Transpose", "transpose0", ["x"], ["t"]);
         transpose.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 2, 0, 1 } });
         graph.Node.Add(transpose);
-        graph.Node.Add(Node("Slice", ["x", "starts", "ends", "axes"], "s"));
-        graph.Node.Add(Node("Equal", ["ids", "keys"], "e"));
-        graph.Node.Add(Node("Where", ["e", "x", "other"], "w"));
-        graph.Node.Add(Node("Expand", ["r", "expanded"], "p"));
-        graph.Node.Add(Node("MatMul", ["a", "b"], "m"));
+        graph.Node.Add(OnnxTestModels.Node("Slice", "slice0", ["x", "starts", "ends", "axes"], ["s"]));
+        graph.Node.Add(OnnxTestModels.Node("Equal", "equal0", ["ids", "keys"], ["e"]));
+        graph.Node.Add(OnnxTestModels.Node("Where", "where0", ["e", "x", "other"], ["w"]));
+        graph.Node.Add(OnnxTestModels.Node("Expand", "expand0", ["r", "expanded"], ["p"]));
+        graph.Node.Add(OnnxTestModels.Node("MatMul", "matmul0", ["a", "b"], ["m"]));
         foreach (string output in new[] { "t", "s", "w", "p", "m" })
         {
             graph.Output.Add(new ValueInfoProto { Name = output });
@@ -230,33 +231,6 @@ public sealed class GraphRunnerKernelsTests : IDisposable
         var model = new ModelProto { IrVersion = 8, ProducerName = "strata-test", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
         return model;
-    }
-
-    private static NodeProto Node(string op, string[] inputs, string output)
-    {
-        var node = new NodeProto { OpType = op, Name = $"{op.ToLowerInvariant()}0" };
-        node.Input.Add(inputs);
-        node.Output.Add(output);
-        return node;
-    }
-
-    private static TensorProto Int64s(string name, params long[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.Add(values.Length);
-        tensor.Int64Data.Add(values);
-        return tensor;
-    }
-
-    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dims)
-    {
-        var shape = new TensorShapeProto();
-        foreach (object dim in dims)
-        {
-            shape.Dim.Add(dim is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = (int)dim });
-        }
-
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
     }
 
     // One run's inputs, seeded; ids take the values 0–3 so that some match the keys 0, 1, 2 and some match none.
